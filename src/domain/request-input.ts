@@ -1,0 +1,137 @@
+import { z } from 'zod';
+import {
+  AGENCY_KINDS,
+  AGENCY_LEVELS,
+  CASE_CLASSES,
+  CHANNELS,
+  DATA_SOUGHT,
+  DELIVERY_METHODS,
+  DEMAND_KINDS,
+  DSA_CATEGORIES,
+  NDO_AUTHORITIES,
+  NOTICE_STATUSES,
+  OUTCOMES,
+  PROCESS_TYPES,
+  REQUESTER_CLASSES,
+} from './vocabulary.ts';
+
+/**
+ * The one schema every intake door shares: `candor request add`, `POST /api/v1/requests` and the importer
+ * (which first turns a CSV / JSON Lines row into this shape, see `import-row.ts`).
+ */
+
+/** An instant: a full ISO 8601 timestamp with zone, or a date (read as 00:00 UTC). Normalised to ISO UTC. */
+export const instant = z
+  .string()
+  .trim()
+  .refine(
+    (s) => /^\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d{1,6})?)?(?:Z|[+-]\d{2}:?\d{2}))?$/.test(s),
+    {
+      message: 'expected an ISO 8601 date (2015-03-01) or timestamp with zone (2015-03-01T14:00:00Z)',
+    },
+  )
+  .transform((s) => (s.length === 10 ? `${s}T00:00:00.000Z` : new Date(s.replace(' ', 'T')).toISOString()))
+  .refine((s) => !Number.isNaN(Date.parse(s)) && Date.parse(s) > Date.parse('1970-01-01'), {
+    message: 'expected a real calendar date after 1970',
+  });
+
+export const countryCode = z
+  .string()
+  .trim()
+  .toUpperCase()
+  .regex(/^[A-Z]{2}$/, 'expected an ISO 3166-1 alpha-2 country code such as US or DE');
+
+export const subdivisionCode = z
+  .string()
+  .trim()
+  .toUpperCase()
+  .regex(/^[A-Z]{2}-[A-Z0-9]{1,3}$/, 'expected an ISO 3166-2 subdivision code such as US-CA');
+
+const text = (max: number) => z.string().trim().min(1).max(max);
+
+export const agencyInput = z.strictObject({
+  name: text(300),
+  kind: z.enum(AGENCY_KINDS),
+  level: z.enum(AGENCY_LEVELS),
+  country: countryCode,
+  subdivision: subdivisionCode.nullish(),
+});
+export type AgencyInput = z.infer<typeof agencyInput>;
+
+export const identifierInput = z.strictObject({
+  value: text(500),
+  /** The customer account the identifier belongs to; absent when it matched no account. */
+  account: text(200).nullish(),
+});
+
+export const ndoInput = z.strictObject({
+  authority: z.enum(NDO_AUTHORITIES).default('sca_2705b'),
+  issuing_court: text(300).nullish(),
+  issued_at: instant.nullish(),
+  /** null = indefinite */
+  expires_at: instant.nullable(),
+  ground: z.enum(['endanger_life', 'flight', 'evidence', 'witnesses', 'jeopardize', 'other']).nullish(),
+});
+export type NdoInput = z.infer<typeof ndoInput>;
+
+export const requestInput = z
+  .strictObject({
+    external_ref: text(200),
+    received_at: instant,
+    delivered_via: z.enum(DELIVERY_METHODS).nullish(),
+    agency: agencyInput,
+    issuer: text(300).nullish(),
+    requester_class: z.enum(REQUESTER_CLASSES).default('government'),
+    channel: z.enum(CHANNELS).default('domestic'),
+    process_type: z.enum(PROCESS_TYPES),
+    legal_authority: text(500).nullish(),
+    case_class: z.enum(CASE_CLASSES).nullish(),
+    emergency: z.boolean().default(false),
+    emergency_basis: text(4000).nullish(),
+    demand_kind: z.enum(DEMAND_KINDS).nullish(),
+    data_sought: z.array(z.enum(DATA_SOUGHT)).max(3).default([]),
+    /** Account identifiers the request names (each names one account). */
+    accounts: z.array(text(200)).max(10_000).default([]),
+    /** Further identifiers (phone numbers, e-mail, IP, URL), each optionally resolved to an account. */
+    identifiers: z.array(identifierInput).max(10_000).default([]),
+    items_of_information: z.number().int().min(0).nullish(),
+    dsa_category: z.enum(DSA_CATEGORIES).nullish(),
+    acknowledged_at: instant.nullish(),
+    effect_given_at: instant.nullish(),
+    outcome: z.enum(OUTCOMES).nullish(),
+    responded_at: instant.nullish(),
+    notice_status: z.enum(NOTICE_STATUSES).nullish(),
+    ndo: ndoInput.nullish(),
+    data_location: countryCode.nullish(),
+    notes: z.string().max(20_000).nullish(),
+  })
+  .superRefine((r, ctx) => {
+    if (r.responded_at && Date.parse(r.responded_at) < Date.parse(r.received_at)) {
+      ctx.addIssue({ code: 'custom', path: ['responded_at'], message: 'must not be before received_at' });
+    }
+    if (r.responded_at && !r.outcome) {
+      ctx.addIssue({ code: 'custom', path: ['outcome'], message: 'required when responded_at is given' });
+    }
+    if (r.notice_status === 'prohibited_by_order' && !r.ndo) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['ndo'],
+        message: 'a non-disclosure order is required when notice_status is prohibited_by_order',
+      });
+    }
+    if (r.ndo?.expires_at && r.ndo.issued_at && Date.parse(r.ndo.expires_at) < Date.parse(r.ndo.issued_at)) {
+      ctx.addIssue({ code: 'custom', path: ['ndo', 'expires_at'], message: 'must not be before issued_at' });
+    }
+    if (new Set(r.data_sought).size !== r.data_sought.length) {
+      ctx.addIssue({ code: 'custom', path: ['data_sought'], message: 'lists a category twice' });
+    }
+    if (r.agency.subdivision && !r.agency.subdivision.startsWith(`${r.agency.country}-`)) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['agency', 'subdivision'],
+        message: `expected a subdivision of ${r.agency.country} (${r.agency.country}-...)`,
+      });
+    }
+  });
+export type RequestInput = z.input<typeof requestInput>;
+export type ValidRequest = z.output<typeof requestInput>;

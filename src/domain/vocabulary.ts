@@ -1,0 +1,133 @@
+/**
+ * The closed vocabularies of a request. These exact snake_case values are a public interface: they appear
+ * in import files, the API, the database's enums and the published reports. Add a value only together with
+ * a migration and a docs change (docs/vocabulary.md).
+ */
+
+export const PROCESS_TYPES = [
+  'civil_investigative_demand',
+  'court_order',
+  'court_order_2703d',
+  'grand_jury_subpoena',
+  'subpoena',
+  'administrative_subpoena',
+  'civil_subpoena',
+  'search_warrant',
+  'wiretap_order',
+  'pen_register_order',
+  'police_force_order',
+  'emergency_request',
+  'preservation_request',
+  'takedown_request',
+  'national_security_letter',
+  'fisa_content_order',
+  'fisa_non_content_order',
+  'mlat_request',
+  'other',
+] as const;
+export type ProcessType = (typeof PROCESS_TYPES)[number];
+
+/** Empty (null) while the request is in process. */
+export const OUTCOMES = [
+  'rejected',
+  'withdrawn',
+  'withdrawn_after_notice_policy',
+  'no_data',
+  'non_content_produced',
+  'content_produced',
+  'preserved',
+  'content_restricted',
+  'no_action',
+] as const;
+export type Outcome = (typeof OUTCOMES)[number];
+
+export const NOTICE_STATUSES = [
+  'pending',
+  'sent',
+  'prohibited_by_order',
+  'delayed_emergency',
+  'not_possible',
+  'not_applicable',
+] as const;
+export type NoticeStatus = (typeof NOTICE_STATUSES)[number];
+
+export const DATA_SOUGHT = ['basic_subscriber', 'non_content', 'content'] as const;
+export type DataSought = (typeof DATA_SOUGHT)[number];
+
+export const AGENCY_KINDS = ['law_enforcement', 'court', 'regulator', 'intelligence', 'other'] as const;
+export type AgencyKind = (typeof AGENCY_KINDS)[number];
+
+export const AGENCY_LEVELS = [
+  'federal',
+  'state',
+  'provincial',
+  'local',
+  'municipal',
+  'national',
+  'supranational',
+] as const;
+export type AgencyLevel = (typeof AGENCY_LEVELS)[number];
+
+/** Where the request stands in the legal team's workflow (issue: legal workflow). */
+export const REQUEST_STATUSES = [
+  'received',
+  'in_review',
+  'awaiting_information',
+  'responded',
+  'closed',
+] as const;
+export type RequestStatus = (typeof REQUEST_STATUSES)[number];
+
+/** The legal channel a request came through (DOMAIN.md §6, Channel). */
+export const CHANNELS = [
+  'domestic',
+  'mlat',
+  'letter_rogatory',
+  'executive_agreement',
+  'eu_e_evidence',
+  'dsa_art_9',
+  'dsa_art_10',
+] as const;
+export type Channel = (typeof CHANNELS)[number];
+
+export const DELIVERY_METHODS = ['portal', 'email', 'mail', 'fax', 'in_person', 'api'] as const;
+export type DeliveryMethod = (typeof DELIVERY_METHODS)[number];
+
+/** Authority of a non-disclosure order (DOMAIN.md §6). */
+export const NDO_AUTHORITIES = ['sca_2705b', 'nsl_2709c', 'fisa', 'foreign', 'other'] as const;
+export type NdoAuthority = (typeof NDO_AUTHORITIES)[number];
+
+/** DSA illegal-content categories (Implementing Regulation (EU) 2024/2835, Annex I Part 2). */
+export const DSA_CATEGORIES = [
+  'STATEMENT_CATEGORY_ANIMAL_WELFARE',
+  'STATEMENT_CATEGORY_CONSUMER_INFORMATION',
+  'STATEMENT_CATEGORY_CYBER_VIOLENCE',
+  'STATEMENT_CATEGORY_CYBER_VIOLENCE_AGAINST_WOMEN',
+  'STATEMENT_CATEGORY_DATA_PROTECTION_AND_PRIVACY_VIOLATIONS',
+  'STATEMENT_CATEGORY_ILLEGAL_OR_HARMFUL_SPEECH',
+  'STATEMENT_CATEGORY_INTELLECTUAL_PROPERTY_INFRINGEMENTS',
+  'STATEMENT_CATEGORY_NEGATIVE_EFFECTS_ON_CIVIC_DISCOURSE_OR_ELECTIONS',
+  'STATEMENT_CATEGORY_PROTECTION_OF_MINORS',
+  'STATEMENT_CATEGORY_RISK_FOR_PUBLIC_SECURITY',
+  'STATEMENT_CATEGORY_SCAMS_AND_FRAUD',
+  'STATEMENT_CATEGORY_SELF_HARM',
+  'STATEMENT_CATEGORY_UNSAFE_AND_PROHIBITED_PRODUCTS',
+  'STATEMENT_CATEGORY_VIOLENCE',
+  'STATEMENT_CATEGORY_OTHER_VIOLATION_TC',
+  'STATEMENT_CATEGORY_NOT_SPECIFIED_ORDER',
+  'STATEMENT_CATEGORY_NOT_SPECIFIED_NOTICE',
+] as const;
+export type DsaCategory = (typeof DSA_CATEGORIES)[number];
+
+export const REQUESTER_CLASSES = ['government', 'civil_litigant'] as const;
+export type RequesterClass = (typeof REQUESTER_CLASSES)[number];
+
+export const CASE_CLASSES = ['criminal', 'civil', 'national_security', 'regulatory'] as const;
+export type CaseClass = (typeof CASE_CLASSES)[number];
+
+/** What the request asks the provider to do (DOMAIN.md §6, Demand). */
+export const DEMAND_KINDS = ['disclose', 'preserve', 'restrict_content', 'restrict_account'] as const;
+export type DemandKind = (typeof DEMAND_KINDS)[number];
+
+export const ROLES = ['viewer', 'handler', 'approver', 'publisher', 'admin'] as const;
+export type Role = (typeof ROLES)[number];
