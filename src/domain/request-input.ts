@@ -74,64 +74,73 @@ export const ndoInput = z.strictObject({
 });
 export type NdoInput = z.infer<typeof ndoInput>;
 
-export const requestInput = z
-  .strictObject({
-    external_ref: text(200),
-    received_at: instant,
-    delivered_via: z.enum(DELIVERY_METHODS).nullish(),
-    agency: agencyInput,
-    issuer: text(300).nullish(),
-    requester_class: z.enum(REQUESTER_CLASSES).default('government'),
-    channel: z.enum(CHANNELS).default('domestic'),
-    process_type: z.enum(PROCESS_TYPES),
-    legal_authority: text(500).nullish(),
-    case_class: z.enum(CASE_CLASSES).nullish(),
-    emergency: z.boolean().default(false),
-    emergency_basis: text(4000).nullish(),
-    demand_kind: z.enum(DEMAND_KINDS).nullish(),
-    data_sought: z.array(z.enum(DATA_SOUGHT)).max(3).default([]),
-    /** Account identifiers the request names (each names one account). */
-    accounts: z.array(text(200)).max(10_000).default([]),
-    /** Further identifiers (phone numbers, e-mail, IP, URL), each optionally resolved to an account. */
-    identifiers: z.array(identifierInput).max(10_000).default([]),
-    items_of_information: z.number().int().min(0).nullish(),
-    dsa_category: z.enum(DSA_CATEGORIES).nullish(),
-    acknowledged_at: instant.nullish(),
-    effect_given_at: instant.nullish(),
-    outcome: z.enum(OUTCOMES).nullish(),
-    responded_at: instant.nullish(),
-    notice_status: z.enum(NOTICE_STATUSES).nullish(),
-    ndo: ndoInput.nullish(),
-    data_location: countryCode.nullish(),
-    notes: z.string().max(20_000).nullish(),
-  })
-  .superRefine((r, ctx) => {
-    if (r.responded_at && Date.parse(r.responded_at) < Date.parse(r.received_at)) {
-      ctx.addIssue({ code: 'custom', path: ['responded_at'], message: 'must not be before received_at' });
-    }
-    if (r.responded_at && !r.outcome) {
-      ctx.addIssue({ code: 'custom', path: ['outcome'], message: 'required when responded_at is given' });
-    }
-    if (r.notice_status === 'prohibited_by_order' && !r.ndo) {
-      ctx.addIssue({
-        code: 'custom',
-        path: ['ndo'],
-        message: 'a non-disclosure order is required when notice_status is prohibited_by_order',
-      });
-    }
-    if (r.ndo?.expires_at && r.ndo.issued_at && Date.parse(r.ndo.expires_at) < Date.parse(r.ndo.issued_at)) {
-      ctx.addIssue({ code: 'custom', path: ['ndo', 'expires_at'], message: 'must not be before issued_at' });
-    }
-    if (new Set(r.data_sought).size !== r.data_sought.length) {
-      ctx.addIssue({ code: 'custom', path: ['data_sought'], message: 'lists a category twice' });
-    }
-    if (r.agency.subdivision && !r.agency.subdivision.startsWith(`${r.agency.country}-`)) {
-      ctx.addIssue({
-        code: 'custom',
-        path: ['agency', 'subdivision'],
-        message: `expected a subdivision of ${r.agency.country} (${r.agency.country}-...)`,
-      });
-    }
-  });
+/** The fields of a request, without the rules that relate them (see `requestInput`). */
+export const requestFields = z.strictObject({
+  external_ref: text(200),
+  received_at: instant,
+  delivered_via: z.enum(DELIVERY_METHODS).nullish(),
+  agency: agencyInput,
+  issuer: text(300).nullish(),
+  requester_class: z.enum(REQUESTER_CLASSES).default('government'),
+  channel: z.enum(CHANNELS).default('domestic'),
+  process_type: z.enum(PROCESS_TYPES),
+  legal_authority: text(500).nullish(),
+  case_class: z.enum(CASE_CLASSES).nullish(),
+  emergency: z.boolean().default(false),
+  emergency_basis: text(4000).nullish(),
+  demand_kind: z.enum(DEMAND_KINDS).nullish(),
+  data_sought: z.array(z.enum(DATA_SOUGHT)).max(3).default([]),
+  /** Account identifiers the request names (each names one account). */
+  accounts: z.array(text(200)).max(10_000).default([]),
+  /** Further identifiers (phone numbers, e-mail, IP, URL), each optionally resolved to an account. */
+  identifiers: z.array(identifierInput).max(10_000).default([]),
+  items_of_information: z.number().int().min(0).nullish(),
+  dsa_category: z.enum(DSA_CATEGORIES).nullish(),
+  acknowledged_at: instant.nullish(),
+  effect_given_at: instant.nullish(),
+  outcome: z.enum(OUTCOMES).nullish(),
+  responded_at: instant.nullish(),
+  notice_status: z.enum(NOTICE_STATUSES).nullish(),
+  ndo: ndoInput.nullish(),
+  data_location: countryCode.nullish(),
+  notes: z.string().max(20_000).nullish(),
+});
+
+/** A request as every intake door accepts it: the fields and the rules between them. */
+export const requestInput = requestFields.superRefine((r, ctx) => {
+  if (r.responded_at && Date.parse(r.responded_at) < Date.parse(r.received_at)) {
+    ctx.addIssue({ code: 'custom', path: ['responded_at'], message: 'must not be before received_at' });
+  }
+  if (r.responded_at && !r.outcome) {
+    ctx.addIssue({ code: 'custom', path: ['outcome'], message: 'required when responded_at is given' });
+  }
+  if (r.notice_status === 'prohibited_by_order' && !r.ndo) {
+    ctx.addIssue({
+      code: 'custom',
+      path: ['ndo'],
+      message: 'a non-disclosure order is required when notice_status is prohibited_by_order',
+    });
+  }
+  if (r.ndo?.expires_at && r.ndo.issued_at && Date.parse(r.ndo.expires_at) < Date.parse(r.ndo.issued_at)) {
+    ctx.addIssue({ code: 'custom', path: ['ndo', 'expires_at'], message: 'must not be before issued_at' });
+  }
+  if (new Set(r.data_sought).size !== r.data_sought.length) {
+    ctx.addIssue({ code: 'custom', path: ['data_sought'], message: 'lists a category twice' });
+  }
+  if (r.agency.subdivision && !r.agency.subdivision.startsWith(`${r.agency.country}-`)) {
+    ctx.addIssue({
+      code: 'custom',
+      path: ['agency', 'subdivision'],
+      message: `expected a subdivision of ${r.agency.country} (${r.agency.country}-...)`,
+    });
+  }
+});
 export type RequestInput = z.input<typeof requestInput>;
 export type ValidRequest = z.output<typeof requestInput>;
+
+/** A change to a request: any field but the external reference, plus the version the caller read. */
+export const requestPatch = requestFields
+  .omit({ external_ref: true, ndo: true })
+  .partial()
+  .extend({ version: z.number().int().min(1) });
+export type RequestPatch = z.infer<typeof requestPatch>;

@@ -1,0 +1,38 @@
+import os from 'node:os';
+import { loadConfig, type Config } from '../config.ts';
+import { openDatabase, type Connection } from '../db/connect.ts';
+import type { Actor } from '../services/authorize.ts';
+import { createServices, type Services } from '../services/index.ts';
+
+/** The person at the terminal: whoever can run the CLI on the data directory already holds all the data. */
+export function operator(): Actor {
+  let name = 'operator';
+  try {
+    name = os.userInfo().username;
+  } catch {
+    // no passwd entry (containers): keep the generic label
+  }
+  return { label: `cli:${name}`, userId: null, role: 'admin' };
+}
+
+export interface CliContext {
+  config: Config;
+  conn: Connection;
+  services: Services;
+  actor: Actor;
+}
+
+/** Opens the configured database for one command and closes it afterwards, whatever happens. */
+export async function withContext<T>(
+  fn: (ctx: CliContext) => Promise<T>,
+  opts: { role?: 'cli' | 'server'; migrate?: boolean } = {},
+): Promise<T> {
+  const config = loadConfig();
+  const conn = await openDatabase(config, { role: opts.role ?? 'cli', migrate: opts.migrate ?? false });
+  try {
+    const services = createServices({ db: conn.db, config, clock: () => new Date() });
+    return await fn({ config, conn, services, actor: operator() });
+  } finally {
+    await conn.close();
+  }
+}

@@ -1,0 +1,140 @@
+import { readFileSync } from 'node:fs';
+import { Command, CommanderError, Option } from 'commander';
+import { CandorError, zodIssues } from '../errors.ts';
+import { IMPORT_COLUMNS, rowToRequest } from '../domain/import-row.ts';
+import { requestInput } from '../domain/request-input.ts';
+import { ROLES } from '../domain/vocabulary.ts';
+import { migrateToLatest } from '../db/migrate.ts';
+import { withContext } from './context.ts';
+import { err, out, reportError } from './output.ts';
+import { runDemo } from './demo.ts';
+import { runImport } from './import.ts';
+import { runServe } from './serve.ts';
+
+function program(setCode: (n: number) => void): Command {
+  const p = new Command('candor')
+    .description('Government requests for customer information, and transparency reports.')
+    .showHelpAfterError()
+    .exitOverride()
+    .configureOutput({ writeErr: (s) => process.stderr.write(s), writeOut: (s) => process.stdout.write(s) });
+
+  p.command('serve')
+    .description('serve the web app and the API (embedded database unless DATABASE_URL is set)')
+    .option('-p, --port <port>', 'port to listen on (default: PORT or 3000)')
+    .option('--host <host>', 'address to bind (default: HOST or 127.0.0.1)')
+    .action(async (o: { port?: string; host?: string }) => runServe(o));
+
+  const db = p.command('db').description('database maintenance');
+  db.command('migrate')
+    .description('bring the database schema to the latest version')
+    .action(async () => {
+      const ran = await withContext(async ({ conn }) => migrateToLatest(conn.db), { migrate: false });
+      out(ran.length ? `applied: ${ran.join(', ')}` : 'the schema is up to date');
+    });
+
+  p.command('demo')
+    .description('fill the database with a synthetic, realistic history (2015-H1 to 2026-H2)')
+    .option('--seed <n>', 'random seed', '2015')
+    .action(async (o: { seed: string }) => runDemo(Number(o.seed)));
+
+  p.command('import <file>')
+    .description('import requests from a CSV or JSON Lines file, all or nothing (docs/import-format.md)')
+    .addOption(new Option('--format <format>', 'file format (default: from the extension)').choices(['csv', 'jsonl']))
+    .option('--max-errors <n>', 'how many bad rows to describe', '50')
+    .action(async (file: string, o: { format?: 'csv' | 'jsonl'; maxErrors: string }) => runImport(file, o));
+
+  const request = p.command('request').description('record and read requests');
+  const add = request
+    .command('add')
+    .description('record one request, from flags named like the import columns or from a JSON file')
+    .option('--file <file>', 'a JSON file holding one request in the API shape (POST /api/v1/requests)');
+  for (const c of IMPORT_COLUMNS) add.option(`--${c.replaceAll('_', '-')} <value>`);
+  add.action(async (o: Record<string, string | undefined>) => {
+    let input;
+    if (o.file) {
+      let json: unknown;
+      try {
+        json = JSON.parse(readFileSync(o.file, 'utf8'));
+      } catch (e) {
+        throw new CandorError('invalid', `${o.file}: not a readable JSON file (${(e as Error).message})`);
+      }
+      const parsed = requestInput.safeParse(json);
+      if (!parsed.success) throw new CandorError('invalid', `${o.file}: the request is not valid`, zodIssues(parsed.error.issues));
+      input = parsed.data;
+    } else {
+      const record: Record<string, string> = {};
+      for (const c of IMPORT_COLUMNS) {
+        const key = c.replace(/_([a-z0-9])/g, (_m, ch: string) => ch.toUpperCase());
+        const v = o[key];
+        if (v !== undefined) record[c] = v;
+      }
+      const res = rowToRequest(record, 0);
+      if (!res.ok) {
+        throw new CandorError(
+          'invalid',
+          'the request is not valid',
+          res.errors.map((e) => ({ field: `--${e.column.replaceAll('_', '-')}`, value: e.value, message: `expected ${e.expected}` })),
+        );
+      }
+      input = res.value;
+    }
+    const created = await withContext(({ services, actor }) => services.requests.create(actor, input));
+    out(`recorded request ${created.id} (${created.external_ref})`);
+  });
+  request
+    .command('show <id>')
+    .description('print one request as JSON')
+    .action(async (id: string) => {
+      const n = Number(id);
+      if (!Number.isInteger(n) || n < 1) throw new CandorError('invalid', 'id: expected a positive integer');
+      const r = await withContext(({ services, actor }) => services.requests.get(actor, n));
+      out(JSON.stringify(r, null, 2));
+    });
+
+  const user = p.command('user').description('users and API tokens');
+  user
+    .command('add <email>')
+    .description('add a user; prints an API token once (only its hash is stored)')
+    .addOption(new Option('--role <role>', 'the role').choices(ROLES).makeOptionMandatory())
+    .action(async (email: string, o: { role: string }) => {
+      const r = await withContext(({ services, actor }) => services.users.add(actor, email, o.role));
+      out(`added ${r.user.email} as ${r.user.role}`);
+      out(`API token (shown once, store it now): ${r.token}`);
+    });
+  user
+    .command('token <email>')
+    .description('issue another API token for a user')
+    .option('--label <label>', 'what the token is for')
+    .action(async (email: string, o: { label?: string }) => {
+      const t = await withContext(({ services, actor }) => services.users.issueToken(actor, email, o.label ?? null));
+      out(`API token (shown once, store it now): ${t}`);
+    });
+
+  const audit = p.command('audit').description('the hash-chained audit log');
+  audit
+    .command('verify')
+    .description('recompute the chain and print its head hash')
+    .action(async () => {
+      const r = await withContext(({ services, actor }) => services.audit.verify(actor));
+      if (r.ok) {
+        out(`audit log intact: ${r.count} events, head ${r.head}`);
+      } else {
+        err(`audit log BROKEN at event ${r.firstBrokenSeq}: ${r.reason} (${r.count} events read)`);
+        setCode(8);
+      }
+    });
+  return p;
+}
+
+/** Runs the CLI; returns the exit code (never calls process.exit, so it can run inside tests). */
+export async function main(argv: string[]): Promise<number> {
+  let code = 0;
+  const p = program((n) => (code = n));
+  try {
+    await p.parseAsync(argv, { from: 'user' });
+    return code;
+  } catch (e) {
+    if (e instanceof CommanderError) return e.exitCode === 0 ? 0 : 2;
+    return reportError(e);
+  }
+}

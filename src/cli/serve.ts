@@ -1,0 +1,37 @@
+import { loadConfig } from '../config.ts';
+import { openDatabase } from '../db/connect.ts';
+import { buildApp } from '../http/app.ts';
+import { createServices } from '../services/index.ts';
+import { CandorError } from '../errors.ts';
+import { out } from './output.ts';
+
+/** `candor serve`: holds the database (migrating it first) and serves until SIGINT / SIGTERM. */
+export async function runServe(o: { port?: string; host?: string }): Promise<void> {
+  const config = loadConfig();
+  const port = o.port !== undefined ? Number(o.port) : config.port;
+  if (!Number.isInteger(port) || port < 0 || port > 65535) {
+    throw new CandorError('invalid', `--port: expected a port number 0-65535, got ${o.port}`);
+  }
+  const conn = await openDatabase(config, { role: 'server', migrate: true });
+  const services = createServices({ db: conn.db, config, clock: () => new Date() });
+  const app = await buildApp({ config, services, logger: true });
+  try {
+    await app.listen({ port, host: o.host ?? config.host });
+  } catch (e) {
+    await app.close();
+    await conn.close();
+    throw new CandorError('unavailable', `cannot listen on ${o.host ?? config.host}:${port}: ${(e as Error).message}`);
+  }
+  const addr = app.server.address();
+  const url = typeof addr === 'object' && addr ? `http://${o.host ?? config.host}:${addr.port}` : String(addr);
+  out(`Candor is serving ${url} on the ${conn.describe}`);
+  out(`API docs: ${url}/api/docs`);
+  await new Promise<void>((resolve) => {
+    const stop = () => resolve();
+    process.once('SIGINT', stop);
+    process.once('SIGTERM', stop);
+  });
+  out('stopping...');
+  await app.close();
+  await conn.close();
+}

@@ -1,0 +1,60 @@
+import path from 'node:path';
+import { z } from 'zod';
+
+/** Every environment variable Candor reads, parsed once at start-up. Zero configuration = embedded mode. */
+const envSchema = z.object({
+  DATABASE_URL: z
+    .string()
+    .regex(/^postgres(ql)?:\/\//, 'expected a postgres:// connection URL')
+    .optional(),
+  CANDOR_DATA_DIR: z.string().min(1).default('./.candor'),
+  PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  HOST: z.string().min(1).default('127.0.0.1'),
+  CANDOR_PROVIDER_NAME: z.string().min(1).default('Example Communications, Inc.'),
+  CANDOR_PUBLIC_URL: z.string().url().optional(),
+  CANDOR_SMTP_URL: z
+    .string()
+    .regex(/^smtps?:\/\//, 'expected smtp:// or smtps://')
+    .optional(),
+  CANDOR_MAIL_FROM: z.string().min(3).default('legal@example.com'),
+  CANDOR_NS_OPTION: z.enum(['a1', 'a2', 'a3', 'a4']).default('a3'),
+  CANDOR_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'silent']).default('info'),
+});
+
+export type Config = Readonly<{
+  databaseUrl: string | undefined;
+  dataDir: string;
+  port: number;
+  host: string;
+  providerName: string;
+  publicUrl: string | undefined;
+  smtpUrl: string | undefined;
+  mailFrom: string;
+  nsOption: 'a1' | 'a2' | 'a3' | 'a4';
+  logLevel: string;
+}>;
+
+export class ConfigError extends Error {}
+
+/** Parses the environment; reports every invalid variable at once. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const cleaned = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ''));
+  const parsed = envSchema.safeParse(cleaned);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`);
+    throw new ConfigError(`invalid configuration:\n  ${lines.join('\n  ')}`);
+  }
+  const e = parsed.data;
+  return Object.freeze({
+    databaseUrl: e.DATABASE_URL,
+    dataDir: path.resolve(e.CANDOR_DATA_DIR),
+    port: e.PORT,
+    host: e.HOST,
+    providerName: e.CANDOR_PROVIDER_NAME,
+    publicUrl: e.CANDOR_PUBLIC_URL,
+    smtpUrl: e.CANDOR_SMTP_URL,
+    mailFrom: e.CANDOR_MAIL_FROM,
+    nsOption: e.CANDOR_NS_OPTION,
+    logLevel: e.CANDOR_LOG_LEVEL,
+  });
+}

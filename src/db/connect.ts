@@ -1,0 +1,137 @@
+import { rmSync } from 'node:fs';
+import path from 'node:path';
+import { Kysely, PostgresDialect } from 'kysely';
+import pg from 'pg';
+import type { Config } from '../config.ts';
+import { CandorError } from '../errors.ts';
+import {
+  acquireLock,
+  privateSocketDir,
+  startEngine,
+  type EmbeddedEngine,
+  type LockInfo,
+} from './embedded.ts';
+import { migrateToLatest } from './migrate.ts';
+import type { Database } from './schema.ts';
+
+// `pg` returns int8 (count(*), bigint ids) as strings and dates as local-midnight Date objects: read int8 as
+// a number (our counts stay far below 2^53) and keep SQL `date` values as 'YYYY-MM-DD' strings.
+pg.types.setTypeParser(20, (v) => Number(v));
+pg.types.setTypeParser(1700, (v) => Number(v));
+pg.types.setTypeParser(1082, (v) => v);
+
+export type Db = Kysely<Database>;
+
+export interface Connection {
+  db: Db;
+  kind: 'embedded' | 'postgres';
+  /** How this process reaches the database, for messages. */
+  describe: string;
+  /** The embedded engine this process runs, when it runs one (not when it goes through a server's socket). */
+  engine?: EmbeddedEngine;
+  close(): Promise<void>;
+}
+
+export interface OpenOptions {
+  /** A server holds the data directory; a CLI command may go through a running server's socket. */
+  role: LockInfo['role'];
+  /** Run migrations (embedded: always on start-up). */
+  migrate?: boolean;
+  poolSize?: number;
+}
+
+function kysely(pool: pg.Pool): Db {
+  return new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+}
+
+/** Opens the configured database: PostgreSQL when DATABASE_URL is set, otherwise the embedded one. */
+export async function openDatabase(config: Config, opts: OpenOptions): Promise<Connection> {
+  if (config.databaseUrl) {
+    const pool = new pg.Pool({ connectionString: config.databaseUrl, max: opts.poolSize ?? 10 });
+    const db = kysely(pool);
+    try {
+      await pool.query('select 1');
+    } catch (err) {
+      await db.destroy();
+      throw new CandorError('unavailable', `cannot connect to PostgreSQL: ${(err as Error).message}`);
+    }
+    if (opts.migrate) await migrateToLatest(db);
+    return { db, kind: 'postgres', describe: 'PostgreSQL', close: () => db.destroy() };
+  }
+  return openEmbedded(config.dataDir, opts);
+}
+
+/** Opens the embedded database in `dataDir`, or joins the process that already holds it. */
+export async function openEmbedded(dataDir: string, opts: OpenOptions): Promise<Connection> {
+  const socketDir = privateSocketDir();
+  const lock = acquireLock(dataDir, opts.role, socketDir);
+  if (!lock.acquired) {
+    rmSync(socketDir, { recursive: true, force: true });
+    const holder = lock.holder;
+    if (opts.role === 'server') {
+      throw new CandorError(
+        'conflict',
+        `another Candor process (pid ${holder.pid}, ${holder.role}) is using the data directory ${dataDir}; ` +
+          'stop it first, or use a different CANDOR_DATA_DIR',
+      );
+    }
+    const pool = new pg.Pool({ host: holder.socketDir, user: 'postgres', database: 'postgres', max: 2 });
+    const db = kysely(pool);
+    try {
+      await pool.query('select 1');
+    } catch (err) {
+      await db.destroy();
+      throw new CandorError(
+        'unavailable',
+        `the data directory ${dataDir} is held by pid ${holder.pid} but its socket does not answer: ${(err as Error).message}`,
+      );
+    }
+    return {
+      db,
+      kind: 'embedded',
+      describe: `embedded database via pid ${holder.pid}`,
+      close: () => db.destroy(),
+    };
+  }
+  let engine: EmbeddedEngine | undefined;
+  try {
+    engine = await startEngine({ pgdata: path.join(dataDir, 'pgdata'), socketDir });
+    const conn = await connectEngine(engine, opts);
+    const close = conn.close;
+    return {
+      ...conn,
+      describe: `embedded database in ${dataDir}`,
+      close: async () => {
+        await close();
+        lock.release();
+      },
+    };
+  } catch (err) {
+    if (engine) await engine.stop();
+    else rmSync(socketDir, { recursive: true, force: true });
+    lock.release();
+    throw err;
+  }
+}
+
+/** Connects a pool to a running engine; closing the connection stops the engine. */
+export async function connectEngine(engine: EmbeddedEngine, opts: OpenOptions): Promise<Connection> {
+  const pool = new pg.Pool({
+    host: engine.socketDir,
+    user: 'postgres',
+    database: 'postgres',
+    max: opts.poolSize ?? 4,
+  });
+  const db = kysely(pool);
+  if (opts.migrate !== false) await migrateToLatest(db);
+  return {
+    db,
+    kind: 'embedded',
+    engine,
+    describe: 'embedded database',
+    close: async () => {
+      await db.destroy();
+      await engine.stop();
+    },
+  };
+}

@@ -1,0 +1,25 @@
+import { Migrator, type Kysely, type Migration, type MigrationProvider } from 'kysely';
+import { CandorError } from '../errors.ts';
+import * as foundation from './migrations/2026-11-29-01-foundation.ts';
+
+/** Every migration, in order. Names are date-prefixed; add new ones at the end. */
+const migrations: Record<string, Migration> = {
+  '2026-11-29-01-foundation': foundation,
+};
+
+const provider: MigrationProvider = { getMigrations: async () => migrations };
+
+/** Brings the schema to the latest version; returns the names of the migrations it ran. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- migrations see the database untyped
+export async function migrateToLatest(db: Kysely<any>): Promise<string[]> {
+  const migrator = new Migrator({ db, provider });
+  const { error, results } = await migrator.migrateToLatest();
+  if (error) {
+    const failed = results?.find((r) => r.status === 'Error');
+    throw new CandorError(
+      'unavailable',
+      `migration ${failed?.migrationName ?? ''} failed: ${error instanceof Error ? error.message : String(error)}`,
+    );
+  }
+  return (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName);
+}

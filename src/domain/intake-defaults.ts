@@ -1,0 +1,52 @@
+import type { AccountResult } from '../db/schema.ts';
+import type { DemandKind, NoticeStatus, Outcome, ProcessType, RequestStatus } from './vocabulary.ts';
+
+/** What a request asks for when the intake did not say: preservation preserves, takedown restricts. */
+export function defaultDemandKind(p: ProcessType): DemandKind {
+  if (p === 'preservation_request') return 'preserve';
+  if (p === 'takedown_request') return 'restrict_content';
+  return 'disclose';
+}
+
+/** A request recorded with its outcome is already answered; otherwise it starts at `received`. */
+export function initialStatus(outcome: Outcome | null | undefined): RequestStatus {
+  return outcome ? 'responded' : 'received';
+}
+
+/** What happened to each named account, from the request's outcome (refined per account later). */
+export function accountResult(outcome: Outcome | null | undefined): AccountResult | null {
+  switch (outcome) {
+    case null:
+    case undefined:
+      return null;
+    case 'non_content_produced':
+    case 'content_produced':
+      return 'produced';
+    case 'preserved':
+      return 'preserved';
+    case 'content_restricted':
+      return 'restricted';
+    case 'no_data':
+      return 'no_data';
+    default:
+      return 'not_produced';
+  }
+}
+
+/** Outcomes after which there is nothing to tell the customer about: nothing was disclosed or done. */
+const NOTHING_DONE: ReadonlySet<Outcome> = new Set(['rejected', 'withdrawn', 'no_data', 'no_action']);
+
+/**
+ * The notice status a new request starts with when the intake does not give one. An order in force forbids
+ * notice (18 U.S.C. 2705(b)); an emergency disclosure delays it until the emergency has passed.
+ */
+export function initialNoticeStatus(r: {
+  outcome: Outcome | null | undefined;
+  emergency: boolean;
+  ndoInForce: boolean;
+}): NoticeStatus {
+  if (r.ndoInForce) return 'prohibited_by_order';
+  if (r.outcome && NOTHING_DONE.has(r.outcome)) return 'not_applicable';
+  if (r.emergency && r.outcome) return 'delayed_emergency';
+  return 'pending';
+}

@@ -1,0 +1,61 @@
+import swagger from '@fastify/swagger';
+import swaggerUi from '@fastify/swagger-ui';
+import Fastify, { type FastifyInstance } from 'fastify';
+import {
+  jsonSchemaTransform,
+  serializerCompiler,
+  validatorCompiler,
+  type ZodTypeProvider,
+} from 'fastify-type-provider-zod';
+import type { Config } from '../config.ts';
+import type { Services } from '../services/index.ts';
+import { authenticate } from './auth.ts';
+import { errorHandler } from './errors.ts';
+import { requestRoutes } from './routes/requests.ts';
+
+export interface AppOptions {
+  config: Config;
+  services: Services;
+  logger?: boolean;
+}
+
+/** Builds the HTTP application: JSON API under /api/v1 (token auth), OpenAPI at /api/docs. */
+export async function buildApp({ config, services, logger = false }: AppOptions): Promise<FastifyInstance> {
+  const app = Fastify({
+    logger: logger ? { level: config.logLevel } : false,
+    bodyLimit: 5 * 1024 * 1024,
+  }).withTypeProvider<ZodTypeProvider>();
+  app.setValidatorCompiler(validatorCompiler);
+  app.setSerializerCompiler(serializerCompiler);
+  app.setErrorHandler(errorHandler);
+  app.setNotFoundHandler((req, reply) =>
+    reply.status(404).send({ error: { code: 'not_found', message: `no route ${req.method} ${req.url}` } }),
+  );
+
+  await app.register(swagger, {
+    openapi: {
+      info: {
+        title: 'Candor API',
+        version: '1',
+        description: 'Government requests for customer information, and transparency reports.',
+      },
+      components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } } },
+      security: [{ bearer: [] }],
+    },
+    transform: jsonSchemaTransform,
+  });
+  await app.register(swaggerUi, { routePrefix: '/api/docs' });
+
+  await app.register(
+    async (api) => {
+      api.addHook('onRequest', async (req) => authenticate(services, req));
+      await api.register(requestRoutes(services));
+      api.get('/me', async (req) => ({ label: req.actor.label, role: req.actor.role }));
+      api.get('/audit/verify', async (req) => services.audit.verify(req.actor));
+    },
+    { prefix: '/api/v1' },
+  );
+
+  app.get('/healthz', async () => ({ ok: true }));
+  return app;
+}

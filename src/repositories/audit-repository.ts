@@ -1,0 +1,115 @@
+import { sql } from 'kysely';
+import type { Db } from '../db/connect.ts';
+import type { AuditEventRow } from '../db/schema.ts';
+import { eventHash, GENESIS_HASH, type ChainEvent } from '../domain/audit-chain.ts';
+
+/** Any Kysely handle: the database or a transaction. */
+export type Executor = Db;
+
+// One advisory lock key serialises appends, so the chain has no forks and seq has no gaps.
+const AUDIT_LOCK = 7_310_415;
+
+export interface NewEvent {
+  at: Date;
+  actor: string;
+  action: string;
+  entity: string;
+  entityId: string | number | null;
+  before?: unknown;
+  after?: unknown;
+}
+
+/** JSON-normalises a value so what we hash is exactly what jsonb gives back. */
+function normal(v: unknown): unknown {
+  return v === undefined ? null : (JSON.parse(JSON.stringify(v)) as unknown);
+}
+
+/** Appends one event to the hash chain. Call inside the transaction that makes the change. */
+export async function appendEvent(trx: Executor, e: NewEvent): Promise<{ seq: number; hash: string }> {
+  await sql`select pg_advisory_xact_lock(${AUDIT_LOCK})`.execute(trx);
+  const head = await trx
+    .selectFrom('audit_events')
+    .select(['seq', 'hash'])
+    .orderBy('seq', 'desc')
+    .limit(1)
+    .executeTakeFirst();
+  const event: ChainEvent = {
+    seq: (head?.seq ?? 0) + 1,
+    at: e.at.toISOString(),
+    actor: e.actor,
+    action: e.action,
+    entity: e.entity,
+    entityId: e.entityId === null ? null : String(e.entityId),
+    before: normal(e.before),
+    after: normal(e.after),
+  };
+  const prev = head?.hash ?? GENESIS_HASH;
+  const hash = eventHash(prev, event);
+  await trx
+    .insertInto('audit_events')
+    .values({
+      seq: event.seq,
+      at: event.at,
+      actor: event.actor,
+      action: event.action,
+      entity: event.entity,
+      entity_id: event.entityId,
+      before: event.before === null ? null : JSON.stringify(event.before),
+      after: event.after === null ? null : JSON.stringify(event.after),
+      prev_hash: prev,
+      hash,
+    })
+    .execute();
+  return { seq: event.seq, hash };
+}
+
+/** The events about one entity, oldest first. */
+export function eventsFor(db: Executor, entity: string, entityId: string | number): Promise<AuditEventRow[]> {
+  return db
+    .selectFrom('audit_events')
+    .selectAll()
+    .where('entity', '=', entity)
+    .where('entity_id', '=', String(entityId))
+    .orderBy('seq')
+    .execute();
+}
+
+/** Walks the whole log in seq order, a page at a time, so memory stays flat. */
+export async function* allEvents(db: Executor, pageSize = 5000): AsyncGenerator<AuditEventRow> {
+  let after = 0;
+  for (;;) {
+    const page = await db
+      .selectFrom('audit_events')
+      .selectAll()
+      .where('seq', '>', after)
+      .orderBy('seq')
+      .limit(pageSize)
+      .execute();
+    for (const row of page) yield row;
+    if (page.length < pageSize) return;
+    after = page[page.length - 1]!.seq;
+  }
+}
+
+export async function headEvent(db: Executor): Promise<{ seq: number; hash: string } | undefined> {
+  return db
+    .selectFrom('audit_events')
+    .select(['seq', 'hash'])
+    .orderBy('seq', 'desc')
+    .limit(1)
+    .executeTakeFirst();
+}
+
+/** Rows as the chain hashes them. */
+export function toChainEvent(row: AuditEventRow): ChainEvent {
+  return {
+    seq: row.seq,
+    at: row.at.toISOString(),
+    actor: row.actor,
+    action: row.action,
+    entity: row.entity,
+    entityId: row.entity_id,
+    before: row.before ?? null,
+    after: row.after ?? null,
+  };
+}

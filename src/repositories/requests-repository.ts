@@ -1,0 +1,274 @@
+import { sql, type Expression, type SqlBool } from 'kysely';
+import type { Db } from '../db/connect.ts';
+import type { AccountResult, AgencyRow, NdoGround, NdoRow, RequestRow, TargetRow } from '../db/schema.ts';
+import type { AgencyInput } from '../domain/request-input.ts';
+import type {
+  CaseClass,
+  Channel,
+  DataSought,
+  DeliveryMethod,
+  DemandKind,
+  DsaCategory,
+  NdoAuthority,
+  NoticeStatus,
+  Outcome,
+  ProcessType,
+  RequestStatus,
+  RequesterClass,
+} from '../domain/vocabulary.ts';
+
+/** A request as it is written: every column the intake sets. */
+export interface RequestRecord {
+  external_ref: string;
+  received_at: string;
+  delivered_via: DeliveryMethod | null;
+  agency_id: number;
+  issuer: string | null;
+  requester_class: RequesterClass;
+  channel: Channel;
+  process_type: ProcessType;
+  legal_authority: string | null;
+  case_class: CaseClass | null;
+  emergency: boolean;
+  emergency_basis: string | null;
+  demand_kind: DemandKind;
+  data_sought: DataSought[];
+  items_of_information: number | null;
+  dsa_category: DsaCategory | null;
+  acknowledged_at: string | null;
+  effect_given_at: string | null;
+  status: RequestStatus;
+  outcome: Outcome | null;
+  responded_at: string | null;
+  notice_status: NoticeStatus;
+  data_location: string | null;
+  notes: string | null;
+}
+
+export interface TargetRecord {
+  identifier: string;
+  account_ref: string | null;
+  result: AccountResult | null;
+}
+
+export interface NdoRecord {
+  authority: NdoAuthority;
+  issuing_court: string | null;
+  issued_at: string | null;
+  expires_at: string | null;
+  ground: NdoGround | null;
+}
+
+/** Finds or creates the agency; returns its id. */
+export async function upsertAgency(db: Db, a: AgencyInput): Promise<number> {
+  const sub = a.subdivision ?? null;
+  await sql`
+    insert into agencies (name, kind, level, country, subdivision)
+    values (${a.name}, ${a.kind}, ${a.level}, ${a.country}, ${sub})
+    on conflict (name, kind, level, country, coalesce(subdivision, '')) do nothing`.execute(db);
+  const row = await db
+    .selectFrom('agencies')
+    .select('id')
+    .where('name', '=', a.name)
+    .where('kind', '=', a.kind)
+    .where('level', '=', a.level)
+    .where('country', '=', a.country)
+    .where(sql<SqlBool>`coalesce(subdivision, '') = ${sub ?? ''}`)
+    .executeTakeFirstOrThrow();
+  return row.id;
+}
+
+const pgArray = (values: readonly string[]) => `{${values.map((v) => `"${v}"`).join(',')}}`;
+
+/**
+ * Inserts many requests in one statement (one array parameter per column), skipping external refs that
+ * already exist. Returns the ids of the rows it inserted, keyed by external ref.
+ */
+export async function insertRequests(db: Db, rows: RequestRecord[]): Promise<Map<string, number>> {
+  if (rows.length === 0) return new Map();
+  const col = <K extends keyof RequestRecord>(k: K) => rows.map((r) => r[k]);
+  const result = await sql<{ id: number; external_ref: string }>`
+    insert into requests (
+      external_ref, received_at, delivered_via, agency_id, issuer, requester_class, channel, process_type,
+      legal_authority, case_class, emergency, emergency_basis, demand_kind, data_sought, items_of_information,
+      dsa_category, acknowledged_at, effect_given_at, status, outcome, responded_at, notice_status,
+      data_location, notes)
+    select ref, rec, dv::delivery_method, ag, iss, rc::requester_class, ch::channel, pt::process_type,
+      la, cc::case_class, em, eb, dk::demand_kind, ds::data_sought[], items, dsa, ack, eff,
+      st::request_status, oc::outcome, resp, ns::notice_status, dl, notes
+    from unnest(
+      ${col('external_ref')}::text[], ${col('received_at')}::timestamptz[], ${col('delivered_via')}::text[],
+      ${col('agency_id')}::bigint[], ${col('issuer')}::text[], ${col('requester_class')}::text[],
+      ${col('channel')}::text[], ${col('process_type')}::text[], ${col('legal_authority')}::text[],
+      ${col('case_class')}::text[], ${col('emergency')}::boolean[], ${col('emergency_basis')}::text[],
+      ${col('demand_kind')}::text[], ${rows.map((r) => pgArray(r.data_sought))}::text[],
+      ${col('items_of_information')}::integer[], ${col('dsa_category')}::text[],
+      ${col('acknowledged_at')}::timestamptz[], ${col('effect_given_at')}::timestamptz[],
+      ${col('status')}::text[], ${col('outcome')}::text[], ${col('responded_at')}::timestamptz[],
+      ${col('notice_status')}::text[], ${col('data_location')}::text[], ${col('notes')}::text[]
+    ) as t(ref, rec, dv, ag, iss, rc, ch, pt, la, cc, em, eb, dk, ds, items, dsa, ack, eff, st, oc, resp, ns, dl, notes)
+    on conflict (external_ref) do nothing
+    returning id, external_ref`.execute(db);
+  return new Map(result.rows.map((r) => [r.external_ref, Number(r.id)]));
+}
+
+export async function insertTargets(
+  db: Db,
+  rows: Array<TargetRecord & { request_id: number }>,
+): Promise<void> {
+  if (rows.length === 0) return;
+  await sql`
+    insert into request_targets (request_id, identifier, account_ref, result)
+    select rid, ident, acc, res::account_result
+    from unnest(${rows.map((r) => r.request_id)}::bigint[], ${rows.map((r) => r.identifier)}::text[],
+      ${rows.map((r) => r.account_ref)}::text[], ${rows.map((r) => r.result)}::text[]) as t(rid, ident, acc, res)
+    on conflict (request_id, identifier) do nothing`.execute(db);
+}
+
+export async function insertNdos(db: Db, rows: Array<NdoRecord & { request_id: number }>): Promise<void> {
+  if (rows.length === 0) return;
+  await sql`
+    insert into nondisclosure_orders (request_id, authority, issuing_court, issued_at, expires_at, indefinite, ground)
+    select rid, au::ndo_authority, court, iss, exp, exp is null, gr::ndo_ground
+    from unnest(${rows.map((r) => r.request_id)}::bigint[], ${rows.map((r) => r.authority)}::text[],
+      ${rows.map((r) => r.issuing_court)}::text[], ${rows.map((r) => r.issued_at)}::timestamptz[],
+      ${rows.map((r) => r.expires_at)}::timestamptz[], ${rows.map((r) => r.ground)}::text[])
+      as t(rid, au, court, iss, exp, gr)`.execute(db);
+}
+
+/** Which of these external refs already exist. */
+export async function existingRefs(db: Db, refs: string[]): Promise<Set<string>> {
+  if (refs.length === 0) return new Set();
+  const rows = await sql<{ external_ref: string }>`
+    select external_ref from requests where external_ref = any(${refs}::text[])`.execute(db);
+  return new Set(rows.rows.map((r) => r.external_ref));
+}
+
+export interface RequestBundle {
+  request: RequestRow;
+  agency: AgencyRow;
+  targets: TargetRow[];
+  ndos: NdoRow[];
+}
+
+/** `pg` does not know our enum array types and hands them over as '{a,b}' text. */
+function enumArray<T extends string>(v: T[] | string): T[] {
+  if (Array.isArray(v)) return v;
+  const inner = v.replace(/^\{|\}$/g, '');
+  return (inner ? inner.split(',') : []) as T[];
+}
+
+export async function findRequest(db: Db, id: number): Promise<RequestBundle | undefined> {
+  const row = await db.selectFrom('requests').selectAll().where('id', '=', id).executeTakeFirst();
+  if (!row) return undefined;
+  const request = { ...row, data_sought: enumArray(row.data_sought) };
+  const [agency, targets, ndos] = await Promise.all([
+    db.selectFrom('agencies').selectAll().where('id', '=', request.agency_id).executeTakeFirstOrThrow(),
+    db.selectFrom('request_targets').selectAll().where('request_id', '=', id).orderBy('id').execute(),
+    db.selectFrom('nondisclosure_orders').selectAll().where('request_id', '=', id).orderBy('id').execute(),
+  ]);
+  return { request, agency, targets, ndos };
+}
+
+export async function findRequestIdByRef(db: Db, externalRef: string): Promise<number | undefined> {
+  const row = await db
+    .selectFrom('requests')
+    .select('id')
+    .where('external_ref', '=', externalRef)
+    .executeTakeFirst();
+  return row?.id;
+}
+
+export interface ListFilter {
+  status?: RequestStatus[];
+  processType?: ProcessType[];
+  country?: string[];
+  outcome?: Array<Outcome | 'none'>;
+  receivedFrom?: string;
+  receivedTo?: string;
+  q?: string;
+}
+
+export type SortKey = 'received_at' | 'external_ref';
+
+/** Keyset cursor: the sort value and id of the last row of the previous page. */
+export interface Cursor {
+  v: string;
+  id: number;
+}
+
+export interface ListedRequest {
+  id: number;
+  external_ref: string;
+  received_at: Date;
+  process_type: ProcessType;
+  status: RequestStatus;
+  outcome: Outcome | null;
+  notice_status: NoticeStatus;
+  emergency: boolean;
+  channel: Channel;
+  agency_name: string;
+  country: string;
+  subdivision: string | null;
+  accounts: number;
+}
+
+/** One page of requests, newest first by default, using keyset pagination (no OFFSET). */
+export async function listRequests(
+  db: Db,
+  f: ListFilter,
+  page: { limit: number; after?: Cursor; sort: SortKey; dir: 'asc' | 'desc' },
+): Promise<ListedRequest[]> {
+  let q = db
+    .selectFrom('requests as r')
+    .innerJoin('agencies as a', 'a.id', 'r.agency_id')
+    .select([
+      'r.id',
+      'r.external_ref',
+      'r.received_at',
+      'r.process_type',
+      'r.status',
+      'r.outcome',
+      'r.notice_status',
+      'r.emergency',
+      'r.channel',
+      'a.name as agency_name',
+      'a.country',
+      'a.subdivision',
+    ])
+    .select(
+      sql<number>`(select count(distinct t.account_ref) from request_targets t where t.request_id = r.id)`.as(
+        'accounts',
+      ),
+    );
+  if (f.status?.length) q = q.where('r.status', 'in', f.status);
+  if (f.processType?.length) q = q.where('r.process_type', 'in', f.processType);
+  if (f.country?.length) q = q.where('a.country', 'in', f.country);
+  if (f.outcome?.length) {
+    const real = f.outcome.filter((o): o is Outcome => o !== 'none');
+    const none = f.outcome.includes('none');
+    q = q.where((eb) => {
+      const ors: Expression<SqlBool>[] = [];
+      if (real.length) ors.push(eb('r.outcome', 'in', real));
+      if (none) ors.push(eb('r.outcome', 'is', null));
+      return eb.or(ors);
+    });
+  }
+  if (f.receivedFrom) q = q.where('r.received_at', '>=', new Date(f.receivedFrom));
+  if (f.receivedTo) q = q.where('r.received_at', '<', new Date(f.receivedTo));
+  if (f.q) {
+    const like = `${f.q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+    q = q.where((eb) =>
+      eb.or([eb('r.external_ref', 'like', like), eb(sql`lower(a.name)`, 'like', like.toLowerCase())]),
+    );
+  }
+  const col = page.sort === 'received_at' ? 'r.received_at' : 'r.external_ref';
+  if (page.after) {
+    const cmp = page.dir === 'desc' ? '<' : '>';
+    const v = page.sort === 'received_at' ? sql`${page.after.v}::timestamptz` : sql`${page.after.v}`;
+    q = q.where(sql<SqlBool>`(${sql.ref(col)}, r.id) ${sql.raw(cmp)} (${v}, ${page.after.id})`);
+  }
+  return q.orderBy(col, page.dir).orderBy('r.id', page.dir).limit(page.limit).execute() as Promise<
+    ListedRequest[]
+  >;
+}

@@ -1,0 +1,58 @@
+import { sql } from 'kysely';
+import type { Db } from '../db/connect.ts';
+import type { UserRow } from '../db/schema.ts';
+import type { Role } from '../domain/vocabulary.ts';
+
+export function findUserByEmail(db: Db, email: string): Promise<UserRow | undefined> {
+  return db
+    .selectFrom('users')
+    .selectAll()
+    .where(sql`lower(email)`, '=', email.toLowerCase())
+    .executeTakeFirst();
+}
+
+export function insertUser(db: Db, email: string, role: Role): Promise<UserRow> {
+  return db.insertInto('users').values({ email, role }).returningAll().executeTakeFirstOrThrow();
+}
+
+export async function insertToken(
+  db: Db,
+  userId: number,
+  tokenHash: string,
+  label: string | null,
+): Promise<number> {
+  const row = await db
+    .insertInto('api_tokens')
+    .values({ user_id: userId, token_hash: tokenHash, label })
+    .returning('id')
+    .executeTakeFirstOrThrow();
+  return row.id;
+}
+
+/** The active user holding a token, if the token is live. */
+export function findUserByTokenHash(
+  db: Db,
+  tokenHash: string,
+): Promise<(UserRow & { token_id: number }) | undefined> {
+  return db
+    .selectFrom('api_tokens as t')
+    .innerJoin('users as u', 'u.id', 't.user_id')
+    .selectAll('u')
+    .select('t.id as token_id')
+    .where('t.token_hash', '=', tokenHash)
+    .where('t.revoked_at', 'is', null)
+    .where('u.disabled_at', 'is', null)
+    .executeTakeFirst();
+}
+
+export function listUsers(db: Db): Promise<UserRow[]> {
+  return db.selectFrom('users').selectAll().orderBy('id').execute();
+}
+
+export function countUsers(db: Db): Promise<number> {
+  return db
+    .selectFrom('users')
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .executeTakeFirstOrThrow()
+    .then((r) => Number(r.n));
+}

@@ -1,0 +1,35 @@
+import { CandorError } from '../errors.ts';
+import type { Role } from '../domain/vocabulary.ts';
+
+/** Who is acting: a signed-in user, an API token's user, or the local operator running the CLI. */
+export interface Actor {
+  /** Stable label written into the audit log, e.g. `user:3 (ana@example.com)` or `cli:root`. */
+  label: string;
+  userId: number | null;
+  role: Role;
+}
+
+export const ACTIONS = {
+  'request.read': ['viewer', 'handler', 'approver', 'publisher', 'admin'],
+  'request.create': ['handler', 'approver', 'admin'],
+  'request.update': ['handler', 'approver', 'admin'],
+  'request.import': ['handler', 'approver', 'admin'],
+  'request.approve': ['approver', 'admin'],
+  'report.read': ['viewer', 'handler', 'approver', 'publisher', 'admin'],
+  'report.freeze': ['publisher', 'admin'],
+  'report.publish': ['publisher', 'admin'],
+  'audit.verify': ['viewer', 'handler', 'approver', 'publisher', 'admin'],
+  'user.manage': ['admin'],
+} as const satisfies Record<string, readonly Role[]>;
+export type Action = keyof typeof ACTIONS;
+
+export function can(actor: Actor, action: Action): boolean {
+  return (ACTIONS[action] as readonly Role[]).includes(actor.role);
+}
+
+/** The one authorization check, called by every service before it touches data. */
+export function authorize(actor: Actor, action: Action): void {
+  if (!can(actor, action)) {
+    throw new CandorError('forbidden', `the ${actor.role} role may not ${action.replace('.', ' ')}`);
+  }
+}

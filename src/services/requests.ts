@@ -1,0 +1,367 @@
+import type { Db } from '../db/connect.ts';
+import {
+  accountResult,
+  defaultDemandKind,
+  initialNoticeStatus,
+  initialStatus,
+} from '../domain/intake-defaults.ts';
+import { requestInput, type ValidRequest } from '../domain/request-input.ts';
+import { CandorError, zodIssues } from '../errors.ts';
+import { appendEvent } from '../repositories/audit-repository.ts';
+import {
+  findRequest,
+  findRequestIdByRef,
+  insertNdos,
+  insertRequests,
+  insertTargets,
+  listRequests,
+  upsertAgency,
+  type Cursor,
+  type ListFilter,
+  type NdoRecord,
+  type RequestRecord,
+  type SortKey,
+  type TargetRecord,
+} from '../repositories/requests-repository.ts';
+import { authorize, type Actor } from './authorize.ts';
+import { presentRequest, type PresentedRequest } from './presenters.ts';
+
+export type Clock = () => Date;
+
+/** A validated request turned into the rows that store it. */
+export interface PreparedRequest {
+  record: Omit<RequestRecord, 'agency_id'>;
+  agency: ValidRequest['agency'];
+  targets: TargetRecord[];
+  ndo: NdoRecord | null;
+}
+
+/** Derives the stored rows from a validated request (defaults for what the intake left out). */
+export function prepareRequest(v: ValidRequest, now: Date): PreparedRequest {
+  const ndoInForce = !!v.ndo && (v.ndo.expires_at === null || Date.parse(v.ndo.expires_at) > now.getTime());
+  const result = accountResult(v.outcome);
+  const targets = new Map<string, TargetRecord>();
+  for (const a of v.accounts) targets.set(a, { identifier: a, account_ref: a, result });
+  for (const i of v.identifiers) {
+    if (!targets.has(i.value))
+      targets.set(i.value, { identifier: i.value, account_ref: i.account ?? null, result });
+  }
+  return {
+    agency: v.agency,
+    record: {
+      external_ref: v.external_ref,
+      received_at: v.received_at,
+      delivered_via: v.delivered_via ?? null,
+      issuer: v.issuer ?? null,
+      requester_class: v.requester_class,
+      channel: v.channel,
+      process_type: v.process_type,
+      legal_authority: v.legal_authority ?? null,
+      case_class: v.case_class ?? null,
+      emergency: v.emergency || v.process_type === 'emergency_request',
+      emergency_basis: v.emergency_basis ?? null,
+      demand_kind: v.demand_kind ?? defaultDemandKind(v.process_type),
+      data_sought: v.data_sought,
+      items_of_information: v.items_of_information ?? null,
+      dsa_category: v.dsa_category ?? null,
+      acknowledged_at: v.acknowledged_at ?? null,
+      effect_given_at: v.effect_given_at ?? null,
+      status: initialStatus(v.outcome),
+      outcome: v.outcome ?? null,
+      responded_at: v.responded_at ?? null,
+      notice_status:
+        v.notice_status ?? initialNoticeStatus({ outcome: v.outcome, emergency: v.emergency, ndoInForce }),
+      data_location: v.data_location ?? null,
+      notes: v.notes ?? null,
+    },
+    targets: [...targets.values()],
+    ndo: v.ndo
+      ? {
+          authority: v.ndo.authority,
+          issuing_court: v.ndo.issuing_court ?? null,
+          issued_at: v.ndo.issued_at ?? null,
+          expires_at: v.ndo.expires_at,
+          ground: v.ndo.ground ?? null,
+        }
+      : null,
+  };
+}
+
+/**
+ * Writes prepared requests (inside the caller's transaction); existing external refs are left untouched.
+ * Returns the ids created by external ref.
+ */
+export async function writeRequests(
+  trx: Db,
+  prepared: PreparedRequest[],
+  agencyCache = new Map<string, number>(),
+): Promise<Map<string, number>> {
+  const records: RequestRecord[] = [];
+  for (const p of prepared) {
+    const key = JSON.stringify([
+      p.agency.name,
+      p.agency.kind,
+      p.agency.level,
+      p.agency.country,
+      p.agency.subdivision,
+    ]);
+    let agencyId = agencyCache.get(key);
+    if (agencyId === undefined) {
+      agencyId = await upsertAgency(trx, p.agency);
+      agencyCache.set(key, agencyId);
+    }
+    records.push({ ...p.record, agency_id: agencyId });
+  }
+  const ids = await insertRequests(trx, records);
+  const targets: Array<TargetRecord & { request_id: number }> = [];
+  const ndos: Array<NdoRecord & { request_id: number }> = [];
+  for (const p of prepared) {
+    const id = ids.get(p.record.external_ref);
+    if (id === undefined) continue;
+    for (const t of p.targets) targets.push({ ...t, request_id: id });
+    if (p.ndo) ndos.push({ ...p.ndo, request_id: id });
+  }
+  await insertTargets(trx, targets);
+  await insertNdos(trx, ndos);
+  return ids;
+}
+
+export interface ListOptions {
+  filter: ListFilter;
+  limit: number;
+  cursor?: string;
+  sort: SortKey;
+  dir: 'asc' | 'desc';
+}
+
+export function encodeCursor(c: Cursor): string {
+  return Buffer.from(JSON.stringify(c)).toString('base64url');
+}
+
+function decodeCursor(s: string): Cursor {
+  try {
+    const c = JSON.parse(Buffer.from(s, 'base64url').toString('utf8')) as Cursor;
+    if (typeof c.v === 'string' && Number.isInteger(c.id)) return c;
+  } catch {
+    // fall through
+  }
+  throw new CandorError('invalid', 'cursor: expected the next_cursor value of a previous page', [
+    { field: 'cursor', message: 'not a cursor this server issued' },
+  ]);
+}
+
+export function createRequestService(deps: { db: Db; clock: Clock }) {
+  const { db, clock } = deps;
+
+  async function get(actor: Actor, id: number): Promise<PresentedRequest> {
+    authorize(actor, 'request.read');
+    const b = await findRequest(db, id);
+    if (!b) throw new CandorError('not_found', `request ${id} does not exist`);
+    return presentRequest(b);
+  }
+
+  return {
+    get,
+
+    /** Records one request (any intake door). A second request with the same external_ref is a conflict. */
+    async create(actor: Actor, input: ValidRequest): Promise<PresentedRequest> {
+      authorize(actor, 'request.create');
+      const now = clock();
+      const prepared = prepareRequest(input, now);
+      const id = await db.transaction().execute(async (trx) => {
+        const ids = await writeRequests(trx, [prepared]);
+        const newId = ids.get(prepared.record.external_ref);
+        if (newId === undefined) {
+          throw new CandorError(
+            'conflict',
+            `a request with external_ref ${prepared.record.external_ref} exists`,
+            [{ field: 'external_ref', message: 'already recorded' }],
+          );
+        }
+        await appendEvent(trx, {
+          at: now,
+          actor: actor.label,
+          action: 'request.create',
+          entity: 'request',
+          entityId: newId,
+          after: input,
+        });
+        return newId;
+      });
+      return get(actor, id);
+    },
+
+    async findIdByRef(actor: Actor, externalRef: string): Promise<number | undefined> {
+      authorize(actor, 'request.read');
+      return findRequestIdByRef(db, externalRef);
+    },
+
+    async list(actor: Actor, o: ListOptions) {
+      authorize(actor, 'request.read');
+      const rows = await listRequests(db, o.filter, {
+        limit: o.limit + 1,
+        after: o.cursor ? decodeCursor(o.cursor) : undefined,
+        sort: o.sort,
+        dir: o.dir,
+      });
+      const more = rows.length > o.limit;
+      const page = rows.slice(0, o.limit);
+      const last = page[page.length - 1];
+      return {
+        items: page.map((r) => ({
+          id: r.id,
+          external_ref: r.external_ref,
+          received_at: r.received_at.toISOString(),
+          agency_name: r.agency_name,
+          country: r.country,
+          subdivision: r.subdivision,
+          process_type: r.process_type,
+          emergency: r.emergency,
+          channel: r.channel,
+          status: r.status,
+          outcome: r.outcome,
+          notice_status: r.notice_status,
+          accounts_specified: Number(r.accounts),
+        })),
+        next_cursor:
+          more && last
+            ? encodeCursor({
+                v: o.sort === 'received_at' ? last.received_at.toISOString() : last.external_ref,
+                id: last.id,
+              })
+            : null,
+      };
+    },
+
+    /**
+     * Changes fields of a request with optimistic concurrency: `version` must be the version the caller
+     * read, or nothing changes and the caller gets `conflict`.
+     */
+    async update(actor: Actor, id: number, version: number, patch: Record<string, unknown>) {
+      authorize(actor, 'request.update');
+      const now = clock();
+      await db.transaction().execute(async (trx) => {
+        const b = await findRequest(trx, id);
+        if (!b) throw new CandorError('not_found', `request ${id} does not exist`);
+        if (b.request.version !== version) {
+          throw new CandorError(
+            'conflict',
+            `request ${id} was changed by someone else (version ${b.request.version}, you sent ${version}); reload and retry`,
+          );
+        }
+        const current = presentRequest(b);
+        const merged = requestInput.safeParse({ ...toInput(current), ...patch });
+        if (!merged.success) {
+          throw new CandorError('invalid', 'the change is not valid', zodIssues(merged.error.issues));
+        }
+        const next = prepareRequest(merged.data, now);
+        const changed: Record<string, unknown> = {};
+        const before: Record<string, unknown> = {};
+        for (const [k, v] of Object.entries(next.record) as Array<[keyof typeof next.record, unknown]>) {
+          if (k === 'external_ref' || k === 'status' || !(k in patch || k === 'notice_status')) continue;
+          const old = (current as Record<string, unknown>)[k];
+          if (JSON.stringify(old) !== JSON.stringify(v)) {
+            changed[k] = v;
+            before[k] = old;
+          }
+        }
+        if ('outcome' in patch && (patch.outcome ?? null) !== current.outcome) {
+          changed.status = next.record.outcome
+            ? 'responded'
+            : b.request.status === 'closed'
+              ? 'in_review'
+              : b.request.status;
+        }
+        let agencyId = b.agency.id;
+        if ('agency' in patch) {
+          agencyId = await upsertAgency(trx, next.agency);
+          if (agencyId !== b.agency.id) {
+            changed.agency_id = agencyId;
+            before.agency_id = b.agency.id;
+          }
+        }
+        const targetsChanged = 'accounts' in patch || 'identifiers' in patch;
+        if (Object.keys(changed).length === 0 && !targetsChanged) return;
+        const res = await trx
+          .updateTable('requests')
+          .set({ ...changed, version: version + 1, updated_at: now })
+          .where('id', '=', id)
+          .where('version', '=', version)
+          .executeTakeFirst();
+        if (Number(res.numUpdatedRows) !== 1)
+          throw new CandorError('conflict', `request ${id} changed meanwhile`);
+        if (targetsChanged) {
+          await trx.deleteFrom('request_targets').where('request_id', '=', id).execute();
+          await insertTargets(
+            trx,
+            next.targets.map((t) => ({ ...t, request_id: id })),
+          );
+          before.targets = current.targets;
+          changed.targets = next.targets;
+        }
+        await appendEvent(trx, {
+          at: now,
+          actor: actor.label,
+          action: 'request.update',
+          entity: 'request',
+          entityId: id,
+          before,
+          after: changed,
+        });
+      });
+      return get(actor, id);
+    },
+  };
+}
+export type RequestService = ReturnType<typeof createRequestService>;
+
+/** The presented request turned back into intake input (for re-validating a patched record as a whole). */
+function toInput(p: PresentedRequest): Record<string, unknown> {
+  const accounts = p.targets.filter((t) => t.account === t.identifier).map((t) => t.identifier);
+  const identifiers = p.targets
+    .filter((t) => t.account !== t.identifier)
+    .map((t) => ({ value: t.identifier, account: t.account }));
+  const ndo = p.nondisclosure_orders[0];
+  return {
+    external_ref: p.external_ref,
+    received_at: p.received_at,
+    delivered_via: p.delivered_via,
+    agency: {
+      name: p.agency.name,
+      kind: p.agency.kind,
+      level: p.agency.level,
+      country: p.agency.country,
+      subdivision: p.agency.subdivision,
+    },
+    issuer: p.issuer,
+    requester_class: p.requester_class,
+    channel: p.channel,
+    process_type: p.process_type,
+    legal_authority: p.legal_authority,
+    case_class: p.case_class,
+    emergency: p.emergency,
+    emergency_basis: p.emergency_basis,
+    demand_kind: p.demand_kind,
+    data_sought: p.data_sought,
+    accounts,
+    identifiers,
+    items_of_information: p.items_of_information,
+    dsa_category: p.dsa_category,
+    acknowledged_at: p.acknowledged_at,
+    effect_given_at: p.effect_given_at,
+    outcome: p.outcome,
+    responded_at: p.responded_at,
+    notice_status: p.notice_status,
+    ndo: ndo
+      ? {
+          authority: ndo.authority,
+          issuing_court: ndo.issuing_court,
+          issued_at: ndo.issued_at,
+          expires_at: ndo.expires_at,
+          ground: ndo.ground,
+        }
+      : null,
+    data_location: p.data_location,
+    notes: p.notes,
+  };
+}
