@@ -10,6 +10,7 @@ import { createHash } from 'node:crypto';
 /** The previous hash of the first event. */
 export const GENESIS_HASH = '0'.repeat(64);
 
+/** One audit event as hashed: only these fields enter the hash. */
 export interface AuditEvent {
   seq: number;
   at: Date;
@@ -21,11 +22,13 @@ export interface AuditEvent {
   after: unknown;
 }
 
+/** An audit event as stored, with its link to the previous one. */
 export interface ChainedEvent extends AuditEvent {
   prevHash: string;
   hash: string;
 }
 
+/** The outcome of verifying a chain: its head, or the first seq that does not verify. */
 export type ChainResult =
   | { ok: true; head: string; count: number }
   | { ok: false; firstBrokenSeq: number; reason: 'hash_mismatch' | 'prev_mismatch' | 'sequence_gap' };

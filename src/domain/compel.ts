@@ -174,6 +174,7 @@ export function requiredChannel(
   };
 }
 
+/** What was (or is about to be) produced, and under which process and channel. */
 export interface ProductionCheckInput {
   processType: ProcessType;
   produced: readonly DataSought[];
@@ -186,6 +187,7 @@ export interface ProductionCheckInput {
   receivedAt?: Date;
 }
 
+/** What goes beyond the tier or channel, and why. */
 export interface ProductionCheck {
   /** Categories produced beyond what the process and channel allow; empty when the production is within. */
   beyond: DataSought[];

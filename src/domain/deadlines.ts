@@ -7,6 +7,7 @@ import type { Channel, ProcessType } from './vocabulary.ts';
  * a return date written on the process itself overrides it and is recorded by the handler, not derived here.
  */
 
+/** The request fields a response deadline depends on. */
 export interface DeadlineInput {
   processType: ProcessType;
   channel: Channel;

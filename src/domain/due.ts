@@ -11,6 +11,7 @@ import type { Channel, NoticeStatus, Outcome, ProcessType, RequestStatus } from 
  * Items carry the rule that created them, so a reader can check why something is due.
  */
 
+/** The kinds of due item, one per obligation the legal team tracks. */
 export const DUE_KINDS = [
   'response_deadline',
   'notice_owed',
@@ -19,8 +20,10 @@ export const DUE_KINDS = [
   'emergency_follow_up',
   'notice_failed',
 ] as const;
+/** One kind of due item. */
 export type DueKind = (typeof DUE_KINDS)[number];
 
+/** One dated obligation on one request. */
 export interface DueItem {
   kind: DueKind;
   requestId: string;
@@ -94,7 +97,11 @@ export function noticeItems(s: RequestSnapshot, now: Date, policy: PolicyConfig)
     return [item(s, 'notice_owed', at, `customer notice, ${d.kind} (notice policy)`, d.reason)];
   }
   if (d.dueAt) {
-    return [item(s, 'notice_owed', d.dueAt, `customer notice, ${d.kind} (18 U.S.C. 2705(b))`, d.reason)];
+    const held =
+      d.status === 'prohibited_by_order'
+        ? 'held back by a non-disclosure order (18 U.S.C. 2705(b), 2709(c))'
+        : 'held back until the emergency has passed (policy)';
+    return [item(s, 'notice_owed', d.dueAt, `customer notice, ${held}`, d.reason)];
   }
   return [];
 }

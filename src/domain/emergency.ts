@@ -17,8 +17,10 @@ export const NUMBER_SOURCES = [
   'request',
   'other',
 ] as const;
+/** Where a call-back number came from. */
 export type NumberSource = (typeof NUMBER_SOURCES)[number];
 
+/** The emergency record to check before disclosure. */
 export interface EmergencyReadinessInput {
   basis: {
     /** The requester attested danger of death or serious physical injury; an explicit flag, not parsed text. */
@@ -37,9 +39,11 @@ export interface EmergencyReadinessInput {
   requestText?: string | null;
 }
 
+/** A stable code per thing that stops an emergency disclosure. */
 export type EmergencyProblemCode =
   'basis_not_attested' | 'verification_incomplete' | 'callback_number_from_request' | 'no_second_approval';
 
+/** One reason an emergency disclosure may not go ahead yet. */
 export interface EmergencyProblem {
   code: EmergencyProblemCode;
   message: string;

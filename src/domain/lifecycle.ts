@@ -14,6 +14,7 @@ const NEXT: Readonly<Record<RequestStatus, readonly RequestStatus[]>> = {
   closed: ['in_review'],
 };
 
+/** A transition check: ok, or the invalid_state error with a message. */
 export type TransitionResult = { ok: true } | { ok: false; code: 'invalid_state'; message: string };
 
 /** The statuses a request in `from` may move to. */

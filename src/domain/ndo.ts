@@ -9,6 +9,7 @@ import type { NdoAuthority } from './vocabulary.ts';
  * flag orders beyond it. NSL (18 U.S.C. 2709(c)) and FISA gags are reviewed on the FBI's 3-year cycle.
  */
 
+/** A non-disclosure order as the rules need it. */
 export interface Ndo {
   authority: NdoAuthority;
   issuedAt: Date | null;

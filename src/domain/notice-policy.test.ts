@@ -97,4 +97,15 @@ describe('noticeDecision', () => {
     expect(noticeDecision({ ...base, outcome: 'no_data' }).status).toBe('not_applicable');
     expect(noticeDecision({ ...base, accountsHaveContact: false }).status).toBe('not_possible');
   });
+
+  it('gives no notice of a preservation request, as the policy says', () => {
+    const d = noticeDecision({
+      ...base,
+      processType: 'preservation_request',
+      respondedAt: null,
+      outcome: null,
+    });
+    expect(d.status).toBe('not_applicable');
+    expect(noticeDecision({ ...base, processType: 'subpoena' }).status).toBe('pending');
+  });
 });

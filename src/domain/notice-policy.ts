@@ -1,7 +1,7 @@
 import { emergencyNoticeDueAt } from './emergency.ts';
 import { ndoEndsAt, ndoInForce, type Ndo } from './ndo.ts';
 import type { PolicyConfig } from './policy-config.ts';
-import type { NoticeStatus, Outcome } from './vocabulary.ts';
+import type { NoticeStatus, Outcome, ProcessType } from './vocabulary.ts';
 
 /**
  * Customer notice. Customers are told of a request unless a statute, warrant, subpoena or court order forbids
@@ -9,15 +9,19 @@ import type { NoticeStatus, Outcome } from './vocabulary.ts';
  * the emergency has passed. When an order expires or is lifted, the held-back notice becomes due then.
  */
 
+/** When, relative to the disclosure, notice is (or will be) given. */
 export type NoticeKind =
   'before_disclosure' | 'after_disclosure' | 'after_order_expired' | 'after_emergency_passed';
 
+/** The facts of a request the notice decision depends on. */
 export interface NoticeDecisionInput {
   ndos: readonly Ndo[];
   emergency: boolean;
   respondedAt: Date | null;
   /** null while the request is in process. */
   outcome: Outcome | null;
+  /** When given, types the policy exempts from notice (preservation) get not_applicable. */
+  processType?: ProcessType;
   /** At least one affected account has contact details to send notice to. */
   accountsHaveContact: boolean;
   /** When the emergency was recorded as passed, if it was; notice may then go before the configured delay. */
@@ -26,6 +30,7 @@ export interface NoticeDecisionInput {
   policy: PolicyConfig;
 }
 
+/** The notice status owed, when it is due, and why. */
 export interface NoticeDecision {
   status: NoticeStatus;
   dueAt?: Date;
@@ -53,6 +58,9 @@ export function noticeDecision(input: NoticeDecisionInput): NoticeDecision {
   }
   if (input.outcome && !policy.notice.notifyOutcomes.includes(input.outcome)) {
     return { status: 'not_applicable', reason: `nothing of the customer's was disclosed (${input.outcome})` };
+  }
+  if (input.processType && policy.notice.exemptProcessTypes.includes(input.processType)) {
+    return { status: 'not_applicable', reason: `the policy gives no notice of a ${input.processType}` };
   }
   const emergencyEnds =
     input.emergency && input.respondedAt

@@ -38,6 +38,11 @@ describe('policy config', () => {
     expect(paths?.some((p) => p === '' || p === 'emergancy')).toBe(true);
   });
 
+  it('shares a frozen default policy', () => {
+    expect(Object.isFrozen(defaultPolicy.response.byProcessType)).toBe(true);
+    expect(Object.isFrozen(defaultPolicy.notice.notifyOutcomes)).toBe(true);
+  });
+
   it('adds UTC days and hours exactly', () => {
     const t = new Date('2026-03-01T00:00:00Z');
     expect(addDays(t, 90).toISOString()).toBe('2026-05-30T00:00:00.000Z');

@@ -44,6 +44,7 @@ const RESPONSE_DAYS: Record<ProcessType, number | null> = {
 /** Outcomes after which the customer is owed notice: something of theirs was disclosed or acted on. */
 const NOTIFY_OUTCOMES = ['non_content_produced', 'content_produced', 'content_restricted'] as const;
 
+/** The policy schema; every field has a default, so `{}` parses to a working policy. */
 export const policyConfig = z.strictObject({
   preservation: z
     .strictObject({
@@ -109,6 +110,8 @@ export const policyConfig = z.strictObject({
   notice: z
     .strictObject({
       notifyOutcomes: z.array(z.enum(OUTCOMES)).default([...NOTIFY_OUTCOMES]),
+      /** No notice for these types: a hold is not a disclosure (2703(f)); notice follows the process after it. */
+      exemptProcessTypes: z.array(z.enum(PROCESS_TYPES)).default(['preservation_request']),
     })
     .prefault({}),
   compel: z
@@ -136,8 +139,13 @@ export const policyConfig = z.strictObject({
 /** The parsed, complete policy: every rule has a value. */
 export type PolicyConfig = z.output<typeof policyConfig>;
 
-/** The policy with every default, as used when nothing is configured. */
-export const defaultPolicy: PolicyConfig = Object.freeze(policyConfig.parse({}));
+function deepFreeze<T>(value: T): T {
+  if (value && typeof value === 'object') Object.values(value).forEach(deepFreeze);
+  return Object.freeze(value);
+}
+
+/** The policy with every default, as used when nothing is configured; frozen, as it is shared. */
+export const defaultPolicy: PolicyConfig = deepFreeze(policyConfig.parse({}));
 
 const HOUR_MS = 3_600_000;
 const DAY_MS = 24 * HOUR_MS;

@@ -9,9 +9,12 @@ import { addDays, defaultPolicy, type PolicyConfig } from './policy-config.ts';
  * process arrives the data is kept as long as that process needs: the service ends the hold then, not us.
  */
 
+/** The legal basis of a hold: US 2703(f), a foreign request honoured by policy, or an EU EPOC-PR. */
 export const HOLD_REGIMES = ['sca_2703f', 'foreign', 'eu_epoc_pr'] as const;
+/** One legal basis of a hold. */
 export type HoldRegime = (typeof HOLD_REGIMES)[number];
 
+/** A preservation hold as the rules need it. */
 export interface Hold {
   regime: HoldRegime;
   startedAt: Date;
@@ -19,8 +22,10 @@ export interface Hold {
   extensions: number;
 }
 
+/** Where a hold stands: running, inside the reminder window, or over. */
 export type HoldState = 'active' | 'expiring_soon' | 'expired';
 
+/** An extension check: the new expiry, or the invalid_state error with a message. */
 export type ExtendResult =
   { ok: true; expiresAt: Date } | { ok: false; code: 'invalid_state'; message: string };
 
