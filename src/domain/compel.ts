@@ -61,7 +61,7 @@ const TIERS: Record<Exclude<ProcessType, 'civil_subpoena'>, Tier> = {
   wiretap_order: {
     data: ['non_content', 'content'],
     guidance:
-      'A wiretap order may compel real-time interception of content for the period it names (18 U.S.C. 2518); not stored records.',
+      'A wiretap order may compel real-time interception of content, with its call-identifying data, for the period it names (18 U.S.C. 2518); not stored records.',
   },
   // 2709(a) names "subscriber information and toll billing records information" (plus "electronic communication
   // transactional records"); OLC (2008) read it narrowly, so toll records are the only non-content we allow.
@@ -160,7 +160,7 @@ export function requiredChannel(
   }
   if (!input.dataSought.includes('content')) {
     return {
-      channels: ['domestic', 'mlat', 'letter_rogatory', 'executive_agreement', 'eu_e_evidence'],
+      channels: ['domestic', 'mlat', 'letter_rogatory', 'executive_agreement', 'eu_e_evidence', 'dsa_art_10'],
       reason:
         'Non-content is not barred to a foreign authority (18 U.S.C. 2702(a)(3), (c)(6)); disclosing it directly is a policy choice.',
     };
