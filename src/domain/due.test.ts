@@ -1,0 +1,143 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { addDays, defaultPolicy } from './policy-config.ts';
+import { DUE_KINDS, dueItems, sortDue, type DueItem, type RequestSnapshot } from './due.ts';
+
+const receivedAt = new Date('2026-01-05T10:00:00Z');
+const snap = (over: Partial<RequestSnapshot> = {}): RequestSnapshot => ({
+  id: 'r1',
+  externalRef: 'GJ-2026-1',
+  status: 'in_review',
+  processType: 'subpoena',
+  channel: 'domestic',
+  emergency: false,
+  receivedAt,
+  respondedAt: null,
+  outcome: null,
+  ndos: [],
+  holds: [],
+  noticeStatus: null,
+  noticeFailedAt: null,
+  accountsHaveContact: true,
+  emergencyPassedAt: null,
+  followUpReceivedAt: null,
+  ...over,
+});
+const now = new Date('2026-01-06T00:00:00Z');
+const kinds = (s: RequestSnapshot, at = now) => dueItems(s, at, defaultPolicy).map((i) => i.kind);
+
+describe('due items', () => {
+  it('lists the response deadline and the before-disclosure notice of an open request', () => {
+    const items = dueItems(snap(), now, defaultPolicy);
+    expect(items.map((i) => [i.kind, i.dueAt.toISOString()])).toEqual([
+      ['notice_owed', '2026-01-19T10:00:00.000Z'],
+      ['response_deadline', '2026-01-19T10:00:00.000Z'],
+    ]);
+    expect(items[1]).toMatchObject({ requestId: 'r1', externalRef: 'GJ-2026-1' });
+    expect(items[1]?.rule).toMatch(/subpoena/);
+  });
+
+  it('drops the response deadline once responded, and the notice once sent', () => {
+    const responded = snap({ status: 'responded', respondedAt: now, outcome: 'non_content_produced' });
+    expect(kinds(responded)).toEqual(['notice_owed']);
+    expect(kinds({ ...responded, noticeStatus: 'sent' })).toEqual([]);
+  });
+
+  it('cites the EPOC deadline', () => {
+    const [i] = dueItems(snap({ channel: 'eu_e_evidence', accountsHaveContact: false }), now, defaultPolicy);
+    expect(i?.rule).toMatch(/Art\. 10\(3\)/);
+    expect(i?.dueAt.toISOString()).toBe('2026-01-15T10:00:00.000Z');
+  });
+
+  it('shows a gagged notice at the order expiry, and reviews an indefinite gag after a year', () => {
+    const expires = new Date('2026-03-01T00:00:00Z');
+    const gag = { authority: 'sca_2705b' as const, issuedAt: null, liftedAt: null };
+    const dated = dueItems(snap({ ndos: [{ ...gag, expiresAt: expires }] }), now, defaultPolicy);
+    expect(dated.find((i) => i.kind === 'notice_owed')?.dueAt).toEqual(expires);
+    expect(dated.find((i) => i.kind === 'gag_review')).toBeUndefined();
+    const open = dueItems(snap({ ndos: [{ ...gag, expiresAt: null }] }), now, defaultPolicy);
+    expect(open.find((i) => i.kind === 'notice_owed')).toBeUndefined();
+    expect(open.find((i) => i.kind === 'gag_review')?.dueAt).toEqual(addDays(receivedAt, 365));
+  });
+
+  it('lists unreleased holds at their expiry, reporting their state', () => {
+    const hold = { regime: 'sca_2703f' as const, startedAt: receivedAt, extensions: 0, releasedAt: null };
+    const s = snap({
+      processType: 'preservation_request',
+      status: 'responded',
+      outcome: 'preserved',
+      holds: [hold],
+    });
+    const at89 = addDays(receivedAt, 89);
+    const [h] = dueItems(s, at89, defaultPolicy).filter((i) => i.kind === 'hold_expiring');
+    expect(h?.dueAt).toEqual(addDays(receivedAt, 90));
+    expect(h?.detail).toMatch(/expiring_soon/);
+    expect(h?.rule).toMatch(/2703\(f\)\(2\)/);
+    expect(kinds({ ...s, holds: [{ ...hold, releasedAt: at89 }] }, at89)).not.toContain('hold_expiring');
+  });
+
+  it('expects follow-up process after an emergency disclosure until it arrives', () => {
+    const respondedAt = new Date('2026-01-05T12:00:00Z');
+    const s = snap({ emergency: true, status: 'responded', respondedAt, outcome: 'content_produced' });
+    const f = dueItems(s, now, defaultPolicy).find((i) => i.kind === 'emergency_follow_up');
+    expect(f?.dueAt).toEqual(addDays(respondedAt, 30));
+    expect(kinds({ ...s, followUpReceivedAt: now })).not.toContain('emergency_follow_up');
+    expect(kinds({ ...s, outcome: 'rejected' })).not.toContain('emergency_follow_up');
+  });
+
+  it('raises a failed notice until it is sent', () => {
+    const failed = snap({
+      status: 'closed',
+      noticeStatus: 'pending',
+      noticeFailedAt: now,
+      outcome: 'no_data',
+    });
+    expect(kinds(failed)).toEqual(['notice_failed']);
+    expect(kinds({ ...failed, noticeStatus: 'sent' })).toEqual([]);
+  });
+});
+
+describe('sortDue', () => {
+  const arbItem = fc.record({
+    kind: fc.constantFrom(...DUE_KINDS),
+    requestId: fc.constantFrom('a', 'b', 'c'),
+    externalRef: fc.string(),
+    rule: fc.string(),
+    dueAt: fc.integer({ min: 0, max: 5 }).map((d) => addDays(receivedAt, d)),
+    detail: fc.string(),
+  });
+
+  it('is sorted by date, then kind, then request id, and a permutation of its input', () => {
+    fc.assert(
+      fc.property(fc.array(arbItem), (items: DueItem[]) => {
+        const sorted = sortDue(items);
+        expect(sorted).toHaveLength(items.length);
+        const positions = sorted.map((x) => items.indexOf(x)).sort((p, q) => p - q);
+        expect(positions).toEqual(items.map((_, i) => i));
+        for (let i = 1; i < sorted.length; i++) {
+          const [a, b] = [sorted[i - 1]!, sorted[i]!];
+          const key = (x: DueItem) => [x.dueAt.getTime(), x.kind, x.requestId] as const;
+          const [ka, kb] = [key(a), key(b)];
+          const ok =
+            ka[0] < kb[0] || (ka[0] === kb[0] && (ka[1] < kb[1] || (ka[1] === kb[1] && ka[2] <= kb[2])));
+          expect(ok).toBe(true);
+        }
+      }),
+    );
+  });
+
+  it('keeps equal items in input order and leaves its input alone', () => {
+    const a = {
+      kind: 'gag_review',
+      requestId: 'x',
+      externalRef: '1',
+      rule: '',
+      dueAt: now,
+      detail: '',
+    } as const;
+    const b = { ...a, externalRef: '2' };
+    const input = [b, a];
+    expect(sortDue(input)).toEqual([b, a]);
+    expect(input).toEqual([b, a]);
+  });
+});
