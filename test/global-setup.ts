@@ -44,7 +44,9 @@ export default async function setup(project: TestProject): Promise<() => Promise
     await admin.query(`create database ${template}`);
     const tplUrl = new URL(url);
     tplUrl.pathname = `/${template}`;
-    const db = new Kysely({ dialect: new PostgresDialect({ pool: new pg.Pool({ connectionString: tplUrl.href }) }) });
+    const db = new Kysely({
+      dialect: new PostgresDialect({ pool: new pg.Pool({ connectionString: tplUrl.href }) }),
+    });
     await migrateToLatest(db);
     await db.destroy();
     project.provide('pgTemplate', template);

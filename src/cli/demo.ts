@@ -36,12 +36,18 @@ export async function runDemo(seed: number): Promise<void> {
     },
     { migrate: true },
   );
-  out(`demo data: ${requests.length} synthetic requests from 2015-H1 to 2026-H2 (${created} new) in the ${describe}`);
+  out(
+    `demo data: ${requests.length} synthetic requests from 2015-H1 to 2026-H2 (${created} new) in the ${describe}`,
+  );
   out('');
   out('Try next:');
   out('  npx candor user add you@example.com --role admin     # prints an API token');
-  out('  npx candor serve                                     # then: curl -H "Authorization: Bearer TOKEN" \\');
-  out('                                                       #   http://127.0.0.1:3000/api/v1/requests?limit=5');
+  out(
+    '  npx candor serve                                     # then: curl -H "Authorization: Bearer TOKEN" \\',
+  );
+  out(
+    '                                                       #   http://127.0.0.1:3000/api/v1/requests?limit=5',
+  );
   out('  npx candor import docs/examples/requests.csv         # the import format, docs/import-format.md');
   out('  npx candor audit verify                              # the hash-chained audit log');
 }

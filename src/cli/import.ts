@@ -3,11 +3,17 @@ import { withContext } from './context.ts';
 import { out } from './output.ts';
 
 /** `candor import FILE`: a progress bar on a terminal, quiet when piped. */
-export async function runImport(file: string, o: { format?: 'csv' | 'jsonl'; maxErrors: string }): Promise<void> {
+export async function runImport(
+  file: string,
+  o: { format?: 'csv' | 'jsonl'; maxErrors: string },
+): Promise<void> {
   const tty = process.stderr.isTTY;
   const bar = tty
     ? new SingleBar(
-        { format: '{phase} |{bar}| {percentage}% | {rows} rows | {eta_formatted} left', stream: process.stderr },
+        {
+          format: '{phase} |{bar}| {percentage}% | {rows} rows | {eta_formatted} left',
+          stream: process.stderr,
+        },
         Presets.shades_classic,
       )
     : null;
@@ -25,9 +31,12 @@ export async function runImport(file: string, o: { format?: 'csv' | 'jsonl'; max
             phase = p.phase;
             bar.start(p.totalBytes, 0, { phase: phase === 'validate' ? 'checking' : 'writing ', rows: 0 });
           }
-          bar.update(p.phase === 'write' ? Math.min(p.totalBytes, Math.round(p.totalBytes * 0.999)) : p.bytes, {
-            rows: p.rows,
-          });
+          bar.update(
+            p.phase === 'write' ? Math.min(p.totalBytes, Math.round(p.totalBytes * 0.999)) : p.bytes,
+            {
+              rows: p.rows,
+            },
+          );
         },
       }),
     );

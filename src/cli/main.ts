@@ -39,7 +39,9 @@ function program(setCode: (n: number) => void): Command {
 
   p.command('import <file>')
     .description('import requests from a CSV or JSON Lines file, all or nothing (docs/import-format.md)')
-    .addOption(new Option('--format <format>', 'file format (default: from the extension)').choices(['csv', 'jsonl']))
+    .addOption(
+      new Option('--format <format>', 'file format (default: from the extension)').choices(['csv', 'jsonl']),
+    )
     .option('--max-errors <n>', 'how many bad rows to describe', '50')
     .action(async (file: string, o: { format?: 'csv' | 'jsonl'; maxErrors: string }) => runImport(file, o));
 
@@ -59,7 +61,12 @@ function program(setCode: (n: number) => void): Command {
         throw new CandorError('invalid', `${o.file}: not a readable JSON file (${(e as Error).message})`);
       }
       const parsed = requestInput.safeParse(json);
-      if (!parsed.success) throw new CandorError('invalid', `${o.file}: the request is not valid`, zodIssues(parsed.error.issues));
+      if (!parsed.success)
+        throw new CandorError(
+          'invalid',
+          `${o.file}: the request is not valid`,
+          zodIssues(parsed.error.issues),
+        );
       input = parsed.data;
     } else {
       const record: Record<string, string> = {};
@@ -73,7 +80,11 @@ function program(setCode: (n: number) => void): Command {
         throw new CandorError(
           'invalid',
           'the request is not valid',
-          res.errors.map((e) => ({ field: `--${e.column.replaceAll('_', '-')}`, value: e.value, message: `expected ${e.expected}` })),
+          res.errors.map((e) => ({
+            field: `--${e.column.replaceAll('_', '-')}`,
+            value: e.value,
+            message: `expected ${e.expected}`,
+          })),
         );
       }
       input = res.value;
@@ -106,7 +117,9 @@ function program(setCode: (n: number) => void): Command {
     .description('issue another API token for a user')
     .option('--label <label>', 'what the token is for')
     .action(async (email: string, o: { label?: string }) => {
-      const t = await withContext(({ services, actor }) => services.users.issueToken(actor, email, o.label ?? null));
+      const t = await withContext(({ services, actor }) =>
+        services.users.issueToken(actor, email, o.label ?? null),
+      );
       out(`API token (shown once, store it now): ${t}`);
     });
 

@@ -20,10 +20,14 @@ export async function runServe(o: { port?: string; host?: string }): Promise<voi
   } catch (e) {
     await app.close();
     await conn.close();
-    throw new CandorError('unavailable', `cannot listen on ${o.host ?? config.host}:${port}: ${(e as Error).message}`);
+    throw new CandorError(
+      'unavailable',
+      `cannot listen on ${o.host ?? config.host}:${port}: ${(e as Error).message}`,
+    );
   }
   const addr = app.server.address();
-  const url = typeof addr === 'object' && addr ? `http://${o.host ?? config.host}:${addr.port}` : String(addr);
+  const url =
+    typeof addr === 'object' && addr ? `http://${o.host ?? config.host}:${addr.port}` : String(addr);
   out(`Candor is serving ${url} on the ${conn.describe}`);
   out(`API docs: ${url}/api/docs`);
   await new Promise<void>((resolve) => {

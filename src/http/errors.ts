@@ -13,17 +13,27 @@ export function errorHandler(err: FastifyError | Error, req: FastifyRequest, rep
     const where = (err as FastifyError).validationContext ?? 'body';
     const issues: FieldIssue[] = err.validation.map((v) => ({
       field:
-        [where === 'body' ? '' : where, ...v.instancePath.split('/').filter(Boolean)].filter(Boolean).join('.') ||
-        where,
+        [where === 'body' ? '' : where, ...v.instancePath.split('/').filter(Boolean)]
+          .filter(Boolean)
+          .join('.') || where,
       message: v.message ?? 'invalid',
     }));
-    return reply.status(400).send({ error: { code: 'invalid', message: `the ${where} is not valid`, issues } });
+    return reply
+      .status(400)
+      .send({ error: { code: 'invalid', message: `the ${where} is not valid`, issues } });
   }
   const fe = err as FastifyError;
   if (fe.statusCode && fe.statusCode >= 400 && fe.statusCode < 500) {
-    const code = fe.statusCode === 404 ? 'not_found' : fe.statusCode === 415 || fe.statusCode === 400 ? 'invalid' : 'invalid';
+    const code =
+      fe.statusCode === 404
+        ? 'not_found'
+        : fe.statusCode === 415 || fe.statusCode === 400
+          ? 'invalid'
+          : 'invalid';
     return reply.status(fe.statusCode).send({ error: { code, message: fe.message } });
   }
   req.log.error(err);
-  return reply.status(500).send({ error: { code: 'internal', message: 'internal error; see the server log' } });
+  return reply
+    .status(500)
+    .send({ error: { code: 'internal', message: 'internal error; see the server log' } });
 }

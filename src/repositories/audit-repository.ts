@@ -1,7 +1,7 @@
 import { sql } from 'kysely';
 import type { Db } from '../db/connect.ts';
 import type { AuditEventRow } from '../db/schema.ts';
-import { eventHash, GENESIS_HASH, type ChainEvent } from '../domain/audit-chain.ts';
+import { eventHash, GENESIS_HASH, type AuditEvent, type ChainedEvent } from '../domain/audit-chain.ts';
 
 /** Any Kysely handle: the database or a transaction. */
 export type Executor = Db;
@@ -14,7 +14,7 @@ export interface NewEvent {
   actor: string;
   action: string;
   entity: string;
-  entityId: string | number | null;
+  entityId: string | number;
   before?: unknown;
   after?: unknown;
 }
@@ -33,13 +33,13 @@ export async function appendEvent(trx: Executor, e: NewEvent): Promise<{ seq: nu
     .orderBy('seq', 'desc')
     .limit(1)
     .executeTakeFirst();
-  const event: ChainEvent = {
+  const event: AuditEvent = {
     seq: (head?.seq ?? 0) + 1,
-    at: e.at.toISOString(),
+    at: e.at,
     actor: e.actor,
     action: e.action,
     entity: e.entity,
-    entityId: e.entityId === null ? null : String(e.entityId),
+    entityId: String(e.entityId),
     before: normal(e.before),
     after: normal(e.after),
   };
@@ -74,8 +74,8 @@ export function eventsFor(db: Executor, entity: string, entityId: string | numbe
     .execute();
 }
 
-/** Walks the whole log in seq order, a page at a time, so memory stays flat. */
-export async function* allEvents(db: Executor, pageSize = 5000): AsyncGenerator<AuditEventRow> {
+/** The whole log in seq order, a page at a time, so memory stays flat. */
+export async function* eventPages(db: Executor, pageSize = 5000): AsyncGenerator<AuditEventRow[]> {
   let after = 0;
   for (;;) {
     const page = await db
@@ -85,7 +85,7 @@ export async function* allEvents(db: Executor, pageSize = 5000): AsyncGenerator<
       .orderBy('seq')
       .limit(pageSize)
       .execute();
-    for (const row of page) yield row;
+    if (page.length) yield page;
     if (page.length < pageSize) return;
     after = page[page.length - 1]!.seq;
   }
@@ -100,16 +100,18 @@ export async function headEvent(db: Executor): Promise<{ seq: number; hash: stri
     .executeTakeFirst();
 }
 
-/** Rows as the chain hashes them. */
-export function toChainEvent(row: AuditEventRow): ChainEvent {
+/** A stored row as the chain sees it. */
+export function toChainEvent(row: AuditEventRow): ChainedEvent {
   return {
-    seq: row.seq,
-    at: row.at.toISOString(),
+    seq: Number(row.seq),
+    at: row.at,
     actor: row.actor,
     action: row.action,
     entity: row.entity,
-    entityId: row.entity_id,
+    entityId: row.entity_id ?? '',
     before: row.before ?? null,
     after: row.after ?? null,
+    prevHash: row.prev_hash,
+    hash: row.hash,
   };
 }

@@ -1,42 +1,40 @@
 import type { Db } from '../db/connect.ts';
-import { eventHash, GENESIS_HASH } from '../domain/audit-chain.ts';
-import { allEvents, eventsFor, headEvent, toChainEvent } from '../repositories/audit-repository.ts';
+import { GENESIS_HASH, verifyChain } from '../domain/audit-chain.ts';
+import { eventPages, eventsFor, headEvent, toChainEvent } from '../repositories/audit-repository.ts';
 import { authorize, type Actor } from './authorize.ts';
 
 export type VerifyResult =
   | { ok: true; count: number; head: string }
   | { ok: false; count: number; firstBrokenSeq: number; reason: string };
 
+const REASONS = {
+  sequence_gap: 'an event is missing or out of order here',
+  prev_mismatch: 'its prev_hash is not the hash of the event before it',
+  hash_mismatch: 'its content does not match its hash (it was edited)',
+} as const;
+
 export function createAuditService(deps: { db: Db }) {
   const { db } = deps;
   return {
-    /** Recomputes the whole chain; names the first event that does not follow from the one before it. */
+    /** Recomputes the whole chain, page by page; names the first event that does not verify. */
     async verify(actor: Actor): Promise<VerifyResult> {
       authorize(actor, 'audit.verify');
-      let prev = GENESIS_HASH;
-      let expectedSeq = 1;
+      let from = { seq: 0, hash: GENESIS_HASH };
       let count = 0;
-      for await (const row of allEvents(db)) {
-        count++;
-        if (row.seq !== expectedSeq) {
-          return { ok: false, count, firstBrokenSeq: expectedSeq, reason: `event ${expectedSeq} is missing` };
-        }
-        if (row.prev_hash !== prev) {
+      for await (const page of eventPages(db)) {
+        const r = verifyChain(page.map(toChainEvent), from);
+        if (!r.ok) {
           return {
             ok: false,
-            count,
-            firstBrokenSeq: row.seq,
-            reason: 'its prev_hash is not the hash of the event before it',
+            count: count + page.length,
+            firstBrokenSeq: r.firstBrokenSeq,
+            reason: REASONS[r.reason],
           };
         }
-        const h = eventHash(prev, toChainEvent(row));
-        if (h !== row.hash) {
-          return { ok: false, count, firstBrokenSeq: row.seq, reason: 'its content does not match its hash' };
-        }
-        prev = row.hash;
-        expectedSeq++;
+        count += r.count;
+        from = { seq: from.seq + r.count, hash: r.head };
       }
-      return { ok: true, count, head: prev };
+      return { ok: true, count, head: from.hash };
     },
 
     async head(actor: Actor) {

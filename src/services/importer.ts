@@ -6,6 +6,7 @@ import { Transform } from 'node:stream';
 import { parse } from 'csv-parse';
 import type { Db } from '../db/connect.ts';
 import { IMPORT_COLUMNS, rowToRequest } from '../domain/import-row.ts';
+import { fromDatabaseError } from '../db/errors.ts';
 import { CandorError, type FieldIssue } from '../errors.ts';
 import { appendEvent } from '../repositories/audit-repository.ts';
 import { authorize, type Actor } from './authorize.ts';
@@ -210,35 +211,40 @@ export function createImportService(deps: { db: Db; clock: Clock }) {
       // Pass 2: write, in one transaction, batch by batch.
       let created = 0;
       let written = 0;
-      await db.transaction().execute(async (trx) => {
-        const agencies = new Map<string, number>();
-        let batch: PreparedRequest[] = [];
-        const flush = async () => {
-          const ids = await writeRequests(trx, batch, agencies);
-          created += ids.size;
-          written += batch.length;
-          batch = [];
-          progress({ phase: 'write', bytes: bytesSeen, totalBytes, rows: written });
-        };
-        for await (const { line, record } of records(file, format, null, (b) => (bytesSeen = b))) {
-          const res = rowToRequest(record, line);
-          if (!res.ok)
-            throw new CandorError('conflict', `${file} changed while it was being imported (line ${line})`);
-          batch.push(prepareRequest(res.value, now));
-          if (batch.length >= batchSize) await flush();
-        }
-        if (batch.length) await flush();
-        if (written !== rows)
-          throw new CandorError('conflict', `${file} changed while it was being imported`);
-        await appendEvent(trx, {
-          at: now,
-          actor: actor.label,
-          action: 'request.import',
-          entity: 'import',
-          entityId: sha256.slice(0, 16),
-          after: { file: path.basename(file), sha256, format, rows, created, unchanged: rows - created },
+      await db
+        .transaction()
+        .execute(async (trx) => {
+          const agencies = new Map<string, number>();
+          let batch: PreparedRequest[] = [];
+          const flush = async () => {
+            const ids = await writeRequests(trx, batch, agencies);
+            created += ids.size;
+            written += batch.length;
+            batch = [];
+            progress({ phase: 'write', bytes: bytesSeen, totalBytes, rows: written });
+          };
+          for await (const { line, record } of records(file, format, null, (b) => (bytesSeen = b))) {
+            const res = rowToRequest(record, line);
+            if (!res.ok)
+              throw new CandorError('conflict', `${file} changed while it was being imported (line ${line})`);
+            batch.push(prepareRequest(res.value, now));
+            if (batch.length >= batchSize) await flush();
+          }
+          if (batch.length) await flush();
+          if (written !== rows)
+            throw new CandorError('conflict', `${file} changed while it was being imported`);
+          await appendEvent(trx, {
+            at: now,
+            actor: actor.label,
+            action: 'request.import',
+            entity: 'import',
+            entityId: sha256.slice(0, 16),
+            after: { file: path.basename(file), sha256, format, rows, created, unchanged: rows - created },
+          });
+        })
+        .catch((e: unknown) => {
+          throw fromDatabaseError(e, `${path.basename(file)}; nothing was imported`);
         });
-      });
       return { file, sha256, rows, created, unchanged: rows - created };
     },
   };

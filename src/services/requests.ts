@@ -6,6 +6,7 @@ import {
   initialStatus,
 } from '../domain/intake-defaults.ts';
 import { requestInput, type ValidRequest } from '../domain/request-input.ts';
+import { fromDatabaseError } from '../db/errors.ts';
 import { CandorError, zodIssues } from '../errors.ts';
 import { appendEvent } from '../repositories/audit-repository.ts';
 import {
@@ -168,26 +169,31 @@ export function createRequestService(deps: { db: Db; clock: Clock }) {
       authorize(actor, 'request.create');
       const now = clock();
       const prepared = prepareRequest(input, now);
-      const id = await db.transaction().execute(async (trx) => {
-        const ids = await writeRequests(trx, [prepared]);
-        const newId = ids.get(prepared.record.external_ref);
-        if (newId === undefined) {
-          throw new CandorError(
-            'conflict',
-            `a request with external_ref ${prepared.record.external_ref} exists`,
-            [{ field: 'external_ref', message: 'already recorded' }],
-          );
-        }
-        await appendEvent(trx, {
-          at: now,
-          actor: actor.label,
-          action: 'request.create',
-          entity: 'request',
-          entityId: newId,
-          after: input,
+      const id = await db
+        .transaction()
+        .execute(async (trx) => {
+          const ids = await writeRequests(trx, [prepared]);
+          const newId = ids.get(prepared.record.external_ref);
+          if (newId === undefined) {
+            throw new CandorError(
+              'conflict',
+              `a request with external_ref ${prepared.record.external_ref} exists`,
+              [{ field: 'external_ref', message: 'already recorded' }],
+            );
+          }
+          await appendEvent(trx, {
+            at: now,
+            actor: actor.label,
+            action: 'request.create',
+            entity: 'request',
+            entityId: newId,
+            after: input,
+          });
+          return newId;
+        })
+        .catch((e: unknown) => {
+          throw fromDatabaseError(e, 'the request');
         });
-        return newId;
-      });
       return get(actor, id);
     },
 
@@ -240,75 +246,80 @@ export function createRequestService(deps: { db: Db; clock: Clock }) {
     async update(actor: Actor, id: number, version: number, patch: Record<string, unknown>) {
       authorize(actor, 'request.update');
       const now = clock();
-      await db.transaction().execute(async (trx) => {
-        const b = await findRequest(trx, id);
-        if (!b) throw new CandorError('not_found', `request ${id} does not exist`);
-        if (b.request.version !== version) {
-          throw new CandorError(
-            'conflict',
-            `request ${id} was changed by someone else (version ${b.request.version}, you sent ${version}); reload and retry`,
-          );
-        }
-        const current = presentRequest(b);
-        const merged = requestInput.safeParse({ ...toInput(current), ...patch });
-        if (!merged.success) {
-          throw new CandorError('invalid', 'the change is not valid', zodIssues(merged.error.issues));
-        }
-        const next = prepareRequest(merged.data, now);
-        const changed: Record<string, unknown> = {};
-        const before: Record<string, unknown> = {};
-        for (const [k, v] of Object.entries(next.record) as Array<[keyof typeof next.record, unknown]>) {
-          if (k === 'external_ref' || k === 'status' || !(k in patch || k === 'notice_status')) continue;
-          const old = (current as Record<string, unknown>)[k];
-          if (JSON.stringify(old) !== JSON.stringify(v)) {
-            changed[k] = v;
-            before[k] = old;
+      await db
+        .transaction()
+        .execute(async (trx) => {
+          const b = await findRequest(trx, id);
+          if (!b) throw new CandorError('not_found', `request ${id} does not exist`);
+          if (b.request.version !== version) {
+            throw new CandorError(
+              'conflict',
+              `request ${id} was changed by someone else (version ${b.request.version}, you sent ${version}); reload and retry`,
+            );
           }
-        }
-        if ('outcome' in patch && (patch.outcome ?? null) !== current.outcome) {
-          changed.status = next.record.outcome
-            ? 'responded'
-            : b.request.status === 'closed'
-              ? 'in_review'
-              : b.request.status;
-        }
-        let agencyId = b.agency.id;
-        if ('agency' in patch) {
-          agencyId = await upsertAgency(trx, next.agency);
-          if (agencyId !== b.agency.id) {
-            changed.agency_id = agencyId;
-            before.agency_id = b.agency.id;
+          const current = presentRequest(b);
+          const merged = requestInput.safeParse({ ...toInput(current), ...patch });
+          if (!merged.success) {
+            throw new CandorError('invalid', 'the change is not valid', zodIssues(merged.error.issues));
           }
-        }
-        const targetsChanged = 'accounts' in patch || 'identifiers' in patch;
-        if (Object.keys(changed).length === 0 && !targetsChanged) return;
-        const res = await trx
-          .updateTable('requests')
-          .set({ ...changed, version: version + 1, updated_at: now })
-          .where('id', '=', id)
-          .where('version', '=', version)
-          .executeTakeFirst();
-        if (Number(res.numUpdatedRows) !== 1)
-          throw new CandorError('conflict', `request ${id} changed meanwhile`);
-        if (targetsChanged) {
-          await trx.deleteFrom('request_targets').where('request_id', '=', id).execute();
-          await insertTargets(
-            trx,
-            next.targets.map((t) => ({ ...t, request_id: id })),
-          );
-          before.targets = current.targets;
-          changed.targets = next.targets;
-        }
-        await appendEvent(trx, {
-          at: now,
-          actor: actor.label,
-          action: 'request.update',
-          entity: 'request',
-          entityId: id,
-          before,
-          after: changed,
+          const next = prepareRequest(merged.data, now);
+          const changed: Record<string, unknown> = {};
+          const before: Record<string, unknown> = {};
+          for (const [k, v] of Object.entries(next.record) as Array<[keyof typeof next.record, unknown]>) {
+            if (k === 'external_ref' || k === 'status' || !(k in patch || k === 'notice_status')) continue;
+            const old = (current as Record<string, unknown>)[k];
+            if (JSON.stringify(old) !== JSON.stringify(v)) {
+              changed[k] = v;
+              before[k] = old;
+            }
+          }
+          if ('outcome' in patch && (patch.outcome ?? null) !== current.outcome) {
+            changed.status = next.record.outcome
+              ? 'responded'
+              : b.request.status === 'closed'
+                ? 'in_review'
+                : b.request.status;
+          }
+          let agencyId = b.agency.id;
+          if ('agency' in patch) {
+            agencyId = await upsertAgency(trx, next.agency);
+            if (agencyId !== b.agency.id) {
+              changed.agency_id = agencyId;
+              before.agency_id = b.agency.id;
+            }
+          }
+          const targetsChanged = 'accounts' in patch || 'identifiers' in patch;
+          if (Object.keys(changed).length === 0 && !targetsChanged) return;
+          const res = await trx
+            .updateTable('requests')
+            .set({ ...changed, version: version + 1, updated_at: now })
+            .where('id', '=', id)
+            .where('version', '=', version)
+            .executeTakeFirst();
+          if (Number(res.numUpdatedRows) !== 1)
+            throw new CandorError('conflict', `request ${id} changed meanwhile`);
+          if (targetsChanged) {
+            await trx.deleteFrom('request_targets').where('request_id', '=', id).execute();
+            await insertTargets(
+              trx,
+              next.targets.map((t) => ({ ...t, request_id: id })),
+            );
+            before.targets = current.targets;
+            changed.targets = next.targets;
+          }
+          await appendEvent(trx, {
+            at: now,
+            actor: actor.label,
+            action: 'request.update',
+            entity: 'request',
+            entityId: id,
+            before,
+            after: changed,
+          });
+        })
+        .catch((e: unknown) => {
+          throw fromDatabaseError(e, 'the change');
         });
-      });
       return get(actor, id);
     },
   };

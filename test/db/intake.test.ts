@@ -10,7 +10,8 @@ let t: TestDb;
 let s: Services;
 const handler = actor('handler');
 const viewer = actor('viewer');
-const create = (over: Partial<RequestInput> = {}) => s.requests.create(handler, requestInput.parse(requestFactory(over)));
+const create = (over: Partial<RequestInput> = {}) =>
+  s.requests.create(handler, requestInput.parse(requestFactory(over)));
 
 beforeAll(async () => {
   t = await testDatabase();
@@ -31,7 +32,13 @@ async function rejects(p: Promise<unknown>): Promise<CandorError> {
 describe('intake', () => {
   it('records a request with its agency, accounts, identifiers and order, and audits it', async () => {
     const r = await create({
-      agency: { name: 'Los Angeles Police Department', kind: 'law_enforcement', level: 'local', country: 'US', subdivision: 'US-CA' },
+      agency: {
+        name: 'Los Angeles Police Department',
+        kind: 'law_enforcement',
+        level: 'local',
+        country: 'US',
+        subdivision: 'US-CA',
+      },
       accounts: ['AC1', 'AC2'],
       identifiers: [{ value: '+15551230000', account: 'AC1' }, { value: 'nobody@example.com' }],
       ndo: { authority: 'sca_2705b', expires_at: '2027-01-01' },
@@ -60,11 +67,17 @@ describe('intake', () => {
 
   it('refuses a second request with the same external_ref and changes nothing', async () => {
     const r = await create();
-    const before = await t.db.selectFrom('requests').select(sql<number>`count(*)`.as('n')).executeTakeFirstOrThrow();
+    const before = await t.db
+      .selectFrom('requests')
+      .select(sql<number>`count(*)`.as('n'))
+      .executeTakeFirstOrThrow();
     const e = await rejects(create({ external_ref: r.external_ref }));
     expect(e.code).toBe('conflict');
     expect(e.issues[0]?.field).toBe('external_ref');
-    const after = await t.db.selectFrom('requests').select(sql<number>`count(*)`.as('n')).executeTakeFirstOrThrow();
+    const after = await t.db
+      .selectFrom('requests')
+      .select(sql<number>`count(*)`.as('n'))
+      .executeTakeFirstOrThrow();
     expect(after.n).toBe(before.n);
   });
 
@@ -85,7 +98,12 @@ describe('listing', () => {
       const r = await create({
         external_ref: `PAGE-${i}`,
         received_at: `2020-02-0${i + 1}T10:00:00Z`,
-        agency: { name: 'Toronto Police Service', kind: 'law_enforcement', level: 'municipal', country: 'CA' },
+        agency: {
+          name: 'Toronto Police Service',
+          kind: 'law_enforcement',
+          level: 'municipal',
+          country: 'CA',
+        },
       });
       refs.push(r.external_ref);
     }
@@ -131,7 +149,9 @@ describe('listing', () => {
 describe('optimistic concurrency', () => {
   it('applies a change at the current version and refuses a stale one without changing anything', async () => {
     const r = await create();
-    const updated = await s.requests.update(handler, r.id, r.version, { legal_authority: '18 U.S.C. 2703(c)(2)' });
+    const updated = await s.requests.update(handler, r.id, r.version, {
+      legal_authority: '18 U.S.C. 2703(c)(2)',
+    });
     expect(updated.version).toBe(r.version + 1);
     expect(updated.legal_authority).toBe('18 U.S.C. 2703(c)(2)');
     const e = await rejects(s.requests.update(handler, r.id, r.version, { legal_authority: 'stale' }));

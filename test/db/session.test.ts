@@ -96,7 +96,17 @@ describe('one database, many clients', () => {
       ),
     );
     expect(outcomes.filter((o) => o.status === 'rejected')).toHaveLength(5);
-    const rows = await t.db.selectFrom('agencies').select('name').where('name', 'like', 'Tx court %').execute();
-    expect(rows.map((r) => r.name).sort()).toEqual(['Tx court 0', 'Tx court 2', 'Tx court 4', 'Tx court 6', 'Tx court 8']);
+    const rows = await t.db
+      .selectFrom('agencies')
+      .select('name')
+      .where('name', 'like', 'Tx court %')
+      .execute();
+    expect(rows.map((r) => r.name).sort()).toEqual([
+      'Tx court 0',
+      'Tx court 2',
+      'Tx court 4',
+      'Tx court 6',
+      'Tx court 8',
+    ]);
   });
 });

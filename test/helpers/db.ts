@@ -31,7 +31,9 @@ export async function testDatabase(): Promise<TestDb> {
     const url = new URL(inject('pgUrl'));
     url.pathname = `/${name}`;
     const pgConfig = { connectionString: url.href };
-    const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool: new pg.Pool({ ...pgConfig, max: 10 }) }) });
+    const db = new Kysely<Database>({
+      dialect: new PostgresDialect({ pool: new pg.Pool({ ...pgConfig, max: 10 }) }),
+    });
     return {
       db,
       engine,
