@@ -46,7 +46,7 @@ function barSpec(
     background: 'white',
     config: {
       font: FONT,
-      axis: { labelFont: FONT, titleFont: FONT, labelFontSize: 11, titleFontSize: 11, labelLimit: 220 },
+      axis: { labelFont: FONT, titleFont: FONT, labelFontSize: 11, titleFontSize: 11, labelLimit: 320 },
       view: { stroke: null },
     },
     data: { values },
