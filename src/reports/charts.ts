@@ -108,7 +108,11 @@ export async function renderChartSvg(
   title: string,
   description: string,
 ): Promise<string> {
-  const view = new vega.View(vega.parse(compile(spec).spec), { renderer: 'none', loader: refusingLoader });
+  const compiled = compile(spec).spec;
+  // Vega only logs a failed load and renders an empty chart; refuse such a spec outright instead.
+  if ((compiled.data ?? []).some((d) => 'url' in d))
+    throw new Error(`chart ${id}: charts take inline data only`);
+  const view = new vega.View(vega.parse(compiled), { renderer: 'none', loader: refusingLoader });
   try {
     const svg = await view.toSVG();
     const a11y =
