@@ -1,0 +1,531 @@
+import { formatBand } from '../../domain/national-security.ts';
+import { CHANNELS, OUTCOMES } from '../../domain/vocabulary.ts';
+import { REGIONS, type OutcomeCounts, type ReportData } from '../report-data.ts';
+import {
+  CHANNEL_LABELS,
+  LEVEL_LABELS,
+  NATIONAL_SECURITY_LABELS,
+  NOTICE_ROWS,
+  OUTCOME_LABELS,
+  PROCESS_LABELS,
+  SUMMARY_LABELS,
+  dsaLabel,
+  formatDate,
+  formatPct,
+} from './labels.ts';
+
+/**
+ * The report as a small document model (sections of prose and tables), shared by the text, Markdown,
+ * HTML and PDF renderers so they say the same thing in the same order. CSV and JSON are built from
+ * `ReportData` directly, since they carry every cell rather than a reader's selection.
+ */
+
+export type Cell = string | number;
+
+/** `group`: a heading row for the rows below it (a region); `total`: a sum row. */
+export type RowKind = 'normal' | 'group' | 'total';
+
+export interface DocTable {
+  id: string;
+  caption: string;
+  /** Column headings; the first column holds row headers. */
+  head: string[];
+  rows: Array<{ kind: RowKind; cells: Cell[]; indent?: boolean }>;
+  note?: string;
+}
+
+export interface DocSection {
+  id: string;
+  heading: string;
+  paragraphs: string[];
+  tables: DocTable[];
+  /** Chart ids (see charts.ts) that illustrate this section. */
+  charts: string[];
+}
+
+export interface ReportDocument {
+  title: string;
+  subtitle: string;
+  facts: Array<[string, string]>;
+  /** Present when this version corrects an earlier one. */
+  updated: { banner: string; changelog: Array<[string, string]> } | null;
+  sections: DocSection[];
+}
+
+type OutcomeKey = keyof OutcomeCounts;
+const OUTCOME_KEYS: readonly OutcomeKey[] = [...OUTCOMES, 'in_process'];
+
+const sum = (xs: readonly number[]): number => xs.reduce((a, b) => a + b, 0);
+
+/** The outcome columns with a non-zero value somewhere; a reader's table need not show empty columns. */
+function usedOutcomes(rows: readonly OutcomeCounts[]): OutcomeKey[] {
+  return OUTCOME_KEYS.filter((k) => rows.some((r) => r[k] > 0));
+}
+
+const plural = (n: number, one: string, many: string): string => `${n} ${n === 1 ? one : many}`;
+
+export function periodText(data: ReportData): string {
+  return `${formatDate(data.period.start)} to ${formatDate(data.period.end)}`;
+}
+
+/** Build the document model of a report. */
+export function reportDocument(data: ReportData): ReportDocument {
+  const t = data.tables;
+  const sections: DocSection[] = [];
+  const s = t.summary;
+
+  sections.push({
+    id: 'received',
+    heading: 'What government requests for customer information did we receive?',
+    paragraphs: [
+      `From ${periodText(data)} we received ${plural(s.requests.count, 'request', 'requests')} for customer ` +
+        `information, specifying ${plural(s.identifiers_specified.count, 'identifier', 'identifiers')} and ` +
+        `${plural(s.accounts_specified.count, 'customer account', 'customer accounts')}. We produced data for ` +
+        `${plural(s.accounts_with_data_produced.count, 'account', 'accounts')}. ` +
+        `${plural(s.in_process.count, 'request was', 'requests were')} still in process at the end of the period.`,
+    ],
+    tables: [
+      {
+        id: 'summary',
+        caption: 'Summary',
+        head: ['Measure', 'Count', 'Share', 'Of'],
+        rows: (Object.keys(SUMMARY_LABELS) as Array<keyof typeof SUMMARY_LABELS>).map((k) => ({
+          kind: 'normal',
+          cells: [SUMMARY_LABELS[k], s[k].count, formatPct(s[k].pct), s[k].base.replace(/_/g, ' ')],
+        })),
+      },
+    ],
+    charts: [],
+  });
+
+  // Where: US first, then each region with its countries.
+  const us = t.by_country.filter((c) => c.country === 'US');
+  const intl = t.by_country.filter((c) => c.country !== 'US');
+  const countryRows: DocTable['rows'] = us.map((c) => ({
+    kind: 'normal',
+    cells: [c.country_name, c.requests, c.accounts_specified],
+  }));
+  if (intl.length > 0) {
+    countryRows.push({
+      kind: 'total',
+      cells: ['International', sum(intl.map((c) => c.requests)), sum(intl.map((c) => c.accounts_specified))],
+    });
+  }
+  for (const region of REGIONS) {
+    const rows = intl.filter((c) => c.region === region);
+    if (rows.length === 0) continue;
+    countryRows.push({
+      kind: 'group',
+      cells: [region, sum(rows.map((c) => c.requests)), sum(rows.map((c) => c.accounts_specified))],
+    });
+    for (const c of rows) {
+      countryRows.push({
+        kind: 'normal',
+        indent: true,
+        cells: [c.country_name, c.requests, c.accounts_specified],
+      });
+    }
+  }
+  countryRows.push({
+    kind: 'total',
+    cells: [
+      'Total',
+      sum(t.by_country.map((c) => c.requests)),
+      sum(t.by_country.map((c) => c.accounts_specified)),
+    ],
+  });
+  const usTotal = sum(us.map((c) => c.requests));
+  sections.push({
+    id: 'where',
+    heading: 'Where did the requests come from?',
+    paragraphs: [
+      `${plural(usTotal, 'request', 'requests')} came from the United States (federal, state and local) and ` +
+        `${sum(intl.map((c) => c.requests))} from other countries.`,
+    ],
+    tables: [
+      {
+        id: 'by_country',
+        caption: 'Requests by country',
+        head: ['Country', 'Requests', 'Accounts specified'],
+        rows: countryRows,
+      },
+      {
+        id: 'us_by_level',
+        caption: 'United States: requests by level of government',
+        head: ['Level', 'Requests', 'Accounts specified'],
+        rows: (Object.keys(LEVEL_LABELS) as Array<keyof typeof LEVEL_LABELS>).map((k) => ({
+          kind: 'normal',
+          cells: [LEVEL_LABELS[k], t.us_by_level[k].requests, t.us_by_level[k].accounts_specified],
+        })),
+      },
+      ...(t.us_by_state.length > 0
+        ? [
+            {
+              id: 'us_by_state',
+              caption: 'United States: state and local requests by state',
+              head: ['State', 'Code', 'Requests'],
+              rows: t.us_by_state.map((r) => ({
+                kind: 'normal' as const,
+                cells: [r.name, r.subdivision, r.requests],
+              })),
+            },
+          ]
+        : []),
+      {
+        id: 'international_channel',
+        caption: 'How the requests reached us',
+        head: ['Channel', 'Requests'],
+        rows: CHANNELS.map((c) => ({
+          kind: 'normal',
+          cells: [CHANNEL_LABELS[c], t.international_channel[c]],
+        })),
+      },
+    ],
+    charts: ['by_country'],
+  });
+
+  const po = usedOutcomes(t.process_outcome.map((r) => r.outcomes));
+  const co = usedOutcomes(t.by_country.map((r) => r.outcomes));
+  sections.push({
+    id: 'what',
+    heading: 'What did we do?',
+    paragraphs: [
+      `We rejected ${plural(t.pushback.rejected, 'request', 'requests')} and narrowed ${t.pushback.narrowed}. ` +
+        `${plural(t.pushback.withdrawn + t.pushback.withdrawn_after_notice_policy, 'request was', 'requests were')} ` +
+        `withdrawn, ${t.pushback.withdrawn_after_notice_policy} of them after the agency learned that we notify ` +
+        `our customers.`,
+    ],
+    tables: [
+      {
+        id: 'process',
+        caption: 'Requests by legal process',
+        head: ['Legal process', 'Requests', 'Accounts specified', 'Accounts with data produced'],
+        rows: [
+          ...t.process_outcome.map((r) => ({
+            kind: 'normal' as const,
+            cells: [
+              PROCESS_LABELS[r.process_type],
+              r.requests,
+              r.accounts_specified,
+              r.accounts_with_data_produced,
+            ],
+          })),
+          {
+            kind: 'total',
+            cells: [
+              'Total',
+              sum(t.process_outcome.map((r) => r.requests)),
+              sum(t.process_outcome.map((r) => r.accounts_specified)),
+              sum(t.process_outcome.map((r) => r.accounts_with_data_produced)),
+            ],
+          },
+        ],
+      },
+      {
+        id: 'process_outcome',
+        caption: 'Outcomes by legal process (requests)',
+        head: ['Legal process', ...po.map((k) => OUTCOME_LABELS[k])],
+        rows: [
+          ...t.process_outcome.map((r) => ({
+            kind: 'normal' as const,
+            cells: [PROCESS_LABELS[r.process_type], ...po.map((k) => r.outcomes[k])],
+          })),
+          {
+            kind: 'total',
+            cells: ['Total', ...po.map((k) => sum(t.process_outcome.map((r) => r.outcomes[k])))],
+          },
+        ],
+        note: 'Outcome columns that are zero in every row are left out here; the CSV and JSON carry them.',
+      },
+      {
+        id: 'country_outcome',
+        caption: 'Outcomes by country',
+        head: ['Country', 'Requests', ...co.map((k) => OUTCOME_LABELS[k])],
+        rows: t.by_country.map((r) => ({
+          kind: 'normal',
+          cells: [r.country_name, r.requests, ...co.map((k) => r.outcomes[k])],
+        })),
+      },
+      {
+        id: 'pushback',
+        caption: 'Pushback',
+        head: ['What we did', 'Requests'],
+        rows: [
+          { kind: 'normal', cells: ['Rejected', t.pushback.rejected] },
+          { kind: 'normal', cells: ['Narrowed', t.pushback.narrowed] },
+          { kind: 'normal', cells: ['Withdrawn by the agency', t.pushback.withdrawn] },
+          {
+            kind: 'normal',
+            cells: [
+              'Withdrawn after the agency learned of our notice policy',
+              t.pushback.withdrawn_after_notice_policy,
+            ],
+          },
+        ],
+      },
+    ],
+    charts: ['outcomes', 'process_types'],
+  });
+
+  sections.push({
+    id: 'notice',
+    heading: 'Did we tell our customers?',
+    paragraphs: [
+      'We notify customers of requests for their information unless a statute, warrant, subpoena or court ' +
+        'or administrative order forbids it, or an emergency makes it unsafe to do so for a time.',
+    ],
+    tables: [
+      {
+        id: 'notice',
+        caption: 'Customer notice (per request)',
+        head: ['Notice', 'Requests'],
+        rows: NOTICE_ROWS.map(([k, label]) => ({
+          kind: 'normal',
+          indent: label.startsWith('  '),
+          cells: [label.trim(), t.notice[k]],
+        })),
+      },
+    ],
+    charts: ['notice'],
+  });
+
+  const em = t.emergency;
+  const emOutcomes = usedOutcomes([em.us.outcomes, em.non_us.outcomes]);
+  sections.push({
+    id: 'emergency',
+    heading: 'Did we disclose information in emergencies?',
+    paragraphs: [
+      'The law allows a provider to disclose information without legal process when it believes in good faith ' +
+        'that an emergency involving danger of death or serious physical injury requires it. We verify every ' +
+        'such request with the agency.',
+    ],
+    tables: [
+      {
+        id: 'emergency',
+        caption: 'Emergency requests',
+        head: [
+          'From',
+          'Requests',
+          'Accounts specified',
+          'Accounts with data',
+          ...emOutcomes.map((k) => OUTCOME_LABELS[k]),
+        ],
+        rows: (
+          [
+            ['United States', em.us],
+            ['Other countries', em.non_us],
+          ] as const
+        ).map(([label, p]) => ({
+          kind: 'normal',
+          cells: [
+            label,
+            p.requests,
+            p.accounts_specified,
+            p.accounts_with_data_produced,
+            ...emOutcomes.map((k) => p.outcomes[k]),
+          ],
+        })),
+      },
+    ],
+    charts: [],
+  });
+
+  sections.push({
+    id: 'preservation',
+    heading: 'Did we preserve records?',
+    paragraphs: [
+      'A preservation request asks us to keep records until legal process arrives. Nothing is disclosed.',
+    ],
+    tables: [
+      {
+        id: 'preservation',
+        caption: 'Preservation requests',
+        head: ['Measure', 'Count'],
+        rows: [
+          { kind: 'normal', cells: ['Requests', t.preservation.requests] },
+          { kind: 'normal', cells: ['Extensions', t.preservation.extensions] },
+          { kind: 'normal', cells: ['Accounts preserved', t.preservation.accounts_preserved] },
+        ],
+      },
+    ],
+    charts: [],
+  });
+
+  const tdo = usedOutcomes([t.takedown.outcomes]);
+  sections.push({
+    id: 'takedown',
+    heading: 'Were we asked to take content down?',
+    paragraphs: [
+      `We received ${plural(t.takedown.requests, 'takedown request', 'takedown requests')} naming ` +
+        `${plural(t.takedown.items, 'item', 'items')} of content.`,
+    ],
+    tables: [
+      {
+        id: 'takedown',
+        caption: 'Takedown requests by action taken',
+        head: ['Action', 'Requests'],
+        rows: tdo.map((k) => ({ kind: 'normal', cells: [OUTCOME_LABELS[k], t.takedown.outcomes[k]] })),
+      },
+    ],
+    charts: [],
+  });
+
+  const ns = t.national_security;
+  sections.push({
+    id: 'national_security',
+    heading: 'What national security requests did we receive?',
+    paragraphs: ns
+      ? [
+          `The law allows us to report National Security Letters and FISA orders only in bands of ${ns.band_width} ` +
+            `(${ns.statute}), each for the period the law sets, which is not the period of this report.`,
+        ]
+      : ['We do not publish national-security figures in this report.'],
+    tables: ns
+      ? [
+          {
+            id: 'national_security',
+            caption: `National security process (bands of ${ns.band_width})`,
+            head: ['Process', 'Period covered', 'Requests received', 'Selectors targeted'],
+            rows: ns.entries.map((e) => ({
+              kind: 'normal',
+              cells: [
+                NATIONAL_SECURITY_LABELS[e.kind],
+                `${e.window.start} to ${e.window.end}`,
+                formatBand(e.requests),
+                formatBand(e.selectors),
+              ],
+            })),
+          },
+        ]
+      : [],
+    charts: [],
+  });
+
+  const dsa = t.dsa;
+  if (dsa) {
+    const rows = dsa.rows.filter((r) => r.keyword === null);
+    const v = (x: number | null): Cell => (x === null ? '' : x);
+    sections.push({
+      id: 'dsa',
+      heading: 'What orders did we receive from EU Member States?',
+      paragraphs: [
+        'Orders to act against illegal content (Art. 9) and to provide information (Art. 10) of the EU Digital ' +
+          'Services Act, by category and issuing Member State, with median hours from delivery. The full ' +
+          'Annex I template is published as CSV beside this report.',
+      ],
+      tables: [
+        {
+          id: 'dsa_act',
+          caption: 'Orders to act against illegal content (DSA Art. 9)',
+          head: [
+            'Category',
+            'Member State',
+            'Orders',
+            'Items',
+            'Median hours to acknowledge',
+            'Median hours to effect',
+          ],
+          rows: rows.map((r) => ({
+            kind: r.category === 'TOTAL' && r.scope === 'TOTAL' ? 'total' : 'normal',
+            cells: [
+              dsaLabel(r.category),
+              r.scope === 'TOTAL' ? 'All' : r.scope,
+              v(r.orders_to_act),
+              v(r.items),
+              v(r.median_hours_to_acknowledge),
+              v(r.median_hours_to_effect),
+            ],
+          })),
+        },
+        {
+          id: 'dsa_information',
+          caption: 'Orders to provide information (DSA Art. 10)',
+          head: [
+            'Category',
+            'Member State',
+            'Orders',
+            'Median hours to acknowledge',
+            'Median hours to effect',
+          ],
+          rows: rows.map((r) => ({
+            kind: r.category === 'TOTAL' && r.scope === 'TOTAL' ? 'total' : 'normal',
+            cells: [
+              dsaLabel(r.category),
+              r.scope === 'TOTAL' ? 'All' : r.scope,
+              v(r.orders_to_provide_information),
+              v(r.median_hours_to_acknowledge_information),
+              v(r.median_hours_to_effect_information),
+            ],
+          })),
+          note: 'A blank median means no order of that kind was received, so there is no time to report.',
+        },
+      ],
+      charts: [],
+    });
+  }
+
+  if (t.changes.length > 0) {
+    const v = (x: number | string | null): Cell => (x === null ? '-' : x);
+    sections.push({
+      id: 'changes',
+      heading: 'What changed since the previous version?',
+      paragraphs: [],
+      tables: [
+        {
+          id: 'changes',
+          caption: 'Changed figures',
+          head: ['Table', 'Figure', 'Before', 'After'],
+          rows: t.changes.map((c) => ({ kind: 'normal', cells: [c.table, c.key, v(c.before), v(c.after)] })),
+        },
+      ],
+      charts: [],
+    });
+  }
+
+  sections.push({
+    id: 'counting',
+    heading: 'How do we count?',
+    paragraphs: data.counting_rules,
+    tables: [],
+    charts: [],
+  });
+  sections.push({
+    id: 'definitions',
+    heading: 'Definitions',
+    paragraphs: [],
+    tables: [
+      {
+        id: 'definitions',
+        caption: 'Terms used in this report',
+        head: ['Term', 'Meaning'],
+        rows: data.definitions.map((d) => ({ kind: 'normal', cells: [d.term, d.text] })),
+      },
+    ],
+    charts: [],
+  });
+
+  const v = data.version;
+  return {
+    title: 'Transparency Report',
+    subtitle: `${data.provider.name}: government requests for customer information, ${periodText(data)}`,
+    facts: [
+      ['Provider', data.provider.name],
+      ...(data.provider.service ? [['Service', data.provider.service] as [string, string]] : []),
+      ['Period', `${data.period.id} (${periodText(data)})`],
+      ['Version', `${v.number} (${v.status})`],
+      ['Accurate as of', data.accurate_as_of],
+      ['Generated', data.generated_at],
+      ['Audit log head', data.audit_head ?? 'none'],
+    ],
+    updated: v.updated
+      ? {
+          banner: `UPDATED VERSION: this is version ${v.number} of this report; it replaces earlier versions, which stay published.`,
+          changelog: v.changelog.map((c) => [
+            `Version ${c.version}, ${c.date}`,
+            `${c.what} Why: ${c.why} Method: ${c.method}`,
+          ]),
+        }
+      : null,
+    sections,
+  };
+}

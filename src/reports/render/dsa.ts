@@ -1,0 +1,313 @@
+import type { DsaCategory } from '../../domain/vocabulary.ts';
+import type { DsaRow, ReportData } from '../report-data.ts';
+import { csvRecords, type CsvValue } from './csv-format.ts';
+
+/**
+ * The EU DSA transparency CSVs of Implementing Regulation (EU) 2024/2835, Annex I, for Art. 15(1)(a)
+ * (Member State orders). Headers and row order reproduce the official template files; Annex II rules:
+ * 0 where the obligation applies and nothing happened, blank where a figure cannot apply; medians in hours.
+ */
+
+/** Annex I Part 3 categories and their KEYWORD_* sub-categories, in template order. */
+const CATEGORY_TREE: ReadonlyArray<readonly [DsaCategory, readonly string[]]> = [
+  [
+    'STATEMENT_CATEGORY_ANIMAL_WELFARE',
+    ['KEYWORD_ANIMAL_HARM', 'KEYWORD_UNLAWFUL_SALE_ANIMALS', 'KEYWORD_OTHER'],
+  ],
+  [
+    'STATEMENT_CATEGORY_CONSUMER_INFORMATION',
+    [
+      'KEYWORD_HIDDEN_ADVERTISEMENT',
+      'KEYWORD_INSUFFICIENT_INFORMATION_ON_TRADERS',
+      'KEYWORD_MISLEADING_INFO_GOODS_SERVICES',
+      'KEYWORD_MISLEADING_INFO_CONSUMER_RIGHTS',
+      'KEYWORD_NONCOMPLIANCE_PRICING',
+      'KEYWORD_OTHER',
+    ],
+  ],
+  [
+    'STATEMENT_CATEGORY_CYBER_VIOLENCE',
+    [
+      'KEYWORD_CYBER_BULLYING_INTIMIDATION',
+      'KEYWORD_CYBER_HARASSMENT',
+      'KEYWORD_CYBER_INCITEMENT',
+      'KEYWORD_CYBER_STALKING',
+      'KEYWORD_NON_CONSENSUAL_IMAGE_SHARING',
+      'KEYWORD_NON_CONSENSUAL_MATERIAL_DEEPFAKE',
+      'KEYWORD_OTHER',
+    ],
+  ],
+  [
+    'STATEMENT_CATEGORY_CYBER_VIOLENCE_AGAINST_WOMEN',
+    [
+      'KEYWORD_BULLYING_AGAINST_GIRLS',
+      'KEYWORD_CYBER_HARASSMENT_AGAINST_WOMEN',
+      'KEYWORD_CYBER_STALKING_AGAINST_WOMEN',
+      'KEYWORD_FEMALE_GENDERED_DISINFORMATION',
+      'KEYWORD_INCITEMENT_AGAINST_WOMEN',
+      'KEYWORD_NON_CONSENSUAL_IMAGE_SHARING_AGAINST_WOMEN',
+      'KEYWORD_NON_CONSENSUAL_MATERIAL_DEEPFAKE_AGAINST_WOMEN',
+      'KEYWORD_OTHER',
+    ],
+  ],
+  [
+    'STATEMENT_CATEGORY_DATA_PROTECTION_AND_PRIVACY_VIOLATIONS',
+    [
+      'KEYWORD_BIOMETRIC_DATA_BREACH',
+      'KEYWORD_DATA_FALSIFICATION',
+      'KEYWORD_MISSING_PROCESSING_GROUND',
+      'KEYWORD_RIGHT_TO_BE_FORGOTTEN',
+      'KEYWORD_OTHER',
+    ],
+  ],
+  [
+    'STATEMENT_CATEGORY_ILLEGAL_OR_HARMFUL_SPEECH',
+    ['KEYWORD_DEFAMATION', 'KEYWORD_DISCRIMINATION', 'KEYWORD_HATE_SPEECH', 'KEYWORD_OTHER'],
+  ],
+  [
+    'STATEMENT_CATEGORY_INTELLECTUAL_PROPERTY_INFRINGEMENTS',
+    [
+      'KEYWORD_COPYRIGHT_INFRINGEMENT',
+      'KEYWORD_DESIGN_INFRINGEMENT',
+      'KEYWORD_GEOGRAPHIC_INDICATIONS_INFRINGEMENT',
+      'KEYWORD_PATENT_INFRINGEMENT',
+      'KEYWORD_TRADE_SECRET_INFRINGEMENT',
+      'KEYWORD_TRADEMARK_INFRINGEMENT',
+      'KEYWORD_OTHER',
+    ],
+  ],
+  [
+    'STATEMENT_CATEGORY_NEGATIVE_EFFECTS_ON_CIVIC_DISCOURSE_OR_ELECTIONS',
+    [
+      'KEYWORD_MISINFORMATION_DISINFORMATION',
+      'KEYWORD_VIOLATION_EU_LAW',
+      'KEYWORD_VIOLATION_NATIONAL_LAW',
+      'KEYWORD_OTHER',
+    ],
+  ],
+  [
+    'STATEMENT_CATEGORY_PROTECTION_OF_MINORS',
+    [
+      'KEYWORD_AGE_SPECIFIC_RESTRICTIONS_MINORS',
+      'KEYWORD_CHILD_SEXUAL_ABUSE_MATERIAL',
+      'KEYWORD_CHILD_SEXUAL_ABUSE_MATERIAL_DEEPFAKE',
+      'KEYWORD_GROOMING_SEXUAL_ENTICEMENT_MINORS',
+      'KEYWORD_UNSAFE_CHALLENGES',
+      'KEYWORD_OTHER',
+    ],
+  ],
+  [
+    'STATEMENT_CATEGORY_RISK_FOR_PUBLIC_SECURITY',
+    [
+      'KEYWORD_ILLEGAL_ORGANIZATIONS',
+      'KEYWORD_RISK_ENVIRONMENTAL_DAMAGE',
+      'KEYWORD_RISK_PUBLIC_HEALTH',
+      'KEYWORD_TERRORIST_CONTENT',
+      'KEYWORD_OTHER',
+    ],
+  ],
+  [
+    'STATEMENT_CATEGORY_SCAMS_AND_FRAUD',
+    [
+      'KEYWORD_IMPERSONATION_ACCOUNT_HIJACKING',
+      'KEYWORD_INAUTHENTIC_ACCOUNTS',
+      'KEYWORD_INAUTHENTIC_LISTINGS',
+      'KEYWORD_INAUTHENTIC_USER_REVIEWS',
+      'KEYWORD_PHISHING',
+      'KEYWORD_PYRAMID_SCHEMES',
+      'KEYWORD_OTHER',
+    ],
+  ],
+  [
+    'STATEMENT_CATEGORY_SELF_HARM',
+    [
+      'KEYWORD_CONTENT_PROMOTING_EATING_DISORDERS',
+      'KEYWORD_SELF_MUTILATION',
+      'KEYWORD_SUICIDE',
+      'KEYWORD_OTHER',
+    ],
+  ],
+  [
+    'STATEMENT_CATEGORY_UNSAFE_AND_PROHIBITED_PRODUCTS',
+    ['KEYWORD_PROHIBITED_PRODUCTS', 'KEYWORD_UNSAFE_PRODUCTS', 'KEYWORD_OTHER'],
+  ],
+  [
+    'STATEMENT_CATEGORY_VIOLENCE',
+    [
+      'KEYWORD_COORDINATED_HARM',
+      'KEYWORD_INCITEMENT_VIOLENCE_HATRED',
+      'KEYWORD_HUMAN_EXPLOITATION',
+      'KEYWORD_HUMAN_TRAFFICKING',
+      'KEYWORD_TRAFFICKING_WOMEN_GIRLS',
+      'KEYWORD_OTHER',
+    ],
+  ],
+  ['STATEMENT_CATEGORY_NOT_SPECIFIED_ORDER', []],
+];
+
+/**
+ * The official template's Member State block lacks KEYWORD_CHILD_SEXUAL_ABUSE_MATERIAL_DEEPFAKE (its TOTAL
+ * block has it). We follow the template row for row, so per-Member-State figures for that sub-category are
+ * not published; its TOTAL row and the parent category's Member State rows still carry them.
+ */
+const OMITTED_IN_MEMBER_STATE_BLOCK = new Set(['KEYWORD_CHILD_SEXUAL_ABUSE_MATERIAL_DEEPFAKE']);
+
+/**
+ * EU Member States as Eurostat writes them (Greece is EL), in the order of their English names, which is
+ * the order the template's "AT [..] SE" implies.
+ */
+export const MEMBER_STATES = [
+  'AT',
+  'BE',
+  'BG',
+  'HR',
+  'CY',
+  'CZ',
+  'DK',
+  'EE',
+  'FI',
+  'FR',
+  'DE',
+  'EL',
+  'HU',
+  'IE',
+  'IT',
+  'LV',
+  'LT',
+  'LU',
+  'MT',
+  'NL',
+  'PL',
+  'PT',
+  'RO',
+  'SK',
+  'SI',
+  'ES',
+  'SE',
+] as const;
+
+export const PART3_HEADER = [
+  'Applicability',
+  'Service',
+  'Reporting period',
+  'Category of illegal content',
+  'Description of the sub-category "Other"',
+  'Scope',
+  'Number of orders to act against illegal content received',
+  'Number of specific items of information included in the total number of orders to act against illegal content',
+  'Median time to inform the authority of the receipt of the order to act against illegal content',
+  'Median time to give effect to the order to act against illegal content',
+  'Number of orders to provide information',
+  'Median time to inform the authority of the receipt of the order to provide information',
+  'Median time to give effect to the order to provide information',
+  'Contextual information on number of orders to act against illegal content received',
+  'Contextual information on number of specific items of information included in the total number of orders to act against illegal content',
+  'Contextual information on Median time to inform the authority of the receipt of the order to act against illegal content',
+  'Contextual information on Median time to give effect to the order to act against illegal content',
+  'Contextual information on Number of orders to provide information',
+  'Contextual information on Median time to inform the authority of the receipt of the order to provide information',
+  'Contextual information on Median time to give effect to the order to provide information',
+] as const;
+
+export const PART1_HEADER = ['Applicability', 'Service', 'Indicator', 'Value'] as const;
+
+/** Facts of Part 1 that are not in the report data: they are known only when publishing. */
+export interface DsaIdentification {
+  /** YYYY-MM-DD */
+  publication_date: string;
+  /** YYYY-MM-DD, or null for a first report. */
+  previous_publication_date: string | null;
+}
+
+/** Part 1, identification of the report (`annex-i-part-1-summary.csv`). */
+export function renderDsaPart1(data: ReportData, identification: DsaIdentification): string {
+  const applicability = data.tables.dsa?.applicability ?? 'All';
+  const rows: CsvValue[][] = [
+    [applicability, '', 'Name of the service provider', data.provider.name],
+    [applicability, '', 'Date of the publication of the report', identification.publication_date],
+    [
+      applicability,
+      '',
+      'Date of the publication of the latest previous report',
+      identification.previous_publication_date,
+    ],
+    [applicability, '', 'Starting date of reporting period', data.period.start],
+    [applicability, '', 'Ending date of reporting period', data.period.end],
+  ];
+  return csvRecords([PART1_HEADER, ...rows]);
+}
+
+interface SkeletonRow {
+  category: 'TOTAL' | DsaCategory;
+  keyword: string | null;
+  scope: string;
+}
+
+/** The template's rows: every category with scope TOTAL, then every category per Member State. */
+function skeleton(memberStates: readonly string[]): SkeletonRow[] {
+  const block = (scope: string, omit: ReadonlySet<string>): SkeletonRow[] => [
+    { category: 'TOTAL', keyword: null, scope },
+    ...CATEGORY_TREE.flatMap(([category, keywords]) => [
+      { category, keyword: null, scope },
+      ...keywords.filter((k) => !omit.has(k)).map((keyword) => ({ category, keyword, scope })),
+    ]),
+  ];
+  const totals = block('TOTAL', new Set());
+  const perState = block('*', OMITTED_IN_MEMBER_STATE_BLOCK);
+  // Within the Member State block each template row "AT [..] SE" becomes one row per Member State.
+  return [...totals, ...perState.flatMap((r) => memberStates.map((scope) => ({ ...r, scope })))];
+}
+
+const key = (category: string, keyword: string | null, scope: string) =>
+  `${category}|${keyword ?? ''}|${scope}`;
+
+/** Part 3, Member States' orders (`annex-i-part-3-member-states-orders.csv`). */
+export function renderDsaPart3(data: ReportData): string {
+  const dsa = data.tables.dsa;
+  const period = `${data.period.start}/${data.period.end}`;
+  const service = dsa?.service ?? data.provider.service ?? '';
+  const applicability = dsa?.applicability ?? 'All';
+  const byKey = new Map<string, DsaRow>(
+    (dsa?.rows ?? []).map((r) => [key(r.category, r.keyword, r.scope), r]),
+  );
+  const states = MEMBER_STATES.filter((m) => dsa?.member_states.includes(m));
+  const blank = ['', '', '', '', '', '', ''] as const;
+  const context = ['', '', '', '', '', '', ''] as const;
+
+  const values = (s: SkeletonRow): CsvValue[] => {
+    if (!dsa) return [...blank]; // Art. 15 does not apply: every figure is blank.
+    const row = byKey.get(key(s.category, s.keyword, s.scope));
+    if (row) {
+      return [
+        row.orders_to_act,
+        row.items,
+        row.median_hours_to_acknowledge,
+        row.median_hours_to_effect,
+        row.orders_to_provide_information,
+        row.median_hours_to_acknowledge_information,
+        row.median_hours_to_effect_information,
+      ];
+    }
+    if (s.keyword === null) return [0, 0, null, null, 0, null, null]; // applies, none received; no median.
+    // A sub-category without its own figures: 0 when its category had no orders, otherwise unknown
+    // (Candor records the category; sub-categories only when compute supplies them).
+    const parent = byKey.get(key(s.category, null, s.scope));
+    const act = !parent || parent.orders_to_act === 0 ? 0 : null;
+    const info = !parent || parent.orders_to_provide_information === 0 ? 0 : null;
+    return [act, act, null, null, info, null, null];
+  };
+
+  const rows = skeleton(states).map((s): CsvValue[] => [
+    applicability,
+    service,
+    period,
+    s.keyword ?? s.category,
+    s.keyword === 'KEYWORD_OTHER'
+      ? (byKey.get(key(s.category, s.keyword, s.scope))?.other_description ?? null)
+      : null,
+    s.scope,
+    ...values(s),
+    ...context,
+  ]);
+  return csvRecords([PART3_HEADER, ...rows]);
+}

@@ -1,0 +1,38 @@
+import Ajv2020, { type ErrorObject } from 'ajv/dist/2020.js';
+import addFormats from 'ajv-formats';
+import { readFileSync } from 'node:fs';
+import { TRANSPARENCY_REPORT_V1 } from '../../../schema/index.ts';
+import { reportDataSchema, type ReportData } from '../report-data.ts';
+
+/**
+ * report.json: the machine-readable report. Validated against the published JSON Schema with ajv (not
+ * only with Zod) so what we publish is checked by the same artefact consumers use.
+ */
+
+const schema = JSON.parse(readFileSync(TRANSPARENCY_REPORT_V1, 'utf8')) as object;
+
+// The schema uses `type: [number, string, null]` for changed cells; that union is intended.
+const ajv = new Ajv2020.default({ allErrors: true, strict: true, allowUnionTypes: true });
+addFormats.default(ajv);
+const validate = ajv.compile(schema);
+
+const describeError = (e: ErrorObject): string =>
+  `${e.instancePath || '/'} ${e.message ?? 'is invalid'}${
+    e.keyword === 'additionalProperties' ? ` (${String(e.params.additionalProperty)})` : ''
+  }`;
+
+/** Throws an Error naming every failing path (JSON Pointer) when `data` does not match the schema. */
+export function validateReport(data: unknown): asserts data is ReportData {
+  if (!validate(data)) {
+    const errors = (validate.errors ?? []).map(describeError);
+    throw new Error(`report data does not match transparency-report.v1: ${errors.join('; ')}`);
+  }
+}
+
+/** The report as JSON: validated, keys in schema order, two-space indent, trailing newline. */
+export function renderJson(data: ReportData): string {
+  validateReport(data);
+  // Parsing with the Zod schema rebuilds every object in schema order, so the key order does not depend
+  // on how compute assembled the object.
+  return `${JSON.stringify(reportDataSchema.parse(data), null, 2)}\n`;
+}

@@ -1,0 +1,230 @@
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import pdfmake from 'pdfmake';
+import type { Content, TableCell, TDocumentDefinitions } from 'pdfmake/interfaces.js';
+import { renderCharts } from '../charts.ts';
+import type { ReportData } from '../report-data.ts';
+import { reportDocument, type DocTable } from './document.ts';
+import { formatDate } from './labels.ts';
+
+/**
+ * report.pdf with pdfmake 0.3 (server side). pdfmake fetches URLs and reads local files named in a
+ * document unless told not to, and stamps the current time into the file: here fonts are loaded once into
+ * its virtual file system, both access policies refuse everything, and the creation date comes from the
+ * report (`generated_at`), so the same data always gives the same bytes.
+ */
+
+let configured = false;
+
+/**
+ * Point pdfmake at the Roboto fonts bundled with it, and lock down file and URL access: the local policy
+ * admits exactly those four font files and nothing else, the URL policy admits nothing. (Absolute paths,
+ * because the SVG renderer inside pdfmake opens font files by name itself.)
+ */
+function configurePdfmake(): void {
+  if (configured) return;
+  const require = createRequire(import.meta.url);
+  const fontDir = join(dirname(require.resolve('pdfmake/package.json')), 'fonts', 'Roboto');
+  const font = (style: string) => join(fontDir, `Roboto-${style}.ttf`);
+  const fonts = {
+    normal: font('Regular'),
+    bold: font('Medium'),
+    italics: font('Italic'),
+    bolditalics: font('MediumItalic'),
+  };
+  const allowed = new Set(Object.values(fonts));
+  pdfmake.setFonts({ Roboto: fonts });
+  pdfmake.setUrlAccessPolicy(() => false);
+  pdfmake.setLocalAccessPolicy((path) => allowed.has(path));
+  configured = true;
+}
+
+const ACCENT = '#2f5d8a';
+const MUTED = '#5a6570';
+
+function pdfTable(t: DocTable): Content {
+  const numeric = t.head.map(
+    (_, i) => i > 0 && t.rows.every((r) => typeof r.cells[i] === 'number' || r.cells[i] === ''),
+  );
+  const wide = t.head.length > 5;
+  const head: TableCell[] = t.head.map((h, i) => ({
+    text: h,
+    style: 'th',
+    alignment: numeric[i] ? 'right' : 'left',
+  }));
+  const body: TableCell[][] = t.rows.map((r) =>
+    r.cells.map((c, i) => ({
+      text: String(c),
+      alignment: numeric[i] ? 'right' : 'left',
+      bold: r.kind !== 'normal',
+      fillColor: r.kind === 'group' ? '#eef2f6' : undefined,
+      margin: i === 0 && r.indent ? [10, 0, 0, 0] : undefined,
+    })),
+  );
+  return {
+    stack: [
+      { text: t.caption, style: 'caption' },
+      {
+        table: {
+          headerRows: 1,
+          dontBreakRows: true,
+          // Narrow tables: a wide label column; wide matrices: labels as needed, figures share the rest.
+          widths: t.head.map((_, i) => (i === 0 ? (wide ? 118 : '*') : wide ? '*' : 'auto')),
+          body: [head, ...body],
+        },
+        layout: {
+          hLineWidth: (i: number, node: { table: { body: unknown[] } }) =>
+            i === 1 ? 1 : i === 0 || i === node.table.body.length ? 0.8 : 0.3,
+          vLineWidth: () => 0,
+          hLineColor: (i: number) => (i <= 1 ? '#1b1f24' : '#c8ced6'),
+          paddingTop: () => 2.5,
+          paddingBottom: () => 2.5,
+        },
+        fontSize: wide ? 7.5 : 9,
+      },
+      ...(t.note ? [{ text: t.note, style: 'note' } as Content] : []),
+    ],
+    margin: [0, 4, 0, 10],
+    // Short tables stay on one page; long ones break between rows and repeat their header.
+    unbreakable: t.rows.length <= 20,
+  };
+}
+
+/** Render report.pdf: cover page, sections with tables and charts, definitions. */
+export async function renderPdf(data: ReportData): Promise<Buffer> {
+  configurePdfmake();
+  const doc = reportDocument(data);
+  const charts = new Map((await renderCharts(data)).map((c) => [c.id as string, c]));
+  const when = new Date(data.generated_at);
+  const title = `${doc.title}: ${data.provider.name}, ${data.period.id}`;
+
+  const cover: Content[] = [
+    { text: data.provider.name, style: 'coverProvider', margin: [0, 150, 0, 8] },
+    { text: doc.title, style: 'coverTitle' },
+    { text: 'Government requests for customer information', style: 'coverSub', margin: [0, 4, 0, 24] },
+    {
+      canvas: [{ type: 'rect', x: 0, y: 0, w: 80, h: 4, color: ACCENT }],
+      margin: [0, 0, 0, 24],
+    },
+    { text: `${formatDate(data.period.start)} to ${formatDate(data.period.end)}`, style: 'coverPeriod' },
+    {
+      text: `Version ${data.version.number}${data.version.status === 'draft' ? ' (draft)' : ''}, ${formatDate(data.generated_at)}`,
+      style: 'coverMeta',
+      margin: [0, 6, 0, 0],
+    },
+  ];
+  if (doc.updated) {
+    cover.push({
+      table: {
+        widths: ['*'],
+        body: [
+          [
+            {
+              stack: [
+                { text: doc.updated.banner, bold: true, color: '#8a4500' },
+                {
+                  ul: doc.updated.changelog.map(([w, what]) => ({
+                    text: [{ text: `${w}: `, bold: true }, what],
+                  })),
+                  margin: [0, 4, 0, 0],
+                  fontSize: 9,
+                },
+              ],
+              fillColor: '#fff4e5',
+              margin: [6, 6, 6, 6],
+            },
+          ],
+        ],
+      },
+      layout: { hLineColor: () => '#b35900', vLineColor: () => '#b35900' },
+      margin: [0, 30, 0, 0],
+    });
+  }
+  cover.push({
+    table: {
+      widths: ['auto', '*'],
+      body: doc.facts.map(([k, v]) => [
+        { text: k, bold: true, color: MUTED },
+        { text: v, color: MUTED },
+      ]),
+    },
+    layout: 'noBorders',
+    fontSize: 8,
+    margin: [0, 40, 0, 0],
+    pageBreak: 'after',
+  });
+
+  const body: Content[] = [];
+  for (const s of doc.sections) {
+    body.push({ text: s.heading, style: 'h2', headlineLevel: 2 } as Content);
+    if (s.id === 'counting') {
+      body.push({ ul: s.paragraphs, margin: [0, 0, 0, 8] });
+    } else {
+      for (const p of s.paragraphs) body.push({ text: p, margin: [0, 0, 0, 6] });
+    }
+    for (const t of s.tables) {
+      if (t.id === 'definitions') {
+        for (const r of t.rows) {
+          body.push({
+            text: [{ text: `${String(r.cells[0])}. `, bold: true }, String(r.cells[1])],
+            margin: [0, 0, 0, 4],
+          });
+        }
+      } else {
+        body.push(pdfTable(t));
+      }
+    }
+    for (const id of s.charts) {
+      const c = charts.get(id);
+      if (c) body.push({ svg: c.svg, width: 400, margin: [0, 6, 0, 12], unbreakable: true } as Content);
+    }
+  }
+
+  const definition: TDocumentDefinitions = {
+    pageSize: 'LETTER',
+    pageMargins: [54, 60, 54, 60],
+    info: {
+      title,
+      author: data.provider.name,
+      subject: 'Transparency report on government requests for customer information',
+      creator: 'Candor',
+      producer: 'Candor',
+      creationDate: when,
+      modDate: when,
+    },
+    header: (page: number) =>
+      page === 1
+        ? ''
+        : { text: title, alignment: 'right', fontSize: 8, color: MUTED, margin: [54, 30, 54, 0] },
+    footer: (page: number, pages: number) =>
+      page === 1
+        ? ''
+        : {
+            columns: [
+              { text: `Version ${data.version.number}`, fontSize: 8, color: MUTED },
+              { text: `Page ${page} of ${pages}`, alignment: 'right', fontSize: 8, color: MUTED },
+            ],
+            margin: [54, 20, 54, 0],
+          },
+    content: [...cover, ...body],
+    pageBreakBefore: (node) => {
+      // Keep a heading with what follows it.
+      const n = node as unknown as { headlineLevel?: number; startPosition: { verticalRatio: number } };
+      return n.headlineLevel === 2 && n.startPosition.verticalRatio > 0.85;
+    },
+    defaultStyle: { font: 'Roboto', fontSize: 10, lineHeight: 1.2, color: '#1b1f24' },
+    styles: {
+      coverProvider: { fontSize: 16, color: ACCENT, bold: true },
+      coverTitle: { fontSize: 34, bold: true },
+      coverSub: { fontSize: 14, color: MUTED },
+      coverPeriod: { fontSize: 14, bold: true },
+      coverMeta: { fontSize: 11, color: MUTED },
+      h2: { fontSize: 14, bold: true, color: ACCENT, margin: [0, 14, 0, 6] },
+      caption: { fontSize: 9.5, bold: true, margin: [0, 2, 0, 3] },
+      th: { bold: true, fontSize: 8 },
+      note: { fontSize: 8, italics: true, color: MUTED, margin: [0, 3, 0, 0] },
+    },
+  };
+  const out = pdfmake.createPdf(definition);
+  return Buffer.from(await out.getBuffer());
+}

@@ -1,0 +1,102 @@
+import { describe, expect, it } from 'vitest';
+import { expectGolden } from '../../../test/golden.ts';
+import { report2015H1, report2015H1Updated } from '../../../test/fixtures/report-2015-h1.ts';
+import { renderCsv } from './csv.ts';
+import { renderDsaPart1, renderDsaPart3 } from './dsa.ts';
+import { renderHtml } from './html.ts';
+import { renderJson } from './json.ts';
+import { renderMarkdown } from './markdown.ts';
+import { renderPdf } from './pdf.ts';
+import { renderText } from './text.ts';
+
+describe('renderers (golden files)', () => {
+  it('text', () => {
+    expectGolden('report-2015-h1.txt', renderText(report2015H1()));
+    expectGolden('report-2015-h1-v2.txt', renderText(report2015H1Updated()));
+  });
+  it('markdown', () => {
+    expectGolden('report-2015-h1.md', renderMarkdown(report2015H1()));
+    expectGolden('report-2015-h1-v2.md', renderMarkdown(report2015H1Updated()));
+  });
+  it('csv', () => expectGolden('report-2015-h1.csv', renderCsv(report2015H1())));
+  it('json', () => expectGolden('report-2015-h1.json', renderJson(report2015H1())));
+  it('html', async () => expectGolden('report-2015-h1.html', await renderHtml(report2015H1Updated())));
+  it('dsa', () => {
+    expectGolden(
+      'dsa-2015-h1-part-1.csv',
+      renderDsaPart1(report2015H1(), { publication_date: '2015-08-31', previous_publication_date: null }),
+    );
+    expectGolden('dsa-2015-h1-part-3.csv', renderDsaPart3(report2015H1()));
+  });
+});
+
+describe('text report', () => {
+  it('marks an updated version at the top, with its changelog', () => {
+    const text = renderText(report2015H1Updated());
+    expect(text.indexOf('UPDATED VERSION')).toBeLessThan(text.indexOf('What government requests'));
+    expect(text).toContain('Version 2, 2015-10-02');
+    expect(renderText(report2015H1())).not.toContain('UPDATED VERSION');
+  });
+  it('lists the published 2015-H1 figures by region and country', () => {
+    const text = renderText(report2015H1());
+    expect(text).toMatch(/United States +222/);
+    expect(text).toMatch(/AMERICAS +22/);
+    expect(text).toMatch(/ {4}Switzerland +4/);
+    expect(text).toMatch(/Total +268 +118/);
+  });
+});
+
+describe('csv', () => {
+  it('is RFC 4180 with CRLF and the long-form header, bands as low/high rows', () => {
+    const csv = renderCsv(report2015H1());
+    expect(csv.startsWith('table,dimension_1,value_1,dimension_2,value_2,measure,value\r\n')).toBe(true);
+    expect(csv.replace(/\r\n/g, '')).not.toMatch(/\n/);
+    expect(csv).toContain('national_security,kind,combined,window,2015-03-04/2015-08-30,requests_low,0\r\n');
+    expect(csv).toContain(
+      'national_security,kind,combined,window,2015-03-04/2015-08-30,requests_high,249\r\n',
+    );
+    expect(csv).toContain('summary,measure,accounts_specified,base,accounts_specified,count,118\r\n');
+  });
+  it('quotes fields with commas and quotes', () => {
+    const r = report2015H1();
+    r.provider.name = 'Acme, "the" Company';
+    expect(renderCsv(r)).toContain('report,,,,,provider,"Acme, ""the"" Company"\r\n');
+  });
+});
+
+describe('html', () => {
+  it('references no external resource and has no script', async () => {
+    const html = await renderHtml(report2015H1());
+    expect(html).not.toMatch(/(src|href)\s*=\s*["']?\s*(https?:)?\/\//i);
+    expect(html).not.toMatch(/<script/i);
+    expect(html).not.toMatch(/<link/i);
+    expect(html).toContain('<th scope="col"');
+    expect(html).toContain('<caption>Requests by country</caption>');
+    expect(html).toMatch(/<svg[^>]* role="img" aria-labelledby="chart-by_country-title"/);
+  });
+  it('escapes every text value', async () => {
+    const r = report2015H1();
+    r.provider.name = '<script>alert("x")</script>';
+    const html = await renderHtml(r);
+    expect(html).not.toContain('<script>');
+    expect(html).toContain('&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;');
+  });
+});
+
+describe('pdf', () => {
+  it('is a PDF of a plausible length, byte-identical across renders', async () => {
+    const a = await renderPdf(report2015H1Updated());
+    const b = await renderPdf(report2015H1Updated());
+    expect(a.subarray(0, 5).toString('latin1')).toBe('%PDF-');
+    expect(Buffer.compare(a, b)).toBe(0);
+    const pages = (a.toString('latin1').match(/\/Type \/Page\b/g) ?? []).length;
+    expect(pages).toBeGreaterThanOrEqual(6);
+    expect(pages).toBeLessThanOrEqual(14);
+  });
+  it('does not fetch or read anything a document names', async () => {
+    const r = report2015H1();
+    r.provider.name = 'https://example.invalid/x.png';
+    const pdf = await renderPdf(r);
+    expect(pdf.subarray(0, 5).toString('latin1')).toBe('%PDF-');
+  });
+});

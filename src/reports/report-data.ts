@@ -1,0 +1,314 @@
+import { z } from 'zod';
+import { nationalSecurityTableSchema } from '../domain/national-security.ts';
+import { CHANNELS, DSA_CATEGORIES, OUTCOMES, PROCESS_TYPES } from '../domain/vocabulary.ts';
+
+/**
+ * The data contract of a computed transparency report (`ReportData`, schema version 1).
+ *
+ * `compute.ts` produces it from the database; every renderer is a pure function of it. The Zod schema
+ * below is the single source: the TypeScript type is `z.infer` of it and the published JSON Schema
+ * (`schema/transparency-report.v1.json`) is generated from it (`reportJsonSchema()`), so the two cannot
+ * drift; a test fails when the committed file is out of date (regenerate with `UPDATE_GOLDEN=1`).
+ *
+ * Counting rules (DOMAIN.md §5): one legal instrument is one request; identifiers, accounts specified and
+ * accounts with data produced are counted separately; a request counts in the period it was received;
+ * open requests are "in process". Every table holds aggregates only: no names, identifiers or case numbers.
+ */
+
+export const REPORT_SCHEMA_ID = 'https://candor.dev/schema/transparency-report.v1.json';
+
+const count = z.number().int().min(0);
+const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'expected a date YYYY-MM-DD');
+const isoInstant = z
+  .string()
+  .regex(
+    /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,3})?Z$/,
+    'expected a UTC timestamp like 2015-07-01T00:00:00Z',
+  );
+
+/** `{ k: count }` for every value of a vocabulary, in vocabulary order. */
+function countsOf<const K extends readonly string[]>(keys: K, describe: (k: K[number]) => string) {
+  const shape = Object.fromEntries(keys.map((k) => [k, count.describe(describe(k))])) as {
+    [P in K[number]]: typeof count;
+  };
+  return z.strictObject(shape);
+}
+
+export const outcomeCountsSchema = z
+  .strictObject({
+    ...countsOf(OUTCOMES, (o) => `Requests closed with outcome "${o}".`).shape,
+    in_process: count.describe('Requests still open at the end of the period (no outcome yet).'),
+  })
+  .describe(
+    'Requests by outcome (vocabulary OUTCOMES) plus those still in process; they sum to the requests.',
+  );
+export type OutcomeCounts = z.infer<typeof outcomeCountsSchema>;
+
+export const SUMMARY_BASES = ['requests', 'identifiers_specified', 'accounts_specified'] as const;
+
+const measure = z
+  .strictObject({
+    count: count.describe('The integer count.'),
+    pct: z
+      .number()
+      .min(0)
+      .max(1)
+      .nullable()
+      .describe('count / base as a fraction in [0, 1]; null when the base is 0.'),
+    base: z.enum(SUMMARY_BASES).describe('The summary measure the fraction is taken of.'),
+  })
+  .describe('An integer count with its share of a stated base.');
+export type Measure = z.infer<typeof measure>;
+
+export const REGIONS = ['Americas', 'EMEA', 'APAC', 'Other'] as const;
+export type Region = (typeof REGIONS)[number];
+
+const countryRow = z.strictObject({
+  region: z.enum(REGIONS),
+  country: z
+    .string()
+    .regex(/^[A-Z]{2}$/)
+    .describe('ISO 3166-1 alpha-2 code of the requesting authority.'),
+  country_name: z.string().min(1),
+  requests: count,
+  accounts_specified: count,
+  outcomes: outcomeCountsSchema,
+});
+
+const levelCounts = z.strictObject({ requests: count, accounts_specified: count });
+
+const processRow = z.strictObject({
+  process_type: z.enum(PROCESS_TYPES),
+  requests: count,
+  accounts_specified: count,
+  accounts_with_data_produced: count,
+  outcomes: outcomeCountsSchema,
+});
+
+const emergencyPart = z.strictObject({
+  requests: count,
+  accounts_specified: count,
+  accounts_with_data_produced: count,
+  outcomes: outcomeCountsSchema,
+});
+
+const hours = z.number().min(0).nullable();
+
+export const DSA_SCOPE_TOTAL = 'TOTAL';
+
+export const dsaRowSchema = z
+  .strictObject({
+    category: z
+      .union([z.literal('TOTAL'), z.enum(DSA_CATEGORIES)])
+      .describe('TOTAL (all categories) or a STATEMENT_CATEGORY_* of Annex I Part 2.'),
+    keyword: z
+      .string()
+      .regex(/^KEYWORD_[A-Z_]+$/)
+      .nullable()
+      .describe('A KEYWORD_* sub-category of `category`, or null for the category itself.'),
+    other_description: z
+      .string()
+      .nullable()
+      .describe('For KEYWORD_OTHER: the provider\'s description of the sub-category "Other".'),
+    scope: z
+      .string()
+      .regex(/^(TOTAL|[A-Z]{2})$/)
+      .describe('TOTAL or the issuing Member State (Eurostat two-letter code, e.g. EL for Greece).'),
+    orders_to_act: count
+      .nullable()
+      .describe('Art. 9 (and similar) orders to act against illegal content received.'),
+    items: count.nullable().describe('Specific items of information named in those orders.'),
+    median_hours_to_acknowledge: hours.describe(
+      'Median hours from delivery to informing the authority of receipt.',
+    ),
+    median_hours_to_effect: hours.describe('Median hours from delivery to giving effect to the order.'),
+    orders_to_provide_information: count.nullable().describe('Art. 10 (and similar) orders received.'),
+    median_hours_to_acknowledge_information: hours,
+    median_hours_to_effect_information: hours,
+  })
+  .describe('One row of DSA Annex I Part 3; null where the figure cannot apply (Annex II: left blank).');
+export type DsaRow = z.infer<typeof dsaRowSchema>;
+
+export const dsaTableSchema = z
+  .strictObject({
+    applicability: z.string().describe('Annex I column A, e.g. "All".'),
+    service: z.string().describe('Annex I column B: the name of the service.'),
+    member_states: z
+      .array(z.string().regex(/^[A-Z]{2}$/))
+      .describe('Member States from which at least one order was received; each gets its own rows.'),
+    rows: z
+      .array(dsaRowSchema)
+      .describe('Rows with data; a missing row means 0 where the obligation applies.'),
+  })
+  .describe(
+    'EU DSA Art. 15(1)(a): Member State orders (Implementing Regulation (EU) 2024/2835, Annex I Part 3).',
+  );
+export type DsaTable = z.infer<typeof dsaTableSchema>;
+
+const changeValue = z.union([z.number(), z.string(), z.null()]);
+
+export const reportDataSchema = z
+  .strictObject({
+    schema_version: z.literal(1).describe('Version of this format.'),
+    provider: z.strictObject({
+      name: z.string().min(1).describe('The provider publishing the report.'),
+      service: z.string().min(1).optional().describe('The service the report covers, when not all of them.'),
+    }),
+    period: z
+      .strictObject({
+        id: z
+          .string()
+          .regex(/^(\d{4}(-H[12])?|\d{4}-\d{2}-\d{2}\.\.\d{4}-\d{2}-\d{2})$/)
+          .describe('2015-H1, 2015, or 2015-01-01..2015-03-31.'),
+        start: isoDate.describe('First day of the period (inclusive).'),
+        end: isoDate.describe('Last day of the period (inclusive).'),
+      })
+      .describe('The reporting period; a request counts in the period in which it was received.'),
+    generated_at: isoInstant.describe('When this version was computed (UTC).'),
+    accurate_as_of: isoInstant.describe('The state of the record the figures reflect (UTC).'),
+    version: z.strictObject({
+      number: z.number().int().min(1).describe('1 for the first publication; +1 for each correction.'),
+      status: z.enum(['draft', 'frozen']).describe('frozen once published; a frozen version never changes.'),
+      updated: z.boolean().describe('True when this version corrects an earlier published one.'),
+      changelog: z
+        .array(
+          z.strictObject({
+            version: z.number().int().min(1),
+            date: isoDate,
+            what: z.string().min(1).describe('What changed.'),
+            why: z.string().min(1).describe('Why it changed.'),
+            method: z.string().min(1).describe('How the new figures were obtained.'),
+          }),
+        )
+        .describe('Every published version, oldest first (DSA Annex II: reason, method and date).'),
+    }),
+    audit_head: z
+      .string()
+      .regex(/^[0-9a-f]{64}$/)
+      .nullable()
+      .describe('SHA-256 head of the hash-chained audit log when the report was computed.'),
+    tables: z.strictObject({
+      summary: z
+        .strictObject({
+          requests: measure,
+          identifiers_specified: measure,
+          accounts_specified: measure,
+          accounts_with_data_produced: measure,
+          in_process: measure,
+        })
+        .describe(
+          'Headline figures for requests for customer information (not preservation, emergency, takedown or national security).',
+        ),
+      by_country: z
+        .array(countryRow)
+        .describe(
+          'Requests by requesting country: US first, then regions (Americas, EMEA, APAC, Other) and countries by name.',
+        ),
+      us_by_level: z
+        .strictObject({
+          federal: levelCounts,
+          state: levelCounts,
+          local: levelCounts.describe('Local, including municipal.'),
+          other: levelCounts,
+        })
+        .describe('US requests by level of government.'),
+      us_by_state: z
+        .array(
+          z.strictObject({
+            subdivision: z
+              .string()
+              .regex(/^US-[A-Z0-9]{1,3}$/)
+              .describe('ISO 3166-2 code, e.g. US-CA.'),
+            name: z.string().min(1),
+            requests: count,
+          }),
+        )
+        .describe('US state and local requests by state, ordered by code.'),
+      process_outcome: z
+        .array(processRow)
+        .describe('Requests by legal process type (vocabulary order) and outcome.'),
+      emergency: z
+        .strictObject({ us: emergencyPart, non_us: emergencyPart })
+        .describe('Emergency disclosure requests (18 U.S.C. 2702(b)(8), (c)(4) and foreign equivalents).'),
+      preservation: z
+        .strictObject({
+          requests: count,
+          extensions: count.describe('Renewed requests extending a hold (2703(f)(2)).'),
+          accounts_preserved: count,
+        })
+        .describe('Record preservation requests; a hold is not a disclosure.'),
+      takedown: z
+        .strictObject({
+          requests: count,
+          items: count.describe('Items of content named in the requests.'),
+          outcomes: outcomeCountsSchema,
+        })
+        .describe('Requests to take down or restrict content.'),
+      notice: z
+        .strictObject({
+          given: count.describe(
+            'Requests where the customer was notified (incl. given_after_order_expired).',
+          ),
+          prevented_by_order: count.describe('Notice prohibited by a non-disclosure order.'),
+          of_which_indefinite: count.describe('Of prevented_by_order: orders with no end date.'),
+          delayed_emergency: count.describe('Notice delayed while an emergency lasts.'),
+          not_possible: count.describe('No usable contact for the customer.'),
+          given_after_order_expired: count.describe(
+            'Of given: notice sent after an order expired or was lifted.',
+          ),
+          not_applicable: count.describe('No customer account concerned or no data sought.'),
+          pending: count.describe('Notice decision still open at the end of the period.'),
+        })
+        .describe('Did we tell our customers? Counted per request.'),
+      international_channel: countsOf(CHANNELS, (c) => `Requests received through channel "${c}".`).describe(
+        'Requests by legal channel (domestic, MLAT, letter rogatory, CLOUD Act executive agreement, EU e-Evidence, DSA).',
+      ),
+      pushback: z
+        .strictObject({
+          rejected: count,
+          narrowed: count,
+          withdrawn: count,
+          withdrawn_after_notice_policy: count.describe(
+            'Withdrawn after the agency learned of the notice policy.',
+          ),
+        })
+        .describe('Requests we pushed back on.'),
+      national_security: nationalSecurityTableSchema
+        .nullable()
+        .describe('Statutory bands only; null when the provider does not publish national-security figures.'),
+      dsa: dsaTableSchema.nullable().describe('null when DSA Art. 15 does not apply to the provider.'),
+      changes: z
+        .array(
+          z.strictObject({
+            table: z.string().min(1),
+            key: z.string().min(1).describe('Path of the cell within the table, e.g. "CA.requests".'),
+            before: changeValue,
+            after: changeValue,
+          }),
+        )
+        .describe('Cells that changed since the previous version of this report (empty for version 1).'),
+    }),
+    definitions: z.array(z.strictObject({ term: z.string().min(1), text: z.string().min(1) })),
+    counting_rules: z.array(z.string().min(1)),
+  })
+  .describe('A transparency report on government requests for customer information, computed by Candor.');
+
+export type ReportData = z.infer<typeof reportDataSchema>;
+export type ReportTables = ReportData['tables'];
+export type CountryRow = ReportTables['by_country'][number];
+export type ProcessRow = ReportTables['process_outcome'][number];
+
+/** The JSON Schema (2020-12) of `ReportData`, as committed in `schema/transparency-report.v1.json`. */
+export function reportJsonSchema(): Record<string, unknown> {
+  const generated = z.toJSONSchema(reportDataSchema, { target: 'draft-2020-12', io: 'output' }) as Record<
+    string,
+    unknown
+  >;
+  const { $schema, ...rest } = generated;
+  return {
+    $schema,
+    $id: REPORT_SCHEMA_ID,
+    title: 'Candor transparency report, version 1',
+    ...rest,
+  };
+}

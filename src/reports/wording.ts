@@ -1,0 +1,67 @@
+/**
+ * The fixed wording every report carries: counting rules (DOMAIN.md §5) and definitions of the terms the
+ * tables use. compute.ts copies these into `ReportData` so a later change of wording is itself a visible,
+ * versioned change of the report.
+ */
+
+export const COUNTING_RULES: readonly string[] = Object.freeze([
+  'One legal instrument (subpoena, order, warrant, letter) is one request.',
+  'Identifiers (selectors) specified, accounts specified and accounts for which data was produced are counted separately.',
+  'A request counts in the period in which it was received.',
+  'Requests still open at the end of the period are counted as "in process" and appear with their outcome in the next version of this report.',
+  'Preservation, emergency, takedown and national-security requests are reported in their own tables.',
+  'National-security figures are published only in the bands and reporting windows of 50 U.S.C. 1874.',
+  'Percentages are fractions of the base named beside them; the integer count is always given.',
+  'Any change of a counting rule is listed in the changelog of the report.',
+]);
+
+export const DEFINITIONS: ReadonlyArray<{ term: string; text: string }> = Object.freeze([
+  {
+    term: 'Request',
+    text: 'A legal instrument from a government authority asking for customer information.',
+  },
+  {
+    term: 'Identifier',
+    text: 'A phone number, account ID, email address, IP address or URL named in a request.',
+  },
+  { term: 'Account specified', text: 'A distinct customer account identified by a request.' },
+  {
+    term: 'Account with data produced',
+    text: 'An account for which we disclosed any customer information in response to a request.',
+  },
+  { term: 'In process', text: 'A request not yet answered or closed at the end of the period.' },
+  {
+    term: 'Rejected',
+    text: 'We declined to produce any data, for example for invalid or overbroad process.',
+  },
+  {
+    term: 'Withdrawn after notice policy',
+    text: 'The agency withdrew the request after learning that we notify customers.',
+  },
+  { term: 'No data', text: 'We found no customer information responsive to the request.' },
+  {
+    term: 'Non-content',
+    text: 'Subscriber and transactional information, such as name, address, billing and call or message logs.',
+  },
+  { term: 'Content', text: 'What a customer communicated: message bodies, recordings, media and files.' },
+  {
+    term: 'Emergency request',
+    text: 'A request to disclose information without delay because of danger of death or serious physical injury.',
+  },
+  {
+    term: 'Preservation request',
+    text: 'A request to keep records pending legal process (18 U.S.C. 2703(f)); nothing is disclosed.',
+  },
+  {
+    term: 'National Security Letter',
+    text: 'A demand from the FBI for non-content information in national-security investigations.',
+  },
+  {
+    term: 'FISA order',
+    text: 'An order or directive under the Foreign Intelligence Surveillance Act for content or non-content information.',
+  },
+  {
+    term: 'Band',
+    text: 'A range such as 0 - 249 within which the true number lies; the law allows national-security figures only as bands.',
+  },
+]);
