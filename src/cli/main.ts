@@ -11,6 +11,12 @@ import { runDemo } from './demo.ts';
 import { runImport } from './import.ts';
 import { runServe } from './serve.ts';
 
+/**
+ * Each area of the product adds its subcommands here (src/cli/commands/*.ts), so areas do not edit one
+ * another's code.
+ */
+const registrars: Array<(p: Command, setCode: (n: number) => void) => void> = [];
+
 function program(setCode: (n: number) => void): Command {
   const p = new Command('candor')
     .description('Government requests for customer information, and transparency reports.')
@@ -136,6 +142,7 @@ function program(setCode: (n: number) => void): Command {
         setCode(8);
       }
     });
+  for (const register of registrars) register(p, setCode);
   return p;
 }
 
