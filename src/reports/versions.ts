@@ -1,0 +1,18 @@
+import type { ReportData } from './report-data.ts';
+
+/**
+ * One frozen (immutable) version of a period's report: what `candor report freeze` / `correct` store and what
+ * publishing writes to the public repository. `data.version.number === number` and
+ * `data.version.status === 'frozen'`; `data.audit_head` is the audit log head hash at freeze time.
+ */
+export interface FrozenVersion {
+  /** '2015-H1', '2015' or '2015-01-01..2015-03-31' */
+  period: string;
+  number: number;
+  /** ISO instant */
+  frozen_at: string;
+  audit_head: string | null;
+  data: ReportData;
+  /** SHA-256 of every rendered file, keyed by its path in the published layout, e.g. 'report.txt'. */
+  file_hashes: Record<string, string>;
+}
