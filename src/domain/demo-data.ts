@@ -190,7 +190,7 @@ export function* demoStream(options: {
     while ((cumulative[i] as number) < x) i++;
     const period = periods[i] as Period;
     const at = period.start + Math.floor(rng.next() * (period.end - period.start));
-    const country = drawCountries(rng, period, 1)[0] as string;
+    const country = rng.weighted(countryWeights(period));
     const d = draft(
       rng,
       country,
@@ -264,10 +264,16 @@ class Rng {
     return items[Math.floor(this.next() * items.length)] as T;
   }
   weighted<T extends string>(weights: Readonly<Partial<Record<T, number>>>): T {
-    const entries = Object.entries(weights) as [T, number][];
-    let x = this.next() * entries.reduce((s, [, w]) => s + w, 0);
-    for (const [key, w] of entries) if ((x -= w) < 0) return key;
-    return (entries[entries.length - 1] as [T, number])[0];
+    // Two passes over the keys rather than Object.entries: this runs several times per generated row.
+    let total = 0;
+    for (const key in weights) total += weights[key] as number;
+    let x = this.next() * total;
+    let last = '' as T;
+    for (const key in weights) {
+      last = key;
+      if ((x -= weights[key] as number) < 0) return key;
+    }
+    return last;
   }
   shuffle<T>(items: T[]): T[] {
     for (let i = items.length - 1; i > 0; i--) {
@@ -597,6 +603,15 @@ function twilioCountries(rng: Rng): string[] {
 
 /** Later half-years: the US share falls from about 83 % as Europe (DSA, e-Evidence) and the UK grow. */
 function drawCountries(rng: Rng, period: Period, n: number): string[] {
+  const weights = countryWeights(period);
+  return Array.from({ length: n }, () => rng.weighted(weights));
+}
+
+const countryWeightCache = new Map<string, Record<string, number>>();
+
+function countryWeights(period: Period): Record<string, number> {
+  const cached = countryWeightCache.get(period.label);
+  if (cached) return cached;
   const years = (period.start - Date.UTC(2015, 0, 1)) / (365.25 * DAY);
   const eu = period.end > DSA_APPLIES ? 1.8 : 1;
   const weights: Record<string, number> = {
@@ -627,7 +642,8 @@ function drawCountries(rng: Rng, period: Period, n: number): string[] {
     IL: 0.3,
     BH: 0.1,
   };
-  return Array.from({ length: n }, () => rng.weighted(weights));
+  countryWeightCache.set(period.label, weights);
+  return weights;
 }
 
 // ---- what they ask ---------------------------------------------------------------------------------------
@@ -727,20 +743,36 @@ function draft(
   special: Special | undefined,
   first2015: boolean,
 ): Draft {
-  const base = {
-    at,
-    country,
-    requesterClass: 'government' as const,
-    channel: 'domestic' as ValidRequest['channel'],
-    caseClass: 'criminal' as Draft['caseClass'],
-    demand: 'disclose' as Draft['demand'],
-    slots: rng.chance(0.8) ? 1 : rng.int(2, 3),
-    accountsAssigned: [],
-  };
-  const d = (fields: Omit<Draft, keyof typeof base | 'delivered'> & Partial<Draft>): Draft => {
-    const out: Draft = { ...base, delivered: 'email', ...fields };
+  const slots = rng.chance(0.8) ? 1 : rng.int(2, 3);
+  // Every draft is built with the same properties in the same order (no object spread): this runs once per
+  // generated row, and one object shape keeps it fast.
+  const d: Make = (f) => {
+    const out: Draft = {
+      at,
+      country,
+      agency: f.agency,
+      issuer: f.issuer,
+      requesterClass: f.requesterClass ?? 'government',
+      channel: f.channel ?? 'domestic',
+      process: f.process,
+      legal: f.legal,
+      caseClass: f.caseClass ?? 'criminal',
+      emergencyBasis: f.emergencyBasis,
+      demand: f.demand ?? 'disclose',
+      dataSought: f.dataSought,
+      items: f.items,
+      dsaCategory: f.dsaCategory,
+      ackHours: f.ackHours,
+      effectHours: f.effectHours,
+      responseDays: f.responseDays,
+      outcome: f.outcome,
+      ndo: f.ndo,
+      delivered: 'email',
+      slots: f.outcome === 'no_data' ? 0 : (f.slots ?? slots),
+      accountsAssigned: [],
+      notes: f.notes,
+    };
     out.delivered = delivery(rng, at, out.channel);
-    if (out.outcome === 'no_data') out.slots = 0;
     if (!out.notes && rng.chance(0.06)) out.notes = rng.pick(NOTES);
     return out;
   };
@@ -799,7 +831,7 @@ type Make = (
     | 'accountsAssigned'
     | 'delivered'
   > &
-    Partial<Draft>,
+    Partial<Pick<Draft, 'requesterClass' | 'channel' | 'caseClass' | 'demand' | 'slots'>>,
 ) => Draft;
 
 function draftUs(rng: Rng, at: number, first2015: boolean, d: Make): Draft {
@@ -1185,7 +1217,9 @@ function phone(rng: Rng, country: string): string {
     country === 'US'
       ? `+1${rng.pick(['415', '212', '646', '310', '312', '713', '305', '206', '404', '617'])}55501xx`
       : (FOREIGN[country] as Foreign).phone;
-  return pattern.replace(/x/g, () => String(rng.int(0, 9)));
+  let out = '';
+  for (const ch of pattern) out += ch === 'x' ? String(rng.int(0, 9)) : ch;
+  return out;
 }
 
 function otherIdentifier(rng: Rng): string {
