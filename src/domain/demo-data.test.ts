@@ -181,6 +181,9 @@ describe('generateDemo', () => {
     expect(dsa.length).toBeGreaterThan(100);
     expect(dsa.every((r) => r.received_at >= '2024-02-17' && r.dsa_category && r.acknowledged_at)).toBe(true);
     expect(dsa.some((r) => r.effect_given_at)).toBe(true);
+    for (const r of dsa) {
+      if (r.effect_given_at) expect((r.acknowledged_at as string) <= r.effect_given_at).toBe(true);
+    }
     const eEvidence = demo.filter((r) => r.channel === 'eu_e_evidence');
     expect(eEvidence.length).toBeGreaterThan(0);
     expect(eEvidence.every((r) => r.received_at >= '2026-08-18' && r.agency.country !== 'DK')).toBe(true);

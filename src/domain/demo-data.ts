@@ -1255,9 +1255,11 @@ function finish(rng: Rng, d: Draft, ref: string, now: number): ValidRequest {
   }
 
   const eu = d.effectHours !== undefined;
-  const ack = d.ackHours === undefined ? undefined : d.at + Math.round(d.ackHours * HOUR);
   const effect =
     d.effectHours === undefined ? undefined : d.at + d.effectHours * HOUR + rng.int(0, 59) * 60_000;
+  // Receipt is acknowledged at the latest together with the effect given.
+  const ack =
+    d.ackHours === undefined ? undefined : Math.min(d.at + Math.round(d.ackHours * HOUR), effect ?? Infinity);
   const answered = eu
     ? (effect as number)
     : d.at + Math.round(d.responseDays * DAY) + rng.int(5, 55) * 60_000;
