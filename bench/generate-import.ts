@@ -17,7 +17,7 @@ import { IMPORT_COLUMNS, requestToRow } from '../src/domain/import-row.ts';
 const BATCH_ROWS = 500;
 
 /** RFC 4180: quote a field holding a comma, quote, CR or LF, doubling the quotes inside. */
-export function csvField(value: string): string {
+function csvField(value: string): string {
   return /[",\r\n]/.test(value) ? `"${value.replace(/"/g, '""')}"` : value;
 }
 
