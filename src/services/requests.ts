@@ -280,9 +280,8 @@ export function createRequestService(deps: { db: Db; clock: Clock }) {
                 ? 'in_review'
                 : b.request.status;
           }
-          let agencyId = b.agency.id;
           if ('agency' in patch) {
-            agencyId = await upsertAgency(trx, next.agency);
+            const agencyId = await upsertAgency(trx, next.agency);
             if (agencyId !== b.agency.id) {
               changed.agency_id = agencyId;
               before.agency_id = b.agency.id;
