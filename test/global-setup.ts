@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { Kysely, PostgresDialect } from 'kysely';
-import pg from 'pg';
+import pg from '../src/db/pg.ts';
 import type { TestProject } from 'vitest/node';
 import { connectEngine } from '../src/db/connect.ts';
 import { startEngine } from '../src/db/embedded.ts';

@@ -34,7 +34,7 @@ export async function appendEvent(trx: Executor, e: NewEvent): Promise<{ seq: nu
     .limit(1)
     .executeTakeFirst();
   const event: AuditEvent = {
-    seq: (head?.seq ?? 0) + 1,
+    seq: Number(head?.seq ?? 0) + 1,
     at: e.at,
     actor: e.actor,
     action: e.action,
