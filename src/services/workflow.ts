@@ -16,6 +16,7 @@ import type { DataSought, NdoAuthority, NoticeStatus, Outcome, RequestStatus } f
 import { CandorError } from '../errors.ts';
 import { appendEvent } from '../repositories/audit-repository.ts';
 import { findRequest, type RequestBundle } from '../repositories/requests-repository.ts';
+import { findUserByEmail } from '../repositories/users-repository.ts';
 import {
   bumpVersion,
   extendHold,
@@ -197,6 +198,17 @@ export function createWorkflowService(deps: { db: Db; clock: Clock; config: Conf
   }
 
   return {
+    /**
+     * The CLI operator acting as a named user (for approvals, which need a person other than the handler).
+     * Only an admin may do so; the audit label keeps both names.
+     */
+    async actAs(operator: Actor, email: string): Promise<Actor> {
+      authorize(operator, 'user.manage');
+      const u = await findUserByEmail(db, email);
+      if (!u || u.disabled_at) throw new CandorError('not_found', `no active user with e-mail ${email}`);
+      return { label: `${operator.label} as user:${u.id} (${u.email})`, userId: u.id, role: u.role };
+    },
+
     /** Moves a request along the lifecycle (received -> in_review -> ... -> closed; reopen with a reason). */
     async transition(actor: Actor, id: number, input: TransitionInput): Promise<void> {
       authorize(actor, 'request.transition');
