@@ -86,12 +86,12 @@ describe('the lifecycle', () => {
   it('refuses illegal transitions and stale versions and changes nothing', async () => {
     const r = await create();
     const before = await stateOf(t, r.id);
-    for (const p of [
-      s.workflow.transition(handler, r.id, { to: 'closed' }),
-      s.workflow.transition(handler, r.id, { to: 'responded' }),
-      s.workflow.respond(handler, r.id, { outcome: 'no_data', produced: [], accounts: [] }),
+    for (const attempt of [
+      () => s.workflow.transition(handler, r.id, { to: 'closed' }),
+      () => s.workflow.transition(handler, r.id, { to: 'responded' }),
+      () => s.workflow.respond(handler, r.id, { outcome: 'no_data', produced: [], accounts: [] }),
     ]) {
-      expect((await refusal(p)).code).toBe('invalid_state');
+      expect((await refusal(attempt())).code).toBe('invalid_state');
     }
     expect(
       (await refusal(s.workflow.transition(handler, r.id, { to: 'in_review', expectedVersion: 99 }))).code,
