@@ -121,6 +121,69 @@ export interface AuditEventsTable {
   hash: string;
 }
 
+export type NumberSourceValue =
+  'agency_directory' | 'official_website' | 'known_contact' | 'request' | 'other';
+export type ApprovalPurpose = 'emergency_disclosure' | 'legal_sign_off';
+export type HoldRegimeValue = 'sca_2703f' | 'foreign' | 'eu_epoc_pr';
+export type HoldReleaseReason = 'expired_without_process' | 'process_received' | 'withdrawn' | 'other';
+
+export interface EmergencyRecordsTable {
+  request_id: number;
+  attests_danger: boolean;
+  verified_by: string | null;
+  called_back_at: Timestamp | null;
+  callback_number: string | null;
+  number_source: NumberSourceValue | null;
+  recorded_by: string;
+  recorded_at: Timestamp;
+  passed_at: Timestamp | null;
+  follow_up_received_at: Timestamp | null;
+}
+
+export interface RequestApprovalsTable {
+  id: Generated<number>;
+  request_id: number;
+  approver_id: number;
+  purpose: ApprovalPurpose;
+  note: string | null;
+  approved_at: Timestamp;
+  withdrawn_at: Timestamp | null;
+}
+
+export interface RequestResponsesTable {
+  id: Generated<number>;
+  request_id: number;
+  outcome: Outcome;
+  produced: ColumnType<DataSought[], DataSought[] | undefined, DataSought[]>;
+  responded_at: Timestamp;
+  recorded_by: string;
+  recorded_at: Timestamp;
+  superseded_at: Timestamp | null;
+}
+
+export interface ProductionOverridesTable {
+  id: Generated<number>;
+  request_id: number;
+  response_id: number;
+  approver_id: number;
+  beyond: ColumnType<DataSought[], DataSought[], DataSought[]>;
+  findings: string[];
+  reason: string;
+  created_at: Timestamp;
+}
+
+export interface PreservationHoldsTable {
+  id: Generated<number>;
+  request_id: number;
+  regime: HoldRegimeValue;
+  started_at: Timestamp;
+  extensions: Generated<number>;
+  last_extended_at: Timestamp | null;
+  released_at: Timestamp | null;
+  release_reason: HoldReleaseReason | null;
+  created_by: string;
+}
+
 export interface Database {
   users: UsersTable;
   api_tokens: ApiTokensTable;
@@ -129,6 +192,11 @@ export interface Database {
   request_targets: RequestTargetsTable;
   nondisclosure_orders: NondisclosureOrdersTable;
   audit_events: AuditEventsTable;
+  emergency_records: EmergencyRecordsTable;
+  request_approvals: RequestApprovalsTable;
+  request_responses: RequestResponsesTable;
+  production_overrides: ProductionOverridesTable;
+  preservation_holds: PreservationHoldsTable;
 }
 
 export type RequestRow = Selectable<RequestsTable>;
@@ -139,3 +207,8 @@ export type UserRow = Selectable<UsersTable>;
 export type AuditEventRow = Selectable<AuditEventsTable>;
 export type NdoRow = Selectable<NondisclosureOrdersTable>;
 export type TargetRow = Selectable<RequestTargetsTable>;
+export type EmergencyRecordRow = Selectable<EmergencyRecordsTable>;
+export type ApprovalRow = Selectable<RequestApprovalsTable>;
+export type ResponseRow = Selectable<RequestResponsesTable>;
+export type OverrideRow = Selectable<ProductionOverridesTable>;
+export type HoldRow = Selectable<PreservationHoldsTable>;

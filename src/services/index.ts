@@ -1,9 +1,11 @@
 import type { Config } from '../config.ts';
 import type { Db } from '../db/connect.ts';
 import { createAuditService } from './audit.ts';
+import { createDueService } from './due.ts';
 import { createImportService } from './importer.ts';
 import { createRequestService, type Clock } from './requests.ts';
 import { createUserService } from './users.ts';
+import { createWorkflowService } from './workflow.ts';
 
 export interface Deps {
   db: Db;
@@ -18,6 +20,8 @@ export function createServices(deps: Deps) {
     imports: createImportService(deps),
     users: createUserService(deps),
     audit: createAuditService(deps),
+    workflow: createWorkflowService(deps),
+    due: createDueService(deps),
   };
 }
 export type Services = ReturnType<typeof createServices>;
