@@ -119,7 +119,14 @@ export async function connectEngine(engine: EmbeddedEngine, opts: OpenOptions): 
     max: opts.poolSize ?? 4,
   });
   const db = kysely(pool);
-  if (opts.migrate !== false) await migrateToLatest(db);
+  if (opts.migrate !== false) {
+    try {
+      await migrateToLatest(db);
+    } catch (err) {
+      await db.destroy();
+      throw err;
+    }
+  }
   return {
     db,
     kind: 'embedded',

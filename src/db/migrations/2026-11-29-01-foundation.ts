@@ -93,6 +93,11 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     await sql`create type ${sql.id(name)} as enum (${sql.join(values.map((v) => sql.lit(v)))})`.execute(db);
   }
 
+  // For small arrays of enum values on low-volume tables (a subquery per row: not for the requests table).
+  await sql`
+    create function no_duplicates(anyarray) returns boolean language sql immutable as
+    'select count(*) = count(distinct x) from unnest($1) as x'`.execute(db);
+
   await sql`
     create table users (
       id bigint generated always as identity primary key,
