@@ -2,6 +2,9 @@ import type { Config } from '../config.ts';
 import type { Db } from '../db/connect.ts';
 import { createAuditService } from './audit.ts';
 import { createImportService } from './importer.ts';
+import type { Mailer } from './mailer.ts';
+import { createNoticeWorker } from './notice-worker.ts';
+import { createNoticeService } from './notices.ts';
 import { createRequestService, type Clock } from './requests.ts';
 import { createUserService } from './users.ts';
 
@@ -9,6 +12,8 @@ export interface Deps {
   db: Db;
   config: Config;
   clock: Clock;
+  /** Where notices go; by default from config (SMTP, or .eml files in the data directory). */
+  mailer?: Mailer;
 }
 
 /** Wires every service with plain functions: no container. */
@@ -18,6 +23,8 @@ export function createServices(deps: Deps) {
     imports: createImportService(deps),
     users: createUserService(deps),
     audit: createAuditService(deps),
+    notices: createNoticeService(deps),
+    noticeWorker: createNoticeWorker(deps),
   };
 }
 export type Services = ReturnType<typeof createServices>;
