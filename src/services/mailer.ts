@@ -9,6 +9,8 @@ export interface OutgoingMail {
   subject: string;
   text: string;
   messageId: string;
+  /** The Date header; the worker passes its clock so the bytes are reproducible. */
+  date?: Date;
 }
 
 export interface Mailer {
@@ -45,6 +47,7 @@ export function createMailer(config: Config): Mailer {
     subject: m.subject,
     text: m.text,
     messageId: m.messageId,
+    ...(m.date ? { date: m.date } : {}),
   });
   if (config.smtpUrl) {
     const transport = nodemailer.createTransport(config.smtpUrl, {

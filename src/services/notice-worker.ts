@@ -218,6 +218,7 @@ export function createNoticeWorker(deps: WorkerDeps, opts: WorkerOptions = {}) {
             subject: row.subject,
             text: row.body,
             messageId: row.message_id,
+            date: now,
           });
         } catch (e) {
           report[await recordFailure(row, workerId, now, e)]++;

@@ -9,8 +9,9 @@ const LANGUAGE = `'^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$'`;
 
 const footer = `
 
-You can contact us about this request at the address this message came from. This notice was generated from
-our records of the request; it contains no other information.
+You can contact us about this request at the address this message came
+from. This notice was generated from our records of the request; it
+contains no other information.
 
 {{provider}}`;
 
@@ -20,40 +21,43 @@ const templates: Array<[kind: string, subject: string, body: string]> = [
     'A government request for information about your account {{account}}',
     `Hello,
 
-{{provider}} received a legal request for information about your account {{account}}.
+{{provider}} received a legal request for information about your account
+{{account}}.
 
   From:      {{agency}}
   Process:   {{process_type}}
   Received:  {{received_date}}
 
-We have not disclosed anything yet. We are telling you now so that you can seek legal advice or ask a
-court to quash or narrow the request before we must respond. If we do not hear that you have done so, we
-will answer the request as the law requires.${footer}`,
+We have not disclosed anything yet. We are telling you now so that you
+can seek legal advice or ask a court to quash or narrow the request
+before we must respond. If we do not hear that you have done so, we will
+answer the request as the law requires.${footer}`,
   ],
   [
     'after_disclosure',
     'We responded to a government request concerning your account {{account}}',
     `Hello,
 
-{{provider}} received a legal request for information about your account {{account}}, and responded
-to it.
+{{provider}} received a legal request for information about your account
+{{account}}, and responded to it.
 
   From:      {{agency}}
   Process:   {{process_type}}
   Received:  {{received_date}}
   Disclosed: {{produced}}
 
-Our policy is to tell our customers about requests for their information whenever the law does not forbid
-it.${footer}`,
+Our policy is to tell our customers about requests for their information
+whenever the law does not forbid it.${footer}`,
   ],
   [
     'after_order_expired',
     'A government request concerning your account {{account}} (notice delayed by a court order)',
     `Hello,
 
-{{provider}} received a legal request for information about your account {{account}}. A court order
-prohibited us from telling you about it; that order has now expired or been lifted, so we are telling you
-at the first moment the law allows.
+{{provider}} received a legal request for information about your account
+{{account}}. A court order prohibited us from telling you about it; that
+order has now expired or been lifted, so we are telling you at the first
+moment the law allows.
 
   From:      {{agency}}
   Process:   {{process_type}}
@@ -65,9 +69,10 @@ at the first moment the law allows.
     'An emergency request concerning your account {{account}}',
     `Hello,
 
-{{provider}} received an emergency request for information about your account {{account}}. The
-requester stated that an emergency involving danger of death or serious physical injury required
-disclosure without delay. We waited until the emergency had passed before telling you.
+{{provider}} received an emergency request for information about your
+account {{account}}. The requester stated that an emergency involving
+danger of death or serious physical injury required disclosure without
+delay. We waited until the emergency had passed before telling you.
 
   From:      {{agency}}
   Process:   {{process_type}}
