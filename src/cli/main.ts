@@ -5,6 +5,7 @@ import { IMPORT_COLUMNS, rowToRequest } from '../domain/import-row.ts';
 import { requestInput } from '../domain/request-input.ts';
 import { ROLES } from '../domain/vocabulary.ts';
 import { migrateToLatest } from '../db/migrate.ts';
+import { register as registerNotices } from './commands/notices.ts';
 import { withContext } from './context.ts';
 import { err, out, reportError } from './output.ts';
 import { runDemo } from './demo.ts';
@@ -16,7 +17,10 @@ import { register as registerWorkflow } from './commands/workflow.ts';
  * Each area of the product adds its subcommands here (src/cli/commands/*.ts), so areas do not edit one
  * another's code.
  */
-const registrars: Array<(p: Command, setCode: (n: number) => void) => void> = [registerWorkflow];
+const registrars: Array<(p: Command, setCode: (n: number) => void) => void> = [
+  registerWorkflow,
+  registerNotices,
+];
 
 function program(setCode: (n: number) => void): Command {
   const p = new Command('candor')

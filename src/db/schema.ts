@@ -16,6 +16,7 @@ import type {
   RequesterClass,
   Role,
 } from '../domain/vocabulary.ts';
+import type { NoticeKind } from '../domain/notice-policy.ts';
 
 /** A timestamptz: read as Date, written as Date or ISO string. */
 type Timestamp = ColumnType<Date, Date | string, Date | string>;
@@ -184,6 +185,47 @@ export interface PreservationHoldsTable {
   created_by: string;
 }
 
+export type OutboxStatus = 'queued' | 'sending' | 'sent' | 'failed' | 'cancelled';
+
+export interface CustomerContactsTable {
+  id: Generated<number>;
+  account_ref: string;
+  email: string;
+  name: string | null;
+  language: Generated<string>;
+  updated_at: ColumnType<Date, Date | string | undefined, Date | string>;
+}
+
+export interface NoticeTemplatesTable {
+  id: Generated<number>;
+  kind: NoticeKind;
+  language: string;
+  subject: string;
+  body: string;
+  version: Generated<number>;
+  updated_by: string;
+  updated_at: ColumnType<Date, Date | string | undefined, Date | string>;
+}
+
+export interface NoticeOutboxTable {
+  id: Generated<number>;
+  request_id: number;
+  account_ref: string;
+  to_email: string;
+  kind: NoticeKind;
+  subject: string;
+  body: string;
+  message_id: string;
+  status: Generated<OutboxStatus>;
+  attempts: Generated<number>;
+  next_attempt_at: Timestamp;
+  last_error: string | null;
+  claimed_by: string | null;
+  claimed_at: Timestamp | null;
+  sent_at: Timestamp | null;
+  created_at: Timestamp;
+}
+
 export interface Database {
   users: UsersTable;
   api_tokens: ApiTokensTable;
@@ -197,6 +239,9 @@ export interface Database {
   request_responses: RequestResponsesTable;
   production_overrides: ProductionOverridesTable;
   preservation_holds: PreservationHoldsTable;
+  customer_contacts: CustomerContactsTable;
+  notice_templates: NoticeTemplatesTable;
+  notice_outbox: NoticeOutboxTable;
 }
 
 export type RequestRow = Selectable<RequestsTable>;
@@ -212,3 +257,6 @@ export type ApprovalRow = Selectable<RequestApprovalsTable>;
 export type ResponseRow = Selectable<RequestResponsesTable>;
 export type OverrideRow = Selectable<ProductionOverridesTable>;
 export type HoldRow = Selectable<PreservationHoldsTable>;
+export type ContactRow = Selectable<CustomerContactsTable>;
+export type NoticeTemplateRow = Selectable<NoticeTemplatesTable>;
+export type OutboxRow = Selectable<NoticeOutboxTable>;

@@ -28,6 +28,10 @@ export const ACTIONS = {
   'report.publish': ['publisher', 'admin'],
   'audit.verify': ['viewer', 'handler', 'approver', 'publisher', 'admin'],
   'user.manage': ['admin'],
+  'contact.manage': ['handler', 'approver', 'admin'],
+  'notice.read': ['handler', 'approver', 'admin'],
+  'notice.send': ['handler', 'approver', 'admin'],
+  'notice.template': ['admin'],
 } as const satisfies Record<string, readonly Role[]>;
 export type Action = keyof typeof ACTIONS;
 

@@ -3,6 +3,9 @@ import type { Db } from '../db/connect.ts';
 import { createAuditService } from './audit.ts';
 import { createDueService } from './due.ts';
 import { createImportService } from './importer.ts';
+import type { Mailer } from './mailer.ts';
+import { createNoticeWorker } from './notice-worker.ts';
+import { createNoticeService } from './notices.ts';
 import { createRequestService, type Clock } from './requests.ts';
 import { createUserService } from './users.ts';
 import { createWorkflowService } from './workflow.ts';
@@ -11,6 +14,8 @@ export interface Deps {
   db: Db;
   config: Config;
   clock: Clock;
+  /** Where notices go; by default from config (SMTP, or .eml files in the data directory). */
+  mailer?: Mailer;
 }
 
 /** Wires every service with plain functions: no container. */
@@ -22,6 +27,8 @@ export function createServices(deps: Deps) {
     audit: createAuditService(deps),
     workflow: createWorkflowService(deps),
     due: createDueService(deps),
+    notices: createNoticeService(deps),
+    noticeWorker: createNoticeWorker(deps),
   };
 }
 export type Services = ReturnType<typeof createServices>;

@@ -97,7 +97,7 @@ afterAll(async () => {
 });
 
 interface Route {
-  method: 'GET' | 'POST' | 'PATCH';
+  method: 'GET' | 'POST' | 'PATCH' | 'PUT';
   url: () => string;
   action: Action;
   body?: () => unknown;
@@ -242,6 +242,35 @@ const routes: Route[] = [
   ),
   { method: 'GET', url: () => `/api/v1/requests/${existingId}/guidance`, action: 'request.read', ok: 200 },
   { method: 'GET', url: () => '/api/v1/due?horizon_days=30', action: 'request.read', ok: 200 },
+  {
+    method: 'PUT',
+    url: () => '/api/v1/contacts/ACC-ROLES',
+    action: 'contact.manage',
+    body: () => ({ email: 'roles@example.com', language: 'en' }),
+    ok: 200,
+  },
+  { method: 'GET', url: () => '/api/v1/notice-templates', action: 'notice.read', ok: 200 },
+  {
+    method: 'PUT',
+    url: () => '/api/v1/notice-templates/after_disclosure/fr',
+    action: 'notice.template',
+    body: () => ({ subject: 'Demande concernant {{account}}', body: 'Demande de {{agency}}.' }),
+    ok: 200,
+  },
+  {
+    method: 'GET',
+    url: () => `/api/v1/requests/${existingId}/notices/preview`,
+    action: 'notice.read',
+    ok: 200,
+  },
+  {
+    method: 'POST',
+    url: () => `/api/v1/requests/${existingId}/notices`,
+    action: 'notice.send',
+    body: () => ({}),
+    ok: 200,
+  },
+  { method: 'GET', url: () => '/api/v1/notices/failures', action: 'notice.read', ok: 200 },
 ];
 
 describe('every API route, with no token and as every role', () => {
