@@ -203,9 +203,17 @@ function changelog(p: PeriodVersions): string {
       `- **Audit log head at freeze:** \`${v.audit_head ?? 'none'}\``,
       `- **Files:** [v${v.number}/](v${v.number}/report.txt)`,
     );
-    const changes = changedFigures(v);
+    const changes = v.data.tables.changes;
     if (changes.length) {
-      out.push('', 'Changed figures:', '', ...changes.map((c) => `- ${escapeMarkdown(c)}`));
+      const value = (x: number | string | null) => (x === null ? 'blank' : escapeMarkdown(String(x)));
+      out.push(
+        '',
+        'Changed figures:',
+        '',
+        ...changes.map(
+          (c) => `- ${escapeMarkdown(c.table)} ${escapeMarkdown(c.key)}: from ${value(c.before)} to ${value(c.after)}`,
+        ),
+      );
     }
   }
   return `${out.join('\n')}\n`;
