@@ -211,7 +211,8 @@ function changelog(p: PeriodVersions): string {
         'Changed figures:',
         '',
         ...changes.map(
-          (c) => `- ${escapeMarkdown(c.table)} ${escapeMarkdown(c.key)}: from ${value(c.before)} to ${value(c.after)}`,
+          (c) =>
+            `- ${escapeMarkdown(c.table)} ${escapeMarkdown(c.key)}: from ${value(c.before)} to ${value(c.after)}`,
         ),
       );
     }

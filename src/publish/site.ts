@@ -198,7 +198,7 @@ function base(title: string, description: string, values: object[]): Omit<TopLev
         labelFontSize: 11,
         orient: 'bottom',
         columns: 2,
-        labelLimit: 240,
+        labelLimit: 0,
       },
       view: { stroke: null },
     },
@@ -394,7 +394,7 @@ export function trendSpecs(periods: PeriodVersions[]): Trend[] {
           y: {
             field: 'rate',
             type: 'quantitative',
-            title: 'Customers notified, of requests where notice applied',
+            title: 'Customers notified',
             scale: { domain: [0, 1] },
             axis: { format: '%' },
           },

@@ -23,7 +23,10 @@ describe('the repository layout', () => {
     expect(top('reports/2015-H1/report.txt')).toContain('UPDATED VERSION');
     expect(top('reports/2015-H1/report.md')).toContain('UPDATED VERSION');
     expect(text(f, 'reports/2015-H1/report.html')).toMatch(/<body>[\s\S]{0,400}class="updated"/);
-    expect(JSON.parse(text(f, 'reports/2015-H1/report.json')).version).toMatchObject({ number: 2, updated: true });
+    expect(JSON.parse(text(f, 'reports/2015-H1/report.json')).version).toMatchObject({
+      number: 2,
+      updated: true,
+    });
     expect(top('reports/2015-H1/v1/report.txt')).not.toContain('UPDATED VERSION');
     expect(f.get('reports/2015-H1/report.pdf')!.equals(f.get('reports/2015-H1/v2/report.pdf')!)).toBe(true);
   });
@@ -37,7 +40,9 @@ describe('the repository layout', () => {
 
   it('writes a changelog per period with every version, newest first, with what, why, method and date', async () => {
     const c = text(await repositoryFiles([h1v1(), h1v2()]), 'reports/2015-H1/CHANGELOG.md');
-    expect(c.indexOf('## Version 2 (correction): 2015-10-02')).toBeLessThan(c.indexOf('## Version 1: 2015-08-31'));
+    expect(c.indexOf('## Version 2 (correction): 2015-10-02')).toBeLessThan(
+      c.indexOf('## Version 1: 2015-08-31'),
+    );
     expect(c).toContain('**Why:** The request was answered after the period ended.');
     expect(c).toContain('**Method:** Recomputed from the request record');
     expect(c).toContain('- summary in\\_process.count: from 11 to 10');
@@ -83,7 +88,9 @@ describe('the static site', () => {
     expect(html).toContain('<caption>Published reports, newest first</caption>');
     expect(html).toContain('<th scope="col">Period</th>');
     for (const id of ['requests', 'accounts', 'outcomes', 'notice', 'countries'])
-      expect(html).toMatch(new RegExp(`<svg[^>]*role="img" aria-labelledby="chart-trend-${id}-title"[^>]*><title`));
+      expect(html).toMatch(
+        new RegExp(`<svg[^>]*role="img" aria-labelledby="chart-trend-${id}-title"[^>]*><title`),
+      );
   });
 
   it('escapes every text value', async () => {
