@@ -12,6 +12,8 @@ import { runDemo } from './demo.ts';
 import { runImport } from './import.ts';
 import { runServe } from './serve.ts';
 import { register as registerWorkflow } from './commands/workflow.ts';
+import { register as registerPublish } from './commands/publish.ts';
+import { collectAnchors } from '../publish/anchors.ts';
 
 /**
  * Each area of the product adds its subcommands here (src/cli/commands/*.ts), so areas do not edit one
@@ -20,6 +22,7 @@ import { register as registerWorkflow } from './commands/workflow.ts';
 const registrars: Array<(p: Command, setCode: (n: number) => void) => void> = [
   registerWorkflow,
   registerNotices,
+  registerPublish,
 ];
 
 function program(setCode: (n: number) => void): Command {
@@ -138,13 +141,36 @@ function program(setCode: (n: number) => void): Command {
   audit
     .command('verify')
     .description('recompute the chain and print its head hash')
-    .action(async () => {
-      const r = await withContext(({ services, actor }) => services.audit.verify(actor));
+    .option(
+      '--against <path>',
+      'also check that every audit head anchored in this published report repository is still in the log',
+    )
+    .action(async (o: { against?: string }) => {
+      const anchors = o.against ? collectAnchors(o.against) : [];
+      // Without --against there are no anchors, and this is the plain chain verification.
+      const r = await withContext(({ services, actor }) =>
+        services.audit.verifyAgainst(
+          actor,
+          anchors.map((a) => a.audit_head),
+        ),
+      );
       if (r.ok) {
         out(`audit log intact: ${r.count} events, head ${r.head}`);
       } else {
         err(`audit log BROKEN at event ${r.firstBrokenSeq}: ${r.reason} (${r.count} events read)`);
         setCode(8);
+      }
+      if (o.against) {
+        for (const a of anchors.filter((x) => r.missing.includes(x.audit_head)))
+          err(`NOT IN THE LOG: ${a.audit_head} anchored in ${a.file}`);
+        if (r.missing.length) {
+          err(
+            `${r.missing.length} of ${r.anchors} anchored heads are missing: the log was rewritten after publication`,
+          );
+          setCode(8);
+        } else {
+          out(`all ${r.anchors} audit heads anchored in ${o.against} are in the log`);
+        }
       }
     });
   for (const register of registrars) register(p, setCode);

@@ -6,6 +6,8 @@ import { createImportService } from './importer.ts';
 import type { Mailer } from './mailer.ts';
 import { createNoticeWorker } from './notice-worker.ts';
 import { createNoticeService } from './notices.ts';
+import { CandorError } from '../errors.ts';
+import { createPublishService } from './publish.ts';
 import { createRequestService, type Clock } from './requests.ts';
 import { createUserService } from './users.ts';
 import { createWorkflowService } from './workflow.ts';
@@ -29,6 +31,12 @@ export function createServices(deps: Deps) {
     due: createDueService(deps),
     notices: createNoticeService(deps),
     noticeWorker: createNoticeWorker(deps),
+    // The reports service (freeze/correct) provides the versions; connected when it lands.
+    publish: createPublishService({
+      ...deps,
+      frozenVersions: () =>
+        Promise.reject(new CandorError('unavailable', 'report versions are not available yet')),
+    }),
   };
 }
 export type Services = ReturnType<typeof createServices>;
