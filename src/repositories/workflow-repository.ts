@@ -1,4 +1,4 @@
-import { sql } from 'kysely';
+import { sql, type SqlBool } from 'kysely';
 import type { Db } from '../db/connect.ts';
 import type {
   AccountResult,
@@ -392,16 +392,18 @@ const requestColumns = sql`r.id, r.external_ref, r.status, r.process_type, r.cha
 async function partsFor(db: Db, requests: OpenRequestRow[]): Promise<SnapshotParts> {
   const ids = requests.map((r) => r.id);
   if (ids.length === 0) return { requests, ndos: [], holds: [], emergencies: [] };
+  // `= any(array)`: one parameter however many requests are open (an IN list would hit the 65,535 limit).
+  const inIds = sql<SqlBool>`request_id = any(${ids}::bigint[])`;
   const [ndos, holds, emergencies] = await Promise.all([
-    db.selectFrom('nondisclosure_orders').selectAll().where('request_id', 'in', ids).orderBy('id').execute(),
+    db.selectFrom('nondisclosure_orders').selectAll().where(inIds).orderBy('id').execute(),
     db
       .selectFrom('preservation_holds')
       .selectAll()
-      .where('request_id', 'in', ids)
+      .where(inIds)
       .where('released_at', 'is', null)
       .orderBy('id')
       .execute(),
-    db.selectFrom('emergency_records').selectAll().where('request_id', 'in', ids).execute(),
+    db.selectFrom('emergency_records').selectAll().where(inIds).execute(),
   ]);
   return { requests, ndos, holds, emergencies };
 }

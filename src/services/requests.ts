@@ -51,6 +51,8 @@ export interface PreparedRequest {
 export function prepareRequest(v: ValidRequest, now: Date): PreparedRequest {
   const ndoInForce = !!v.ndo && (v.ndo.expires_at === null || Date.parse(v.ndo.expires_at) > now.getTime());
   const result = accountResult(v.outcome);
+  const notice =
+    v.notice_status ?? initialNoticeStatus({ outcome: v.outcome, emergency: v.emergency, ndoInForce });
   const targets = new Map<string, TargetRecord>();
   for (const a of v.accounts) targets.set(a, { identifier: a, account_ref: a, result });
   for (const i of v.identifiers) {
@@ -77,11 +79,10 @@ export function prepareRequest(v: ValidRequest, now: Date): PreparedRequest {
       dsa_category: v.dsa_category ?? null,
       acknowledged_at: v.acknowledged_at ?? null,
       effect_given_at: v.effect_given_at ?? null,
-      status: initialStatus(v.outcome),
+      status: initialStatus(v.outcome, notice),
       outcome: v.outcome ?? null,
       responded_at: v.responded_at ?? null,
-      notice_status:
-        v.notice_status ?? initialNoticeStatus({ outcome: v.outcome, emergency: v.emergency, ndoInForce }),
+      notice_status: notice,
       data_location: v.data_location ?? null,
       notes: v.notes ?? null,
     },
