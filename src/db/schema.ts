@@ -121,6 +121,21 @@ export interface AuditEventsTable {
   hash: string;
 }
 
+export interface ReportVersionsTable {
+  id: Generated<number>;
+  period: string;
+  number: number;
+  frozen_at: Timestamp;
+  audit_head: string | null;
+  /** ReportData, as JSON */
+  data: ColumnType<unknown, string, never>;
+  file_hashes: ColumnType<Record<string, string>, string, never>;
+  change_what: string | null;
+  change_why: string | null;
+  change_method: string | null;
+  change_date: ColumnType<string | null, string | null, never>;
+}
+
 export interface Database {
   users: UsersTable;
   api_tokens: ApiTokensTable;
@@ -129,6 +144,7 @@ export interface Database {
   request_targets: RequestTargetsTable;
   nondisclosure_orders: NondisclosureOrdersTable;
   audit_events: AuditEventsTable;
+  report_versions: ReportVersionsTable;
 }
 
 export type RequestRow = Selectable<RequestsTable>;

@@ -2,6 +2,7 @@ import type { Config } from '../config.ts';
 import type { Db } from '../db/connect.ts';
 import { createAuditService } from './audit.ts';
 import { createImportService } from './importer.ts';
+import { createReportService } from './reports.ts';
 import { createRequestService, type Clock } from './requests.ts';
 import { createUserService } from './users.ts';
 
@@ -18,6 +19,7 @@ export function createServices(deps: Deps) {
     imports: createImportService(deps),
     users: createUserService(deps),
     audit: createAuditService(deps),
+    reports: createReportService(deps),
   };
 }
 export type Services = ReturnType<typeof createServices>;
