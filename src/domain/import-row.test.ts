@@ -1,3 +1,5 @@
+import { readFileSync } from 'node:fs';
+import { parse } from 'csv-parse/sync';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { IMPORT_COLUMNS, requestToRow, rowToRequest, type RowError } from './import-row.ts';
@@ -419,5 +421,27 @@ describe('round trip', () => {
       }),
       { numRuns: 300 },
     );
+  });
+});
+
+describe('docs/import-format.md', () => {
+  const doc = readFileSync(new URL('../../docs/import-format.md', import.meta.url), 'utf8');
+  const block = (lang: string) => new RegExp('```' + lang + '\\n([\\s\\S]*?)```').exec(doc)?.[1] ?? '';
+
+  it('lists exactly the import columns, in order', () => {
+    const listed = [...doc.matchAll(/^\| `([a-z_]+)` +\|/gm)].map((m) => m[1]);
+    expect(listed).toEqual([...IMPORT_COLUMNS]);
+  });
+
+  it('has examples that import cleanly', () => {
+    const records = parse(block('csv'), { columns: true, bom: true }) as Record<string, string>[];
+    const lines = block('jsonl')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as Record<string, unknown>);
+    expect(records).toHaveLength(3);
+    expect(lines).toHaveLength(2);
+    for (const [i, record] of [...records, ...lines].entries())
+      expect(rowToRequest(record, i + 1)).toMatchObject({ ok: true });
   });
 });

@@ -300,7 +300,8 @@ export function requestToRow(v: ValidRequest): Record<ImportColumn, string> {
     ndo_expires_at: v.ndo ? (v.ndo.expires_at ?? INDEFINITE) : '',
     ndo_ground: text(v.ndo?.ground),
     data_location: text(v.data_location),
-    notes: text(v.notes),
+    // A blank note would come back as no note: write it as one.
+    notes: v.notes?.trim() ? v.notes : '',
   };
 }
 

@@ -1,0 +1,262 @@
+import { describe, expect, it } from 'vitest';
+import { accountsOf, demoStream, demoSummary, generateDemo, periodOf, TWILIO_2015_H1 } from './demo-data.ts';
+import { requestInput, type ValidRequest } from './request-input.ts';
+
+const demo = generateDemo();
+const inPeriod = (period: string) => demo.filter((r) => periodOf(r.received_at) === period);
+const h1 = inPeriod('2015-H1');
+
+describe('generateDemo', () => {
+  it('is deterministic for a seed and differs between seeds', () => {
+    expect(generateDemo()).toEqual(demo);
+    const end = '2026-12-31T23:59:59.999Z';
+    const upTo2017 = demo.filter((r) => r.received_at < '2018');
+    expect(generateDemo({ until: '2017-H2', now: end })).toEqual(upTo2017);
+    expect(generateDemo({ seed: 7, until: '2017-H2', now: end })).not.toEqual(upTo2017);
+  });
+
+  it("reproduces Twilio's 2015-H1 report exactly", () => {
+    expect(h1).toHaveLength(TWILIO_2015_H1.requests);
+    expect(new Set(h1.flatMap(accountsOf)).size).toBe(TWILIO_2015_H1.accounts);
+    const us = h1.filter((r) => r.agency.country === 'US');
+    expect(us).toHaveLength(TWILIO_2015_H1.us);
+    expect(new Set(us.map((r) => r.agency.level))).toEqual(new Set(['federal', 'state', 'local']));
+    expect(us.some((r) => r.agency.subdivision === 'US-CA')).toBe(true);
+    expect(us.some((r) => r.agency.subdivision === 'US-NY')).toBe(true);
+    const byCountry: Record<string, number> = {};
+    for (const r of h1)
+      if (r.agency.country !== 'US') byCountry[r.agency.country] = (byCountry[r.agency.country] ?? 0) + 1;
+    expect(byCountry).toEqual(TWILIO_2015_H1.international);
+    expect(h1.every((r) => r.received_at >= '2015-01-01' && r.received_at < '2015-07-01')).toBe(true);
+  });
+
+  it('holds the 2015-H1 figures for any seed', () => {
+    for (const seed of [1, 99, 123_456]) {
+      const first = generateDemo({ seed, until: '2015-H1' });
+      expect(first).toHaveLength(268);
+      expect(new Set(first.flatMap(accountsOf)).size).toBe(118);
+      expect(first.filter((r) => r.agency.country === 'US')).toHaveLength(222);
+    }
+  });
+
+  it("uses Twilio's 2015 process types and answers every 2015-H1 request", () => {
+    const types2015 = new Set([
+      'civil_investigative_demand',
+      'court_order',
+      'grand_jury_subpoena',
+      'subpoena',
+      'search_warrant',
+      'police_force_order',
+      'emergency_request',
+      'preservation_request',
+      'takedown_request',
+      'national_security_letter',
+      'fisa_content_order',
+      'fisa_non_content_order',
+      'mlat_request',
+    ]);
+    for (const r of h1) {
+      expect(types2015.has(r.process_type)).toBe(true);
+      expect(r.outcome).toBeTruthy();
+      expect(Date.parse(r.responded_at ?? '')).toBeGreaterThan(Date.parse(r.received_at));
+    }
+    const ns = h1.filter((r) => r.case_class === 'national_security');
+    expect(ns.length).toBeGreaterThan(0);
+    expect(ns.length).toBeLessThan(5);
+    const outcomes = new Set<string>(h1.map((r) => r.outcome ?? 'open'));
+    const twilio2015 = [
+      'rejected',
+      'withdrawn_after_notice_policy',
+      'no_data',
+      'non_content_produced',
+      'content_produced',
+    ];
+    const ownTables = ['preserved', 'content_restricted', 'no_action'];
+    for (const o of [...twilio2015, 'preserved']) expect(outcomes.has(o)).toBe(true);
+    for (const o of outcomes) expect([...twilio2015, ...ownTables]).toContain(o);
+  });
+
+  it('produces content only under a warrant, MLAT, executive agreement, wiretap or FISA content order', () => {
+    const allowed = new Set(['search_warrant', 'mlat_request', 'wiretap_order', 'fisa_content_order']);
+    for (const r of demo.filter((x) => x.outcome === 'content_produced')) {
+      expect(allowed.has(r.process_type) || r.channel === 'executive_agreement').toBe(true);
+    }
+    for (const r of h1.filter((x) => x.outcome === 'content_produced')) {
+      expect(['search_warrant', 'mlat_request']).toContain(r.process_type);
+    }
+  });
+
+  it('passes the shared request schema unchanged, with unique external refs', () => {
+    for (const r of demo) expect(requestInput.parse(r)).toEqual(r);
+    expect(new Set(demo.map((r) => r.external_ref)).size).toBe(demo.length);
+    expect(demo.every((r) => /^DEMO-\d{4}H[12]-\d{4,}$/.test(r.external_ref))).toBe(true);
+    expect(demo.flatMap(accountsOf).every((a) => /^AC[0-9a-f]{32}$/.test(a))).toBe(true);
+  });
+
+  it('creates nothing after now and leaves recent requests open', () => {
+    const now = '2026-09-30T12:00:00.000Z';
+    const cut = generateDemo({ now });
+    const times = (r: ValidRequest) =>
+      [r.received_at, r.responded_at, r.acknowledged_at, r.effect_given_at].filter((t) => t != null);
+    expect(cut.every((r) => times(r).every((t) => t <= now))).toBe(true);
+    expect(cut.filter((r) => periodOf(r.received_at) === '2026-H2').length).toBeLessThan(
+      inPeriod('2026-H2').length * 0.6,
+    );
+    const last = inPeriod('2026-H2');
+    const open = last.filter((r) => !r.outcome);
+    expect(open.length).toBeGreaterThan(0);
+    expect(open.length).toBeLessThan(last.length / 2);
+    expect(
+      open.every(
+        (r) => !r.responded_at && ['pending', 'prohibited_by_order'].includes(r.notice_status ?? ''),
+      ),
+    ).toBe(true);
+    expect(inPeriod('2025-H2').every((r) => r.outcome)).toBe(true);
+  });
+
+  it('grows by roughly 8-15 % a half-year', () => {
+    const counts = demoSummary(demo).map((s) => s.requests);
+    expect(counts).toHaveLength(24);
+    for (let i = 1; i < counts.length; i++) {
+      const growth = (counts[i] as number) / (counts[i - 1] as number);
+      expect(growth).toBeGreaterThan(1.07);
+      expect(growth).toBeLessThan(1.16);
+    }
+  });
+
+  it('has emergencies with an attested basis and delayed notice', () => {
+    const emergencies = demo.filter((r) => r.process_type === 'emergency_request');
+    expect(emergencies.length).toBeGreaterThan(100);
+    for (const r of emergencies) {
+      expect(r.emergency).toBe(true);
+      expect(r.emergency_basis).toBeTruthy();
+    }
+    expect(emergencies.some((r) => r.notice_status === 'delayed_emergency')).toBe(true);
+  });
+
+  it('has preservations that end preserved, without notice', () => {
+    const kept = demo.filter((r) => r.demand_kind === 'preserve' && r.outcome === 'preserved');
+    expect(kept.length).toBeGreaterThan(100);
+    // A hold is not a disclosure: nothing to tell the customer, unless an order forbids telling anyway.
+    const gagged = (r: ValidRequest) => r.ndo && (r.ndo.expires_at === null || r.ndo.expires_at > '2027');
+    expect(
+      kept.every((r) => r.notice_status === (gagged(r) ? 'prohibited_by_order' : 'not_applicable')),
+    ).toBe(true);
+  });
+
+  it('has NSLs and FISA orders under mostly indefinite gags', () => {
+    const nsl = demo.filter((r) => r.process_type === 'national_security_letter');
+    const fisa = demo.filter((r) => r.process_type.startsWith('fisa_'));
+    expect(nsl.length).toBeGreaterThan(5);
+    expect(fisa.length).toBeGreaterThan(3);
+    expect(nsl.every((r) => r.ndo?.authority === 'nsl_2709c')).toBe(true);
+    expect(fisa.every((r) => r.ndo?.authority === 'fisa')).toBe(true);
+    expect(nsl.some((r) => r.ndo?.expires_at === null && r.notice_status === 'prohibited_by_order')).toBe(
+      true,
+    );
+  });
+
+  it('has 2705(b) orders, some expiring in 2026-2027 with notice held until then', () => {
+    const orders = demo.filter((r) => r.ndo?.authority === 'sca_2705b');
+    expect(orders.length).toBeGreaterThan(100);
+    const later = orders.filter(
+      (r) => r.ndo?.expires_at && r.ndo.expires_at >= '2026' && r.ndo.expires_at < '2028',
+    );
+    expect(later.length).toBeGreaterThan(10);
+    expect(later.some((r) => r.notice_status === 'prohibited_by_order')).toBe(true);
+    // An order that ran out long ago no longer holds notice back.
+    const expired = orders.filter((r) => r.ndo?.expires_at && r.ndo.expires_at < '2026-06');
+    expect(expired.every((r) => r.notice_status !== 'prohibited_by_order')).toBe(true);
+  });
+
+  it('has takedowns with items of information', () => {
+    const takedowns = demo.filter((r) => r.demand_kind === 'restrict_content');
+    expect(takedowns.length).toBeGreaterThan(50);
+    expect(takedowns.every((r) => (r.items_of_information ?? 0) > 0)).toBe(true);
+    expect(takedowns.some((r) => r.outcome === 'content_restricted')).toBe(true);
+  });
+
+  it('has EU orders only once their law applies', () => {
+    const dsa = demo.filter((r) => r.channel === 'dsa_art_9' || r.channel === 'dsa_art_10');
+    expect(dsa.length).toBeGreaterThan(100);
+    expect(dsa.every((r) => r.received_at >= '2024-02-17' && r.dsa_category && r.acknowledged_at)).toBe(true);
+    expect(dsa.some((r) => r.effect_given_at)).toBe(true);
+    for (const r of dsa) {
+      if (r.effect_given_at) expect((r.acknowledged_at as string) <= r.effect_given_at).toBe(true);
+    }
+    const eEvidence = demo.filter((r) => r.channel === 'eu_e_evidence');
+    expect(eEvidence.length).toBeGreaterThan(0);
+    expect(eEvidence.every((r) => r.received_at >= '2026-08-18' && r.agency.country !== 'DK')).toBe(true);
+  });
+
+  it('has MLAT requests, executive-agreement orders after their dates and civil subpoenas', () => {
+    expect(demo.filter((r) => r.channel === 'mlat').every((r) => r.process_type === 'mlat_request')).toBe(
+      true,
+    );
+    expect(demo.some((r) => r.channel === 'mlat')).toBe(true);
+    const ea = demo.filter((r) => r.channel === 'executive_agreement');
+    expect(ea.some((r) => r.agency.country === 'GB')).toBe(true);
+    expect(ea.some((r) => r.agency.country === 'AU')).toBe(true);
+    for (const r of ea) {
+      expect(r.received_at >= (r.agency.country === 'GB' ? '2022-10-03' : '2024-01-31')).toBe(true);
+    }
+    const civil = demo.filter((r) => r.process_type === 'civil_subpoena');
+    expect(civil.length).toBeGreaterThan(10);
+    expect(civil.every((r) => r.requester_class === 'civil_litigant' && r.case_class === 'civil')).toBe(true);
+  });
+
+  it('resolves phone numbers to accounts as value|account identifiers', () => {
+    expect(demo.some((r) => r.identifiers.some((i) => i.value.startsWith('+1') && i.account))).toBe(true);
+    expect(demo.some((r) => r.identifiers.some((i) => !i.account))).toBe(true);
+  });
+
+  it('keeps notice consistent with outcome and orders', () => {
+    for (const r of demo) {
+      if (r.outcome === 'rejected' || r.outcome === 'withdrawn_after_notice_policy') {
+        expect(['not_applicable', 'prohibited_by_order']).toContain(r.notice_status);
+      }
+      if (r.notice_status === 'prohibited_by_order') expect(r.ndo).toBeTruthy();
+    }
+    const statuses = new Set(demo.map((r) => r.notice_status));
+    for (const s of [
+      'sent',
+      'prohibited_by_order',
+      'delayed_emergency',
+      'not_applicable',
+      'not_possible',
+      'pending',
+    ]) {
+      expect(statuses.has(s as never)).toBe(true);
+    }
+  });
+
+  it('refuses an until before 2015-H1 or in another format', () => {
+    expect(() => generateDemo({ until: '2014-H2' })).toThrow(RangeError);
+    expect(() => generateDemo({ until: '2020' })).toThrow(RangeError);
+  });
+});
+
+describe('demoSummary', () => {
+  it('counts per half-year', () => {
+    const [first] = demoSummary(demo);
+    expect(first).toMatchObject({
+      period: '2015-H1',
+      requests: 268,
+      accounts: 118,
+      us: 222,
+      international: 46,
+      open: 0,
+    });
+  });
+});
+
+describe('demoStream', () => {
+  it('yields the asked number of valid requests with unique refs, deterministically', () => {
+    const rows = [...demoStream({ seed: 3, rows: 2_000 })];
+    expect(rows).toHaveLength(2_000);
+    for (const r of rows) expect(requestInput.safeParse(r).success).toBe(true);
+    expect(new Set(rows.map((r) => r.external_ref)).size).toBe(2_000);
+    const strip = ({ external_ref: _, ...rest }: ValidRequest) => rest;
+    expect([...demoStream({ seed: 3, rows: 50 })].map(strip)).toEqual(rows.slice(0, 50).map(strip));
+  });
+});
