@@ -10,12 +10,13 @@ import { err, out, reportError } from './output.ts';
 import { runDemo } from './demo.ts';
 import { runImport } from './import.ts';
 import { runServe } from './serve.ts';
+import { register as registerReport } from './commands/report.ts';
 
 /**
  * Each area of the product adds its subcommands here (src/cli/commands/*.ts), so areas do not edit one
  * another's code.
  */
-const registrars: Array<(p: Command, setCode: (n: number) => void) => void> = [];
+const registrars: Array<(p: Command, setCode: (n: number) => void) => void> = [registerReport];
 
 function program(setCode: (n: number) => void): Command {
   const p = new Command('candor')

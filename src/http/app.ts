@@ -11,6 +11,7 @@ import type { Config } from '../config.ts';
 import type { Services } from '../services/index.ts';
 import { authenticate } from './auth.ts';
 import { errorHandler } from './errors.ts';
+import { reportRoutes } from './routes/reports.ts';
 import { requestRoutes } from './routes/requests.ts';
 
 export interface AppOptions {
@@ -50,6 +51,7 @@ export async function buildApp({ config, services, logger = false }: AppOptions)
     async (api) => {
       api.addHook('onRequest', async (req) => authenticate(services, req));
       await api.register(requestRoutes(services));
+      await api.register(reportRoutes(services));
       api.get('/me', async (req) => ({ label: req.actor.label, role: req.actor.role }));
       api.get('/audit/verify', async (req) => services.audit.verify(req.actor));
     },
