@@ -83,14 +83,12 @@ export function reportRoutes(services: Services): FastifyPluginAsyncZod {
           method: req.body.method,
           what: req.body.what,
         });
-        return reply
-          .status(201)
-          .send({
-            period: v.period,
-            number: v.number,
-            frozen_at: v.frozen_at,
-            changes: v.data.tables.changes,
-          });
+        return reply.status(201).send({
+          period: v.period,
+          number: v.number,
+          frozen_at: v.frozen_at,
+          changes: v.data.tables.changes,
+        });
       },
     );
 
