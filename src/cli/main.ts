@@ -14,6 +14,7 @@ import { runServe } from './serve.ts';
 import { register as registerWorkflow } from './commands/workflow.ts';
 import { register as registerPublish } from './commands/publish.ts';
 import { collectAnchors } from '../publish/anchors.ts';
+import { register as registerReport } from './commands/report.ts';
 
 /**
  * Each area of the product adds its subcommands here (src/cli/commands/*.ts), so areas do not edit one
@@ -22,6 +23,7 @@ import { collectAnchors } from '../publish/anchors.ts';
 const registrars: Array<(p: Command, setCode: (n: number) => void) => void> = [
   registerWorkflow,
   registerNotices,
+  registerReport,
   registerPublish,
 ];
 

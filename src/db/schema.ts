@@ -226,6 +226,21 @@ export interface NoticeOutboxTable {
   created_at: Timestamp;
 }
 
+export interface ReportVersionsTable {
+  id: Generated<number>;
+  period: string;
+  number: number;
+  frozen_at: Timestamp;
+  audit_head: string | null;
+  /** ReportData, as JSON */
+  data: ColumnType<unknown, string, never>;
+  file_hashes: ColumnType<Record<string, string>, string, never>;
+  change_what: string | null;
+  change_why: string | null;
+  change_method: string | null;
+  change_date: ColumnType<string | null, string | null, never>;
+}
+
 export interface Database {
   users: UsersTable;
   api_tokens: ApiTokensTable;
@@ -242,6 +257,7 @@ export interface Database {
   customer_contacts: CustomerContactsTable;
   notice_templates: NoticeTemplatesTable;
   notice_outbox: NoticeOutboxTable;
+  report_versions: ReportVersionsTable;
 }
 
 export type RequestRow = Selectable<RequestsTable>;

@@ -6,8 +6,8 @@ import { createImportService } from './importer.ts';
 import type { Mailer } from './mailer.ts';
 import { createNoticeWorker } from './notice-worker.ts';
 import { createNoticeService } from './notices.ts';
-import { CandorError } from '../errors.ts';
 import { createPublishService } from './publish.ts';
+import { createReportService } from './reports.ts';
 import { createRequestService, type Clock } from './requests.ts';
 import { createUserService } from './users.ts';
 import { createWorkflowService } from './workflow.ts';
@@ -22,6 +22,7 @@ export interface Deps {
 
 /** Wires every service with plain functions: no container. */
 export function createServices(deps: Deps) {
+  const reports = createReportService(deps);
   return {
     requests: createRequestService(deps),
     imports: createImportService(deps),
@@ -31,12 +32,8 @@ export function createServices(deps: Deps) {
     due: createDueService(deps),
     notices: createNoticeService(deps),
     noticeWorker: createNoticeWorker(deps),
-    // The reports service (freeze/correct) provides the versions; connected when it lands.
-    publish: createPublishService({
-      ...deps,
-      frozenVersions: () =>
-        Promise.reject(new CandorError('unavailable', 'report versions are not available yet')),
-    }),
+    reports,
+    publish: createPublishService({ ...deps, frozenVersions: (actor) => reports.frozenVersions(actor) }),
   };
 }
 export type Services = ReturnType<typeof createServices>;

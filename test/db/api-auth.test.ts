@@ -90,6 +90,8 @@ beforeAll(async () => {
     payload: requestFactory(),
   });
   existingId = res.json().id;
+  await s.reports.freeze(actor('admin'), '2026-H1');
+  await s.reports.freeze(actor('admin'), '2014-H1');
 });
 afterAll(async () => {
   await app?.close();
@@ -127,6 +129,7 @@ const post = (
 });
 
 let versionNow = 1;
+let freezes = 0;
 /** Every /api/v1 route, with the action it needs. */
 const routes: Route[] = [
   { method: 'GET', url: () => '/api/v1/requests', action: 'request.read', ok: 200 },
@@ -271,6 +274,25 @@ const routes: Route[] = [
     ok: 200,
   },
   { method: 'GET', url: () => '/api/v1/notices/failures', action: 'notice.read', ok: 200 },
+  { method: 'GET', url: () => '/api/v1/reports/2026-H1', action: 'report.read', ok: 200 },
+  { method: 'GET', url: () => '/api/v1/reports/2026-H1?version=1', action: 'report.read', ok: 200 },
+  { method: 'GET', url: () => '/api/v1/reports/2026-H1/versions', action: 'report.read', ok: 200 },
+  { method: 'GET', url: () => '/api/v1/reports/2026-H1/diff?from=1&to=1', action: 'report.read', ok: 200 },
+  {
+    method: 'POST',
+    // A fresh period each time, so every allowed role freezes a version 1.
+    url: () => `/api/v1/reports/2015-01-01..2015-01-${String(++freezes).padStart(2, '0')}/freeze`,
+    action: 'report.freeze',
+    ok: 201,
+  },
+  {
+    method: 'POST',
+    url: () => '/api/v1/reports/2014-H1/correct',
+    action: 'report.freeze',
+    body: () => ({ reason: 'test', method: 'recomputed' }),
+    // Allowed, and refused only because nothing in 2014-H1 changed since version 1.
+    ok: 409,
+  },
 ];
 
 describe('every API route, with no token and as every role', () => {
