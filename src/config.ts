@@ -21,6 +21,8 @@ const envSchema = z.object({
   CANDOR_MAIL_FROM: z.string().min(3).default('legal@example.com'),
   CANDOR_NS_OPTION: z.enum(['a1', 'a2', 'a3', 'a4']).default('a3'),
   CANDOR_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'silent']).default('info'),
+  /** Seconds between runs of the background jobs in `candor serve`; 0 turns them off. */
+  CANDOR_JOBS_INTERVAL: z.coerce.number().int().min(0).max(86_400).default(30),
   /** A JSON file overriding the policy engine's defaults (src/domain/policy-config.ts). */
   CANDOR_POLICY_FILE: z.string().min(1).optional(),
 });
@@ -36,6 +38,7 @@ export type Config = Readonly<{
   mailFrom: string;
   nsOption: 'a1' | 'a2' | 'a3' | 'a4';
   logLevel: string;
+  jobsIntervalSeconds: number;
   policy: PolicyConfig;
 }>;
 
@@ -65,6 +68,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     mailFrom: e.CANDOR_MAIL_FROM,
     nsOption: e.CANDOR_NS_OPTION,
     logLevel: e.CANDOR_LOG_LEVEL,
+    jobsIntervalSeconds: e.CANDOR_JOBS_INTERVAL,
     policy: policy.value,
   });
 }

@@ -1,6 +1,7 @@
 import { loadConfig } from '../config.ts';
 import { openDatabase } from '../db/connect.ts';
 import { buildApp } from '../http/app.ts';
+import { startBackgroundJobs } from '../services/background.ts';
 import { createServices } from '../services/index.ts';
 import { CandorError } from '../errors.ts';
 import { out } from './output.ts';
@@ -13,7 +14,8 @@ export async function runServe(o: { port?: string; host?: string }): Promise<voi
     throw new CandorError('invalid', `--port: expected a port number 0-65535, got ${o.port}`);
   }
   const conn = await openDatabase(config, { role: 'server', migrate: true });
-  const services = createServices({ db: conn.db, config, clock: () => new Date() });
+  const deps = { db: conn.db, config, clock: () => new Date() };
+  const services = createServices(deps);
   const app = await buildApp({ config, services, logger: true });
   try {
     await app.listen({ port, host: o.host ?? config.host });
@@ -30,12 +32,17 @@ export async function runServe(o: { port?: string; host?: string }): Promise<voi
     typeof addr === 'object' && addr ? `http://${o.host ?? config.host}:${addr.port}` : String(addr);
   out(`Candor is serving ${url} on the ${conn.describe}`);
   out(`API docs: ${url}/api/docs`);
+  const jobs =
+    config.jobsIntervalSeconds > 0
+      ? startBackgroundJobs(deps, services, config.jobsIntervalSeconds * 1000, (line) => app.log.info(line))
+      : null;
   await new Promise<void>((resolve) => {
     const stop = () => resolve();
     process.once('SIGINT', stop);
     process.once('SIGTERM', stop);
   });
   out('stopping...');
+  await jobs?.stop();
   await app.close();
   await conn.close();
 }

@@ -44,7 +44,8 @@ describe('due items', () => {
   });
 
   it('cites the EPOC deadline', () => {
-    const [i] = dueItems(snap({ channel: 'eu_e_evidence', accountsHaveContact: false }), now, defaultPolicy);
+    const items = dueItems(snap({ channel: 'eu_e_evidence', accountsHaveContact: false }), now, defaultPolicy);
+    const i = items.find((x) => x.kind === 'response_deadline');
     expect(i?.rule).toMatch(/Art\. 10\(3\)/);
     expect(i?.dueAt.toISOString()).toBe('2026-01-15T10:00:00.000Z');
   });
@@ -83,6 +84,13 @@ describe('due items', () => {
     expect(f?.dueAt).toEqual(addDays(respondedAt, 30));
     expect(kinds({ ...s, followUpReceivedAt: now })).not.toContain('emergency_follow_up');
     expect(kinds({ ...s, outcome: 'rejected' })).not.toContain('emergency_follow_up');
+  });
+
+  it('keeps an owed notice with no reachable contact on the list, saying so', () => {
+    const items = dueItems(snap({ accountsHaveContact: false }), now, defaultPolicy);
+    const n = items.find((x) => x.kind === 'notice_owed');
+    expect(n?.rule).toMatch(/no reachable contact/);
+    expect(n?.detail).toMatch(/add one, or record the notice as not possible/);
   });
 
   it('raises a failed notice until it is sent', () => {

@@ -96,6 +96,12 @@ export function noticeItems(s: RequestSnapshot, now: Date, policy: PolicyConfig)
     const at = d.dueAt ?? responseDueAt(s, policy) ?? s.receivedAt;
     return [item(s, 'notice_owed', at, `customer notice, ${d.kind} (notice policy)`, d.reason)];
   }
+  if (d.status === 'not_possible') {
+    // Owed but undeliverable: say so rather than drop it, until someone adds a contact or records why not.
+    const at = d.dueAt ?? responseDueAt(s, policy) ?? s.receivedAt;
+    const detail = 'no customer contact on file: add one, or record the notice as not possible';
+    return [item(s, 'notice_owed', at, 'customer notice, no reachable contact (notice policy)', detail)];
+  }
   if (d.dueAt) {
     const held =
       d.status === 'prohibited_by_order'

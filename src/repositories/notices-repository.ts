@@ -287,3 +287,35 @@ export async function releaseCandidates(
     order by r.id`.execute(db);
   return rows.rows.map((r) => Number(r.id));
 }
+
+/** When the request's emergency was recorded as passed (ends the emergency delay on notice early). */
+export async function emergencyPassedAt(db: Db, requestId: number): Promise<Date | null> {
+  const row = await db
+    .selectFrom('emergency_records')
+    .select('passed_at')
+    .where('request_id', '=', requestId)
+    .executeTakeFirst();
+  return row?.passed_at ?? null;
+}
+
+/** The latest permanent delivery failure per request, and which requests have a reachable contact. */
+export async function noticeReach(
+  db: Db,
+  requestIds: readonly number[],
+): Promise<{ failedAt: Map<number, Date>; reachable: Set<number> }> {
+  if (requestIds.length === 0) return { failedAt: new Map(), reachable: new Set() };
+  const ids = [...requestIds];
+  const [failed, reachable] = await Promise.all([
+    sql<{ request_id: number; at: Date }>`
+      select request_id, max(coalesce(claimed_at, created_at)) as at from notice_outbox
+      where status = 'failed' and request_id = any(${ids}::bigint[]) group by request_id`.execute(db),
+    sql<{ request_id: number }>`
+      select distinct t.request_id from request_targets t
+      join customer_contacts c on c.account_ref = t.account_ref
+      where t.request_id = any(${ids}::bigint[])`.execute(db),
+  ]);
+  return {
+    failedAt: new Map(failed.rows.map((r) => [Number(r.request_id), r.at])),
+    reachable: new Set(reachable.rows.map((r) => Number(r.request_id))),
+  };
+}

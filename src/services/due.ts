@@ -9,6 +9,7 @@ import {
   type RequestSnapshot,
 } from '../domain/due.ts';
 import { addDays } from '../domain/policy-config.ts';
+import { noticeReach } from '../repositories/notices-repository.ts';
 import { openWork, type SnapshotParts } from '../repositories/workflow-repository.ts';
 import { authorize, type Actor } from './authorize.ts';
 import type { Clock } from './requests.ts';
@@ -24,11 +25,14 @@ function byRequest<T extends { request_id: number }>(rows: readonly T[]): Map<nu
   return m;
 }
 
-/**
- * Turns the rows of a set of requests into the plain snapshots the rules read. Until customer contacts and the
- * notice outbox exist, an account named on the request counts as reachable and no notice has failed.
- */
-export function snapshotsFrom(parts: SnapshotParts): RequestSnapshot[] {
+/** Delivery facts from the notice outbox and the contacts; absent: every named account counts as reachable. */
+export interface Reach {
+  failedAt: Map<number, Date>;
+  reachable: Set<number>;
+}
+
+/** Turns the rows of a set of requests into the plain snapshots the rules read. */
+export function snapshotsFrom(parts: SnapshotParts, reach?: Reach): RequestSnapshot[] {
   const ndos = byRequest(parts.ndos);
   const holds = byRequest(parts.holds);
   const emergencies = new Map(parts.emergencies.map((e) => [e.request_id, e]));
@@ -58,8 +62,8 @@ export function snapshotsFrom(parts: SnapshotParts): RequestSnapshot[] {
         releasedAt: h.released_at,
       })),
       noticeStatus: r.notice_status,
-      noticeFailedAt: null,
-      accountsHaveContact: Number(r.accounts) > 0,
+      noticeFailedAt: reach?.failedAt.get(r.id) ?? null,
+      accountsHaveContact: reach ? reach.reachable.has(r.id) : Number(r.accounts) > 0,
       emergencyPassedAt: e?.passed_at ?? null,
       followUpReceivedAt: e?.follow_up_received_at ?? null,
     };
@@ -95,7 +99,14 @@ export function createDueService(deps: { db: Db; clock: Clock; config: Config })
     async list(actor: Actor, o: DueOptions = {}): Promise<PresentedDue[]> {
       authorize(actor, 'request.read');
       const now = o.now ?? clock();
-      const snapshots = snapshotsFrom(await openWork(db, now));
+      const parts = await openWork(db, now);
+      const snapshots = snapshotsFrom(
+        parts,
+        await noticeReach(
+          db,
+          parts.requests.map((r) => r.id),
+        ),
+      );
       const until = o.horizonDays === undefined ? null : addDays(now, o.horizonDays);
       const kinds = new Set<DueKind>(o.kinds?.length ? o.kinds : DUE_KINDS);
       const items = snapshots

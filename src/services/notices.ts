@@ -36,6 +36,7 @@ import {
   setNoticeStatus,
   upsertContact,
   upsertTemplate,
+  emergencyPassedAt,
   type NewOutboxRow,
 } from '../repositories/notices-repository.ts';
 import { findRequest, type RequestBundle } from '../repositories/requests-repository.ts';
@@ -103,6 +104,7 @@ export async function noticeState(
     outcome: r.outcome,
     processType: r.process_type,
     accountsHaveContact: contacts.size > 0,
+    emergencyPassedAt: r.emergency ? await emergencyPassedAt(db, requestId) : null,
     now,
     policy,
   });

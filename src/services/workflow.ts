@@ -42,6 +42,7 @@ import {
   type NewNdo,
   type WorkflowRecords,
 } from '../repositories/workflow-repository.ts';
+import { cancelUnsent } from '../repositories/notices-repository.ts';
 import { ACTIONS, authorize, can, type Actor } from './authorize.ts';
 import { presentDue, snapshotsFrom } from './due.ts';
 import type { Clock } from './requests.ts';
@@ -669,6 +670,9 @@ export function createWorkflowService(deps: { db: Db; clock: Clock; config: Conf
           { authority: n.authority, issuedAt: n.issued_at, expiresAt: n.expires_at, liftedAt: null },
           now,
         );
+        // Queued notices that have not left yet are withdrawn in the same transaction, so the outbox never
+        // delivers what the order now forbids (the worker re-checks at send time as well).
+        if (binds) await cancelUnsent(trx, id, 'a non-disclosure order was recorded');
         // A notice already sent cannot be unsent; the order is recorded all the same.
         const notice =
           binds && b.request.notice_status !== 'sent' ? 'prohibited_by_order' : b.request.notice_status;
