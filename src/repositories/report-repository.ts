@@ -13,6 +13,9 @@ import { OUTCOMES, type Outcome } from '../domain/vocabulary.ts';
  * The aggregate queries behind a transparency report. Reports share passes: one query at request grain
  * with GROUPING SETS yields every request count of every table, one at account grain yields every
  * distinct-account count; DSA medians and national-security windows are small queries of their own.
+ * National-security requests never enter the two passes (they are counted only by
+ * `nationalSecurityCounts`, whose result goes straight into bands). The headline sets group every other
+ * request; the `section` sets give the emergency, preservation and takedown tables.
  * `reports/compute.ts` turns the rows into `ReportData`.
  */
 
@@ -52,8 +55,18 @@ const keys = sql`
 export type OutcomeColumns = Record<Outcome, number>;
 
 export interface RequestGrainRow extends OutcomeColumns {
-  set: 'total' | 'country' | 'us' | 'us_level' | 'us_state' | 'process_type' | 'channel';
-  section: Section;
+  set:
+    | 'total'
+    | 'country'
+    | 'us'
+    | 'us_level'
+    | 'us_state'
+    | 'process_type'
+    | 'channel'
+    | 'section'
+    | 'section_us';
+  /** null in the headline sets, which count every section but national security */
+  section: Section | null;
   country: string | null;
   is_us: boolean | null;
   us_level: string | null;
@@ -75,15 +88,18 @@ export interface RequestGrainRow extends OutcomeColumns {
   items: number;
 }
 
-// grouping(country, is_us, us_level, us_state, process_type, channel): a bit is 1 where a key is NOT grouped.
+// grouping(section, country, is_us, us_level, us_state, process_type, channel): a bit is 1 where a key is
+// NOT grouped.
 const REQUEST_SETS: Record<number, RequestGrainRow['set']> = {
-  63: 'total',
-  31: 'country',
-  47: 'us',
-  39: 'us_level',
-  59: 'us_state',
-  61: 'process_type',
-  62: 'channel',
+  127: 'total',
+  95: 'country',
+  111: 'us',
+  103: 'us_level',
+  123: 'us_state',
+  125: 'process_type',
+  126: 'channel',
+  63: 'section',
+  47: 'section_us',
 };
 
 /** Pass 1, request grain: every request count of every table for requests received in `span`. */
@@ -92,7 +108,7 @@ export async function requestGrain(db: Db, span: Span): Promise<RequestGrainRow[
     OUTCOMES.map((o) => sql`count(*) filter (where outcome = ${sql.lit(o)})::int as ${sql.ref(o)}`),
   );
   const { rows } = await sql<RequestGrainRow & { g: number }>`
-    select grouping(country, is_us, us_level, us_state, process_type, channel) as g,
+    select grouping(section, country, is_us, us_level, us_state, process_type, channel) as g,
       section, country, is_us, us_level, us_state, process_type, channel,
       count(*)::int as requests,
       count(*) filter (where outcome is null)::int as in_process,
@@ -140,14 +156,17 @@ export async function requestGrain(db: Db, span: Span): Promise<RequestGrainRow[
       from requests r join agencies a on a.id = r.agency_id
       where r.received_at >= ${span.from} and r.received_at < ${span.to}
     ) b
-    group by section, grouping sets ((), (country), (is_us), (is_us, us_level), (us_state), (process_type), (channel))
+    where section <> 'national_security'
+    group by grouping sets ((), (country), (is_us), (is_us, us_level), (us_state), (process_type), (channel),
+      (section), (section, is_us))
   `.execute(db);
   return rows.map(({ g, ...row }) => ({ ...row, set: REQUEST_SETS[g] as RequestGrainRow['set'] }));
 }
 
 export interface AccountGrainRow {
-  set: 'total' | 'country' | 'us' | 'us_level' | 'process_type';
-  section: Section;
+  set: 'total' | 'country' | 'us' | 'us_level' | 'process_type' | 'section' | 'section_us';
+  /** null in the headline sets */
+  section: Section | null;
   country: string | null;
   is_us: boolean | null;
   us_level: string | null;
@@ -158,13 +177,15 @@ export interface AccountGrainRow {
   accounts_preserved: number;
 }
 
-// grouping(country, is_us, us_level, process_type)
+// grouping(section, country, is_us, us_level, process_type)
 const ACCOUNT_SETS: Record<number, AccountGrainRow['set']> = {
-  15: 'total',
-  7: 'country',
-  11: 'us',
-  9: 'us_level',
-  14: 'process_type',
+  31: 'total',
+  23: 'country',
+  27: 'us',
+  25: 'us_level',
+  30: 'process_type',
+  15: 'section',
+  11: 'section_us',
 };
 
 /**
@@ -180,7 +201,7 @@ export async function accountGrain(db: Db, span: Span): Promise<AccountGrainRow[
       count(account_ref) filter (where produced)::int as accounts_produced,
       count(account_ref) filter (where preserved)::int as accounts_preserved
     from (
-      select grouping(country, is_us, us_level, process_type) as g,
+      select grouping(section, country, is_us, us_level, process_type) as g,
         section, country, is_us, us_level, process_type, account_ref,
         count(*) as targets,
         bool_or(result = 'produced') as produced,
@@ -192,7 +213,9 @@ export async function accountGrain(db: Db, span: Span): Promise<AccountGrainRow[
         join request_targets t on t.request_id = r.id
         where r.received_at >= ${span.from} and r.received_at < ${span.to}
       ) b
-      group by section, account_ref, grouping sets ((), (country), (is_us), (is_us, us_level), (process_type))
+      where section <> 'national_security'
+      group by account_ref, grouping sets ((), (country), (is_us), (is_us, us_level), (process_type), (section),
+        (section, is_us))
     ) x
     group by g, section, country, is_us, us_level, process_type
   `.execute(db);
