@@ -1,3 +1,4 @@
+import { inHeadline, sectionOf } from './report-sections.ts';
 import type { ValidRequest } from './request-input.ts';
 import {
   DSA_CATEGORIES,
@@ -14,7 +15,7 @@ import {
 /**
  * A deterministic, synthetic request history for demos, screenshots and benchmarks: 2015-H1 reproduces
  * Twilio's first transparency report exactly (268 requests, 118 accounts, 222 US, 46 international by
- * country), later half-years grow by 8-15 % each with the legal landscape of their time (the Rosenstein memo,
+ * country; NSLs and FISA orders come on top, as they did in bands), later half-years grow by 8-15 % each with the legal landscape of their time (the Rosenstein memo,
  * the UK and AU executive agreements, the DSA, e-Evidence). All agencies are real institutions but every
  * case, person, phone number (fictional 555-01xx / drama ranges) and account SID is invented.
  */
@@ -28,7 +29,12 @@ export interface DemoOptions {
   now?: string | Date;
 }
 
-/** Twilio's report for 2015-01-01 .. 2015-06-30, which the first demo half-year reproduces. */
+/**
+ * Twilio's report for 2015-01-01 .. 2015-06-30, which the first demo half-year reproduces. These are the
+ * headline figures: every request except national-security process (emergency, preservation and takedown
+ * requests included). The half-year's NSLs and FISA orders come on top of them, with accounts of their own,
+ * since a report publishes those only in bands.
+ */
 export const TWILIO_2015_H1 = {
   requests: 268,
   accounts: 118,
@@ -62,17 +68,13 @@ export function generateDemo(options: DemoOptions = {}): ValidRequest[] {
     const first = period.label === FIRST_PERIOD;
     const countries = first ? twilioCountries(rng) : drawCountries(rng, period, count);
     const ns = first ? { nsl: 2, fisa: 1 } : { nsl: rng.int(0, 3), fisa: rng.int(0, 2) };
+    const within = () => period.start + Math.floor(rng.next() * (period.end - period.start));
 
-    let nsLeft = ns.nsl + ns.fisa;
-    const drafts = countries.map((country) => {
-      const at = period.start + Math.floor(rng.next() * (period.end - period.start));
-      let special: Special | undefined;
-      if (country === 'US' && nsLeft > 0) {
-        special = nsLeft > ns.fisa ? 'nsl' : 'fisa';
-        nsLeft--;
-      }
-      return draft(rng, country, at, special, first);
-    });
+    // `count` requests for the headline; national-security process on top (it is only ever banded).
+    const drafts = countries.map((country) => draft(rng, country, within(), undefined, first));
+    const nsDrafts = Array.from({ length: ns.nsl + ns.fisa }, (_, i) =>
+      draft(rng, 'US', within(), i < ns.nsl ? 'nsl' : 'fisa', first),
+    );
 
     // Accounts: a pool sized to the period (exactly 118 in 2015-H1), some of them customers seen before.
     const poolSize = first ? TWILIO_2015_H1.accounts : Math.round(count * (0.42 + rng.next() * 0.12));
@@ -81,6 +83,9 @@ export function generateDemo(options: DemoOptions = {}): ValidRequest[] {
     while (pool.length < poolSize) pool.push(accountSid(rng));
     assignAccounts(rng, drafts, pool);
     previousPool = pool;
+    // National-security targets are accounts of their own, so the headline's distinct accounts stay exact.
+    for (const d of nsDrafts) d.accountsAssigned = Array.from({ length: d.slots }, () => accountSid(rng));
+    drafts.push(...nsDrafts);
 
     drafts.sort((a, b) => a.at - b.at);
     const tag = period.label.replace('-', '');
@@ -92,8 +97,10 @@ export function generateDemo(options: DemoOptions = {}): ValidRequest[] {
   return out;
 }
 
+/** A half-year of the demo as its report counts it: national-security requests only in their own column. */
 export interface DemoPeriodSummary {
   period: string;
+  /** Every request but national-security process (the report's headline). */
   requests: number;
   /** Distinct account identifiers named (accounts and identifiers resolved to an account). */
   accounts: number;
@@ -134,6 +141,16 @@ export function demoSummary(requests: readonly ValidRequest[]): DemoPeriodSummar
       byPeriod.set(period, entry);
     }
     const { row, accounts } = entry;
+    const section = sectionOf({
+      process_type: r.process_type,
+      case_class: r.case_class ?? null,
+      demand_kind: r.demand_kind ?? 'disclose',
+      emergency: r.emergency,
+    });
+    if (!inHeadline(section)) {
+      row.national_security++;
+      continue;
+    }
     row.requests++;
     for (const a of accountsOf(r)) accounts.add(a);
     if (r.agency.country === 'US') row.us++;
@@ -141,7 +158,6 @@ export function demoSummary(requests: readonly ValidRequest[]): DemoPeriodSummar
     if (r.emergency) row.emergency++;
     if (r.demand_kind === 'preserve') row.preservation++;
     if (r.demand_kind === 'restrict_content' || r.demand_kind === 'restrict_account') row.takedown++;
-    if (r.case_class === 'national_security') row.national_security++;
     if (r.channel === 'dsa_art_9' || r.channel === 'dsa_art_10' || r.channel === 'eu_e_evidence')
       row.eu_orders++;
     if (!r.outcome) row.open++;

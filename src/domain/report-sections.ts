@@ -1,9 +1,15 @@
 import type { DemandKind, ProcessType } from './vocabulary.ts';
 
 /**
- * Which table of a transparency report a request is counted in (DOMAIN.md §5: preservation, emergency,
+ * Which detail table of a transparency report a request is counted in (DOMAIN.md §5: preservation, emergency,
  * takedown and national-security requests are reported in their own tables). Every request falls in exactly
  * one section, tested in this order, so a national-security request can never reach an exact-count table.
+ *
+ * The headline tables (summary, by country, United States, process x outcome, notice, channel, pushback)
+ * count every section but national security, as Twilio's first report did: its 268 requests included
+ * emergency, preservation and takedown requests, while NSLs and FISA orders appeared only in statutory
+ * bands. An exact total that included them would give away their exact number (total minus the other
+ * tables), which 50 U.S.C. 1874 forbids.
  */
 export const SECTIONS = [
   'national_security',
@@ -42,6 +48,11 @@ export function sectionOf(r: SectionFacts): Section {
   if (r.process_type === 'takedown_request' || TAKEDOWN_DEMANDS.includes(r.demand_kind)) return 'takedown';
   if (r.emergency) return 'emergency';
   return 'information';
+}
+
+/** Whether a request of this section is counted in the headline tables: every section but national security. */
+export function inHeadline(section: Section): boolean {
+  return section !== 'national_security';
 }
 
 /** The US level of government a report groups an agency level under (local includes municipal). */

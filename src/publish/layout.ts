@@ -107,21 +107,19 @@ const cache = new Map<string, Promise<Array<[string, Buffer]>>>();
 const CACHE_SIZE = 64;
 
 async function renderVersion(v: FrozenVersion, previous: string | null): Promise<Array<[string, Buffer]>> {
-  // Each renderer gets its own copy: pdfmake annotates the document it is given, and the PDF document
-  // shares arrays (counting rules...) with the report data, so the data would be mutated.
-  const d = () => structuredClone(v.data);
+  const d = v.data;
   const files: Array<[string, Buffer]> = [
-    ['report.txt', Buffer.from(renderText(d()))],
-    ['report.md', Buffer.from(renderMarkdown(d()))],
-    ['report.csv', Buffer.from(renderCsv(d()))],
-    ['report.json', Buffer.from(renderJson(d()))],
-    ['report.html', Buffer.from(await renderHtml(d()))],
-    ['report.pdf', await renderPdf(d())],
+    ['report.txt', Buffer.from(renderText(d))],
+    ['report.md', Buffer.from(renderMarkdown(d))],
+    ['report.csv', Buffer.from(renderCsv(d))],
+    ['report.json', Buffer.from(renderJson(d))],
+    ['report.html', Buffer.from(await renderHtml(d))],
+    ['report.pdf', await renderPdf(d)],
   ];
-  if (v.data.tables.dsa) {
+  if (d.tables.dsa) {
     const id = { publication_date: publicationDate(v), previous_publication_date: previous };
-    files.push(['dsa/part1.csv', Buffer.from(renderDsaPart1(d(), id))]);
-    files.push(['dsa/part3.csv', Buffer.from(renderDsaPart3(d()))]);
+    files.push(['dsa/part1.csv', Buffer.from(renderDsaPart1(d, id))]);
+    files.push(['dsa/part3.csv', Buffer.from(renderDsaPart3(d))]);
   }
   return files;
 }

@@ -81,29 +81,24 @@ export async function computeReport(db: Db, o: ComputeOptions): Promise<ReportDa
     o.publicationDate,
   );
 
-  const req = (section: Section, set: RequestGrainRow['set'], match: Partial<RequestGrainRow> = {}) =>
+  // Headline sets count every request but national security; the section sets feed the detail tables.
+  const req = (set: RequestGrainRow['set'], match: Partial<RequestGrainRow> = {}) =>
     byRequest.filter(
-      (r) =>
-        r.section === section &&
-        r.set === set &&
-        Object.entries(match).every(([k, v]) => r[k as keyof RequestGrainRow] === v),
+      (r) => r.set === set && Object.entries(match).every(([k, v]) => r[k as keyof RequestGrainRow] === v),
     );
-  const acc = (section: Section, set: AccountGrainRow['set'], match: Partial<AccountGrainRow> = {}) =>
+  const acc = (set: AccountGrainRow['set'], match: Partial<AccountGrainRow> = {}) =>
     byAccount.find(
-      (r) =>
-        r.section === section &&
-        r.set === set &&
-        Object.entries(match).every(([k, v]) => r[k as keyof AccountGrainRow] === v),
+      (r) => r.set === set && Object.entries(match).every(([k, v]) => r[k as keyof AccountGrainRow] === v),
     );
 
-  const info = req('information', 'total')[0];
-  const infoAcc = acc('information', 'total');
+  const info = req('total')[0];
+  const infoAcc = acc('total');
   const requests = info?.requests ?? 0;
   const identifiers = infoAcc?.identifiers ?? 0;
   const accounts = infoAcc?.accounts ?? 0;
   const pct = (n: number, of: number) => (of === 0 ? null : n / of);
 
-  const byCountry = req('information', 'country')
+  const byCountry = req('country')
     .map((r) => {
       const c = country(r.country as string);
       return {
@@ -111,7 +106,7 @@ export async function computeReport(db: Db, o: ComputeOptions): Promise<ReportDa
         country: r.country as string,
         country_name: c.name,
         requests: r.requests,
-        accounts_specified: acc('information', 'country', { country: r.country })?.accounts ?? 0,
+        accounts_specified: acc('country', { country: r.country })?.accounts ?? 0,
         outcomes: outcomesOf(r),
       };
     })
@@ -123,14 +118,14 @@ export async function computeReport(db: Db, o: ComputeOptions): Promise<ReportDa
     );
 
   const level = (l: string) => ({
-    requests: req('information', 'us_level', { is_us: true, us_level: l })[0]?.requests ?? 0,
-    accounts_specified: acc('information', 'us_level', { is_us: true, us_level: l })?.accounts ?? 0,
+    requests: req('us_level', { is_us: true, us_level: l })[0]?.requests ?? 0,
+    accounts_specified: acc('us_level', { is_us: true, us_level: l })?.accounts ?? 0,
   });
 
   const processOutcome = PROCESS_TYPES.flatMap((p: ProcessType) => {
-    const r = req('information', 'process_type', { process_type: p })[0];
+    const r = req('process_type', { process_type: p })[0];
     if (!r) return [];
-    const a = acc('information', 'process_type', { process_type: p });
+    const a = acc('process_type', { process_type: p });
     return [
       {
         process_type: p,
@@ -143,8 +138,8 @@ export async function computeReport(db: Db, o: ComputeOptions): Promise<ReportDa
   });
 
   const emergencyPart = (isUs: boolean) => {
-    const r = req('emergency', 'us', { is_us: isUs })[0];
-    const a = acc('emergency', 'us', { is_us: isUs });
+    const r = req('section_us', { section: 'emergency', is_us: isUs })[0];
+    const a = acc('section_us', { section: 'emergency', is_us: isUs });
     return {
       requests: r?.requests ?? 0,
       accounts_specified: a?.accounts ?? 0,
@@ -153,15 +148,13 @@ export async function computeReport(db: Db, o: ComputeOptions): Promise<ReportDa
     };
   };
 
-  const preservation = req('preservation', 'total')[0];
-  const takedown = req('takedown', 'total')[0];
-  const takedownAcc = acc('takedown', 'total');
-  const emergency = req('emergency', 'total')[0];
-  // Notice is counted for the requests that could disclose customer information: information and emergency.
-  const notice = (k: keyof RequestGrainRow) =>
-    ((info?.[k] as number | undefined) ?? 0) + ((emergency?.[k] as number | undefined) ?? 0);
+  const section = (s: Section) => req('section', { section: s })[0];
+  const preservation = section('preservation');
+  const takedown = section('takedown');
+  const takedownAcc = acc('section', { section: 'takedown' });
+  const notice = (k: keyof RequestGrainRow) => (info?.[k] as number | undefined) ?? 0;
   const channels = Object.fromEntries(
-    CHANNELS.map((c) => [c, req('information', 'channel', { channel: c })[0]?.requests ?? 0]),
+    CHANNELS.map((c) => [c, req('channel', { channel: c })[0]?.requests ?? 0]),
   ) as Record<(typeof CHANNELS)[number], number>;
 
   const data: ReportData = {
@@ -204,7 +197,7 @@ export async function computeReport(db: Db, o: ComputeOptions): Promise<ReportDa
         local: level('local'),
         other: level('other'),
       },
-      us_by_state: req('information', 'us_state')
+      us_by_state: req('us_state')
         .filter((r) => r.us_state !== null)
         .map((r) => ({
           subdivision: r.us_state as string,
@@ -217,7 +210,7 @@ export async function computeReport(db: Db, o: ComputeOptions): Promise<ReportDa
       preservation: {
         requests: preservation?.requests ?? 0,
         extensions: preservation?.extensions ?? 0,
-        accounts_preserved: acc('preservation', 'total')?.accounts_preserved ?? 0,
+        accounts_preserved: acc('section', { section: 'preservation' })?.accounts_preserved ?? 0,
       },
       takedown: {
         requests: takedown?.requests ?? 0,

@@ -53,8 +53,7 @@ export async function renderFiles(
     if (f === 'csv') files.set('report.csv', text(renderCsv(data)));
     if (f === 'json') files.set('report.json', text(renderJson(data)));
     if (f === 'html') files.set('report.html', text(await renderHtml(data)));
-    // pdfmake writes layout state into the arrays it is given (report data included): hand it a copy.
-    if (f === 'pdf') files.set('report.pdf', await renderPdf(structuredClone(data)));
+    if (f === 'pdf') files.set('report.pdf', await renderPdf(data));
     if (f === 'dsa') {
       files.set('dsa/part1.csv', text(renderDsaPart1(data, dsaIdentification(data))));
       files.set('dsa/part3.csv', text(renderDsaPart3(data)));

@@ -197,7 +197,7 @@ export const reportDataSchema = z
           in_process: measure,
         })
         .describe(
-          'Headline figures for requests for customer information (not preservation, emergency, takedown or national security).',
+          'Headline figures: every request except national-security process (emergency, preservation and takedown requests included).',
         ),
       by_country: z
         .array(countryRow)

@@ -9,8 +9,9 @@ export const COUNTING_RULES: readonly string[] = Object.freeze([
   'Identifiers (selectors) specified, accounts specified and accounts for which data was produced are counted separately.',
   'A request counts in the period in which it was received.',
   'Requests still open at the end of the period are counted as "in process" and appear with their outcome in the next version of this report.',
-  'Preservation, emergency, takedown and national-security requests are reported in their own tables.',
-  'National-security figures are published only in the bands and reporting windows of 50 U.S.C. 1874.',
+  'The headline figures (summary, countries, United States, process types, notice, channels, pushback) count every request except national-security process.',
+  'Emergency, preservation and takedown requests are counted in the headline figures and also reported in their own tables.',
+  'National Security Letters and FISA orders are published only in the bands and reporting windows of 50 U.S.C. 1874 and are never part of an exact figure.',
   'Percentages are fractions of the base named beside them; the integer count is always given.',
   'Any change of a counting rule is listed in the changelog of the report.',
 ]);

@@ -13,6 +13,9 @@ import { OUTCOMES, type Outcome } from '../domain/vocabulary.ts';
  * The aggregate queries behind a transparency report. Reports share passes: one query at request grain
  * with GROUPING SETS yields every request count of every table, one at account grain yields every
  * distinct-account count; DSA medians and national-security windows are small queries of their own.
+ * National-security requests never enter the two passes (they are counted only by
+ * `nationalSecurityCounts`, whose result goes straight into bands). The headline sets group every other
+ * request; the `section` sets give the emergency, preservation and takedown tables.
  * `reports/compute.ts` turns the rows into `ReportData`.
  */
 
@@ -25,12 +28,19 @@ export interface Span {
 
 const list = (xs: readonly string[]) => sql.join(xs.map((x) => sql.lit(x)));
 
+/** The first branch of the section rule: process that is only ever published in bands. */
+function isNationalSecurity(r: string): RawBuilder<boolean> {
+  const c = (col: string) => sql.ref(`${r}.${col}`);
+  // Never null (case_class may be), so that `not (...)` keeps a request without a case class.
+  return sql<boolean>`(${c('process_type')} in (${list(NATIONAL_SECURITY_PROCESS)})
+    or coalesce(${c('case_class')} = 'national_security', false))`;
+}
+
 /** The section rule of `domain/report-sections.ts`, as SQL over the request alias `r`. */
 function sectionOf(r: string): RawBuilder<Section> {
   const c = (col: string) => sql.ref(`${r}.${col}`);
   return sql<Section>`case
-    when ${c('process_type')} in (${list(NATIONAL_SECURITY_PROCESS)}) or ${c('case_class')} = 'national_security'
-      then 'national_security'
+    when ${isNationalSecurity(r)} then 'national_security'
     when ${c('process_type')} = 'preservation_request' or ${c('demand_kind')} in (${list(PRESERVATION_DEMANDS)})
       then 'preservation'
     when ${c('process_type')} = 'takedown_request' or ${c('demand_kind')} in (${list(TAKEDOWN_DEMANDS)})
@@ -52,8 +62,18 @@ const keys = sql`
 export type OutcomeColumns = Record<Outcome, number>;
 
 export interface RequestGrainRow extends OutcomeColumns {
-  set: 'total' | 'country' | 'us' | 'us_level' | 'us_state' | 'process_type' | 'channel';
-  section: Section;
+  set:
+    | 'total'
+    | 'country'
+    | 'us'
+    | 'us_level'
+    | 'us_state'
+    | 'process_type'
+    | 'channel'
+    | 'section'
+    | 'section_us';
+  /** null in the headline sets, which count every section but national security */
+  section: Section | null;
   country: string | null;
   is_us: boolean | null;
   us_level: string | null;
@@ -75,15 +95,18 @@ export interface RequestGrainRow extends OutcomeColumns {
   items: number;
 }
 
-// grouping(country, is_us, us_level, us_state, process_type, channel): a bit is 1 where a key is NOT grouped.
+// grouping(section, country, is_us, us_level, us_state, process_type, channel): a bit is 1 where a key is
+// NOT grouped.
 const REQUEST_SETS: Record<number, RequestGrainRow['set']> = {
-  63: 'total',
-  31: 'country',
-  47: 'us',
-  39: 'us_level',
-  59: 'us_state',
-  61: 'process_type',
-  62: 'channel',
+  127: 'total',
+  95: 'country',
+  111: 'us',
+  103: 'us_level',
+  123: 'us_state',
+  125: 'process_type',
+  126: 'channel',
+  63: 'section',
+  47: 'section_us',
 };
 
 /** Pass 1, request grain: every request count of every table for requests received in `span`. */
@@ -91,8 +114,48 @@ export async function requestGrain(db: Db, span: Span): Promise<RequestGrainRow[
   const outcomes = sql.join(
     OUTCOMES.map((o) => sql`count(*) filter (where outcome = ${sql.lit(o)})::int as ${sql.ref(o)}`),
   );
+  // Per-request facts are computed once, each by one grouped pass over the period's request ids (no
+  // correlated subquery per row), then one GROUPING SETS pass counts every table.
   const { rows } = await sql<RequestGrainRow & { g: number }>`
-    select grouping(country, is_us, us_level, us_state, process_type, channel) as g,
+    with period as materialized (
+      select r.id, r.agency_id, r.received_at, ${sectionOf('r')} as section, ${keys},
+        case when a.country = 'US' and a.level in ('state', 'local', 'municipal') then a.subdivision end
+          as us_state,
+        r.channel::text as channel, r.outcome::text as outcome, r.notice_status::text as notice_status,
+        r.items_of_information
+      from requests r join agencies a on a.id = r.agency_id
+      where r.received_at >= ${span.from} and r.received_at < ${span.to}
+        and not (${isNationalSecurity('r')})
+    ),
+    targets as (
+      select t.request_id, bool_or(t.result = 'not_produced') as some_not_produced
+      from request_targets t
+      where t.request_id = any(array(
+        select id from period where outcome in ('non_content_produced', 'content_produced')))
+      group by t.request_id
+    ),
+    orders as (
+      select n.request_id, true as had_order, bool_or(n.indefinite and n.lifted_at is null) as indefinite
+      from nondisclosure_orders n
+      where n.request_id = any(array(
+        select id from period where notice_status in ('sent', 'prohibited_by_order')))
+      group by n.request_id
+    ),
+    -- An extension (2703(f)(2)): the same agency asked to preserve the same account in the 180 days before.
+    -- Candidates are the preservation requests of the period and of the 180 days before it, joined by hash.
+    holds as materialized (
+      select r.id, r.agency_id, r.received_at, t.account_ref
+      from requests r join request_targets t on t.request_id = r.id
+      where r.received_at >= ${span.from}::timestamptz - interval '180 days' and r.received_at < ${span.to}
+        and ${sectionOf('r')} = 'preservation' and t.account_ref is not null
+    ),
+    extensions as (
+      select distinct h.id
+      from holds h join holds h0 on h0.agency_id = h.agency_id and h0.account_ref = h.account_ref
+      where h.received_at >= ${span.from}
+        and h0.received_at < h.received_at and h0.received_at >= h.received_at - interval '180 days'
+    )
+    select grouping(section, country, is_us, us_level, us_state, process_type, channel) as g,
       section, country, is_us, us_level, us_state, process_type, channel,
       count(*)::int as requests,
       count(*) filter (where outcome is null)::int as in_process,
@@ -110,44 +173,28 @@ export async function requestGrain(db: Db, span: Span): Promise<RequestGrainRow[
       count(*) filter (where extension)::int as extensions,
       coalesce(sum(items_of_information), 0)::int as items
     from (
-      select ${sectionOf('r')} as section, ${keys},
-        case when a.country = 'US' and a.level in ('state', 'local', 'municipal') then a.subdivision end
-          as us_state,
-        r.channel::text as channel, r.outcome::text as outcome, r.notice_status::text as notice_status,
-        r.items_of_information,
-        -- The subqueries below run only for the few rows whose CASE branch needs them.
-        case when r.notice_status = 'sent'
-          then exists (select 1 from nondisclosure_orders n where n.request_id = r.id) else false end
-          as had_order,
-        case when r.notice_status = 'prohibited_by_order'
-          then exists (select 1 from nondisclosure_orders n
-                       where n.request_id = r.id and n.indefinite and n.lifted_at is null) else false end
-          as indefinite,
+      select p.*,
+        coalesce(o.had_order, false) as had_order,
+        coalesce(o.indefinite, false) as indefinite,
         -- Narrowed: data was produced, but not for every identifier the request named.
-        case when r.outcome in ('non_content_produced', 'content_produced')
-          then exists (select 1 from request_targets t where t.request_id = r.id and t.result = 'not_produced')
-          else false end as narrowed,
-        -- An extension (2703(f)(2)): the same agency asked to preserve the same account in the 180 days before.
-        case when ${sectionOf('r')} = 'preservation'
-          then exists (
-            select 1 from request_targets t
-            join request_targets t0 on t0.account_ref = t.account_ref and t0.request_id <> t.request_id
-            join requests r0 on r0.id = t0.request_id
-            where t.request_id = r.id and r0.agency_id = r.agency_id
-              and r0.received_at < r.received_at and r0.received_at >= r.received_at - interval '180 days'
-              and ${sectionOf('r0')} = 'preservation')
-          else false end as extension
-      from requests r join agencies a on a.id = r.agency_id
-      where r.received_at >= ${span.from} and r.received_at < ${span.to}
+        coalesce(p.outcome in ('non_content_produced', 'content_produced') and t.some_not_produced, false)
+          as narrowed,
+        e.id is not null as extension
+      from period p
+      left join targets t on t.request_id = p.id
+      left join orders o on o.request_id = p.id
+      left join extensions e on e.id = p.id
     ) b
-    group by section, grouping sets ((), (country), (is_us), (is_us, us_level), (us_state), (process_type), (channel))
+    group by grouping sets ((), (country), (is_us), (is_us, us_level), (us_state), (process_type), (channel),
+      (section), (section, is_us))
   `.execute(db);
   return rows.map(({ g, ...row }) => ({ ...row, set: REQUEST_SETS[g] as RequestGrainRow['set'] }));
 }
 
 export interface AccountGrainRow {
-  set: 'total' | 'country' | 'us' | 'us_level' | 'process_type';
-  section: Section;
+  set: 'total' | 'country' | 'us_level' | 'process_type' | 'section' | 'section_us';
+  /** null in the headline sets */
+  section: Section | null;
   country: string | null;
   is_us: boolean | null;
   us_level: string | null;
@@ -158,13 +205,14 @@ export interface AccountGrainRow {
   accounts_preserved: number;
 }
 
-// grouping(country, is_us, us_level, process_type)
+// grouping(section, country, is_us, us_level, process_type)
 const ACCOUNT_SETS: Record<number, AccountGrainRow['set']> = {
-  15: 'total',
-  7: 'country',
-  11: 'us',
-  9: 'us_level',
-  14: 'process_type',
+  31: 'total',
+  23: 'country',
+  25: 'us_level',
+  30: 'process_type',
+  15: 'section',
+  11: 'section_us',
 };
 
 /**
@@ -174,25 +222,32 @@ const ACCOUNT_SETS: Record<number, AccountGrainRow['set']> = {
  */
 export async function accountGrain(db: Db, span: Span): Promise<AccountGrainRow[]> {
   const { rows } = await sql<AccountGrainRow & { g: number }>`
+    with period as materialized (
+      select r.id, ${sectionOf('r')} as section, ${keys}
+      from requests r join agencies a on a.id = r.agency_id
+      where r.received_at >= ${span.from} and r.received_at < ${span.to}
+        and not (${isNationalSecurity('r')})
+    )
     select g, section, country, is_us, us_level, process_type,
       sum(targets)::int as identifiers,
       count(account_ref)::int as accounts,
       count(account_ref) filter (where produced)::int as accounts_produced,
       count(account_ref) filter (where preserved)::int as accounts_preserved
     from (
-      select grouping(country, is_us, us_level, process_type) as g,
+      select grouping(section, country, is_us, us_level, process_type) as g,
         section, country, is_us, us_level, process_type, account_ref,
         count(*) as targets,
         bool_or(result = 'produced') as produced,
         bool_or(result = 'preserved') as preserved
       from (
-        select ${sectionOf('r')} as section, ${keys}, t.account_ref, t.result::text as result
-        from requests r
-        join agencies a on a.id = r.agency_id
-        join request_targets t on t.request_id = r.id
-        where r.received_at >= ${span.from} and r.received_at < ${span.to}
+        -- The period's ids as one array: an index scan of their targets, never a scan of every target.
+        select p.*, t.account_ref, t.result::text as result
+        from period p join request_targets t on t.request_id = p.id
+        where t.request_id = any(array(select id from period))
       ) b
-      group by section, account_ref, grouping sets ((), (country), (is_us), (is_us, us_level), (process_type))
+      -- No (is_us) set: the US row is the country US, and no table needs distinct accounts of all others.
+      group by account_ref, grouping sets ((), (country), (is_us, us_level), (process_type), (section),
+        (section, is_us))
     ) x
     group by g, section, country, is_us, us_level, process_type
   `.execute(db);

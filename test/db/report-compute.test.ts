@@ -120,7 +120,7 @@ describe('computeReport', () => {
     ]);
   });
 
-  it('keeps preservation, emergency, takedown and national-security requests out of the headline tables', async () => {
+  it('counts preservation, emergency and takedown requests in the headline and in their own tables, national security in neither', async () => {
     await load([
       requestFactory({ received_at: at('2015-04-01') }),
       requestFactory({
@@ -150,12 +150,20 @@ describe('computeReport', () => {
       requestFactory({ received_at: at('2015-04-01'), process_type: 'national_security_letter' }),
     ]);
     const r = await computeReport(t.db, opts());
-    expect(r.tables.summary.requests.count).toBe(1);
-    expect(r.tables.process_outcome.map((p) => p.process_type)).toEqual(['grand_jury_subpoena']);
+    // Twilio's rule: every request but national-security process is in the headline.
+    expect(r.tables.summary.requests.count).toBe(5);
+    expect(r.tables.process_outcome.map((p) => p.process_type).sort()).toEqual([
+      'emergency_request',
+      'grand_jury_subpoena',
+      'preservation_request',
+      'takedown_request',
+    ]);
     expect(r.tables.preservation).toEqual({ requests: 2, extensions: 1, accounts_preserved: 1 });
     expect(r.tables.emergency.us.requests).toBe(1);
     expect(r.tables.takedown).toMatchObject({ requests: 1, items: 3, outcomes: { content_restricted: 1 } });
-    expect(r.tables.by_country.reduce((n, c) => n + c.requests, 0)).toBe(1);
+    expect(r.tables.by_country.reduce((n, c) => n + c.requests, 0)).toBe(5);
+    // P1 once, and the factory's own account of the subpoena, the emergency and the takedown; not the NSL's.
+    expect(r.tables.summary.accounts_specified.count).toBe(4);
   });
 
   it('computes the DSA table with medians in hours, 0 for an acknowledgement within the hour, blank without orders', async () => {

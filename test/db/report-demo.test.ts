@@ -1,36 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { demoSummary, generateDemo, TWILIO_2015_H1 } from '../../src/domain/demo-data.ts';
-import type { ValidRequest } from '../../src/domain/request-input.ts';
-import { sectionOf } from '../../src/domain/report-sections.ts';
 import { computeReport } from '../../src/reports/compute.ts';
 import { renderText } from '../../src/reports/render/text.ts';
 import { prepareRequest, writeRequests } from '../../src/services/requests.ts';
 import { testDatabase, type TestDb } from '../helpers/db.ts';
-
-/**
- * The demo counts Twilio's 268 over every request type, national security included; a Candor report
- * counts emergency, preservation, takedown and national-security requests in their own tables (DOMAIN.md
- * §5), and national security only in bands. So that the headline can show the published figures, the
- * demo's 2015-H1 requests of those kinds are loaded as ordinary subpoenas in the same place, with the same
- * accounts (a request outside 2015-H1 is loaded as generated).
- */
-function asInformationRequest(r: ValidRequest): ValidRequest {
-  if (r.received_at >= '2015-07-01') return r;
-  const section = sectionOf({
-    process_type: r.process_type,
-    case_class: r.case_class ?? null,
-    demand_kind: r.demand_kind ?? 'disclose',
-    emergency: r.emergency,
-  });
-  if (section === 'information') return r;
-  return {
-    ...r,
-    process_type: 'subpoena',
-    demand_kind: 'disclose',
-    emergency: false,
-    case_class: 'criminal',
-  };
-}
 
 let t: TestDb;
 const demo = generateDemo({ seed: 2015 });
@@ -42,7 +15,7 @@ beforeAll(async () => {
     for (let i = 0; i < demo.length; i += 2000) {
       await writeRequests(
         trx,
-        demo.slice(i, i + 2000).map((r) => prepareRequest(asInformationRequest(r), now)),
+        demo.slice(i, i + 2000).map((r) => prepareRequest(r, now)),
         agencies,
       );
     }
@@ -82,9 +55,17 @@ describe("the demo's own 2015-H1 report", () => {
     expect(Object.fromEntries(intl.map((c) => [c.country, c.requests]))).toEqual(
       TWILIO_2015_H1.international,
     );
-    // What the change of kinds moved: the demo's other 2015-H1 requests, national security included.
+    // Twilio's 268 included its emergency, preservation and takedown requests, which also have tables.
     const h1 = demoSummary(demo)[0]!;
     expect(h1.requests).toBe(TWILIO_2015_H1.requests);
+    expect(r.tables.emergency.us.requests + r.tables.emergency.non_us.requests).toBeGreaterThan(0);
+    expect(r.tables.preservation.requests).toBeGreaterThan(0);
+    expect(r.tables.takedown.requests).toBeGreaterThan(0);
+    // Its NSLs and FISA order came on top, only in a band.
+    expect(h1.national_security).toBe(3);
+    expect(r.tables.national_security?.entries.map((e) => [e.kind, e.requests])).toEqual([
+      ['combined', { low: 0, high: 249 }],
+    ]);
     const text = renderText(r);
     expect(text).toContain('268 requests');
     expect(text).toContain('118 customer accounts');

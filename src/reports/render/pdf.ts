@@ -93,7 +93,9 @@ function pdfTable(t: DocTable): Content {
 /** Render report.pdf: cover page, sections with tables and charts, definitions. */
 export async function renderPdf(data: ReportData): Promise<Buffer> {
   configurePdfmake();
-  const doc = reportDocument(data);
+  // pdfmake writes layout state into the document it lays out, and the document model shares arrays with
+  // the report (counting rules, paragraphs): build it from a private copy so the caller's data stays as it was.
+  const doc = reportDocument(structuredClone(data));
   const charts = new Map((await renderCharts(data)).map((c) => [c.id as string, c]));
   const when = new Date(data.generated_at);
   const title = `${doc.title}: ${data.provider.name}, ${data.period.id}`;

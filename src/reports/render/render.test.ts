@@ -93,6 +93,13 @@ describe('pdf', () => {
     expect(pages).toBeGreaterThanOrEqual(6);
     expect(pages).toBeLessThanOrEqual(14);
   });
+  it('leaves the report data it is given unchanged, and renders it again to the same bytes', async () => {
+    const data = report2015H1Updated();
+    const before = structuredClone(data);
+    const first = await renderPdf(data);
+    expect(data).toEqual(before);
+    expect(Buffer.compare(await renderPdf(data), first)).toBe(0);
+  });
   it('does not fetch or read anything a document names', async () => {
     const r = report2015H1();
     r.provider.name = 'https://example.invalid/x.png';
