@@ -80,7 +80,9 @@ describe('publishing to a git repository', () => {
     );
     const body = git(repo, 'log', '-1', '--format=%b');
     expect(body).toContain('summary in_process.count: 11 -> 10');
-    expect(body).toMatch(/^This is version 2 of the report; it replaces version 1\.\n\nWhat: .+\nWhy: .+\nMethod: .+\nDate: /);
+    expect(body).toMatch(
+      /^This is version 2 of the report; it replaces version 1\.\n\nWhat: .+\nWhy: .+\nMethod: .+\nDate: /,
+    );
     expect(body).toContain('git diff 2015-H1-v1 2015-H1-v2 -- reports/2015-H1/report.txt');
     expect(body).toContain('by_country IT.outcomes.non_content_produced: 1 -> 2');
 
