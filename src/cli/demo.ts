@@ -1,4 +1,4 @@
-import { generateDemo } from '../domain/demo-data.ts';
+import { generateDemo, periodOf } from '../domain/demo-data.ts';
 import { appendEvent } from '../repositories/audit-repository.ts';
 import { prepareRequest, writeRequests } from '../services/requests.ts';
 import { authorize } from '../services/authorize.ts';
@@ -38,7 +38,7 @@ export async function runDemo(seed: number): Promise<void> {
     { migrate: true },
   );
   out(
-    `demo data: ${requests.length} synthetic requests from 2015-H1 to 2026-H2 (${created} new) in the ${describe}`,
+    `demo data: ${requests.length} synthetic requests from 2015-H1 to ${periodOf(requests[requests.length - 1]!.received_at)} (${created} new) in the ${describe}`,
   );
   out('');
   out('Try next:');
@@ -49,6 +49,11 @@ export async function runDemo(seed: number): Promise<void> {
   out(
     '                                                       #   http://127.0.0.1:3000/api/v1/requests?limit=5',
   );
+  const tip = (cmd: string, note: string) => out(`  ${cmd.padEnd(53)}# ${note}`);
+  tip('npx candor report build --period 2015-H1', 'the first report, as text');
+  tip('npx candor report freeze --all-complete', 'freeze every half-year that has ended');
+  tip('npx candor report publish --all --repo ./public', 'one git commit and tag per report');
+  tip('npx candor site build --out ./site', 'the static transparency site');
   out('  npx candor import docs/examples/requests.csv         # the import format, docs/import-format.md');
   out('  npx candor audit verify                              # the hash-chained audit log');
 }

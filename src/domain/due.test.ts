@@ -44,7 +44,11 @@ describe('due items', () => {
   });
 
   it('cites the EPOC deadline', () => {
-    const items = dueItems(snap({ channel: 'eu_e_evidence', accountsHaveContact: false }), now, defaultPolicy);
+    const items = dueItems(
+      snap({ channel: 'eu_e_evidence', accountsHaveContact: false }),
+      now,
+      defaultPolicy,
+    );
     const i = items.find((x) => x.kind === 'response_deadline');
     expect(i?.rule).toMatch(/Art\. 10\(3\)/);
     expect(i?.dueAt.toISOString()).toBe('2026-01-15T10:00:00.000Z');

@@ -3,15 +3,19 @@ import { randomBytes } from 'node:crypto';
 import { promises as fsp, realpathSync } from 'node:fs';
 import path from 'node:path';
 import { CandorError } from '../errors.ts';
+import { sha256 } from '../reports/files.ts';
 import { periodText } from '../reports/render/document.ts';
 import type { FrozenVersion } from '../reports/versions.ts';
 import {
   changedFigures,
   entryOf,
   groupByPeriod,
+  periodDir,
+  REPORT_FILES,
   repositoryFiles,
   ROOT_FILES,
   tagName,
+  versionDir,
   type FileMap,
 } from './layout.ts';
 
@@ -85,28 +89,83 @@ function publishedVersions(tracked: string[]): Map<string, number> {
   return out;
 }
 
-/** The commit message: what was published, why, and which figures changed. */
+/**
+ * The newest version of each period a repository holds (empty when the folder is missing or is not the top
+ * of a git repository). Read from the committed files, as `publish` does.
+ */
+export async function versionsInRepository(
+  repoPath: string,
+  git: Git = runGit,
+): Promise<Map<string, number>> {
+  const repo = path.resolve(repoPath);
+  const top = await git(['rev-parse', '--show-toplevel'], repo).then(
+    (s) => s.trim(),
+    () => null,
+  );
+  if (top === null || realpathSync(top) !== realpathSync(repo)) return new Map();
+  const committed = await git(['ls-tree', '-r', '-z', '--name-only', 'HEAD'], repo).catch(() => '');
+  return publishedVersions(committed.split('\0').filter(Boolean));
+}
+
+/** Cuts `text` at a word boundary so it fits `max` characters, with an ellipsis when cut. */
+function fit(text: string, max: number): string {
+  if (text.length <= max) return text;
+  const cut = text.slice(0, max - 3);
+  return `${cut.slice(0, cut.lastIndexOf(' ') > max / 2 ? cut.lastIndexOf(' ') : cut.length)}...`;
+}
+
+/**
+ * The commit (and tag) message, written for someone reading `git log` who knows nothing of Candor: the
+ * subject says which report and version, a correction's subject says why; the body gives the headline
+ * figures in a sentence, the changelog entry and every changed figure, and where the files are.
+ */
 export function commitMessage(v: FrozenVersion): string {
   const e = entryOf(v);
   const d = v.data;
   const correction = v.number > 1;
   const subject = correction
-    ? `Publish ${v.period} v${v.number} (correction): ${e?.why ?? 'corrected figures'}`
-    : `Publish ${v.period} v${v.number}: ${d.provider.name} transparency report, ${periodText(d)}`;
+    ? fit(`Correct the ${v.period} transparency report (v${v.number}): ${e?.why ?? 'corrected figures'}`, 100)
+    : `Publish the ${v.period} transparency report (v${v.number}): ${periodText(d)}`;
   const s = d.tables.summary;
+  const plural = (n: number, one: string) => `${n} ${one}${n === 1 ? '' : 's'}`;
   const body = [
-    correction && e ? `What: ${e.what}\nWhy: ${e.why}\nMethod: ${e.method}\nDate: ${e.date}` : null,
-    `${s.requests.count} requests concerning ${s.accounts_specified.count} accounts; data produced for ${s.accounts_with_data_produced.count} accounts; ${s.in_process.count} in process.`,
+    correction && e
+      ? `This is version ${v.number} of the report; it replaces version ${v.number - 1}.\n\nWhat: ${e.what}\nWhy: ${e.why}\nMethod: ${e.method}\nDate: ${e.date}`
+      : null,
+    `From ${periodText(d)} ${d.provider.name} received ${plural(s.requests.count, 'government request')} for customer information, concerning ${plural(s.accounts_specified.count, 'account')}. It produced data for ${plural(s.accounts_with_data_produced.count, 'account')}; ${plural(s.in_process.count, 'request')} ${s.in_process.count === 1 ? 'was' : 'were'} still in process at the end of the period.`,
     correction
-      ? `Changed figures:\n${
+      ? `Changed figures (${v.number - 1} -> ${v.number}):\n${
           changedFigures(v)
             .map((c) => `- ${c}`)
             .join('\n') || '- (none listed)'
         }`
       : null,
+    `Files: ${periodDir(v.period)}/report.{txt,md,csv,json,html,pdf}; this version stays readable in ${versionDir(v.period, v.number)}/.${
+      correction
+        ? `\nSee the correction: git diff ${tagName(v.period, v.number - 1)} ${tagName(v.period, v.number)} -- ${periodDir(v.period)}/report.txt`
+        : ''
+    }`,
     `Frozen at: ${v.frozen_at}\nAudit log head at freeze: ${v.audit_head ?? 'none'}`,
   ].filter(Boolean);
-  return `${subject.length > 100 ? `${subject.slice(0, 97)}...` : subject}\n\n${body.join('\n\n')}\n`;
+  return `${subject}\n\n${body.join('\n\n')}\n`;
+}
+
+/**
+ * The report files the repository already holds for these versions, where their bytes hash to what was
+ * frozen: publishing one period then renders only that period, not every earlier one again.
+ */
+async function publishedBytes(repo: string, versions: readonly FrozenVersion[], tracked: string[]) {
+  const have = new Set(tracked);
+  const reuse = new Map<string, Buffer>();
+  for (const v of versions) {
+    for (const name of REPORT_FILES) {
+      const rel = `${versionDir(v.period, v.number)}/${name}`;
+      if (!have.has(rel) || !v.file_hashes[name]) continue;
+      const bytes = await fsp.readFile(path.join(repo, rel)).catch(() => null);
+      if (bytes && sha256(bytes) === v.file_hashes[name]) reuse.set(rel, bytes);
+    }
+  }
+  return reuse;
 }
 
 /** Writes one file atomically: a temp file beside it, then rename. Returns the temp path it used. */
@@ -161,7 +220,7 @@ export async function publish(input: PublishInput): Promise<PublishResult> {
   );
   groupByPeriod(included); // validates before the slow rendering
   if (failAt === 'render') throw injected('render');
-  const files: FileMap = await repositoryFiles(included);
+  const files: FileMap = await repositoryFiles(included, await publishedBytes(repo, included, tracked));
 
   const temps: string[] = [];
   const touched = new Set<string>();

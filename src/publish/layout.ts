@@ -106,16 +106,29 @@ function previousPublication(all: readonly FrozenVersion[], v: FrozenVersion): s
 const cache = new Map<string, Promise<Array<[string, Buffer]>>>();
 const CACHE_SIZE = 64;
 
-async function renderVersion(v: FrozenVersion, previous: string | null): Promise<Array<[string, Buffer]>> {
+/**
+ * Bytes already published, by repository path, each checked against the frozen version's file hash. A
+ * version whose report files are all here is not rendered again: the bytes are the ones its hashes fix.
+ */
+export type Reuse = ReadonlyMap<string, Buffer>;
+
+async function renderVersion(
+  v: FrozenVersion,
+  previous: string | null,
+  reuse: Reuse,
+): Promise<Array<[string, Buffer]>> {
   const d = v.data;
-  const files: Array<[string, Buffer]> = [
-    ['report.txt', Buffer.from(renderText(d))],
-    ['report.md', Buffer.from(renderMarkdown(d))],
-    ['report.csv', Buffer.from(renderCsv(d))],
-    ['report.json', Buffer.from(renderJson(d))],
-    ['report.html', Buffer.from(await renderHtml(d))],
-    ['report.pdf', await renderPdf(d)],
-  ];
+  const kept = REPORT_FILES.map((name) => reuse.get(`${versionDir(v.period, v.number)}/${name}`));
+  const files: Array<[string, Buffer]> = kept.every((b) => b !== undefined)
+    ? REPORT_FILES.map((name, i) => [name, kept[i]!])
+    : [
+        ['report.txt', Buffer.from(renderText(d))],
+        ['report.md', Buffer.from(renderMarkdown(d))],
+        ['report.csv', Buffer.from(renderCsv(d))],
+        ['report.json', Buffer.from(renderJson(d))],
+        ['report.html', Buffer.from(await renderHtml(d))],
+        ['report.pdf', await renderPdf(d)],
+      ];
   if (d.tables.dsa) {
     const id = { publication_date: publicationDate(v), previous_publication_date: previous };
     files.push(['dsa/part1.csv', Buffer.from(renderDsaPart1(d, id))]);
@@ -124,13 +137,13 @@ async function renderVersion(v: FrozenVersion, previous: string | null): Promise
   return files;
 }
 
-function renderVersionCached(v: FrozenVersion, previous: string | null) {
+function renderVersionCached(v: FrozenVersion, previous: string | null, reuse: Reuse) {
   const key = createHash('sha256')
     .update(JSON.stringify([v.period, v.number, v.frozen_at, previous, v.data]))
     .digest('hex');
   let hit = cache.get(key);
   if (!hit) {
-    hit = renderVersion(v, previous);
+    hit = renderVersion(v, previous, reuse);
     hit.catch(() => cache.delete(key));
     cache.set(key, hit);
     if (cache.size > CACHE_SIZE) cache.delete(cache.keys().next().value!);
@@ -139,7 +152,10 @@ function renderVersionCached(v: FrozenVersion, previous: string | null) {
 }
 
 /** Every file of the public repository for these frozen versions (all periods). */
-export async function repositoryFiles(versions: readonly FrozenVersion[]): Promise<FileMap> {
+export async function repositoryFiles(
+  versions: readonly FrozenVersion[],
+  reuse: Reuse = new Map(),
+): Promise<FileMap> {
   const periods = groupByPeriod(versions);
   const files: FileMap = new Map();
   const put = (path: string, content: string | Buffer) =>
@@ -147,7 +163,7 @@ export async function repositoryFiles(versions: readonly FrozenVersion[]): Promi
 
   for (const p of periods) {
     for (const v of p.versions) {
-      const rendered = await renderVersionCached(v, previousPublication(versions, v));
+      const rendered = await renderVersionCached(v, previousPublication(versions, v), reuse);
       for (const [name, bytes] of rendered) {
         put(`${versionDir(p.period, v.number)}/${name}`, bytes);
         if (v === p.latest) put(`${periodDir(p.period)}/${name}`, bytes);

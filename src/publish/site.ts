@@ -44,6 +44,7 @@ section.card{background:#fff;border:1px solid #dde2e8;border-radius:8px;padding:
 figure{margin:0;background:#fff;border:1px solid #dde2e8;border-radius:8px;padding:.75rem}
 figure svg{display:block;max-width:100%;height:auto}
 figcaption{font-size:.85rem;color:#4a5560;margin-top:.5rem}
+details{margin-top:.4rem}summary{cursor:pointer;color:#1d4f80}details table{font-size:.82rem;margin-top:.4rem}
 .scroll{overflow-x:auto;-webkit-overflow-scrolling:touch}
 table{border-collapse:collapse;width:100%;background:#fff;font-size:.92rem}
 caption{text-align:left;font-weight:600;padding:.4rem 0}
@@ -114,7 +115,7 @@ function figures(d: ReportData, prefix = ''): string {
       `accounts with data produced (${pct(s.accounts_with_data_produced.pct)})`,
     ],
     ['tables.pushback.rejected', d.tables.pushback.rejected, 'requests rejected'],
-    ['tables.notice.given', d.tables.notice.given, 'customers notified'],
+    ['tables.notice.given', d.tables.notice.given, 'requests whose customer we notified'],
     ['tables.summary.in_process.count', s.in_process.count, 'still in process at period end'],
   ];
   return [
@@ -211,7 +212,12 @@ const periodAxis = { field: 'period', type: 'ordinal', sort: null, title: null, 
 interface Trend {
   id: string;
   title: string;
+  /** The chart's text alternative (the SVG's description): every figure it shows, in words. */
   description: string;
+  /** One sentence under the chart. */
+  caption: string;
+  /** The same figures as a table, one row per period, behind a disclosure under the chart. */
+  table: { head: string[]; rows: Array<Array<string | number>> };
   spec: TopLevelSpec;
 }
 
@@ -260,13 +266,14 @@ export function trendSpecs(periods: PeriodVersions[]): Trend[] {
     )
     .join('; ')}.`;
 
-  // Notice rate: of the requests where notice applied (all but "not applicable"), how many were notified.
+  // Notice rate: of the requests where notice applied (every notice category but "not applicable"), how
+  // many were notified. The base comes from the notice table itself, never from another table's count.
   const notice = latest.map((d) => {
     const n = d.tables.notice;
-    const applies = d.tables.summary.requests.count - n.not_applicable;
+    const applies = n.given + n.prevented_by_order + n.delayed_emergency + n.not_possible + n.pending;
     return { period: d.period.id, rate: applies > 0 ? n.given / applies : 0, given: n.given, applies };
   });
-  const noticeDesc = `Customers notified, as a share of requests where notice applied: ${notice
+  const noticeDesc = `Requests whose customer we notified, as a share of requests where notice applied: ${notice
     .map((n) => `${n.period} ${n.given} of ${n.applies}`)
     .join(', ')}.`;
 
@@ -314,6 +321,8 @@ export function trendSpecs(periods: PeriodVersions[]): Trend[] {
       id: 'trend-requests',
       title: 'Requests received',
       description: requestsDesc,
+      caption: 'Requests received in each period.',
+      table: { head: ['Period', 'Requests'], rows: requests.map((r) => [r.period, r.value]) },
       spec: {
         ...base('Requests received', requestsDesc, requests),
         encoding: {
@@ -335,6 +344,15 @@ export function trendSpecs(periods: PeriodVersions[]): Trend[] {
       id: 'trend-accounts',
       title: 'Accounts',
       description: accountsDesc,
+      caption: 'Accounts named in requests, and accounts for which we produced data.',
+      table: {
+        head: ['Period', 'Accounts specified', 'Accounts with data produced'],
+        rows: latest.map((d) => [
+          d.period.id,
+          d.tables.summary.accounts_specified.count,
+          d.tables.summary.accounts_with_data_produced.count,
+        ]),
+      },
       spec: {
         ...base('Accounts', accountsDesc, accounts),
         mark: { type: 'line', point: true, strokeWidth: 2.5 },
@@ -359,6 +377,14 @@ export function trendSpecs(periods: PeriodVersions[]): Trend[] {
       id: 'trend-outcomes',
       title: 'Outcome mix',
       description: outcomesDesc,
+      caption: 'What we did with the requests of each period, as shares of its requests.',
+      table: {
+        head: ['Period', ...usedKeys.map((k) => OUTCOME_LABELS[k])],
+        rows: latest.map((d) => [
+          d.period.id,
+          ...usedKeys.map((k) => outcomeTotals(d).find((o) => o.k === k)!.n),
+        ]),
+      },
       spec: {
         ...base('What we did: outcome mix', outcomesDesc, outcomes),
         mark: { type: 'bar' },
@@ -386,6 +412,11 @@ export function trendSpecs(periods: PeriodVersions[]): Trend[] {
       id: 'trend-notice',
       title: 'Notice rate',
       description: noticeDesc,
+      caption: 'Of the requests where notice applied, the share whose customer we notified.',
+      table: {
+        head: ['Period', 'Customer notified', 'Notice applied', 'Share'],
+        rows: notice.map((n) => [n.period, n.given, n.applies, pct(n.applies > 0 ? n.rate : null)]),
+      },
       spec: {
         ...base('Notice rate', noticeDesc, notice),
         mark: { type: 'line', point: true, strokeWidth: 2.5, color: PALETTE[2] },
@@ -394,7 +425,7 @@ export function trendSpecs(periods: PeriodVersions[]): Trend[] {
           y: {
             field: 'rate',
             type: 'quantitative',
-            title: 'Customers notified',
+            title: 'Share notified',
             scale: { domain: [0, 1] },
             axis: { format: '%' },
           },
@@ -405,6 +436,16 @@ export function trendSpecs(periods: PeriodVersions[]): Trend[] {
       id: 'trend-countries',
       title: 'By country',
       description: countryDesc,
+      caption: `Requests from the ${top.length} countries that sent the most, and from all others.`,
+      table: {
+        head: ['Period', ...countryNames],
+        rows: latest.map((d) => [
+          d.period.id,
+          ...countryNames.map(
+            (c) => byCountry.find((r) => r.period === d.period.id && r.country === c)!.value,
+          ),
+        ]),
+      },
       spec: {
         ...base('Requests by country', countryDesc, byCountry),
         mark: { type: 'bar' },
@@ -429,7 +470,19 @@ async function trendFigures(periods: PeriodVersions[]): Promise<string> {
   const out: string[] = [];
   for (const t of trendSpecs(periods)) {
     const svg = await renderChartSvg(t.id, t.spec, t.title, t.description);
-    out.push(`<figure id="${t.id}">\n${svg}\n<figcaption>${h(t.description)}</figcaption>\n</figure>`);
+    const cell = (c: string | number) => (typeof c === 'number' ? num(c) : h(c));
+    const table = [
+      `<details><summary>The figures</summary><div class="scroll"><table>`,
+      `<caption>${h(t.title)}, by period</caption>`,
+      `<thead><tr>${t.table.head.map((x, i) => `<th scope="col"${i ? ' class="num"' : ''}>${h(x)}</th>`).join('')}</tr></thead>`,
+      '<tbody>',
+      ...t.table.rows.map(
+        ([p, ...xs]) =>
+          `<tr><th scope="row">${cell(p!)}</th>${xs.map((x) => `<td class="num">${cell(x)}</td>`).join('')}</tr>`,
+      ),
+      '</tbody></table></div></details>',
+    ].join('\n');
+    out.push(`<figure id="${t.id}">\n${svg}\n<figcaption>${h(t.caption)}\n${table}</figcaption>\n</figure>`);
   }
   return out.join('\n');
 }
@@ -482,7 +535,7 @@ async function indexPage(periods: PeriodVersions[]): Promise<string> {
       '</section>',
       '<section aria-labelledby="trends">',
       `<h2 id="trends">Trends across ${periods.length} ${periods.length === 1 ? 'period' : 'periods'}</h2>`,
-      '<p class="note">Each chart shows the latest version of every published period; the text under each chart gives its figures.</p>',
+      '<p class="note">Each chart shows the latest version of every published period; open “The figures” under a chart for its numbers.</p>',
       '<div class="charts">',
       await trendFigures(periods),
       '</div>',

@@ -347,3 +347,9 @@ export async function plainScan(db: Db, span: Span): Promise<number> {
     group by a.country`.execute(db);
   return rows.length;
 }
+
+/** When the first request on record was received, or null when there is none. */
+export async function firstReceivedAt(db: Db): Promise<Date | null> {
+  const { rows } = await sql<{ at: Date | null }>`select min(received_at) as at from requests`.execute(db);
+  return rows[0]?.at ?? null;
+}

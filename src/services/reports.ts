@@ -1,6 +1,6 @@
 import type { Db } from '../db/connect.ts';
 import { fromDatabaseError } from '../db/errors.ts';
-import { parsePeriod } from '../domain/periods.ts';
+import { halfYearsBetween, parsePeriod } from '../domain/periods.ts';
 import { CandorError } from '../errors.ts';
 import { computeReport } from '../reports/compute.ts';
 import { describeChange, diffReports, type Change } from '../reports/diff.ts';
@@ -8,6 +8,7 @@ import { fileHashes, renderFiles, FORMAT_FILES, type Format } from '../reports/f
 import type { ReportData } from '../reports/report-data.ts';
 import type { FrozenVersion } from '../reports/versions.ts';
 import { appendEvent, headEvent } from '../repositories/audit-repository.ts';
+import { firstReceivedAt } from '../repositories/report-repository.ts';
 import {
   findVersion,
   insertVersion,
@@ -192,6 +193,33 @@ export function createReportService({ db, config, clock }: Deps) {
         );
       }
       return store(actor, id, 1, null);
+    },
+
+    /**
+     * Freezes every complete half-year (ended before today) from the first request on record that has no
+     * frozen version yet, oldest first. Each period is frozen in its own transaction, so a failure keeps
+     * the periods frozen before it; running it again carries on where it stopped.
+     */
+    async freezeAllComplete(
+      actor: Actor,
+      o: { onFrozen?: (v: FrozenVersion) => void } = {},
+    ): Promise<{ frozen: FrozenVersion[]; alreadyFrozen: string[] }> {
+      authorize(actor, 'report.freeze');
+      const first = await firstReceivedAt(db);
+      const today = dateOf(clock());
+      if (!first) return { frozen: [], alreadyFrozen: [] };
+      const day = (d: string) => `${d}..${d}`;
+      const complete = halfYearsBetween(day(dateOf(first)), day(today)).filter(
+        (p) => parsePeriod(p).end < today,
+      );
+      const frozenPeriods = new Set((await listVersions(db)).map((v) => v.period));
+      const frozen: FrozenVersion[] = [];
+      for (const period of complete.filter((p) => !frozenPeriods.has(p))) {
+        const v = await store(actor, period, 1, null);
+        frozen.push(v);
+        o.onFrozen?.(v);
+      }
+      return { frozen, alreadyFrozen: complete.filter((p) => frozenPeriods.has(p)) };
     },
 
     /** Stores version N+1 with a changelog entry; refused when nothing changed or nothing was frozen. */

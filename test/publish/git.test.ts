@@ -58,10 +58,10 @@ describe('publishing to a git repository', () => {
     );
     expect(git(repo, 'cat-file', '-t', '2015-H1-v1')).toBe('tag');
     expect(git(repo, 'log', '-1', '--format=%s')).toBe(
-      'Publish 2015-H1 v1: Twilio Inc. transparency report, 1 January 2015 to 30 June 2015',
+      'Publish the 2015-H1 transparency report (v1): 1 January 2015 to 30 June 2015',
     );
     expect(git(repo, 'tag', '-l', '--format=%(contents:subject)', '2015-H1-v1')).toMatch(
-      /^Publish 2015-H1 v1/,
+      /^Publish the 2015-H1 transparency report \(v1\)/,
     );
     expect(git(repo, 'log', '-1', '--format=%aI')).toBe('2015-10-02T10:00:00Z'.replace('Z', '+00:00'));
     expect(JSON.parse(git(repo, 'show', 'HEAD:reports/2015-H1/report.json')).audit_head).toBe(
@@ -75,9 +75,15 @@ describe('publishing to a git repository', () => {
     const r = await publish({ repo, versions: v2, period: '2015-H1', now });
     expect(r).toMatchObject({ status: 'published', version: 2, tag: '2015-H1-v2' });
     const subject = git(repo, 'log', '-1', '--format=%s');
-    expect(subject).toBe('Publish 2015-H1 v2 (correction): The request was answered after the period ended.');
+    expect(subject).toBe(
+      'Correct the 2015-H1 transparency report (v2): The request was answered after the period ended.',
+    );
     const body = git(repo, 'log', '-1', '--format=%b');
     expect(body).toContain('summary in_process.count: 11 -> 10');
+    expect(body).toMatch(
+      /^This is version 2 of the report; it replaces version 1\.\n\nWhat: .+\nWhy: .+\nMethod: .+\nDate: /,
+    );
+    expect(body).toContain('git diff 2015-H1-v1 2015-H1-v2 -- reports/2015-H1/report.txt');
     expect(body).toContain('by_country IT.outcomes.non_content_produced: 1 -> 2');
 
     // The long-form CSV: every changed row is a changed figure or the version's own metadata.

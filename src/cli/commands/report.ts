@@ -4,6 +4,7 @@ import { Option, type Command } from 'commander';
 import { CandorError } from '../../errors.ts';
 import { describeChange } from '../../reports/diff.ts';
 import { FORMATS, type Format } from '../../reports/files.ts';
+import type { FrozenVersion } from '../../reports/versions.ts';
 import { withContext } from '../context.ts';
 import { err, out } from '../output.ts';
 
@@ -87,10 +88,27 @@ export function register(p: Command): void {
 
   report
     .command('freeze')
-    .description('store version 1 of a period’s report: data, file hashes, audit head (immutable)')
-    .requiredOption('--period <period>', '2015-H1, 2015 or 2015-01-01..2015-03-31')
-    .action(async (o: { period: string }) => {
-      const v = await withContext(({ services, actor }) => services.reports.freeze(actor, o.period));
+    .description(
+      'store version 1 of a period’s report (data, file hashes, audit head; immutable), or of every complete half-year',
+    )
+    .option('--period <period>', '2015-H1, 2015 or 2015-01-01..2015-03-31')
+    .option('--all-complete', 'every half-year that has ended and has no frozen version yet, oldest first')
+    .action(async (o: { period?: string; allComplete?: boolean }) => {
+      if (!o.period === !o.allComplete)
+        throw new CandorError('invalid', 'give either --period P or --all-complete');
+      const line = (v: FrozenVersion) =>
+        `froze ${v.period} v${v.number}: ${v.data.tables.summary.requests.count} requests (audit head ${v.audit_head?.slice(0, 12) ?? 'none'})`;
+      if (o.allComplete) {
+        const r = await withContext(({ services, actor }) =>
+          services.reports.freezeAllComplete(actor, { onFrozen: (v) => out(line(v)) }),
+        );
+        out(
+          `${r.frozen.length} period${r.frozen.length === 1 ? '' : 's'} frozen${r.alreadyFrozen.length ? `; already frozen: ${r.alreadyFrozen.join(', ')}` : ''}`,
+        );
+        return;
+      }
+      const period = o.period!;
+      const v = await withContext(({ services, actor }) => services.reports.freeze(actor, period));
       out(`froze ${v.period} v${v.number} at ${v.frozen_at} (audit head ${v.audit_head ?? 'none'})`);
       for (const [f, h] of Object.entries(v.file_hashes)) out(`  ${h}  ${f}`);
     });

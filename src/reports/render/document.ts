@@ -68,6 +68,9 @@ export function periodText(data: ReportData): string {
   return `${formatDate(data.period.start)} to ${formatDate(data.period.end)}`;
 }
 
+const ACCOUNTS_ONCE =
+  'An account named in several requests is counted in every row that names it, and once in the total.';
+
 /** Build the document model of a report. */
 export function reportDocument(data: ReportData): ReportDocument {
   const t = data.tables;
@@ -126,13 +129,10 @@ export function reportDocument(data: ReportData): ReportDocument {
       });
     }
   }
+  // The total counts each account once, as the summary does; rows count an account in every row naming it.
   countryRows.push({
     kind: 'total',
-    cells: [
-      'Total',
-      sum(t.by_country.map((c) => c.requests)),
-      sum(t.by_country.map((c) => c.accounts_specified)),
-    ],
+    cells: ['Total', sum(t.by_country.map((c) => c.requests)), s.accounts_specified.count],
   });
   const usTotal = sum(us.map((c) => c.requests));
   sections.push({
@@ -148,6 +148,7 @@ export function reportDocument(data: ReportData): ReportDocument {
         caption: 'Requests by country',
         head: ['Country', 'Requests', 'Accounts specified'],
         rows: countryRows,
+        note: ACCOUNTS_ONCE,
       },
       {
         id: 'us_by_level',
@@ -215,11 +216,12 @@ export function reportDocument(data: ReportData): ReportDocument {
             cells: [
               'Total',
               sum(t.process_outcome.map((r) => r.requests)),
-              sum(t.process_outcome.map((r) => r.accounts_specified)),
-              sum(t.process_outcome.map((r) => r.accounts_with_data_produced)),
+              s.accounts_specified.count,
+              s.accounts_with_data_produced.count,
             ],
           },
         ],
+        note: ACCOUNTS_ONCE,
       },
       {
         id: 'process_outcome',
@@ -412,54 +414,58 @@ export function reportDocument(data: ReportData): ReportDocument {
         'Orders to act against illegal content (Art. 9) and to provide information (Art. 10) of the EU Digital ' +
           'Services Act, by category and issuing Member State, with median hours from delivery. The full ' +
           'Annex I template is published as CSV beside this report.',
+        ...(rows.length === 0 ? ['We received no such order in this period.'] : []),
       ],
-      tables: [
-        {
-          id: 'dsa_act',
-          caption: 'Orders to act against illegal content (DSA Art. 9)',
-          head: [
-            'Category',
-            'Member State',
-            'Orders',
-            'Items',
-            'Median hours to acknowledge',
-            'Median hours to effect',
-          ],
-          rows: rows.map((r) => ({
-            kind: r.category === 'TOTAL' && r.scope === 'TOTAL' ? 'total' : 'normal',
-            cells: [
-              dsaLabel(r.category),
-              r.scope === 'TOTAL' ? 'All' : r.scope,
-              v(r.orders_to_act),
-              v(r.items),
-              v(r.median_hours_to_acknowledge),
-              v(r.median_hours_to_effect),
+      tables:
+        rows.length === 0
+          ? []
+          : [
+              {
+                id: 'dsa_act',
+                caption: 'Orders to act against illegal content (DSA Art. 9)',
+                head: [
+                  'Category',
+                  'Member State',
+                  'Orders',
+                  'Items',
+                  'Median hours to acknowledge',
+                  'Median hours to effect',
+                ],
+                rows: rows.map((r) => ({
+                  kind: r.category === 'TOTAL' && r.scope === 'TOTAL' ? 'total' : 'normal',
+                  cells: [
+                    dsaLabel(r.category),
+                    r.scope === 'TOTAL' ? 'All' : r.scope,
+                    v(r.orders_to_act),
+                    v(r.items),
+                    v(r.median_hours_to_acknowledge),
+                    v(r.median_hours_to_effect),
+                  ],
+                })),
+              },
+              {
+                id: 'dsa_information',
+                caption: 'Orders to provide information (DSA Art. 10)',
+                head: [
+                  'Category',
+                  'Member State',
+                  'Orders',
+                  'Median hours to acknowledge',
+                  'Median hours to effect',
+                ],
+                rows: rows.map((r) => ({
+                  kind: r.category === 'TOTAL' && r.scope === 'TOTAL' ? 'total' : 'normal',
+                  cells: [
+                    dsaLabel(r.category),
+                    r.scope === 'TOTAL' ? 'All' : r.scope,
+                    v(r.orders_to_provide_information),
+                    v(r.median_hours_to_acknowledge_information),
+                    v(r.median_hours_to_effect_information),
+                  ],
+                })),
+                note: 'A blank median means no order of that kind was received, so there is no time to report.',
+              },
             ],
-          })),
-        },
-        {
-          id: 'dsa_information',
-          caption: 'Orders to provide information (DSA Art. 10)',
-          head: [
-            'Category',
-            'Member State',
-            'Orders',
-            'Median hours to acknowledge',
-            'Median hours to effect',
-          ],
-          rows: rows.map((r) => ({
-            kind: r.category === 'TOTAL' && r.scope === 'TOTAL' ? 'total' : 'normal',
-            cells: [
-              dsaLabel(r.category),
-              r.scope === 'TOTAL' ? 'All' : r.scope,
-              v(r.orders_to_provide_information),
-              v(r.median_hours_to_acknowledge_information),
-              v(r.median_hours_to_effect_information),
-            ],
-          })),
-          note: 'A blank median means no order of that kind was received, so there is no time to report.',
-        },
-      ],
       charts: [],
     });
   }
