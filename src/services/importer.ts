@@ -9,6 +9,7 @@ import { IMPORT_COLUMNS, rowToRequest } from '../domain/import-row.ts';
 import { fromDatabaseError } from '../db/errors.ts';
 import { CandorError, type FieldIssue } from '../errors.ts';
 import { appendEvent } from '../repositories/audit-repository.ts';
+import { createRefLedger, recordRefs } from '../repositories/requests-repository.ts';
 import { authorize, type Actor } from './authorize.ts';
 import { prepareRequest, writeRequests, type Clock, type PreparedRequest } from './requests.ts';
 
@@ -142,8 +143,8 @@ export function createImportService(deps: { db: Db; clock: Clock }) {
   return {
     /**
      * Imports a CSV or JSON Lines file, all or nothing, in one streaming pass and one transaction. Every bad
-     * row is reported (up to a limit) and then nothing is kept. Memory does not grow with the file, except for
-     * the map of external refs seen (to name both lines of a duplicate).
+     * row is reported (up to a limit) and then nothing is kept. Memory does not grow with the file: the refs
+     * seen so far (to name both lines of a repeated one) are kept in a temporary table of the transaction.
      */
     async importFile(actor: Actor, file: string, opts: ImportOptions = {}): Promise<ImportResult> {
       authorize(actor, 'request.import');
@@ -171,20 +172,35 @@ export function createImportService(deps: { db: Db; clock: Clock }) {
       let rows = 0;
       let created = 0;
       let bytesSeen = 0;
-      const seen = new Map<string, number>();
       const sha256 = await db
         .transaction()
         .execute(async (trx) => {
           const agencies = new Map<string, number>();
+          await createRefLedger(trx);
           let batch: PreparedRequest[] = [];
+          let refs: Array<{ ref: string; line: number }> = [];
           let writing: Promise<void> = Promise.resolve();
+          // The database checks one batch of refs and writes one batch of rows while the next is parsed. A
+          // repeated ref found a batch late is still found before the commit, which it then prevents.
           const flush = async () => {
-            const current = batch;
+            const rowsNow = batch;
+            const refsNow = refs;
             batch = [];
+            refs = [];
             await writing;
-            writing = writeRequests(trx, current, agencies).then((ids) => {
-              created += ids.size;
-            });
+            writing = (async () => {
+              for (const d of await recordRefs(trx, refsNow)) {
+                badRows++;
+                note({
+                  line: d.line,
+                  field: 'external_ref',
+                  value: d.ref,
+                  message: `expected a unique value; line ${d.firstLine} has it too`,
+                });
+              }
+              if (badRows === 0 && rowsNow.length)
+                created += (await writeRequests(trx, rowsNow, agencies)).size;
+            })();
             // Keep the rejection observed until it is awaited, so a database error is reported once, in order.
             writing.catch(() => {});
           };
@@ -199,24 +215,14 @@ export function createImportService(deps: { db: Db; clock: Clock }) {
               }
               continue;
             }
-            const ref = res.value.external_ref;
-            const first = seen.get(ref);
-            if (first !== undefined) {
-              badRows++;
-              note({
-                line,
-                field: 'external_ref',
-                value: ref,
-                message: `expected a unique value; line ${first} has it too`,
-              });
-              continue;
-            }
-            seen.set(ref, line);
-            if (badRows > 0) continue;
-            batch.push(prepareRequest(res.value, now));
-            if (batch.length >= batchSize) await flush();
+            refs.push({ ref: res.value.external_ref, line });
+            if (badRows === 0) batch.push(prepareRequest(res.value, now));
+            if (refs.length >= batchSize) await flush();
           }
+          await flush();
+          await writing;
           if (badRows > 0) {
+            issues.sort((a, b) => (a.line ?? 0) - (b.line ?? 0));
             throw new CandorError(
               'invalid',
               `${path.basename(file)}: ${badRows} of ${rows} rows are invalid; nothing was imported`,
@@ -224,8 +230,6 @@ export function createImportService(deps: { db: Db; clock: Clock }) {
             );
           }
           if (rows === 0) throw new CandorError('invalid', `${path.basename(file)}: the file has no rows`);
-          if (batch.length) await flush();
-          await writing;
           const digest = hash.digest('hex');
           await appendEvent(trx, {
             at: now,
