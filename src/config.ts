@@ -18,6 +18,7 @@ const envSchema = z.object({
     .optional(),
   CANDOR_MAIL_FROM: z.string().min(3).default('legal@example.com'),
   CANDOR_NS_OPTION: z.enum(['a1', 'a2', 'a3', 'a4']).default('a3'),
+  CANDOR_TRUST_PROXY: z.enum(['true', 'false', '1', '0']).default('false'),
   CANDOR_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'silent']).default('info'),
 });
 
@@ -32,6 +33,8 @@ export type Config = Readonly<{
   mailFrom: string;
   nsOption: 'a1' | 'a2' | 'a3' | 'a4';
   logLevel: string;
+  /** Trust X-Forwarded-* headers (set when a reverse proxy terminates TLS in front of Candor). */
+  trustProxy: boolean;
 }>;
 
 export class ConfigError extends Error {}
@@ -56,5 +59,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     mailFrom: e.CANDOR_MAIL_FROM,
     nsOption: e.CANDOR_NS_OPTION,
     logLevel: e.CANDOR_LOG_LEVEL,
+    trustProxy: e.CANDOR_TRUST_PROXY === 'true' || e.CANDOR_TRUST_PROXY === '1',
   });
 }

@@ -2,6 +2,7 @@ import { loadConfig } from '../config.ts';
 import { openDatabase } from '../db/connect.ts';
 import { buildApp } from '../http/app.ts';
 import { createServices } from '../services/index.ts';
+import { firstRunLink } from '../services/auth.ts';
 import { CandorError } from '../errors.ts';
 import { out } from './output.ts';
 
@@ -30,6 +31,9 @@ export async function runServe(o: { port?: string; host?: string }): Promise<voi
     typeof addr === 'object' && addr ? `http://${o.host ?? config.host}:${addr.port}` : String(addr);
   out(`Candor is serving ${url} on the ${conn.describe}`);
   out(`API docs: ${url}/api/docs`);
+  const link = await firstRunLink(services, config.publicUrl ?? url);
+  if (link)
+    out(`First run: open ${link} to set the first administrator's password (works once, for 24 hours).`);
   await new Promise<void>((resolve) => {
     const stop = () => resolve();
     process.once('SIGINT', stop);

@@ -1,10 +1,12 @@
 import { Migrator, type Kysely, type Migration, type MigrationProvider } from 'kysely';
 import { CandorError } from '../errors.ts';
 import * as foundation from './migrations/2026-11-29-01-foundation.ts';
+import * as web from './migrations/2026-11-29-05-web.ts';
 
 /** Every migration, in order. Names are date-prefixed; add new ones at the end. */
 const migrations: Record<string, Migration> = {
   '2026-11-29-01-foundation': foundation,
+  '2026-11-29-05-web': web,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

@@ -30,6 +30,7 @@ export interface UsersTable {
   role: Role;
   password_hash: string | null;
   totp_secret: string | null;
+  totp_last_step: number | null;
   created_at: CreatedAt;
   disabled_at: Timestamp | null;
 }
@@ -121,6 +122,33 @@ export interface AuditEventsTable {
   hash: string;
 }
 
+export interface SessionsTable {
+  id_hash: string;
+  user_id: number;
+  stage: 'second_factor' | 'signed_in';
+  created_at: Timestamp;
+  last_seen_at: Timestamp;
+  expires_at: Timestamp;
+  revoked_at: Timestamp | null;
+  csrf_secret: string;
+  user_agent: string | null;
+}
+
+export interface SetupTokensTable {
+  token_hash: string;
+  user_id: number | null;
+  created_at: Timestamp;
+  expires_at: Timestamp;
+  used_at: Timestamp | null;
+}
+
+export interface LoginFailuresTable {
+  id: Generated<number>;
+  account: string;
+  ip: string;
+  at: Timestamp;
+}
+
 export interface Database {
   users: UsersTable;
   api_tokens: ApiTokensTable;
@@ -129,6 +157,9 @@ export interface Database {
   request_targets: RequestTargetsTable;
   nondisclosure_orders: NondisclosureOrdersTable;
   audit_events: AuditEventsTable;
+  sessions: SessionsTable;
+  setup_tokens: SetupTokensTable;
+  login_failures: LoginFailuresTable;
 }
 
 export type RequestRow = Selectable<RequestsTable>;
@@ -139,3 +170,4 @@ export type UserRow = Selectable<UsersTable>;
 export type AuditEventRow = Selectable<AuditEventsTable>;
 export type NdoRow = Selectable<NondisclosureOrdersTable>;
 export type TargetRow = Selectable<RequestTargetsTable>;
+export type SessionRow = Selectable<SessionsTable>;

@@ -12,6 +12,7 @@ import type { Services } from '../services/index.ts';
 import { authenticate } from './auth.ts';
 import { errorHandler } from './errors.ts';
 import { requestRoutes } from './routes/requests.ts';
+import { webApp } from '../web/web-app.ts';
 
 export interface AppOptions {
   config: Config;
@@ -23,6 +24,9 @@ export interface AppOptions {
 export async function buildApp({ config, services, logger = false }: AppOptions): Promise<FastifyInstance> {
   const app = Fastify({
     logger: logger ? { level: config.logLevel } : false,
+    // Behind a reverse proxy, trust X-Forwarded-For/-Proto: the client address drives the sign-in rate
+    // limit and https decides the Secure cookie flag. Off by default so a client cannot spoof either.
+    trustProxy: config.trustProxy,
     bodyLimit: 5 * 1024 * 1024,
   }).withTypeProvider<ZodTypeProvider>();
   app.setValidatorCompiler(validatorCompiler);
@@ -55,6 +59,9 @@ export async function buildApp({ config, services, logger = false }: AppOptions)
     },
     { prefix: '/api/v1' },
   );
+
+  // The legal team's web app: pages outside /api/v1, signed in with a session cookie.
+  await app.register(webApp, { services, config });
 
   app.get('/healthz', async () => ({ ok: true }));
   return app;

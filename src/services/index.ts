@@ -1,6 +1,8 @@
 import type { Config } from '../config.ts';
 import type { Db } from '../db/connect.ts';
 import { createAuditService } from './audit.ts';
+import { createAuthService } from './auth.ts';
+import { createDashboardService } from './dashboard.ts';
 import { createImportService } from './importer.ts';
 import { createRequestService, type Clock } from './requests.ts';
 import { createUserService } from './users.ts';
@@ -18,6 +20,8 @@ export function createServices(deps: Deps) {
     imports: createImportService(deps),
     users: createUserService(deps),
     audit: createAuditService(deps),
+    auth: createAuthService(deps),
+    dashboard: createDashboardService(deps),
   };
 }
 export type Services = ReturnType<typeof createServices>;
