@@ -31,7 +31,11 @@ describe.runIf(embedded)('the embedded data directory', () => {
         .values({ name: 'Joined court', kind: 'court', level: 'federal', country: 'US' })
         .execute();
       await cli.close();
-      const seen = await server.db.selectFrom('agencies').select('name').where('name', '=', 'Joined court').execute();
+      const seen = await server.db
+        .selectFrom('agencies')
+        .select('name')
+        .where('name', '=', 'Joined court')
+        .execute();
       expect(seen).toHaveLength(1);
     } finally {
       await server.close();
