@@ -187,7 +187,7 @@ function RequestPage(props: {
                 <li>
                   <span class="when">{when(e.at)}</span>
                   <span class="what">{describeChange(e)}</span>
-                  <span class="who">{e.actor}</span>
+                  <span class="actor">{e.actor}</span>
                 </li>
               ))}
             </ol>

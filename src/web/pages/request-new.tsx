@@ -411,7 +411,7 @@ function NewRequestPage(props: { ctx: PageContext; f: Form; errors: Errors; mess
           <TextArea name="notes" label="Notes" value={f.get('notes')} errors={e} rows={4} wide />
         </details>
 
-        <div class="actions sticky">
+        <div class="actions">
           <button type="submit" class="primary">
             Record request
           </button>
@@ -420,6 +420,17 @@ function NewRequestPage(props: { ctx: PageContext; f: Form; errors: Errors; mess
       </form>
     </Layout>
   );
+}
+
+/** The form's wording for schema messages written for API clients (a list of enum values, a type name). */
+function friendly(issues: FieldIssue[]): FieldIssue[] {
+  return issues.map((i) => {
+    if (/^invalid option/i.test(i.message)) return { ...i, message: 'choose one of the options' };
+    if (/^invalid input: expected string, received undefined/i.test(i.message))
+      return { ...i, message: 'required' };
+    if (/too small: expected string to have >=1/i.test(i.message)) return { ...i, message: 'required' };
+    return i;
+  });
 }
 
 export const routes: WebRoute[] = [
