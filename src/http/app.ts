@@ -12,7 +12,7 @@ import type { Services } from '../services/index.ts';
 import { authenticate } from './auth.ts';
 import { errorHandler } from './errors.ts';
 import { requestRoutes } from './routes/requests.ts';
-import { webApp } from '../web/web-app.ts';
+import { webApp, webNotFound } from '../web/web-app.ts';
 
 export interface AppOptions {
   config: Config;
@@ -33,7 +33,9 @@ export async function buildApp({ config, services, logger = false }: AppOptions)
   app.setSerializerCompiler(serializerCompiler);
   app.setErrorHandler(errorHandler);
   app.setNotFoundHandler((req, reply) =>
-    reply.status(404).send({ error: { code: 'not_found', message: `no route ${req.method} ${req.url}` } }),
+    req.url.startsWith('/api/')
+      ? reply.status(404).send({ error: { code: 'not_found', message: `no route ${req.method} ${req.url}` } })
+      : webNotFound(req, reply),
   );
 
   await app.register(swagger, {

@@ -162,3 +162,13 @@ export async function webApp(app: FastifyInstance, opts: { services: Services; c
     app.route({ method: route.method, url: route.path, handler: (req, reply) => handle(req, reply, route) });
   }
 }
+
+/** The 404 page for paths outside the API (the API answers JSON). */
+export function webNotFound(req: FastifyRequest, reply: FastifyReply): FastifyReply {
+  for (const [k, v] of Object.entries(SECURITY_HEADERS)) reply.header(k, v);
+  const page = { session: null, csrf: '', path: req.url.split('?')[0] ?? '/' };
+  return send(reply, {
+    status: 404,
+    html: ErrorPage({ ctx: page, status: 404, message: 'There is no page at this address.' }),
+  });
+}

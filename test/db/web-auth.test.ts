@@ -108,6 +108,11 @@ describe('sign-in', () => {
     expect(res.headers['content-security-policy']).toContain("script-src 'self'");
     expect(res.headers['content-security-policy']).toContain("frame-ancestors 'none'");
     expect(res.body).not.toMatch(/<script>|<style|style="/);
+    const missing = await new WebClient(app).get('/no-such-page');
+    expect(missing.statusCode).toBe(404);
+    expect(missing.headers['content-type']).toMatch(/^text\/html/);
+    expect(missing.headers['content-security-policy']).toBe(SECURITY_HEADERS['content-security-policy']);
+    expect((await app.inject({ url: '/api/v1/nope' })).json().error.code).toBe('not_found');
   });
 });
 

@@ -44,6 +44,12 @@ export async function up(db: Kysely<unknown>): Promise<void> {
   await sql`create index login_failures_account_idx on login_failures (account, at)`.execute(db);
   await sql`create index login_failures_ip_idx on login_failures (ip, at)`.execute(db);
 
+  // The requests list searches external references by prefix (LIKE 'x%'), which a default-collation
+  // index cannot serve.
+  await sql`create index requests_external_ref_prefix_idx on requests (external_ref text_pattern_ops)`.execute(
+    db,
+  );
+
   // The last accepted TOTP time step: a code is accepted once (RFC 6238 section 5.2).
   await sql`alter table users add column totp_last_step bigint check (totp_last_step >= 0)`.execute(db);
   await sql`alter table users add constraint users_password_hash_format check (password_hash is null or password_hash like 'scrypt$%')`.execute(
@@ -54,6 +60,7 @@ export async function up(db: Kysely<unknown>): Promise<void> {
 export async function down(db: Kysely<unknown>): Promise<void> {
   await sql`alter table users drop constraint users_password_hash_format`.execute(db);
   await sql`alter table users drop column totp_last_step`.execute(db);
+  await sql`drop index requests_external_ref_prefix_idx`.execute(db);
   await sql`drop table login_failures`.execute(db);
   await sql`drop table setup_tokens`.execute(db);
   await sql`drop table sessions`.execute(db);
