@@ -452,7 +452,7 @@ export const routes: WebRoute[] = [
       });
       if (!parsed.success)
         return again(
-          zodIssues(parsed.error.issues),
+          friendly(zodIssues(parsed.error.issues)),
           'Some fields need attention; see the messages beside them.',
         );
       try {
