@@ -17,6 +17,8 @@ let failed = run('pglite', []);
 if (process.env.CANDOR_TEST_POSTGRES_URL) {
   failed = run('postgres', ['test/db']) || failed;
 } else {
-  console.log('\n(PostgreSQL suite skipped: set CANDOR_TEST_POSTGRES_URL=postgres://user@host:5432/db to run it)');
+  console.log(
+    '\n(PostgreSQL suite skipped: set CANDOR_TEST_POSTGRES_URL=postgres://user@host:5432/db to run it)',
+  );
 }
 process.exit(failed);

@@ -1,5 +1,7 @@
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
+import { defaultPolicy, policyConfig, type PolicyConfig } from './domain/policy-config.ts';
 
 /** Every environment variable Candor reads, parsed once at start-up. Zero configuration = embedded mode. */
 const envSchema = z.object({
@@ -20,6 +22,8 @@ const envSchema = z.object({
   CANDOR_NS_OPTION: z.enum(['a1', 'a2', 'a3', 'a4']).default('a3'),
   CANDOR_TRUST_PROXY: z.enum(['true', 'false', '1', '0']).default('false'),
   CANDOR_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'silent']).default('info'),
+  /** A JSON file overriding the policy engine's defaults (src/domain/policy-config.ts). */
+  CANDOR_POLICY_FILE: z.string().min(1).optional(),
 });
 
 export type Config = Readonly<{
@@ -33,6 +37,7 @@ export type Config = Readonly<{
   mailFrom: string;
   nsOption: 'a1' | 'a2' | 'a3' | 'a4';
   logLevel: string;
+  policy: PolicyConfig;
   /** Trust X-Forwarded-* headers (set when a reverse proxy terminates TLS in front of Candor). */
   trustProxy: boolean;
 }>;
@@ -43,8 +48,12 @@ export class ConfigError extends Error {}
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const cleaned = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ''));
   const parsed = envSchema.safeParse(cleaned);
-  if (!parsed.success) {
-    const lines = parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`);
+  const lines = parsed.success ? [] : parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`);
+  const policy = loadPolicy(
+    typeof cleaned.CANDOR_POLICY_FILE === 'string' ? cleaned.CANDOR_POLICY_FILE : undefined,
+  );
+  if (!policy.ok) lines.push(...policy.errors);
+  if (!parsed.success || !policy.ok) {
     throw new ConfigError(`invalid configuration:\n  ${lines.join('\n  ')}`);
   }
   const e = parsed.data;
@@ -59,6 +68,31 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     mailFrom: e.CANDOR_MAIL_FROM,
     nsOption: e.CANDOR_NS_OPTION,
     logLevel: e.CANDOR_LOG_LEVEL,
+    policy: policy.value,
     trustProxy: e.CANDOR_TRUST_PROXY === 'true' || e.CANDOR_TRUST_PROXY === '1',
   });
+}
+
+/** Reads the policy file, if one is named; every problem names the file and the key. */
+function loadPolicy(
+  file: string | undefined,
+): { ok: true; value: PolicyConfig } | { ok: false; errors: string[] } {
+  if (!file) return { ok: true, value: defaultPolicy };
+  let json: unknown;
+  try {
+    json = JSON.parse(readFileSync(file, 'utf8'));
+  } catch (err) {
+    return {
+      ok: false,
+      errors: [`CANDOR_POLICY_FILE: ${file} is not a readable JSON file (${(err as Error).message})`],
+    };
+  }
+  const parsed = policyConfig.safeParse(json);
+  if (parsed.success) return { ok: true, value: Object.freeze(parsed.data) };
+  return {
+    ok: false,
+    errors: parsed.error.issues.map(
+      (i) => `CANDOR_POLICY_FILE ${file}: ${i.path.join('.') || '(root)'}: ${i.message}`,
+    ),
+  };
 }

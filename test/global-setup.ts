@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { Kysely, PostgresDialect } from 'kysely';
-import pg from 'pg';
+import pg from '../src/db/pg.ts';
 import type { TestProject } from 'vitest/node';
 import { connectEngine } from '../src/db/connect.ts';
 import { startEngine } from '../src/db/embedded.ts';
@@ -27,10 +27,15 @@ export default async function setup(project: TestProject): Promise<() => Promise
   project.provide('engine', engine);
   const tmp = mkdtempSync(path.join(os.tmpdir(), 'candor-test-'));
   const eng = await startEngine({});
-  const conn = await connectEngine(eng, { role: 'test', migrate: true });
   const snapshot = path.join(tmp, 'migrated.tar');
-  writeFileSync(snapshot, await eng.dump());
-  await conn.close();
+  try {
+    await connectEngine(eng, { role: 'test', migrate: true }).then(async (conn) => {
+      writeFileSync(snapshot, await eng.dump());
+      await conn.close();
+    });
+  } finally {
+    await eng.stop(); // idempotent; on a failed migration it is what lets the test run end
+  }
   project.provide('pgliteSnapshot', snapshot);
 
   let dropAll = async () => {};

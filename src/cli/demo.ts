@@ -7,7 +7,8 @@ import { out } from './output.ts';
 
 /** `candor demo`: loads the deterministic synthetic history in one transaction, then says what to try. */
 export async function runDemo(seed: number): Promise<void> {
-  const requests = generateDemo({ seed });
+  // Nothing in the future: the demo's last half-year is filled up to today, with the newest requests still open.
+  const requests = generateDemo({ seed, now: new Date() });
   const { created, describe } = await withContext(
     async ({ conn, actor }) => {
       authorize(actor, 'request.import');

@@ -1,4 +1,4 @@
-import { SingleBar, Presets } from 'cli-progress';
+import { Presets, SingleBar } from 'cli-progress';
 import { withContext } from './context.ts';
 import { out } from './output.ts';
 
@@ -7,18 +7,17 @@ export async function runImport(
   file: string,
   o: { format?: 'csv' | 'jsonl'; maxErrors: string },
 ): Promise<void> {
-  const tty = process.stderr.isTTY;
-  const bar = tty
+  const bar = process.stderr.isTTY
     ? new SingleBar(
         {
-          format: '{phase} |{bar}| {percentage}% | {rows} rows | {eta_formatted} left',
+          format: 'importing |{bar}| {percentage}% | {rows} rows | {eta_formatted} left',
           stream: process.stderr,
         },
         Presets.shades_classic,
       )
     : null;
-  let phase = '';
-  const started = Date.now();
+  let barStarted = false;
+  const t0 = Date.now();
   try {
     const r = await withContext(({ services, actor }) =>
       services.imports.importFile(actor, file, {
@@ -26,22 +25,16 @@ export async function runImport(
         maxErrors: Number(o.maxErrors) || 50,
         onProgress: (p) => {
           if (!bar) return;
-          if (p.phase !== phase) {
-            if (phase) bar.stop();
-            phase = p.phase;
-            bar.start(p.totalBytes, 0, { phase: phase === 'validate' ? 'checking' : 'writing ', rows: 0 });
+          if (!barStarted) {
+            barStarted = true;
+            bar.start(p.totalBytes, 0, { rows: 0 });
           }
-          bar.update(
-            p.phase === 'write' ? Math.min(p.totalBytes, Math.round(p.totalBytes * 0.999)) : p.bytes,
-            {
-              rows: p.rows,
-            },
-          );
+          bar.update(p.bytes, { rows: p.rows });
         },
       }),
     );
     bar?.stop();
-    const secs = (Date.now() - started) / 1000;
+    const secs = (Date.now() - t0) / 1000;
     out(
       `imported ${r.file}: ${r.rows} rows, ${r.created} new, ${r.unchanged} already recorded (unchanged) ` +
         `in ${secs.toFixed(1)} s; sha256 ${r.sha256}`,

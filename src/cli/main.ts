@@ -5,17 +5,27 @@ import { IMPORT_COLUMNS, rowToRequest } from '../domain/import-row.ts';
 import { requestInput } from '../domain/request-input.ts';
 import { ROLES } from '../domain/vocabulary.ts';
 import { migrateToLatest } from '../db/migrate.ts';
+import { register as registerNotices } from './commands/notices.ts';
 import { withContext } from './context.ts';
 import { err, out, reportError } from './output.ts';
 import { runDemo } from './demo.ts';
 import { runImport } from './import.ts';
 import { runServe } from './serve.ts';
+import { register as registerWorkflow } from './commands/workflow.ts';
+import { register as registerPublish } from './commands/publish.ts';
+import { collectAnchors } from '../publish/anchors.ts';
+import { register as registerReport } from './commands/report.ts';
 
 /**
  * Each area of the product adds its subcommands here (src/cli/commands/*.ts), so areas do not edit one
  * another's code.
  */
-const registrars: Array<(p: Command, setCode: (n: number) => void) => void> = [];
+const registrars: Array<(p: Command, setCode: (n: number) => void) => void> = [
+  registerWorkflow,
+  registerNotices,
+  registerReport,
+  registerPublish,
+];
 
 function program(setCode: (n: number) => void): Command {
   const p = new Command('candor')
@@ -133,13 +143,36 @@ function program(setCode: (n: number) => void): Command {
   audit
     .command('verify')
     .description('recompute the chain and print its head hash')
-    .action(async () => {
-      const r = await withContext(({ services, actor }) => services.audit.verify(actor));
+    .option(
+      '--against <path>',
+      'also check that every audit head anchored in this published report repository is still in the log',
+    )
+    .action(async (o: { against?: string }) => {
+      const anchors = o.against ? collectAnchors(o.against) : [];
+      // Without --against there are no anchors, and this is the plain chain verification.
+      const r = await withContext(({ services, actor }) =>
+        services.audit.verifyAgainst(
+          actor,
+          anchors.map((a) => a.audit_head),
+        ),
+      );
       if (r.ok) {
         out(`audit log intact: ${r.count} events, head ${r.head}`);
       } else {
         err(`audit log BROKEN at event ${r.firstBrokenSeq}: ${r.reason} (${r.count} events read)`);
         setCode(8);
+      }
+      if (o.against) {
+        for (const a of anchors.filter((x) => r.missing.includes(x.audit_head)))
+          err(`NOT IN THE LOG: ${a.audit_head} anchored in ${a.file}`);
+        if (r.missing.length) {
+          err(
+            `${r.missing.length} of ${r.anchors} anchored heads are missing: the log was rewritten after publication`,
+          );
+          setCode(8);
+        } else {
+          out(`all ${r.anchors} audit heads anchored in ${o.against} are in the log`);
+        }
       }
     });
   for (const register of registrars) register(p, setCode);

@@ -1,7 +1,7 @@
 import { rmSync } from 'node:fs';
 import path from 'node:path';
 import { Kysely, PostgresDialect } from 'kysely';
-import pg from 'pg';
+import pg from './pg.ts';
 import type { Config } from '../config.ts';
 import { CandorError } from '../errors.ts';
 import {
@@ -13,12 +13,6 @@ import {
 } from './embedded.ts';
 import { migrateToLatest } from './migrate.ts';
 import type { Database } from './schema.ts';
-
-// `pg` returns int8 (count(*), bigint ids) as strings and dates as local-midnight Date objects: read int8 as
-// a number (our counts stay far below 2^53) and keep SQL `date` values as 'YYYY-MM-DD' strings.
-pg.types.setTypeParser(20, (v) => Number(v));
-pg.types.setTypeParser(1700, (v) => Number(v));
-pg.types.setTypeParser(1082, (v) => v);
 
 export type Db = Kysely<Database>;
 
@@ -41,6 +35,8 @@ export interface OpenOptions {
 }
 
 function kysely(pool: pg.Pool): Db {
+  // An idle client whose server went away emits 'error' on the pool; unheard, it would end the process.
+  pool.on('error', (err) => process.stderr.write(`candor: database connection lost: ${err.message}\n`));
   return new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
 }
 
@@ -123,7 +119,14 @@ export async function connectEngine(engine: EmbeddedEngine, opts: OpenOptions): 
     max: opts.poolSize ?? 4,
   });
   const db = kysely(pool);
-  if (opts.migrate !== false) await migrateToLatest(db);
+  if (opts.migrate !== false) {
+    try {
+      await migrateToLatest(db);
+    } catch (err) {
+      await db.destroy();
+      throw err;
+    }
+  }
   return {
     db,
     kind: 'embedded',

@@ -117,7 +117,7 @@ export function acquireLock(
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
     }
-    let holder: LockInfo | null = null;
+    let holder: LockInfo | null;
     try {
       holder = JSON.parse(readFileSync(file, 'utf8')) as LockInfo;
     } catch {

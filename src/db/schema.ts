@@ -16,6 +16,7 @@ import type {
   RequesterClass,
   Role,
 } from '../domain/vocabulary.ts';
+import type { NoticeKind } from '../domain/notice-policy.ts';
 
 /** A timestamptz: read as Date, written as Date or ISO string. */
 type Timestamp = ColumnType<Date, Date | string, Date | string>;
@@ -122,6 +123,125 @@ export interface AuditEventsTable {
   hash: string;
 }
 
+export type NumberSourceValue =
+  'agency_directory' | 'official_website' | 'known_contact' | 'request' | 'other';
+export type ApprovalPurpose = 'emergency_disclosure' | 'legal_sign_off';
+export type HoldRegimeValue = 'sca_2703f' | 'foreign' | 'eu_epoc_pr';
+export type HoldReleaseReason = 'expired_without_process' | 'process_received' | 'withdrawn' | 'other';
+
+export interface EmergencyRecordsTable {
+  request_id: number;
+  attests_danger: boolean;
+  verified_by: string | null;
+  called_back_at: Timestamp | null;
+  callback_number: string | null;
+  number_source: NumberSourceValue | null;
+  recorded_by: string;
+  recorded_at: Timestamp;
+  passed_at: Timestamp | null;
+  follow_up_received_at: Timestamp | null;
+}
+
+export interface RequestApprovalsTable {
+  id: Generated<number>;
+  request_id: number;
+  approver_id: number;
+  purpose: ApprovalPurpose;
+  note: string | null;
+  approved_at: Timestamp;
+  withdrawn_at: Timestamp | null;
+}
+
+export interface RequestResponsesTable {
+  id: Generated<number>;
+  request_id: number;
+  outcome: Outcome;
+  produced: ColumnType<DataSought[], DataSought[] | undefined, DataSought[]>;
+  responded_at: Timestamp;
+  recorded_by: string;
+  recorded_at: Timestamp;
+  superseded_at: Timestamp | null;
+}
+
+export interface ProductionOverridesTable {
+  id: Generated<number>;
+  request_id: number;
+  response_id: number;
+  approver_id: number;
+  beyond: ColumnType<DataSought[], DataSought[], DataSought[]>;
+  findings: string[];
+  reason: string;
+  created_at: Timestamp;
+}
+
+export interface PreservationHoldsTable {
+  id: Generated<number>;
+  request_id: number;
+  regime: HoldRegimeValue;
+  started_at: Timestamp;
+  extensions: Generated<number>;
+  last_extended_at: Timestamp | null;
+  released_at: Timestamp | null;
+  release_reason: HoldReleaseReason | null;
+  created_by: string;
+}
+
+export type OutboxStatus = 'queued' | 'sending' | 'sent' | 'failed' | 'cancelled';
+
+export interface CustomerContactsTable {
+  id: Generated<number>;
+  account_ref: string;
+  email: string;
+  name: string | null;
+  language: Generated<string>;
+  updated_at: ColumnType<Date, Date | string | undefined, Date | string>;
+}
+
+export interface NoticeTemplatesTable {
+  id: Generated<number>;
+  kind: NoticeKind;
+  language: string;
+  subject: string;
+  body: string;
+  version: Generated<number>;
+  updated_by: string;
+  updated_at: ColumnType<Date, Date | string | undefined, Date | string>;
+}
+
+export interface NoticeOutboxTable {
+  id: Generated<number>;
+  request_id: number;
+  account_ref: string;
+  to_email: string;
+  kind: NoticeKind;
+  subject: string;
+  body: string;
+  message_id: string;
+  status: Generated<OutboxStatus>;
+  attempts: Generated<number>;
+  next_attempt_at: Timestamp;
+  last_error: string | null;
+  claimed_by: string | null;
+  claimed_at: Timestamp | null;
+  sent_at: Timestamp | null;
+  created_at: Timestamp;
+}
+
+export interface ReportVersionsTable {
+  id: Generated<number>;
+  period: string;
+  number: number;
+  frozen_at: Timestamp;
+  audit_head: string | null;
+  /** ReportData, as JSON */
+  data: ColumnType<unknown, string, never>;
+  file_hashes: ColumnType<Record<string, string>, string, never>;
+  change_what: string | null;
+  change_why: string | null;
+  change_method: string | null;
+  change_date: ColumnType<string | null, string | null, never>;
+}
+
 export interface SessionsTable {
   id_hash: string;
   user_id: number;
@@ -157,6 +277,15 @@ export interface Database {
   request_targets: RequestTargetsTable;
   nondisclosure_orders: NondisclosureOrdersTable;
   audit_events: AuditEventsTable;
+  emergency_records: EmergencyRecordsTable;
+  request_approvals: RequestApprovalsTable;
+  request_responses: RequestResponsesTable;
+  production_overrides: ProductionOverridesTable;
+  preservation_holds: PreservationHoldsTable;
+  customer_contacts: CustomerContactsTable;
+  notice_templates: NoticeTemplatesTable;
+  notice_outbox: NoticeOutboxTable;
+  report_versions: ReportVersionsTable;
   sessions: SessionsTable;
   setup_tokens: SetupTokensTable;
   login_failures: LoginFailuresTable;
@@ -170,4 +299,12 @@ export type UserRow = Selectable<UsersTable>;
 export type AuditEventRow = Selectable<AuditEventsTable>;
 export type NdoRow = Selectable<NondisclosureOrdersTable>;
 export type TargetRow = Selectable<RequestTargetsTable>;
+export type EmergencyRecordRow = Selectable<EmergencyRecordsTable>;
+export type ApprovalRow = Selectable<RequestApprovalsTable>;
+export type ResponseRow = Selectable<RequestResponsesTable>;
+export type OverrideRow = Selectable<ProductionOverridesTable>;
+export type HoldRow = Selectable<PreservationHoldsTable>;
+export type ContactRow = Selectable<CustomerContactsTable>;
+export type NoticeTemplateRow = Selectable<NoticeTemplatesTable>;
+export type OutboxRow = Selectable<NoticeOutboxTable>;
 export type SessionRow = Selectable<SessionsTable>;

@@ -1316,7 +1316,8 @@ function noticeStatus(rng: Rng, d: Draft, outcome: Outcome | undefined, now: num
   ) {
     return 'not_applicable';
   }
-  if (d.emergencyBasis !== undefined) return 'delayed_emergency';
+  // Notice after an emergency disclosure waits until the emergency has passed: recent ones are still delayed.
+  if (d.emergencyBasis !== undefined && now - d.at < 120 * DAY) return 'delayed_emergency';
   // An order that ran out less than a month ago: the held-back notice is due but not yet sent.
   if (expires !== undefined && now - expires < 30 * DAY) return 'pending';
   return reachable ? 'sent' : 'not_possible';

@@ -8,9 +8,16 @@ export function defaultDemandKind(p: ProcessType): DemandKind {
   return 'disclose';
 }
 
-/** A request recorded with its outcome is already answered; otherwise it starts at `received`. */
-export function initialStatus(outcome: Outcome | null | undefined): RequestStatus {
-  return outcome ? 'responded' : 'received';
+/** Notice statuses after which nothing is left to do for the customer. */
+const NOTICE_SETTLED: ReadonlySet<NoticeStatus> = new Set(['sent', 'not_applicable', 'not_possible']);
+
+/**
+ * Where a request starts. Recorded with its outcome, it is already answered; if its customer notice is settled
+ * too (a historical record), nothing is left to do and it is closed. Otherwise it starts at `received`.
+ */
+export function initialStatus(outcome: Outcome | null | undefined, notice?: NoticeStatus): RequestStatus {
+  if (!outcome) return 'received';
+  return notice && NOTICE_SETTLED.has(notice) ? 'closed' : 'responded';
 }
 
 /** What happened to each named account, from the request's outcome (refined per account later). */

@@ -11,7 +11,10 @@ import type { Config } from '../config.ts';
 import type { Services } from '../services/index.ts';
 import { authenticate } from './auth.ts';
 import { errorHandler } from './errors.ts';
+import { noticeRoutes } from './routes/notices.ts';
+import { reportRoutes } from './routes/reports.ts';
 import { requestRoutes } from './routes/requests.ts';
+import { workflowRoutes } from './routes/workflow.ts';
 import { webApp, webNotFound } from '../web/web-app.ts';
 
 export interface AppOptions {
@@ -56,6 +59,9 @@ export async function buildApp({ config, services, logger = false }: AppOptions)
     async (api) => {
       api.addHook('onRequest', async (req) => authenticate(services, req));
       await api.register(requestRoutes(services));
+      await api.register(workflowRoutes(services));
+      await api.register(noticeRoutes(services));
+      await api.register(reportRoutes(services));
       api.get('/me', async (req) => ({ label: req.actor.label, role: req.actor.role }));
       api.get('/audit/verify', async (req) => services.audit.verify(req.actor));
     },

@@ -34,7 +34,7 @@ export async function appendEvent(trx: Executor, e: NewEvent): Promise<{ seq: nu
     .limit(1)
     .executeTakeFirst();
   const event: AuditEvent = {
-    seq: (head?.seq ?? 0) + 1,
+    seq: Number(head?.seq ?? 0) + 1,
     at: e.at,
     actor: e.actor,
     action: e.action,
@@ -98,6 +98,21 @@ export async function headEvent(db: Executor): Promise<{ seq: number; hash: stri
     .orderBy('seq', 'desc')
     .limit(1)
     .executeTakeFirst();
+}
+
+/** Which of these hashes are hashes of events in the log. */
+export async function existingHashes(db: Executor, hashes: readonly string[]): Promise<Set<string>> {
+  const found = new Set<string>();
+  const unique = [...new Set(hashes)];
+  for (let i = 0; i < unique.length; i += 1000) {
+    const rows = await db
+      .selectFrom('audit_events')
+      .select('hash')
+      .where('hash', 'in', unique.slice(i, i + 1000))
+      .execute();
+    for (const r of rows) found.add(r.hash);
+  }
+  return found;
 }
 
 /** A stored row as the chain sees it. */

@@ -1,6 +1,12 @@
 import type { Db } from '../db/connect.ts';
 import { GENESIS_HASH, verifyChain } from '../domain/audit-chain.ts';
-import { eventPages, eventsFor, headEvent, toChainEvent } from '../repositories/audit-repository.ts';
+import {
+  eventPages,
+  eventsFor,
+  existingHashes,
+  headEvent,
+  toChainEvent,
+} from '../repositories/audit-repository.ts';
 import { authorize, type Actor } from './authorize.ts';
 
 export type VerifyResult =
@@ -13,9 +19,16 @@ const REASONS = {
   hash_mismatch: 'its content does not match its hash (it was edited)',
 } as const;
 
+export type VerifyAgainstResult = VerifyResult & {
+  /** How many distinct anchored heads were checked. */
+  anchors: number;
+  /** Anchored heads that are not in the log: the log was rewritten after they were published. */
+  missing: string[];
+};
+
 export function createAuditService(deps: { db: Db }) {
   const { db } = deps;
-  return {
+  const service = {
     /** Recomputes the whole chain, page by page; names the first event that does not verify. */
     async verify(actor: Actor): Promise<VerifyResult> {
       authorize(actor, 'audit.verify');
@@ -37,6 +50,18 @@ export function createAuditService(deps: { db: Db }) {
       return { ok: true, count, head: from.hash };
     },
 
+    /**
+     * Verifies the chain and that every anchored head (from a published repository's report.json files) is
+     * the hash of an event in it. Together: the log up to each anchor is what it was at publication.
+     */
+    async verifyAgainst(actor: Actor, anchors: readonly string[]): Promise<VerifyAgainstResult> {
+      authorize(actor, 'audit.verify');
+      const chain = await service.verify(actor);
+      const unique = [...new Set(anchors)];
+      const found = await existingHashes(db, unique);
+      return { ...chain, anchors: unique.length, missing: unique.filter((h) => !found.has(h)) };
+    },
+
     async head(actor: Actor) {
       authorize(actor, 'audit.verify');
       return (await headEvent(db)) ?? null;
@@ -54,5 +79,6 @@ export function createAuditService(deps: { db: Db }) {
       }));
     },
   };
+  return service;
 }
 export type AuditService = ReturnType<typeof createAuditService>;

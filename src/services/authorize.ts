@@ -15,11 +15,23 @@ export const ACTIONS = {
   'request.update': ['handler', 'approver', 'admin'],
   'request.import': ['handler', 'approver', 'admin'],
   'request.approve': ['approver', 'admin'],
+  'request.transition': ['handler', 'approver', 'admin'],
+  'request.assign': ['handler', 'approver', 'admin'],
+  'request.respond': ['handler', 'approver', 'admin'],
+  'emergency.record': ['handler', 'approver', 'admin'],
+  'hold.manage': ['handler', 'approver', 'admin'],
+  'hold.release': ['admin'],
+  'ndo.manage': ['handler', 'approver', 'admin'],
+  'notice.record': ['handler', 'approver', 'admin'],
   'report.read': ['viewer', 'handler', 'approver', 'publisher', 'admin'],
   'report.freeze': ['publisher', 'admin'],
   'report.publish': ['publisher', 'admin'],
   'audit.verify': ['viewer', 'handler', 'approver', 'publisher', 'admin'],
   'user.manage': ['admin'],
+  'contact.manage': ['handler', 'approver', 'admin'],
+  'notice.read': ['handler', 'approver', 'admin'],
+  'notice.send': ['handler', 'approver', 'admin'],
+  'notice.template': ['admin'],
 } as const satisfies Record<string, readonly Role[]>;
 export type Action = keyof typeof ACTIONS;
 

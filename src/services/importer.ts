@@ -19,7 +19,7 @@ export interface ImportOptions {
   /** How many bad rows to describe before stopping the description (all are counted). */
   maxErrors?: number;
   batchSize?: number;
-  onProgress?: (p: { phase: 'validate' | 'write'; bytes: number; totalBytes: number; rows: number }) => void;
+  onProgress?: (p: { phase: 'write'; bytes: number; totalBytes: number; rows: number }) => void;
 }
 
 export interface ImportResult {
@@ -141,9 +141,9 @@ export function createImportService(deps: { db: Db; clock: Clock }) {
   const { db, clock } = deps;
   return {
     /**
-     * Imports a CSV or JSON Lines file, all or nothing: a first streaming pass validates every row (and
-     * reports every bad one, up to a limit); only a clean file is written, in one transaction, by a second
-     * streaming pass. Memory does not grow with the file, except for the set of external refs seen.
+     * Imports a CSV or JSON Lines file, all or nothing, in one streaming pass and one transaction. Every bad
+     * row is reported (up to a limit) and then nothing is kept. Memory does not grow with the file, except for
+     * the map of external refs seen (to name both lines of a duplicate).
      */
     async importFile(actor: Actor, file: string, opts: ImportOptions = {}): Promise<ImportResult> {
       authorize(actor, 'request.import');
@@ -159,88 +159,90 @@ export function createImportService(deps: { db: Db; clock: Clock }) {
       const progress = opts.onProgress ?? (() => {});
       const now = clock();
 
-      // Pass 1: validate everything, write nothing.
+      // One streaming pass inside one transaction: every row is validated; while the file is clean, rows are
+      // written batch by batch, the database writing one batch while the next is parsed. The first bad row
+      // stops the writing but not the reading, so every bad row is reported; then the transaction rolls back.
       const hash = createHash('sha256');
       const issues: FieldIssue[] = [];
+      const note = (i: FieldIssue) => {
+        if (issues.length < maxErrors) issues.push(i);
+      };
       let badRows = 0;
       let rows = 0;
+      let created = 0;
       let bytesSeen = 0;
       const seen = new Map<string, number>();
-      for await (const { line, record } of records(file, format, hash, (b) => (bytesSeen = b))) {
-        rows++;
-        if (rows % 1000 === 0) progress({ phase: 'validate', bytes: bytesSeen, totalBytes, rows });
-        const res = rowToRequest(record, line);
-        if (!res.ok) {
-          badRows++;
-          for (const e of res.errors) {
-            if (issues.length < maxErrors) {
-              issues.push({
-                line: e.line,
-                field: e.column,
-                value: e.value,
-                message: `expected ${e.expected}`,
-              });
-            }
-          }
-          continue;
-        }
-        const ref = res.value.external_ref;
-        const first = seen.get(ref);
-        if (first !== undefined) {
-          badRows++;
-          if (issues.length < maxErrors) {
-            issues.push({
-              line,
-              field: 'external_ref',
-              value: ref,
-              message: `expected a unique value; line ${first} has it too`,
-            });
-          }
-        } else seen.set(ref, line);
-      }
-      if (badRows > 0) {
-        throw new CandorError(
-          'invalid',
-          `${path.basename(file)}: ${badRows} of ${rows} rows are invalid; nothing was imported`,
-          issues,
-        );
-      }
-      if (rows === 0) throw new CandorError('invalid', `${path.basename(file)}: the file has no rows`);
-      const sha256 = hash.digest('hex');
-
-      // Pass 2: write, in one transaction, batch by batch.
-      let created = 0;
-      let written = 0;
-      await db
+      const sha256 = await db
         .transaction()
         .execute(async (trx) => {
           const agencies = new Map<string, number>();
           let batch: PreparedRequest[] = [];
+          let writing: Promise<void> = Promise.resolve();
           const flush = async () => {
-            const ids = await writeRequests(trx, batch, agencies);
-            created += ids.size;
-            written += batch.length;
+            const current = batch;
             batch = [];
-            progress({ phase: 'write', bytes: bytesSeen, totalBytes, rows: written });
+            await writing;
+            writing = writeRequests(trx, current, agencies).then((ids) => {
+              created += ids.size;
+            });
+            // Keep the rejection observed until it is awaited, so a database error is reported once, in order.
+            writing.catch(() => {});
           };
-          for await (const { line, record } of records(file, format, null, (b) => (bytesSeen = b))) {
+          for await (const { line, record } of records(file, format, hash, (b) => (bytesSeen = b))) {
+            rows++;
+            if (rows % 1000 === 0) progress({ phase: 'write', bytes: bytesSeen, totalBytes, rows });
             const res = rowToRequest(record, line);
-            if (!res.ok)
-              throw new CandorError('conflict', `${file} changed while it was being imported (line ${line})`);
+            if (!res.ok) {
+              badRows++;
+              for (const e of res.errors) {
+                note({ line: e.line, field: e.column, value: e.value, message: `expected ${e.expected}` });
+              }
+              continue;
+            }
+            const ref = res.value.external_ref;
+            const first = seen.get(ref);
+            if (first !== undefined) {
+              badRows++;
+              note({
+                line,
+                field: 'external_ref',
+                value: ref,
+                message: `expected a unique value; line ${first} has it too`,
+              });
+              continue;
+            }
+            seen.set(ref, line);
+            if (badRows > 0) continue;
             batch.push(prepareRequest(res.value, now));
             if (batch.length >= batchSize) await flush();
           }
+          if (badRows > 0) {
+            throw new CandorError(
+              'invalid',
+              `${path.basename(file)}: ${badRows} of ${rows} rows are invalid; nothing was imported`,
+              issues,
+            );
+          }
+          if (rows === 0) throw new CandorError('invalid', `${path.basename(file)}: the file has no rows`);
           if (batch.length) await flush();
-          if (written !== rows)
-            throw new CandorError('conflict', `${file} changed while it was being imported`);
+          await writing;
+          const digest = hash.digest('hex');
           await appendEvent(trx, {
             at: now,
             actor: actor.label,
             action: 'request.import',
             entity: 'import',
-            entityId: sha256.slice(0, 16),
-            after: { file: path.basename(file), sha256, format, rows, created, unchanged: rows - created },
+            entityId: digest.slice(0, 16),
+            after: {
+              file: path.basename(file),
+              sha256: digest,
+              format,
+              rows,
+              created,
+              unchanged: rows - created,
+            },
           });
+          return digest;
         })
         .catch((e: unknown) => {
           throw fromDatabaseError(e, `${path.basename(file)}; nothing was imported`);

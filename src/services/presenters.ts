@@ -1,4 +1,8 @@
+import { responseDueAt } from '../domain/deadlines.ts';
+import type { PolicyConfig } from '../domain/policy-config.ts';
+import { holdExpiresAt, holdState } from '../domain/preservation.ts';
 import type { RequestBundle } from '../repositories/requests-repository.ts';
+import type { WorkflowRecords } from '../repositories/workflow-repository.ts';
 
 const iso = (d: Date | null) => (d ? d.toISOString() : null);
 
@@ -62,3 +66,71 @@ export function presentRequest(b: RequestBundle) {
   };
 }
 export type PresentedRequest = ReturnType<typeof presentRequest>;
+
+/**
+ * What the legal workflow recorded on a request: the deadline, the response and every override of the
+ * compelled-data tiers (kept and shown for as long as the request exists), approvals, the emergency
+ * verification and the preservation holds.
+ */
+export function presentWorkflow(b: RequestBundle, w: WorkflowRecords, policy: PolicyConfig, now: Date) {
+  const r = b.request;
+  const due = responseDueAt(
+    { processType: r.process_type, channel: r.channel, emergency: r.emergency, receivedAt: r.received_at },
+    policy,
+  );
+  const e = w.emergency;
+  return {
+    response_due_at: iso(due),
+    responses: w.responses.map((x) => ({
+      id: x.id,
+      outcome: x.outcome,
+      produced: x.produced,
+      responded_at: x.responded_at.toISOString(),
+      recorded_by: x.recorded_by,
+      recorded_at: x.recorded_at.toISOString(),
+      current: x.superseded_at === null,
+    })),
+    production_overrides: w.overrides.map((o) => ({
+      id: o.id,
+      response_id: o.response_id,
+      approver: o.approver_email,
+      beyond: o.beyond,
+      findings: o.findings,
+      reason: o.reason,
+      at: o.created_at.toISOString(),
+    })),
+    approvals: w.approvals.map((a) => ({
+      id: a.id,
+      purpose: a.purpose,
+      approver: a.approver_email,
+      approver_role: a.approver_role,
+      note: a.note,
+      at: a.approved_at.toISOString(),
+    })),
+    emergency: e
+      ? {
+          attests_danger: e.attests_danger,
+          verified_by: e.verified_by,
+          called_back_at: iso(e.called_back_at),
+          callback_number: e.callback_number,
+          number_source: e.number_source,
+          passed_at: iso(e.passed_at),
+          follow_up_received_at: iso(e.follow_up_received_at),
+        }
+      : null,
+    holds: w.holds.map((h) => {
+      const hold = { regime: h.regime, startedAt: h.started_at, extensions: h.extensions };
+      return {
+        id: h.id,
+        regime: h.regime,
+        started_at: h.started_at.toISOString(),
+        extensions: h.extensions,
+        expires_at: holdExpiresAt(h.started_at, h.extensions, policy, h.regime).toISOString(),
+        state: h.released_at ? 'released' : holdState(hold, now, policy),
+        released_at: iso(h.released_at),
+        release_reason: h.release_reason,
+      };
+    }),
+  };
+}
+export type PresentedWorkflow = ReturnType<typeof presentWorkflow>;

@@ -1,3 +1,4 @@
+import type { Config } from '../config.ts';
 import type { Db } from '../db/connect.ts';
 import {
   accountResult,
@@ -6,6 +7,7 @@ import {
   initialStatus,
 } from '../domain/intake-defaults.ts';
 import { requestInput, type ValidRequest } from '../domain/request-input.ts';
+import type { NoticeStatus, Outcome } from '../domain/vocabulary.ts';
 import { fromDatabaseError } from '../db/errors.ts';
 import { CandorError, zodIssues } from '../errors.ts';
 import { appendEvent } from '../repositories/audit-repository.ts';
@@ -24,8 +26,16 @@ import {
   type SortKey,
   type TargetRecord,
 } from '../repositories/requests-repository.ts';
+import { findWorkflowRecords } from '../repositories/workflow-repository.ts';
+import { disclosesData } from '../domain/response.ts';
 import { authorize, type Actor } from './authorize.ts';
-import { presentRequest, type PresentedRequest } from './presenters.ts';
+import {
+  presentRequest,
+  presentWorkflow,
+  type PresentedRequest,
+  type PresentedWorkflow,
+} from './presenters.ts';
+import { assertEmergencyReady, assertNoticeChange } from './workflow-guards.ts';
 
 export type Clock = () => Date;
 
@@ -41,6 +51,8 @@ export interface PreparedRequest {
 export function prepareRequest(v: ValidRequest, now: Date): PreparedRequest {
   const ndoInForce = !!v.ndo && (v.ndo.expires_at === null || Date.parse(v.ndo.expires_at) > now.getTime());
   const result = accountResult(v.outcome);
+  const notice =
+    v.notice_status ?? initialNoticeStatus({ outcome: v.outcome, emergency: v.emergency, ndoInForce });
   const targets = new Map<string, TargetRecord>();
   for (const a of v.accounts) targets.set(a, { identifier: a, account_ref: a, result });
   for (const i of v.identifiers) {
@@ -67,11 +79,10 @@ export function prepareRequest(v: ValidRequest, now: Date): PreparedRequest {
       dsa_category: v.dsa_category ?? null,
       acknowledged_at: v.acknowledged_at ?? null,
       effect_given_at: v.effect_given_at ?? null,
-      status: initialStatus(v.outcome),
+      status: initialStatus(v.outcome, notice),
       outcome: v.outcome ?? null,
       responded_at: v.responded_at ?? null,
-      notice_status:
-        v.notice_status ?? initialNoticeStatus({ outcome: v.outcome, emergency: v.emergency, ndoInForce }),
+      notice_status: notice,
       data_location: v.data_location ?? null,
       notes: v.notes ?? null,
     },
@@ -151,14 +162,16 @@ function decodeCursor(s: string): Cursor {
   ]);
 }
 
-export function createRequestService(deps: { db: Db; clock: Clock }) {
-  const { db, clock } = deps;
+export function createRequestService(deps: { db: Db; clock: Clock; config: Config }) {
+  const { db, clock, config } = deps;
 
-  async function get(actor: Actor, id: number): Promise<PresentedRequest> {
+  /** The request with what the legal workflow recorded on it. */
+  async function get(actor: Actor, id: number): Promise<PresentedRequest & { workflow: PresentedWorkflow }> {
     authorize(actor, 'request.read');
     const b = await findRequest(db, id);
     if (!b) throw new CandorError('not_found', `request ${id} does not exist`);
-    return presentRequest(b);
+    const w = await findWorkflowRecords(db, id);
+    return { ...presentRequest(b), workflow: presentWorkflow(b, w, config.policy, clock()) };
   }
 
   return {
@@ -280,13 +293,24 @@ export function createRequestService(deps: { db: Db; clock: Clock }) {
                 ? 'in_review'
                 : b.request.status;
           }
-          let agencyId = b.agency.id;
           if ('agency' in patch) {
-            agencyId = await upsertAgency(trx, next.agency);
+            const agencyId = await upsertAgency(trx, next.agency);
             if (agencyId !== b.agency.id) {
               changed.agency_id = agencyId;
               before.agency_id = b.agency.id;
             }
+          }
+          // The generic change path obeys the workflow's rules too: no notice while an order or an emergency
+          // delay holds it back, and no emergency disclosure before verification and a second approval.
+          if (typeof changed.notice_status === 'string') {
+            await assertNoticeChange(trx, id, changed.notice_status as NoticeStatus, now, config.policy);
+          }
+          if (
+            b.request.emergency &&
+            typeof changed.outcome === 'string' &&
+            disclosesData(changed.outcome as Outcome)
+          ) {
+            assertEmergencyReady(b, await findWorkflowRecords(trx, id));
           }
           const targetsChanged = 'accounts' in patch || 'identifiers' in patch;
           if (Object.keys(changed).length === 0 && !targetsChanged) return;

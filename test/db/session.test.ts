@@ -1,5 +1,5 @@
 import { sql } from 'kysely';
-import pg from 'pg';
+import pg from '../../src/db/pg.ts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { testDatabase, type TestDb } from '../helpers/db.ts';
 

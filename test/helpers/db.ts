@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { Kysely, PostgresDialect } from 'kysely';
-import pg from 'pg';
+import pg from '../../src/db/pg.ts';
 import { inject } from 'vitest';
 import { loadConfig, type Config } from '../../src/config.ts';
 import { connectEngine, type Db } from '../../src/db/connect.ts';

@@ -1,0 +1,139 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { Option, type Command } from 'commander';
+import { CandorError } from '../../errors.ts';
+import { describeChange } from '../../reports/diff.ts';
+import { FORMATS, type Format } from '../../reports/files.ts';
+import { withContext } from '../context.ts';
+import { err, out } from '../output.ts';
+
+/** `candor report build|freeze|correct|diff|versions` (docs/reports.md). */
+
+const versionNumber = (s: string): number => {
+  const n = Number(s.replace(/^v/i, ''));
+  if (!Number.isInteger(n) || n < 1)
+    throw new CandorError('invalid', `"${s}": expected a version like v1 or 2`);
+  return n;
+};
+
+const date = (s: string | undefined): string | undefined => {
+  if (s !== undefined && !/^\d{4}-\d{2}-\d{2}$/.test(s))
+    throw new CandorError('invalid', `--publication-date: expected YYYY-MM-DD, got "${s}"`);
+  return s;
+};
+
+function writeFiles(dir: string, files: Map<string, Buffer>): void {
+  for (const [p, bytes] of files) {
+    const file = path.join(dir, p);
+    mkdirSync(path.dirname(file), { recursive: true });
+    writeFileSync(file, bytes);
+    out(`wrote ${file}`);
+  }
+}
+
+export function register(p: Command): void {
+  const report = p.command('report').description('transparency reports: build, freeze, correct, diff');
+
+  report
+    .command('build')
+    .description(
+      'compute a report from the record; text to stdout unless --out; shows drift from the latest frozen version',
+    )
+    .requiredOption('--period <period>', '2015-H1, 2015 or 2015-01-01..2015-03-31')
+    .addOption(
+      new Option('--format <format>', 'output format (default: text, or every format with --out)').choices(
+        FORMATS,
+      ),
+    )
+    .option('--out <dir>', 'write the files into this directory')
+    .option('--version <n>', 'render a frozen version instead of the draft')
+    .option('--publication-date <date>', 'planned publication date, YYYY-MM-DD (default: today)')
+    .action(
+      async (o: {
+        period: string;
+        format?: Format;
+        out?: string;
+        version?: string;
+        publicationDate?: string;
+      }) => {
+        const publicationDate = date(o.publicationDate);
+        const version = o.version === undefined ? undefined : versionNumber(o.version);
+        await withContext(async ({ services, actor }) => {
+          const formats: readonly Format[] = o.format ? [o.format] : o.out ? FORMATS : ['text'];
+          if (!o.out && (formats[0] === 'pdf' || formats[0] === 'dsa'))
+            throw new CandorError('invalid', `--format ${formats[0]} writes files: give --out DIR`);
+          const files = new Map<string, Buffer>();
+          for (const f of formats) {
+            for (const [k, v] of await services.reports.render(actor, o.period, f, {
+              version,
+              publicationDate,
+            }))
+              files.set(k, v);
+          }
+          if (o.out) writeFiles(o.out, files);
+          else process.stdout.write([...files.values()][0]!);
+          if (version === undefined) {
+            const { latest, drift } = await services.reports.build(actor, o.period, { publicationDate });
+            if (latest === null) err(`(draft: ${o.period} has no frozen version yet)`);
+            else if (drift.length === 0) err(`(no drift from frozen version ${latest})`);
+            else {
+              err(`drift from frozen version ${latest}: ${drift.length} cell(s) changed`);
+              for (const c of drift) err(`  ${describeChange(c)}`);
+            }
+          }
+        });
+      },
+    );
+
+  report
+    .command('freeze')
+    .description('store version 1 of a period’s report: data, file hashes, audit head (immutable)')
+    .requiredOption('--period <period>', '2015-H1, 2015 or 2015-01-01..2015-03-31')
+    .action(async (o: { period: string }) => {
+      const v = await withContext(({ services, actor }) => services.reports.freeze(actor, o.period));
+      out(`froze ${v.period} v${v.number} at ${v.frozen_at} (audit head ${v.audit_head ?? 'none'})`);
+      for (const [f, h] of Object.entries(v.file_hashes)) out(`  ${h}  ${f}`);
+    });
+
+  report
+    .command('correct')
+    .description('store version N+1 with a changelog entry (what, why, method, date)')
+    .requiredOption('--period <period>', 'the period to correct')
+    .requiredOption('--reason <why>', 'why the report is corrected')
+    .requiredOption('--method <how>', 'how the new figures were obtained')
+    .option('--what <what>', 'what changed (default: the list of changed cells)')
+    .action(async (o: { period: string; reason: string; method: string; what?: string }) => {
+      const v = await withContext(({ services, actor }) =>
+        services.reports.correct(actor, o.period, { why: o.reason, method: o.method, what: o.what }),
+      );
+      out(`stored ${v.period} v${v.number}: ${v.data.tables.changes.length} cell(s) changed`);
+      for (const c of v.data.tables.changes) out(`  ${describeChange(c)}`);
+    });
+
+  report
+    .command('diff <period> <from> <to>')
+    .description('every cell that changed between two frozen versions, e.g. candor report diff 2015-H1 v1 v2')
+    .action(async (period: string, from: string, to: string) => {
+      const changes = await withContext(({ services, actor }) =>
+        services.reports.diff(actor, period, versionNumber(from), versionNumber(to)),
+      );
+      if (changes.length === 0) out('no cell changed');
+      for (const c of changes) out(describeChange(c));
+    });
+
+  report
+    .command('versions [period]')
+    .description('list frozen versions')
+    .action(async (period?: string) => {
+      const versions = await withContext(({ services, actor }) =>
+        services.reports.frozenVersions(actor, period),
+      );
+      if (versions.length === 0) out('no frozen versions');
+      for (const v of versions) {
+        const last = v.data.version.changelog[v.data.version.changelog.length - 1];
+        out(
+          `${v.period} v${v.number}  frozen ${v.frozen_at}  ${v.data.tables.summary.requests.count} requests  ${last?.why ?? ''}`,
+        );
+      }
+    });
+}

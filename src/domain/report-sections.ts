@@ -1,0 +1,52 @@
+import type { DemandKind, ProcessType } from './vocabulary.ts';
+
+/**
+ * Which table of a transparency report a request is counted in (DOMAIN.md §5: preservation, emergency,
+ * takedown and national-security requests are reported in their own tables). Every request falls in exactly
+ * one section, tested in this order, so a national-security request can never reach an exact-count table.
+ */
+export const SECTIONS = [
+  'national_security',
+  'preservation',
+  'takedown',
+  'emergency',
+  'information',
+] as const;
+export type Section = (typeof SECTIONS)[number];
+
+export const NATIONAL_SECURITY_PROCESS: readonly ProcessType[] = [
+  'national_security_letter',
+  'fisa_content_order',
+  'fisa_non_content_order',
+];
+export const PRESERVATION_DEMANDS: readonly DemandKind[] = ['preserve'];
+export const TAKEDOWN_DEMANDS: readonly DemandKind[] = ['restrict_content', 'restrict_account'];
+
+export interface SectionFacts {
+  process_type: ProcessType;
+  case_class: string | null;
+  demand_kind: DemandKind;
+  emergency: boolean;
+}
+
+/**
+ * The section of one request. The report query evaluates the same rule in SQL (report-repository.ts,
+ * built from the constants above); this function states it once for people and tests.
+ */
+export function sectionOf(r: SectionFacts): Section {
+  // Any process in a national-security case is banded, whatever its form: an exact count must never leak.
+  if (NATIONAL_SECURITY_PROCESS.includes(r.process_type) || r.case_class === 'national_security')
+    return 'national_security';
+  if (r.process_type === 'preservation_request' || PRESERVATION_DEMANDS.includes(r.demand_kind))
+    return 'preservation';
+  if (r.process_type === 'takedown_request' || TAKEDOWN_DEMANDS.includes(r.demand_kind)) return 'takedown';
+  if (r.emergency) return 'emergency';
+  return 'information';
+}
+
+/** The US level of government a report groups an agency level under (local includes municipal). */
+export function usLevel(level: string): 'federal' | 'state' | 'local' | 'other' {
+  if (level === 'federal' || level === 'state') return level;
+  if (level === 'local' || level === 'municipal') return 'local';
+  return 'other';
+}

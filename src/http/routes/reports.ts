@@ -1,0 +1,109 @@
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import type { Services } from '../../services/index.ts';
+
+const periodParams = z.strictObject({
+  period: z.string().min(4).max(40).describe('2015-H1, 2015 or 2015-01-01..2015-03-31'),
+});
+const version = z.coerce.number().int().min(1);
+
+/** Transparency reports: the JSON data (draft or frozen), versions, freeze, correct, diff. */
+export function reportRoutes(services: Services): FastifyPluginAsyncZod {
+  return async (app) => {
+    app.get(
+      '/reports/:period',
+      {
+        schema: {
+          params: periodParams,
+          querystring: z.strictObject({
+            version: version.optional().describe('a frozen version; the draft from today’s record if absent'),
+            publication_date: z
+              .string()
+              .regex(/^\d{4}-\d{2}-\d{2}$/)
+              .optional(),
+          }),
+          tags: ['reports'],
+        },
+      },
+      async (req) => {
+        if (req.query.version !== undefined)
+          return (await services.reports.version(req.actor, req.params.period, req.query.version)).data;
+        const draft = await services.reports.build(req.actor, req.params.period, {
+          publicationDate: req.query.publication_date,
+        });
+        return draft.data;
+      },
+    );
+
+    app.get(
+      '/reports/:period/versions',
+      { schema: { params: periodParams, tags: ['reports'] } },
+      async (req) => {
+        const versions = await services.reports.frozenVersions(req.actor, req.params.period);
+        return {
+          items: versions.map((v) => ({
+            period: v.period,
+            number: v.number,
+            frozen_at: v.frozen_at,
+            audit_head: v.audit_head,
+            file_hashes: v.file_hashes,
+            changelog: v.data.version.changelog,
+          })),
+        };
+      },
+    );
+
+    app.post(
+      '/reports/:period/freeze',
+      { schema: { params: periodParams, tags: ['reports'] } },
+      async (req, reply) => {
+        const v = await services.reports.freeze(req.actor, req.params.period);
+        return reply
+          .status(201)
+          .send({ period: v.period, number: v.number, frozen_at: v.frozen_at, file_hashes: v.file_hashes });
+      },
+    );
+
+    app.post(
+      '/reports/:period/correct',
+      {
+        schema: {
+          params: periodParams,
+          body: z.strictObject({
+            reason: z.string().trim().min(1).max(2000).describe('why the report is corrected'),
+            method: z.string().trim().min(1).max(2000).describe('how the new figures were obtained'),
+            what: z.string().trim().min(1).max(4000).optional(),
+          }),
+          tags: ['reports'],
+        },
+      },
+      async (req, reply) => {
+        const v = await services.reports.correct(req.actor, req.params.period, {
+          why: req.body.reason,
+          method: req.body.method,
+          what: req.body.what,
+        });
+        return reply.status(201).send({
+          period: v.period,
+          number: v.number,
+          frozen_at: v.frozen_at,
+          changes: v.data.tables.changes,
+        });
+      },
+    );
+
+    app.get(
+      '/reports/:period/diff',
+      {
+        schema: {
+          params: periodParams,
+          querystring: z.strictObject({ from: version, to: version }),
+          tags: ['reports'],
+        },
+      },
+      async (req) => ({
+        changes: await services.reports.diff(req.actor, req.params.period, req.query.from, req.query.to),
+      }),
+    );
+  };
+}

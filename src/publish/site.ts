@@ -1,0 +1,602 @@
+import type { TopLevelSpec } from 'vega-lite';
+import { OUTCOMES } from '../domain/vocabulary.ts';
+import { renderChartSvg } from '../reports/charts.ts';
+import { periodText } from '../reports/render/document.ts';
+import { escapeHtml as h } from '../reports/render/html.ts';
+import { OUTCOME_LABELS } from '../reports/render/labels.ts';
+import type { ReportData } from '../reports/report-data.ts';
+import type { FrozenVersion } from '../reports/versions.ts';
+import type { PeriodVersions } from './layout.ts';
+
+/**
+ * The static transparency site: `index.html` (latest summary, trends across every published period, the
+ * list of periods with versions and downloads) and one `reports/<period>/index.html` per period.
+ *
+ * Plain strings with every text value escaped by `h` (no JSX build for a handful of pages). Self-contained:
+ * inline CSS, inline SVG charts, no scripts, no fonts or images, and only relative links to explicit files
+ * (`.../index.html`, never a bare folder), so it works from `file://` and from any static host.
+ * Figures carry `data-figure="<path in report.json>"` so a test can check them against the JSON.
+ */
+
+const CSS = `
+*{box-sizing:border-box}
+html{-webkit-text-size-adjust:100%}
+body{margin:0;font:16px/1.55 system-ui,-apple-system,"Segoe UI",Roboto,Helvetica,Arial,sans-serif;color:#1b1f24;background:#f6f7f9}
+a{color:#1d4f80}a:hover{color:#0b2f55}a:focus-visible{outline:3px solid #e0a100;outline-offset:2px}
+.skip{position:absolute;left:-999px}.skip:focus{left:1rem;top:1rem;background:#fff;padding:.5rem;z-index:1}
+header.site{background:#1f3f60;color:#fff;padding:1.5rem 1rem 1.25rem}
+header.site .wrap>p{margin:.25rem 0 0;color:#d5e2ef;max-width:44rem}
+header.site a{color:#fff}
+.crumb{font-size:.9rem;margin:0 0 .5rem}.crumb a{color:#d5e2ef}
+.wrap{max-width:64rem;margin:0 auto}
+main{padding:0 1rem 3rem}
+h1{font-size:clamp(1.5rem,4vw,2.2rem);line-height:1.2;margin:0}
+h2{font-size:1.35rem;margin:2.5rem 0 .75rem;padding-bottom:.25rem;border-bottom:2px solid #2f5d8a}
+h3{font-size:1.05rem;margin:1.5rem 0 .5rem}
+section.card{background:#fff;border:1px solid #dde2e8;border-radius:8px;padding:1rem 1.25rem;margin:1.25rem 0}
+.figures{display:grid;grid-template-columns:repeat(auto-fit,minmax(10rem,1fr));gap:.75rem;margin:1rem 0;padding:0;list-style:none}
+.figures li{background:#fff;border:1px solid #dde2e8;border-left:4px solid #2f5d8a;border-radius:6px;padding:.6rem .8rem}
+.figures .n{display:block;font-size:1.8rem;font-weight:700;font-variant-numeric:tabular-nums;line-height:1.2}
+.figures .l{display:block;font-size:.88rem;color:#4a5560}
+.updated{border:2px solid #b35900;background:#fff4e5;border-radius:6px;padding:.75rem 1rem;margin:1rem 0}
+.updated strong{color:#8a4500}
+.charts{display:grid;grid-template-columns:repeat(auto-fit,minmax(min(100%,29rem),1fr));gap:1rem}
+figure{margin:0;background:#fff;border:1px solid #dde2e8;border-radius:8px;padding:.75rem}
+figure svg{display:block;max-width:100%;height:auto}
+figcaption{font-size:.85rem;color:#4a5560;margin-top:.5rem}
+.scroll{overflow-x:auto;-webkit-overflow-scrolling:touch}
+table{border-collapse:collapse;width:100%;background:#fff;font-size:.92rem}
+caption{text-align:left;font-weight:600;padding:.4rem 0}
+th,td{padding:.45rem .6rem;border-bottom:1px solid #dde2e8;text-align:left;vertical-align:top}
+thead th{border-bottom:2px solid #1b1f24;white-space:nowrap}
+td.num,th.num{text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap}
+tbody th{font-weight:600}
+.tag{display:inline-block;font-size:.75rem;font-weight:700;padding:.05rem .45rem;border-radius:999px;background:#e6eef6;color:#1f3f60;margin-left:.3rem;vertical-align:middle}
+.tag.corr{background:#fff0dc;color:#8a4500}
+ul.dl{list-style:none;padding:0;margin:.25rem 0;display:flex;flex-wrap:wrap;gap:.35rem}
+ul.dl a{display:inline-block;padding:.15rem .55rem;border:1px solid #b9c6d3;border-radius:4px;background:#fff;text-decoration:none;font-size:.85rem}
+ul.dl a:hover{background:#e6eef6}
+.note{font-size:.88rem;color:#4a5560;font-weight:normal}
+.nowrap{white-space:nowrap}
+code{font-family:ui-monospace,SFMono-Regular,Menlo,Consolas,monospace;font-size:.85em;overflow-wrap:anywhere}
+footer{border-top:1px solid #dde2e8;padding:1.5rem 1rem;color:#4a5560;font-size:.88rem}
+@media (max-width:40rem){body{font-size:15px}section.card{padding:.75rem}.figures .n{font-size:1.5rem}th,td{padding:.4rem .45rem}}
+@media print{header.site{background:none;color:#000}header.site a,header.site .wrap>p{color:#000}.skip{display:none}}
+`.trim();
+
+const num = (n: number) => n.toLocaleString('en-US');
+const pct = (x: number | null) => (x === null ? 'n/a' : `${(x * 100).toFixed(1)}%`);
+
+function page(o: { title: string; crumb?: string; heading: string; intro: string; body: string[] }): string {
+  return [
+    '<!DOCTYPE html>',
+    '<html lang="en">',
+    '<head>',
+    '<meta charset="utf-8">',
+    '<meta name="viewport" content="width=device-width, initial-scale=1">',
+    `<title>${h(o.title)}</title>`,
+    '<link rel="alternate" type="application/atom+xml" title="Publications and corrections" href="' +
+      (o.crumb ? '../../feed.xml' : 'feed.xml') +
+      '">',
+    `<style>${CSS}</style>`,
+    '</head>',
+    '<body>',
+    '<a class="skip" href="#main">Skip to content</a>',
+    '<header class="site"><div class="wrap">',
+    o.crumb ? `<p class="crumb">${o.crumb}</p>` : '',
+    `<h1>${h(o.heading)}</h1>`,
+    `<p>${h(o.intro)}</p>`,
+    '</div></header>',
+    '<main id="main"><div class="wrap">',
+    ...o.body,
+    '</div></main>',
+    '<footer><div class="wrap">',
+    `<p>Published with Candor. Machine-readable: <a href="${o.crumb ? '../../' : ''}feed.xml">Atom feed</a> · <a href="${o.crumb ? '../../' : ''}schema/transparency-report.v1.json">JSON Schema of report.json</a> · <a href="${o.crumb ? '../../' : ''}README.md">how this repository is laid out</a>.</p>`,
+    '</div></footer>',
+    '</body>',
+    '</html>',
+    '',
+  ]
+    .filter((l) => l !== '')
+    .join('\n')
+    .concat('\n');
+}
+
+/** The headline figures of a report, each tagged with its path in report.json. */
+function figures(d: ReportData, prefix = ''): string {
+  const s = d.tables.summary;
+  const items: Array<[string, number, string]> = [
+    ['tables.summary.requests.count', s.requests.count, 'requests received'],
+    ['tables.summary.accounts_specified.count', s.accounts_specified.count, 'accounts specified'],
+    [
+      'tables.summary.accounts_with_data_produced.count',
+      s.accounts_with_data_produced.count,
+      `accounts with data produced (${pct(s.accounts_with_data_produced.pct)})`,
+    ],
+    ['tables.pushback.rejected', d.tables.pushback.rejected, 'requests rejected'],
+    ['tables.notice.given', d.tables.notice.given, 'customers notified'],
+    ['tables.summary.in_process.count', s.in_process.count, 'still in process at period end'],
+  ];
+  return [
+    `<ul class="figures" aria-label="Key figures${prefix ? `, ${h(prefix)}` : ''}">`,
+    ...items.map(
+      ([path, n, label]) =>
+        `<li><span class="n" data-figure="${path}">${num(n)}</span><span class="l">${h(label)}</span></li>`,
+    ),
+    '</ul>',
+  ].join('\n');
+}
+
+function updatedBanner(d: ReportData): string {
+  if (!d.version.updated) return '';
+  const entries = [...d.version.changelog].reverse();
+  return [
+    '<section class="updated" aria-label="Updated version">',
+    `<p><strong>Updated version ${d.version.number}.</strong> This report was corrected; earlier versions stay published below.</p>`,
+    '<ul>',
+    ...entries.map(
+      (c) =>
+        `<li><strong>Version ${c.version}, ${h(c.date)}</strong>: ${h(c.what)} <em>Why:</em> ${h(c.why)} <em>Method:</em> ${h(c.method)}</li>`,
+    ),
+    '</ul>',
+    '</section>',
+  ].join('\n');
+}
+
+const FORMATS: Array<[string, string]> = [
+  ['report.html', 'Web page'],
+  ['report.pdf', 'PDF'],
+  ['report.txt', 'Text'],
+  ['report.md', 'Markdown'],
+  ['report.csv', 'CSV'],
+  ['report.json', 'JSON'],
+];
+
+function downloads(base: string, v: FrozenVersion, label: string): string {
+  const links = FORMATS.map(([f, name]) => [`${base}${f}`, name]);
+  if (v.data.tables.dsa)
+    links.push([`${base}dsa/part1.csv`, 'DSA part 1'], [`${base}dsa/part3.csv`, 'DSA part 3']);
+  return `<ul class="dl" aria-label="${h(label)}">${links
+    .map(([href, name]) => `<li><a href="${h(href!)}">${h(name!)}</a></li>`)
+    .join('')}</ul>`;
+}
+
+const versionTag = (v: FrozenVersion) =>
+  v.number > 1 ? `<span class="tag corr">v${v.number} correction</span>` : `<span class="tag">v1</span>`;
+
+// --- trend charts -------------------------------------------------------------------------------------
+
+const PALETTE = [
+  '#2f5d8a',
+  '#e07b39',
+  '#4a9c6d',
+  '#c44e52',
+  '#8172b2',
+  '#937860',
+  '#d17bb5',
+  '#7f7f7f',
+  '#b5a33a',
+  '#3fa3bf',
+  '#1b1f24',
+];
+const FONT = 'Helvetica, Arial, sans-serif';
+
+function base(title: string, description: string, values: object[]): Omit<TopLevelSpec, 'mark'> {
+  return {
+    $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
+    description,
+    title: { text: title, anchor: 'start', font: FONT, fontSize: 14 },
+    width: 460,
+    height: 220,
+    background: 'white',
+    config: {
+      font: FONT,
+      axis: { labelFont: FONT, titleFont: FONT, labelFontSize: 11, titleFontSize: 11 },
+      legend: {
+        labelFont: FONT,
+        titleFont: FONT,
+        labelFontSize: 11,
+        orient: 'bottom',
+        columns: 2,
+        labelLimit: 0,
+      },
+      view: { stroke: null },
+    },
+    data: { values },
+  } as Omit<TopLevelSpec, 'mark'>;
+}
+
+const periodAxis = { field: 'period', type: 'ordinal', sort: null, title: null, axis: { labelAngle: -40 } };
+
+interface Trend {
+  id: string;
+  title: string;
+  description: string;
+  spec: TopLevelSpec;
+}
+
+/** Trend chart specs across every period (latest version of each), data inline. */
+export function trendSpecs(periods: PeriodVersions[]): Trend[] {
+  const latest = periods.map((p) => p.latest.data);
+  const list = (f: (d: ReportData) => string) => latest.map((d) => `${d.period.id} ${f(d)}`).join(', ');
+
+  const requests = latest.map((d) => ({ period: d.period.id, value: d.tables.summary.requests.count }));
+  const requestsDesc = `Requests received per period: ${list((d) => String(d.tables.summary.requests.count))}.`;
+
+  const accounts = latest.flatMap((d) => [
+    { period: d.period.id, series: 'Accounts specified', value: d.tables.summary.accounts_specified.count },
+    {
+      period: d.period.id,
+      series: 'Accounts with data produced',
+      value: d.tables.summary.accounts_with_data_produced.count,
+    },
+  ]);
+  const accountsDesc = `Accounts specified and accounts with data produced per period: ${list(
+    (d) =>
+      `${d.tables.summary.accounts_specified.count} and ${d.tables.summary.accounts_with_data_produced.count}`,
+  )}.`;
+
+  const keys = [...OUTCOMES, 'in_process' as const];
+  const outcomeTotals = (d: ReportData) =>
+    keys.map((k) => ({ k, n: d.tables.by_country.reduce((s, c) => s + c.outcomes[k], 0) }));
+  const usedKeys = keys.filter((k) => latest.some((d) => outcomeTotals(d).find((o) => o.k === k)!.n > 0));
+  const outcomes = latest.flatMap((d) =>
+    outcomeTotals(d)
+      .filter((o) => usedKeys.includes(o.k))
+      .map((o) => ({
+        period: d.period.id,
+        outcome: OUTCOME_LABELS[o.k],
+        order: keys.indexOf(o.k),
+        value: o.n,
+      })),
+  );
+  const outcomesDesc = `Share of requests by outcome per period: ${latest
+    .map(
+      (d) =>
+        `${d.period.id}: ${outcomeTotals(d)
+          .filter((o) => o.n > 0)
+          .map((o) => `${OUTCOME_LABELS[o.k]} ${o.n}`)
+          .join(', ')}`,
+    )
+    .join('; ')}.`;
+
+  // Notice rate: of the requests where notice applied (all but "not applicable"), how many were notified.
+  const notice = latest.map((d) => {
+    const n = d.tables.notice;
+    const applies = d.tables.summary.requests.count - n.not_applicable;
+    return { period: d.period.id, rate: applies > 0 ? n.given / applies : 0, given: n.given, applies };
+  });
+  const noticeDesc = `Customers notified, as a share of requests where notice applied: ${notice
+    .map((n) => `${n.period} ${n.given} of ${n.applies}`)
+    .join(', ')}.`;
+
+  const countryTotals = new Map<string, { name: string; n: number }>();
+  for (const d of latest)
+    for (const c of d.tables.by_country) {
+      const t = countryTotals.get(c.country) ?? { name: c.country_name, n: 0 };
+      t.n += c.requests;
+      countryTotals.set(c.country, t);
+    }
+  const top = [...countryTotals.entries()]
+    .sort((a, b) => b[1].n - a[1].n || a[0].localeCompare(b[0]))
+    .slice(0, 5)
+    .map(([code]) => code);
+  const countryNames = [...top.map((c) => countryTotals.get(c)!.name), 'All other countries'];
+  const byCountry = latest.flatMap((d) =>
+    [
+      ...top.map((code) => ({
+        period: d.period.id,
+        country: countryTotals.get(code)!.name,
+        value: d.tables.by_country.find((c) => c.country === code)?.requests ?? 0,
+      })),
+      {
+        period: d.period.id,
+        country: 'All other countries',
+        value: d.tables.by_country
+          .filter((c) => !top.includes(c.country))
+          .reduce((s, c) => s + c.requests, 0),
+      },
+    ].map((r) => ({ ...r, order: countryNames.indexOf(r.country) })),
+  );
+  const countryDesc = `Requests per period by requesting country (top ${top.length} and the rest): ${latest
+    .map(
+      (d) =>
+        `${d.period.id}: ${byCountry
+          .filter((r) => r.period === d.period.id)
+          .map((r) => `${r.country} ${r.value}`)
+          .join(', ')}`,
+    )
+    .join('; ')}.`;
+
+  const labels = { mark: { type: 'text', dy: -6, fontSize: 10, font: FONT } } as const;
+  return [
+    {
+      id: 'trend-requests',
+      title: 'Requests received',
+      description: requestsDesc,
+      spec: {
+        ...base('Requests received', requestsDesc, requests),
+        encoding: {
+          x: periodAxis,
+          y: {
+            field: 'value',
+            type: 'quantitative',
+            title: 'Requests',
+            axis: { format: 'd', tickMinStep: 1 },
+          },
+        },
+        layer: [
+          { mark: { type: 'bar', color: PALETTE[0] } },
+          { ...labels, encoding: { text: { field: 'value' } } },
+        ],
+      } as TopLevelSpec,
+    },
+    {
+      id: 'trend-accounts',
+      title: 'Accounts',
+      description: accountsDesc,
+      spec: {
+        ...base('Accounts', accountsDesc, accounts),
+        mark: { type: 'line', point: true, strokeWidth: 2.5 },
+        encoding: {
+          x: periodAxis,
+          y: {
+            field: 'value',
+            type: 'quantitative',
+            title: 'Accounts',
+            axis: { format: 'd', tickMinStep: 1 },
+          },
+          color: {
+            field: 'series',
+            type: 'nominal',
+            title: null,
+            scale: { range: [PALETTE[0], PALETTE[1]] },
+          },
+        },
+      } as TopLevelSpec,
+    },
+    {
+      id: 'trend-outcomes',
+      title: 'Outcome mix',
+      description: outcomesDesc,
+      spec: {
+        ...base('What we did: outcome mix', outcomesDesc, outcomes),
+        mark: { type: 'bar' },
+        encoding: {
+          x: periodAxis,
+          y: {
+            field: 'value',
+            type: 'quantitative',
+            stack: 'normalize',
+            title: 'Share of requests',
+            axis: { format: '%' },
+          },
+          color: {
+            field: 'outcome',
+            type: 'nominal',
+            title: null,
+            sort: usedKeys.map((k) => OUTCOME_LABELS[k]),
+            scale: { domain: usedKeys.map((k) => OUTCOME_LABELS[k]), range: PALETTE },
+          },
+          order: { field: 'order', type: 'quantitative' },
+        },
+      } as TopLevelSpec,
+    },
+    {
+      id: 'trend-notice',
+      title: 'Notice rate',
+      description: noticeDesc,
+      spec: {
+        ...base('Notice rate', noticeDesc, notice),
+        mark: { type: 'line', point: true, strokeWidth: 2.5, color: PALETTE[2] },
+        encoding: {
+          x: periodAxis,
+          y: {
+            field: 'rate',
+            type: 'quantitative',
+            title: 'Customers notified',
+            scale: { domain: [0, 1] },
+            axis: { format: '%' },
+          },
+        },
+      } as TopLevelSpec,
+    },
+    {
+      id: 'trend-countries',
+      title: 'By country',
+      description: countryDesc,
+      spec: {
+        ...base('Requests by country', countryDesc, byCountry),
+        mark: { type: 'bar' },
+        encoding: {
+          x: periodAxis,
+          y: { field: 'value', type: 'quantitative', title: 'Requests', axis: { format: 'd' } },
+          color: {
+            field: 'country',
+            type: 'nominal',
+            title: null,
+            sort: countryNames,
+            scale: { domain: countryNames, range: [...PALETTE.slice(0, top.length), '#b9c6d3'] },
+          },
+          order: { field: 'order', type: 'quantitative' },
+        },
+      } as TopLevelSpec,
+    },
+  ];
+}
+
+async function trendFigures(periods: PeriodVersions[]): Promise<string> {
+  const out: string[] = [];
+  for (const t of trendSpecs(periods)) {
+    const svg = await renderChartSvg(t.id, t.spec, t.title, t.description);
+    out.push(`<figure id="${t.id}">\n${svg}\n<figcaption>${h(t.description)}</figcaption>\n</figure>`);
+  }
+  return out.join('\n');
+}
+
+// --- pages ------------------------------------------------------------------------------------------
+
+function periodsTable(periods: PeriodVersions[]): string {
+  const rows = [...periods].reverse().map((p) => {
+    const d = p.latest.data;
+    const dir = `reports/${p.period}/`;
+    const versions = p.versions
+      .map(
+        (v) =>
+          `<a href="${h(`${dir}v${v.number}/report.html`)}">v${v.number}</a> (${h(v.frozen_at.slice(0, 10))})`,
+      )
+      .join(', ');
+    return [
+      `<tr data-period="${h(p.period)}">`,
+      `<th scope="row"><a href="${h(dir)}index.html">${h(p.period)}</a>${versionTag(p.latest)}<br><span class="note">${h(periodText(d))}</span></th>`,
+      `<td class="num" data-figure="tables.summary.requests.count">${num(d.tables.summary.requests.count)}</td>`,
+      `<td class="num" data-figure="tables.summary.accounts_specified.count">${num(d.tables.summary.accounts_specified.count)}</td>`,
+      `<td>${versions}</td>`,
+      `<td>${downloads(dir, p.latest, `Downloads for ${p.period}`)}</td>`,
+      '</tr>',
+    ].join('');
+  });
+  return [
+    '<div class="scroll"><table>',
+    '<caption>Published reports, newest first</caption>',
+    '<thead><tr><th scope="col">Period</th><th scope="col" class="num">Requests</th><th scope="col" class="num">Accounts specified</th><th scope="col">Versions</th><th scope="col">Download the latest version</th></tr></thead>',
+    `<tbody>\n${rows.join('\n')}\n</tbody>`,
+    '</table></div>',
+  ].join('\n');
+}
+
+async function indexPage(periods: PeriodVersions[]): Promise<string> {
+  const provider = periods[0]?.latest.data.provider.name ?? 'Transparency reports';
+  const body: string[] = [];
+  const last = periods[periods.length - 1];
+  if (!last) {
+    body.push('<p>No report has been published yet.</p>');
+  } else {
+    const d = last.latest.data;
+    body.push(
+      `<section aria-labelledby="latest" data-period="${h(last.period)}">`,
+      `<h2 id="latest">Latest report: ${h(last.period)}${versionTag(last.latest)}</h2>`,
+      `<p>${h(periodText(d))}. Accurate as of ${h(d.accurate_as_of.slice(0, 10))}. <a href="reports/${h(last.period)}/index.html">Read about this period</a> or <a href="reports/${h(last.period)}/report.html">the full report</a>.</p>`,
+      updatedBanner(d),
+      figures(d, last.period),
+      '</section>',
+      '<section aria-labelledby="trends">',
+      `<h2 id="trends">Trends across ${periods.length} ${periods.length === 1 ? 'period' : 'periods'}</h2>`,
+      '<p class="note">Each chart shows the latest version of every published period; the text under each chart gives its figures.</p>',
+      '<div class="charts">',
+      await trendFigures(periods),
+      '</div>',
+      '</section>',
+      '<section aria-labelledby="all">',
+      '<h2 id="all">All reports</h2>',
+      periodsTable(periods),
+      '</section>',
+    );
+  }
+  body.push(
+    '<section aria-labelledby="about">',
+    '<h2 id="about">How to read and check these reports</h2>',
+    '<p>Every version of every report is a commit and a tag (<code>&lt;period&gt;-v&lt;N&gt;</code>) in the git repository this site is built from. A correction is a new version with a changelog entry saying what changed, why, how and when; the diff between two tags shows exactly the changed figures, and earlier versions stay published.</p>',
+    '<p>Each <code>report.json</code> records the head hash of our hash-chained audit log when the version was frozen, so an auditor holding our records can prove they were not rewritten after publication.</p>',
+    '</section>',
+  );
+  return page({
+    title: `${provider}: transparency reports`,
+    heading: `${provider}: transparency reports`,
+    intro:
+      'Government requests for customer information we received, what we did with them, and whether we told our customers.',
+    body,
+  });
+}
+
+function countryTable(d: ReportData): string {
+  const rows = d.tables.by_country.map(
+    (c) =>
+      `<tr><th scope="row">${h(c.country_name)}</th><td>${h(c.region)}</td><td class="num" data-figure="tables.by_country.${h(c.country)}.requests">${num(c.requests)}</td><td class="num" data-figure="tables.by_country.${h(c.country)}.accounts_specified">${num(c.accounts_specified)}</td></tr>`,
+  );
+  return [
+    '<div class="scroll"><table>',
+    '<caption>Requests by requesting country</caption>',
+    '<thead><tr><th scope="col">Country</th><th scope="col">Region</th><th scope="col" class="num">Requests</th><th scope="col" class="num">Accounts specified</th></tr></thead>',
+    `<tbody>\n${rows.join('\n')}\n</tbody>`,
+    '</table></div>',
+  ].join('\n');
+}
+
+function changesTable(v: FrozenVersion): string {
+  const c = v.data.tables.changes;
+  if (!c.length) return '';
+  const cell = (x: number | string | null) => (x === null ? 'blank' : typeof x === 'number' ? num(x) : h(x));
+  return [
+    `<h3>Figures changed in version ${v.number}</h3>`,
+    '<div class="scroll"><table>',
+    `<caption>Figures that differ from version ${v.number - 1}</caption>`,
+    '<thead><tr><th scope="col">Table</th><th scope="col">Figure</th><th scope="col" class="num">Before</th><th scope="col" class="num">After</th></tr></thead>',
+    '<tbody>',
+    ...c.map(
+      (x) =>
+        `<tr><th scope="row">${h(x.table)}</th><td><code>${h(x.key)}</code></td><td class="num">${cell(x.before)}</td><td class="num">${cell(x.after)}</td></tr>`,
+    ),
+    '</tbody>',
+    '</table></div>',
+  ].join('\n');
+}
+
+function versionsTable(p: PeriodVersions): string {
+  const rows = [...p.versions].reverse().map((v) => {
+    const e = v.data.version.changelog.find((c) => c.version === v.number);
+    const text = e
+      ? `${h(e.what)}<br><span class="note"><strong>Why:</strong> ${h(e.why)} <strong>Method:</strong> ${h(e.method)}</span>`
+      : '';
+    return `<tr><th scope="row">v${v.number}${v === p.latest ? ' <span class="tag">latest</span>' : ''}</th><td class="nowrap">${h(v.frozen_at.slice(0, 10))}</td><td>${text}</td><td>${downloads(`v${v.number}/`, v, `Files of version ${v.number}`)}</td></tr>`;
+  });
+  return [
+    '<div class="scroll"><table>',
+    '<caption>Every version of this report, newest first</caption>',
+    '<thead><tr><th scope="col">Version</th><th scope="col">Published</th><th scope="col">What changed, why and how</th><th scope="col">Files</th></tr></thead>',
+    `<tbody>\n${rows.join('\n')}\n</tbody>`,
+    '</table></div>',
+  ].join('\n');
+}
+
+function periodPage(p: PeriodVersions): string {
+  const v = p.latest;
+  const d = v.data;
+  return page({
+    title: `${d.provider.name}: transparency report ${p.period}`,
+    crumb: `<a href="../../index.html">${h(d.provider.name)}: all transparency reports</a>`,
+    heading: `Transparency report ${p.period}`,
+    intro: `${periodText(d)}. Version ${v.number}, published ${v.frozen_at.slice(0, 10)}.`,
+    body: [
+      `<section aria-labelledby="summary" data-period="${h(p.period)}">`,
+      `<h2 id="summary">Summary${versionTag(v)}</h2>`,
+      updatedBanner(d),
+      figures(d, p.period),
+      `<p>Read <a href="report.html">the full report</a> with every table and chart, or download it:</p>`,
+      downloads('', v, `Downloads of version ${v.number}`),
+      changesTable(v),
+      '</section>',
+      '<section aria-labelledby="countries">',
+      '<h2 id="countries">Where the requests came from</h2>',
+      countryTable(d),
+      '</section>',
+      '<section aria-labelledby="versions">',
+      '<h2 id="versions">Versions</h2>',
+      `<p>Also in <a href="CHANGELOG.md">CHANGELOG.md</a>. In the git repository, version N is the tag <code>${h(p.period)}-vN</code>.</p>`,
+      versionsTable(p),
+      '</section>',
+      '<section aria-labelledby="anchor">',
+      '<h2 id="anchor">Audit anchor</h2>',
+      `<p>Head hash of the audit log when this version was frozen: <code data-figure="audit_head">${h(v.audit_head ?? 'none')}</code></p>`,
+      '</section>',
+    ],
+  });
+}
+
+/** The site's HTML pages, by path in the repository. */
+export async function renderSitePages(periods: PeriodVersions[]): Promise<Array<[string, string]>> {
+  return [
+    ['index.html', await indexPage(periods)],
+    ...periods.map((p): [string, string] => [`reports/${p.period}/index.html`, periodPage(p)]),
+  ];
+}

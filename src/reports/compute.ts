@@ -1,0 +1,288 @@
+import type { Db } from '../db/connect.ts';
+import { country, usStateName } from '../domain/countries.ts';
+import {
+  bandNationalSecurity,
+  reportingWindows,
+  type DateWindow,
+  type NationalSecurityOption,
+} from '../domain/national-security.ts';
+import { parsePeriod, type Period } from '../domain/periods.ts';
+import type { Section } from '../domain/report-sections.ts';
+import { CHANNELS, DSA_CATEGORIES, OUTCOMES, PROCESS_TYPES, type ProcessType } from '../domain/vocabulary.ts';
+import {
+  accountGrain,
+  dsaGrain,
+  nationalSecurityCounts,
+  requestGrain,
+  type AccountGrainRow,
+  type DsaGrainRow,
+  type RequestGrainRow,
+  type Span,
+} from '../repositories/report-repository.ts';
+import { diffReports } from './diff.ts';
+import { validateReport } from './render/json.ts';
+import { REGIONS, type DsaRow, type OutcomeCounts, type ReportData } from './report-data.ts';
+import { COUNTING_RULES, DEFINITIONS } from './wording.ts';
+
+/**
+ * Computes a period's transparency report from the record. This is the only step of the report pipeline
+ * that reads the database; everything after it (renderers, versions, diffs) works on the returned data.
+ */
+
+export interface ComputeOptions {
+  /** `2015-H1`, `2015` or `2015-01-01..2015-03-31` */
+  period: string;
+  provider: { name: string; service?: string };
+  nsOption: NationalSecurityOption;
+  /** YYYY-MM-DD: the planned publication date, which fixes the national-security windows (1874(b)). */
+  publicationDate: string;
+  /** The state of the record the figures reflect: generated_at and accurate_as_of. */
+  now: Date;
+  /** The latest frozen version: `changes` lists the cells that differ from it. */
+  previous?: ReportData;
+  /** Version metadata; a draft by default (number = previous + 1). */
+  version?: ReportData['version'];
+  auditHead?: string | null;
+}
+
+const instant = (d: Date) => `${d.toISOString().slice(0, 19)}Z`;
+
+function outcomesOf(r: RequestGrainRow | undefined): OutcomeCounts {
+  const o = Object.fromEntries(OUTCOMES.map((k) => [k, r?.[k] ?? 0])) as Record<
+    (typeof OUTCOMES)[number],
+    number
+  >;
+  return { ...o, in_process: r?.in_process ?? 0 };
+}
+
+/** A 1874(b) day window as the half-open instant span the queries use. */
+function spanOf(w: DateWindow): Span {
+  const from = `${w.start}T00:00:00.000Z`;
+  const to = new Date(Date.parse(`${w.end}T00:00:00Z`) + 86_400_000).toISOString();
+  return { from, to };
+}
+
+export async function computeReport(db: Db, o: ComputeOptions): Promise<ReportData> {
+  const period: Period = parsePeriod(o.period);
+  const span = { from: period.startInstant, to: period.endExclusiveInstant };
+
+  // Sequential on purpose: the embedded database is one session, and parallel queries only queue.
+  const byRequest = await requestGrain(db, span);
+  const byAccount = await accountGrain(db, span);
+  const dsa = await dsaGrain(db, span);
+
+  const windows = reportingWindows(o.nsOption, o.publicationDate);
+  const nsl = windows.nsl ?? windows.combined;
+  const fisa = windows.fisa ?? windows.combined;
+  // Exact counts live only in this expression: they go straight into the bands.
+  const nationalSecurity = bandNationalSecurity(
+    o.nsOption,
+    await nationalSecurityCounts(db, { nsl: spanOf(nsl!), fisa: spanOf(fisa!) }),
+    o.publicationDate,
+  );
+
+  const req = (section: Section, set: RequestGrainRow['set'], match: Partial<RequestGrainRow> = {}) =>
+    byRequest.filter(
+      (r) =>
+        r.section === section &&
+        r.set === set &&
+        Object.entries(match).every(([k, v]) => r[k as keyof RequestGrainRow] === v),
+    );
+  const acc = (section: Section, set: AccountGrainRow['set'], match: Partial<AccountGrainRow> = {}) =>
+    byAccount.find(
+      (r) =>
+        r.section === section &&
+        r.set === set &&
+        Object.entries(match).every(([k, v]) => r[k as keyof AccountGrainRow] === v),
+    );
+
+  const info = req('information', 'total')[0];
+  const infoAcc = acc('information', 'total');
+  const requests = info?.requests ?? 0;
+  const identifiers = infoAcc?.identifiers ?? 0;
+  const accounts = infoAcc?.accounts ?? 0;
+  const pct = (n: number, of: number) => (of === 0 ? null : n / of);
+
+  const byCountry = req('information', 'country')
+    .map((r) => {
+      const c = country(r.country as string);
+      return {
+        region: c.region,
+        country: r.country as string,
+        country_name: c.name,
+        requests: r.requests,
+        accounts_specified: acc('information', 'country', { country: r.country })?.accounts ?? 0,
+        outcomes: outcomesOf(r),
+      };
+    })
+    .sort(
+      (a, b) =>
+        Number(b.country === 'US') - Number(a.country === 'US') ||
+        REGIONS.indexOf(a.region) - REGIONS.indexOf(b.region) ||
+        a.country_name.localeCompare(b.country_name, 'en'),
+    );
+
+  const level = (l: string) => ({
+    requests: req('information', 'us_level', { is_us: true, us_level: l })[0]?.requests ?? 0,
+    accounts_specified: acc('information', 'us_level', { is_us: true, us_level: l })?.accounts ?? 0,
+  });
+
+  const processOutcome = PROCESS_TYPES.flatMap((p: ProcessType) => {
+    const r = req('information', 'process_type', { process_type: p })[0];
+    if (!r) return [];
+    const a = acc('information', 'process_type', { process_type: p });
+    return [
+      {
+        process_type: p,
+        requests: r.requests,
+        accounts_specified: a?.accounts ?? 0,
+        accounts_with_data_produced: a?.accounts_produced ?? 0,
+        outcomes: outcomesOf(r),
+      },
+    ];
+  });
+
+  const emergencyPart = (isUs: boolean) => {
+    const r = req('emergency', 'us', { is_us: isUs })[0];
+    const a = acc('emergency', 'us', { is_us: isUs });
+    return {
+      requests: r?.requests ?? 0,
+      accounts_specified: a?.accounts ?? 0,
+      accounts_with_data_produced: a?.accounts_produced ?? 0,
+      outcomes: outcomesOf(r),
+    };
+  };
+
+  const preservation = req('preservation', 'total')[0];
+  const takedown = req('takedown', 'total')[0];
+  const takedownAcc = acc('takedown', 'total');
+  const emergency = req('emergency', 'total')[0];
+  // Notice is counted for the requests that could disclose customer information: information and emergency.
+  const notice = (k: keyof RequestGrainRow) =>
+    ((info?.[k] as number | undefined) ?? 0) + ((emergency?.[k] as number | undefined) ?? 0);
+  const channels = Object.fromEntries(
+    CHANNELS.map((c) => [c, req('information', 'channel', { channel: c })[0]?.requests ?? 0]),
+  ) as Record<(typeof CHANNELS)[number], number>;
+
+  const data: ReportData = {
+    schema_version: 1,
+    provider: { ...o.provider },
+    period: { id: period.id, start: period.start, end: period.end },
+    generated_at: instant(o.now),
+    accurate_as_of: instant(o.now),
+    version: o.version ?? {
+      number: (o.previous?.version.number ?? 0) + 1,
+      status: 'draft',
+      updated: o.previous !== undefined,
+      changelog: o.previous ? [...o.previous.version.changelog] : [],
+    },
+    audit_head: o.auditHead ?? null,
+    tables: {
+      summary: {
+        requests: { count: requests, pct: pct(requests, requests), base: 'requests' },
+        identifiers_specified: {
+          count: identifiers,
+          pct: pct(identifiers, identifiers),
+          base: 'identifiers_specified',
+        },
+        accounts_specified: { count: accounts, pct: pct(accounts, accounts), base: 'accounts_specified' },
+        accounts_with_data_produced: {
+          count: infoAcc?.accounts_produced ?? 0,
+          pct: pct(infoAcc?.accounts_produced ?? 0, accounts),
+          base: 'accounts_specified',
+        },
+        in_process: {
+          count: info?.in_process ?? 0,
+          pct: pct(info?.in_process ?? 0, requests),
+          base: 'requests',
+        },
+      },
+      by_country: byCountry,
+      us_by_level: {
+        federal: level('federal'),
+        state: level('state'),
+        local: level('local'),
+        other: level('other'),
+      },
+      us_by_state: req('information', 'us_state')
+        .filter((r) => r.us_state !== null)
+        .map((r) => ({
+          subdivision: r.us_state as string,
+          name: usStateName(r.us_state as string),
+          requests: r.requests,
+        }))
+        .sort((a, b) => a.subdivision.localeCompare(b.subdivision)),
+      process_outcome: processOutcome,
+      emergency: { us: emergencyPart(true), non_us: emergencyPart(false) },
+      preservation: {
+        requests: preservation?.requests ?? 0,
+        extensions: preservation?.extensions ?? 0,
+        accounts_preserved: acc('preservation', 'total')?.accounts_preserved ?? 0,
+      },
+      takedown: {
+        requests: takedown?.requests ?? 0,
+        // Items: as the request counted them, or else the identifiers it named.
+        items: takedown ? takedown.items || (takedownAcc?.identifiers ?? 0) : 0,
+        outcomes: outcomesOf(takedown),
+      },
+      notice: {
+        given: notice('notice_sent'),
+        prevented_by_order: notice('notice_prohibited'),
+        of_which_indefinite: notice('notice_prohibited_indefinite'),
+        delayed_emergency: notice('notice_delayed_emergency'),
+        not_possible: notice('notice_not_possible'),
+        given_after_order_expired: notice('notice_sent_after_order'),
+        not_applicable: notice('notice_not_applicable'),
+        pending: notice('notice_pending'),
+      },
+      international_channel: channels,
+      pushback: {
+        rejected: info?.rejected ?? 0,
+        narrowed: info?.narrowed ?? 0,
+        withdrawn: info?.withdrawn ?? 0,
+        withdrawn_after_notice_policy: info?.withdrawn_after_notice_policy ?? 0,
+      },
+      national_security: nationalSecurity,
+      dsa: dsaTable(dsa, o.provider.service ?? o.provider.name),
+      changes: [],
+    },
+    definitions: DEFINITIONS.map((d) => ({ ...d })),
+    counting_rules: [...COUNTING_RULES],
+  };
+  if (o.previous) data.tables.changes = diffReports(o.previous, data);
+  validateReport(data);
+  return data;
+}
+
+const hours = (h: number | null): number | null => (h === null ? null : Math.round(h * 100) / 100);
+
+/** DSA Part 3 rows: TOTAL and each category, for TOTAL and each Member State that sent an order. */
+function dsaTable(rows: DsaGrainRow[], service: string): NonNullable<ReportData['tables']['dsa']> {
+  const order = (c: string | null) => (c === null ? -1 : DSA_CATEGORIES.indexOf(c as never));
+  const memberStates = [
+    ...new Set(rows.map((r) => r.member_state).filter((m): m is string => m !== null)),
+  ].sort();
+  const out: DsaRow[] = [...rows]
+    .filter((r) => rows.length > 1 || r.orders_to_act + r.orders_to_provide_information > 0)
+    .sort(
+      (a, b) =>
+        Number(a.member_state !== null) - Number(b.member_state !== null) ||
+        (a.member_state ?? '').localeCompare(b.member_state ?? '') ||
+        order(a.category) - order(b.category),
+    )
+    .map((r) => ({
+      category: (r.category ?? 'TOTAL') as DsaRow['category'],
+      keyword: null,
+      other_description: null,
+      scope: r.member_state ?? 'TOTAL',
+      // Annex II: a count is 0 where the obligation applies and nothing came; a median of nothing is blank.
+      orders_to_act: r.orders_to_act,
+      items: r.items,
+      median_hours_to_acknowledge: hours(r.ack_hours),
+      median_hours_to_effect: hours(r.effect_hours),
+      orders_to_provide_information: r.orders_to_provide_information,
+      median_hours_to_acknowledge_information: hours(r.ack_hours_information),
+      median_hours_to_effect_information: hours(r.effect_hours_information),
+    }));
+  return { applicability: 'All', service, member_states: memberStates, rows: out };
+}

@@ -1,0 +1,89 @@
+import type { ReportData, ReportTables } from './report-data.ts';
+
+/** One changed cell: which table, the cell's path in it, and its value before and after. */
+export type Change = ReportTables['changes'][number];
+type Value = Change['before'];
+
+/**
+ * Every cell of a report as `table -> key -> value`. Rows of list tables are keyed by what identifies them
+ * (country, process type, ...), not by position, so an added row shows as new cells rather than as every
+ * later row changing. Shares (`pct`) and bases are left out: they follow from the counts beside them.
+ */
+export function reportCells(data: ReportData): Map<string, Map<string, Value>> {
+  const t = data.tables;
+  const cells = new Map<string, Map<string, Value>>();
+  const put = (table: string, prefix: string, value: unknown) => {
+    let m = cells.get(table);
+    if (!m) cells.set(table, (m = new Map()));
+    const walk = (path: string, v: unknown): void => {
+      if (v !== null && typeof v === 'object' && !Array.isArray(v)) {
+        for (const [k, x] of Object.entries(v)) {
+          if (k === 'pct' || k === 'base') continue;
+          walk(path ? `${path}.${k}` : k, x);
+        }
+      } else if (Array.isArray(v)) {
+        m.set(path, v.join(','));
+      } else {
+        m.set(path, v as Value);
+      }
+    };
+    walk(prefix, value);
+  };
+  const keyed = <R>(table: string, rows: readonly R[], key: (r: R) => string, omit: (keyof R)[] = []) => {
+    for (const r of rows) {
+      const rest = Object.fromEntries(
+        Object.entries(r as object).filter(([k]) => !omit.includes(k as keyof R)),
+      );
+      put(table, key(r), rest);
+    }
+  };
+  put('summary', '', t.summary);
+  keyed('by_country', t.by_country, (r) => r.country, ['country', 'country_name', 'region']);
+  put('us_by_level', '', t.us_by_level);
+  keyed('us_by_state', t.us_by_state, (r) => r.subdivision, ['subdivision', 'name']);
+  keyed('process_outcome', t.process_outcome, (r) => r.process_type, ['process_type']);
+  put('emergency', '', t.emergency);
+  put('preservation', '', t.preservation);
+  put('takedown', '', t.takedown);
+  put('notice', '', t.notice);
+  put('international_channel', '', t.international_channel);
+  put('pushback', '', t.pushback);
+  if (t.national_security) {
+    const { entries, ...head } = t.national_security;
+    put('national_security', '', head);
+    keyed('national_security', entries, (e) => e.kind, ['kind']);
+  }
+  if (t.dsa) {
+    const { rows, ...head } = t.dsa;
+    put('dsa', '', head);
+    keyed('dsa', rows, (r) => [r.category, r.keyword ?? '', r.scope].filter(Boolean).join('.'), [
+      'category',
+      'keyword',
+      'scope',
+    ]);
+  }
+  put('counting_rules', '', Object.fromEntries(data.counting_rules.map((r, i) => [String(i + 1), r])));
+  put('definitions', '', Object.fromEntries(data.definitions.map((d) => [d.term, d.text])));
+  return cells;
+}
+
+/** Every cell that differs between two reports of the same period, in table order. */
+export function diffReports(before: ReportData, after: ReportData): Change[] {
+  const a = reportCells(before);
+  const b = reportCells(after);
+  const out: Change[] = [];
+  for (const table of new Set([...a.keys(), ...b.keys()])) {
+    const x = a.get(table) ?? new Map<string, Value>();
+    const y = b.get(table) ?? new Map<string, Value>();
+    for (const key of new Set([...x.keys(), ...y.keys()])) {
+      const was = x.has(key) ? (x.get(key) as Value) : null;
+      const now = y.has(key) ? (y.get(key) as Value) : null;
+      if (was !== now) out.push({ table, key, before: was, after: now });
+    }
+  }
+  return out;
+}
+
+/** "summary in_process.count: 11 -> 10" */
+export const describeChange = (c: Change): string =>
+  `${c.table} ${c.key}: ${c.before === null ? '(none)' : c.before} -> ${c.after === null ? '(none)' : c.after}`;

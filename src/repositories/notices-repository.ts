@@ -1,0 +1,289 @@
+import { sql } from 'kysely';
+import type { Db } from '../db/connect.ts';
+import type { ContactRow, NoticeTemplateRow, OutboxRow } from '../db/schema.ts';
+import type { NoticeKind } from '../domain/notice-policy.ts';
+import type { ContactInput, TemplateInput } from '../domain/notice-template.ts';
+import type { NoticeStatus } from '../domain/vocabulary.ts';
+
+export async function findContacts(db: Db, accounts: readonly string[]): Promise<ContactRow[]> {
+  if (accounts.length === 0) return [];
+  return db.selectFrom('customer_contacts').selectAll().where('account_ref', 'in', accounts).execute();
+}
+
+/** Creates or replaces the contact of an account; returns the row before (if any) and after. */
+export async function upsertContact(
+  db: Db,
+  account: string,
+  c: ContactInput,
+  now: Date,
+): Promise<{ before: ContactRow | undefined; after: ContactRow }> {
+  const before = await db
+    .selectFrom('customer_contacts')
+    .selectAll()
+    .where('account_ref', '=', account)
+    .forUpdate()
+    .executeTakeFirst();
+  const values = { email: c.email, name: c.name ?? null, language: c.language, updated_at: now };
+  const after = await db
+    .insertInto('customer_contacts')
+    .values({ account_ref: account, ...values })
+    .onConflict((oc) => oc.column('account_ref').doUpdateSet(values))
+    .returningAll()
+    .executeTakeFirstOrThrow();
+  return { before, after };
+}
+
+export function listTemplates(db: Db): Promise<NoticeTemplateRow[]> {
+  return db.selectFrom('notice_templates').selectAll().orderBy('kind').orderBy('language').execute();
+}
+
+/** The template of a kind in the first of these languages that has one. */
+export async function findTemplate(
+  db: Db,
+  kind: NoticeKind,
+  languages: readonly string[],
+): Promise<NoticeTemplateRow | undefined> {
+  const rows = await db
+    .selectFrom('notice_templates')
+    .selectAll()
+    .where('kind', '=', kind)
+    .where('language', 'in', languages)
+    .execute();
+  return languages.map((l) => rows.find((r) => r.language === l)).find((r) => r !== undefined);
+}
+
+/** Creates or replaces a template, bumping its version. */
+export async function upsertTemplate(
+  db: Db,
+  kind: NoticeKind,
+  language: string,
+  t: TemplateInput,
+  by: string,
+  now: Date,
+): Promise<{ before: NoticeTemplateRow | undefined; after: NoticeTemplateRow }> {
+  const before = await db
+    .selectFrom('notice_templates')
+    .selectAll()
+    .where('kind', '=', kind)
+    .where('language', '=', language)
+    .forUpdate()
+    .executeTakeFirst();
+  const after = await db
+    .insertInto('notice_templates')
+    .values({ kind, language, subject: t.subject, body: t.body, updated_by: by, updated_at: now })
+    .onConflict((oc) =>
+      oc.columns(['kind', 'language']).doUpdateSet({
+        subject: t.subject,
+        body: t.body,
+        updated_by: by,
+        updated_at: now,
+        version: sql`notice_templates.version + 1`,
+      }),
+    )
+    .returningAll()
+    .executeTakeFirstOrThrow();
+  return { before, after };
+}
+
+/** Locks the request row so decisions about its notice are taken one at a time. */
+export async function lockRequest(trx: Db, id: number): Promise<boolean> {
+  const row = await trx
+    .selectFrom('requests')
+    .select('id')
+    .where('id', '=', id)
+    .forUpdate()
+    .executeTakeFirst();
+  return row !== undefined;
+}
+
+/** Records the request's notice status; bumps its version so an edit made on a stale copy conflicts. */
+export async function setNoticeStatus(trx: Db, id: number, status: NoticeStatus, now: Date): Promise<void> {
+  await trx
+    .updateTable('requests')
+    .set({ notice_status: status, version: sql`version + 1`, updated_at: now })
+    .where('id', '=', id)
+    .where('notice_status', '<>', status)
+    .execute();
+}
+
+export interface NewOutboxRow {
+  request_id: number;
+  account_ref: string;
+  to_email: string;
+  kind: NoticeKind;
+  subject: string;
+  body: string;
+  message_id: string;
+}
+
+/**
+ * Queues notices. The idempotency key (request, account, kind) makes a second queueing a no-op, except that
+ * a notice cancelled because an order arrived is queued again (same row, same Message-ID) once it may go.
+ * Returns the rows this call queued.
+ */
+export async function queueOutbox(trx: Db, rows: NewOutboxRow[], now: Date): Promise<OutboxRow[]> {
+  if (rows.length === 0) return [];
+  return trx
+    .insertInto('notice_outbox')
+    .values(rows.map((r) => ({ ...r, next_attempt_at: now, created_at: now })))
+    .onConflict((oc) =>
+      oc
+        .columns(['request_id', 'account_ref', 'kind'])
+        .doUpdateSet((eb) => ({
+          to_email: eb.ref('excluded.to_email'),
+          subject: eb.ref('excluded.subject'),
+          body: eb.ref('excluded.body'),
+          status: 'queued',
+          attempts: 0,
+          next_attempt_at: now,
+          last_error: null,
+          claimed_by: null,
+          claimed_at: null,
+        }))
+        .where('notice_outbox.status', '=', 'cancelled'),
+    )
+    .returningAll()
+    .execute();
+}
+
+/**
+ * Claims up to `batch` due rows for one worker: queued rows whose time has come, and rows left `sending`
+ * by a worker that has not finished within the lease (it crashed). SKIP LOCKED lets several workers claim
+ * side by side without ever taking the same row; the attempt is counted here, before anything is sent.
+ */
+export async function claimDue(
+  trx: Db,
+  o: { now: Date; workerId: string; batch: number; leaseMs: number },
+): Promise<OutboxRow[]> {
+  const leaseEnd = new Date(o.now.getTime() - o.leaseMs);
+  const result = await sql<OutboxRow>`
+    update notice_outbox o
+    set status = 'sending', claimed_by = ${o.workerId}, claimed_at = ${o.now}, attempts = o.attempts + 1
+    from (
+      select id from notice_outbox
+      where (status = 'queued' and next_attempt_at <= ${o.now})
+         or (status = 'sending' and claimed_at <= ${leaseEnd})
+      order by next_attempt_at, id
+      limit ${o.batch}
+      for update skip locked
+    ) due
+    where o.id = due.id
+    returning o.*`.execute(trx);
+  return result.rows.sort((a, b) => a.id - b.id);
+}
+
+type Finish =
+  | { status: 'sent' }
+  | { status: 'queued'; nextAttemptAt: Date; error: string }
+  | { status: 'failed'; error: string }
+  | { status: 'cancelled'; error: string };
+
+/**
+ * Records how a claimed row ended, only if this worker still holds the claim (a row re-claimed after the
+ * lease belongs to the other worker now). Returns whether it did.
+ */
+export async function finishClaim(
+  trx: Db,
+  id: number,
+  workerId: string,
+  now: Date,
+  f: Finish,
+): Promise<boolean> {
+  const res = await trx
+    .updateTable('notice_outbox')
+    .set({
+      status: f.status,
+      sent_at: f.status === 'sent' ? now : null,
+      last_error: f.status === 'sent' ? null : f.error,
+      next_attempt_at: f.status === 'queued' ? f.nextAttemptAt : now,
+      claimed_by: f.status === 'sent' ? workerId : null,
+      claimed_at: f.status === 'sent' ? sql`claimed_at` : null,
+    })
+    .where('id', '=', id)
+    .where('status', '=', 'sending')
+    .where('claimed_by', '=', workerId)
+    .executeTakeFirst();
+  return Number(res.numUpdatedRows) === 1;
+}
+
+/** The request's outbox rows, oldest first. */
+export function outboxFor(db: Db, requestId: number): Promise<OutboxRow[]> {
+  return db
+    .selectFrom('notice_outbox')
+    .selectAll()
+    .where('request_id', '=', requestId)
+    .orderBy('id')
+    .execute();
+}
+
+/**
+ * Cancels the request's notices that have not gone yet (queued, or claimed and not yet sent: the worker
+ * will find its claim gone). For the path that records a new non-disclosure order, inside its transaction.
+ */
+export async function cancelUnsent(trx: Db, requestId: number, reason: string): Promise<OutboxRow[]> {
+  return trx
+    .updateTable('notice_outbox')
+    .set({ status: 'cancelled', last_error: reason, claimed_by: null, claimed_at: null })
+    .where('request_id', '=', requestId)
+    .where('status', 'in', ['queued', 'sending'])
+    .returningAll()
+    .execute();
+}
+
+export interface FailedNotice {
+  id: number;
+  request_id: number;
+  external_ref: string;
+  account_ref: string;
+  to_email: string;
+  kind: NoticeKind;
+  attempts: number;
+  last_error: string | null;
+  next_attempt_at: Date;
+}
+
+/** Notices that failed for good, for the due view. */
+export function listFailed(db: Db): Promise<FailedNotice[]> {
+  return db
+    .selectFrom('notice_outbox as o')
+    .innerJoin('requests as r', 'r.id', 'o.request_id')
+    .select([
+      'o.id',
+      'o.request_id',
+      'r.external_ref',
+      'o.account_ref',
+      'o.to_email',
+      'o.kind',
+      'o.attempts',
+      'o.last_error',
+      'o.next_attempt_at',
+    ])
+    .where('o.status', '=', 'failed')
+    .orderBy('o.id')
+    .execute();
+}
+
+/**
+ * Requests whose held notice may have become due at `now`: an order on them ended, or their emergency delay
+ * ran out; answered; notice still owed; and nothing queued or sent for them yet. The notice decision then
+ * says, for each, whether notice may really go (another order may still bind).
+ */
+export async function releaseCandidates(
+  db: Db,
+  now: Date,
+  p: { emergencyDelayDays: number; notifyOutcomes: readonly string[]; exemptProcessTypes: readonly string[] },
+): Promise<number[]> {
+  const rows = await sql<{ id: number }>`
+    select r.id from requests r
+    where r.notice_status in ('prohibited_by_order', 'delayed_emergency', 'pending')
+      and r.outcome::text = any(${[...p.notifyOutcomes]}::text[])
+      and not (r.process_type::text = any(${[...p.exemptProcessTypes]}::text[]))
+      and (
+        exists (select 1 from nondisclosure_orders n
+                where n.request_id = r.id and least(n.expires_at, n.lifted_at) <= ${now})
+        or (r.emergency and r.responded_at + make_interval(days => ${p.emergencyDelayDays}) <= ${now})
+      )
+      and not exists (select 1 from notice_outbox o where o.request_id = r.id and o.status <> 'cancelled')
+    order by r.id`.execute(db);
+  return rows.rows.map((r) => Number(r.id));
+}

@@ -1,0 +1,82 @@
+import { mkdir, rename, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import nodemailer from 'nodemailer';
+import type { Config } from '../config.ts';
+
+/** One message to send; the Message-ID is ours and stable, so a resent notice is recognisably the same. */
+export interface OutgoingMail {
+  to: string;
+  subject: string;
+  text: string;
+  messageId: string;
+  /** The Date header; the worker passes its clock so the bytes are reproducible. */
+  date?: Date;
+}
+
+export interface Mailer {
+  /** Where messages go, for messages to the operator: "smtp://host:port" or the outbox folder. */
+  describe: string;
+  /** Resolves once the message is accepted (by the SMTP server, or written to disk); rejects otherwise. */
+  send(m: OutgoingMail): Promise<void>;
+  close(): void;
+}
+
+/** An SMTP refusal with its reply code: 5xx is permanent (retrying cannot help), anything else may pass later. */
+export function isPermanent(err: unknown): boolean {
+  const code = (err as { responseCode?: unknown })?.responseCode;
+  return typeof code === 'number' && code >= 500 && code < 600;
+}
+
+/** The file an .eml message is written to, named after its Message-ID so a resend replaces, not adds. */
+export function emlFileName(messageId: string): string {
+  return `${messageId
+    .replace(/^<|>$/g, '')
+    .replace(/@.*$/, '')
+    .replace(/[^A-Za-z0-9._-]/g, '_')}.eml`;
+}
+
+/**
+ * SMTP through nodemailer when CANDOR_SMTP_URL is set; otherwise each message is written as an RFC 5322
+ * `.eml` file under `<dataDir>/outbox/`, built by nodemailer's stream transport so both paths produce the
+ * same bytes. Timeouts are short because the worker's lease must outlast one send.
+ */
+export function createMailer(config: Config): Mailer {
+  const mail = (m: OutgoingMail) => ({
+    from: config.mailFrom,
+    to: m.to,
+    subject: m.subject,
+    text: m.text,
+    messageId: m.messageId,
+    ...(m.date ? { date: m.date } : {}),
+  });
+  if (config.smtpUrl) {
+    const transport = nodemailer.createTransport(config.smtpUrl, {
+      connectionTimeout: 30_000,
+      greetingTimeout: 30_000,
+      socketTimeout: 60_000,
+    } as object);
+    const url = new URL(config.smtpUrl);
+    return {
+      describe: `${url.protocol}//${url.host}`,
+      async send(m) {
+        await transport.sendMail(mail(m));
+      },
+      close: () => transport.close(),
+    };
+  }
+  const dir = path.join(config.dataDir, 'outbox');
+  const builder = nodemailer.createTransport({ streamTransport: true, buffer: true, newline: 'windows' });
+  return {
+    describe: dir,
+    async send(m) {
+      const info = await builder.sendMail(mail(m));
+      await mkdir(dir, { recursive: true, mode: 0o700 });
+      const file = path.join(dir, emlFileName(m.messageId));
+      // Write then rename, so a reader never sees half a message.
+      const tmp = `${file}.${process.pid}.tmp`;
+      await writeFile(tmp, info.message as Buffer, { mode: 0o600 });
+      await rename(tmp, file);
+    },
+    close: () => builder.close(),
+  };
+}

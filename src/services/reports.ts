@@ -1,0 +1,280 @@
+import type { Db } from '../db/connect.ts';
+import { fromDatabaseError } from '../db/errors.ts';
+import { parsePeriod } from '../domain/periods.ts';
+import { CandorError } from '../errors.ts';
+import { computeReport } from '../reports/compute.ts';
+import { describeChange, diffReports, type Change } from '../reports/diff.ts';
+import { fileHashes, renderFiles, FORMAT_FILES, type Format } from '../reports/files.ts';
+import type { ReportData } from '../reports/report-data.ts';
+import type { FrozenVersion } from '../reports/versions.ts';
+import { appendEvent, headEvent } from '../repositories/audit-repository.ts';
+import {
+  findVersion,
+  insertVersion,
+  latestVersion,
+  listVersions,
+} from '../repositories/report-versions-repository.ts';
+import { authorize, type Actor } from './authorize.ts';
+import type { Deps } from './index.ts';
+
+/** Transparency reports: draft, freeze, correct, diff and render (DESIGN.md, core loop steps 5 and 6). */
+
+export interface Draft {
+  data: ReportData;
+  /** The latest frozen version, if any; `drift` is measured against it. */
+  latest: number | null;
+  /** Cells whose value in the record today differs from the latest frozen version. */
+  drift: Change[];
+}
+
+export interface CorrectionInput {
+  /** Why the report is corrected (required). */
+  why: string;
+  /** How the new figures were obtained (required). */
+  method: string;
+  /** What changed; by default a list of the changed cells. */
+  what?: string;
+}
+
+const dateOf = (d: Date) => d.toISOString().slice(0, 10);
+
+function periodId(period: string): string {
+  try {
+    return parsePeriod(period).id;
+  } catch (e) {
+    throw new CandorError('invalid', (e as Error).message, [
+      { field: 'period', message: (e as Error).message },
+    ]);
+  }
+}
+
+export function createReportService({ db, config, clock }: Deps) {
+  const provider = { name: config.providerName };
+
+  async function compute(
+    executor: Db,
+    period: string,
+    o: { now: Date; publicationDate?: string; previous?: FrozenVersion; version?: ReportData['version'] },
+  ) {
+    const head = await headEvent(executor);
+    return computeReport(executor, {
+      period,
+      provider,
+      nsOption: config.nsOption,
+      // A correction keeps the publication date its national-security windows were computed for.
+      publicationDate:
+        o.publicationDate ?? o.previous?.data.tables.national_security?.publication_date ?? dateOf(o.now),
+      now: o.now,
+      previous: o.previous?.data,
+      version: o.version,
+      auditHead: head?.hash ?? null,
+    });
+  }
+
+  /** Computes, renders and stores version `number` in one transaction, with its audit event. */
+  async function store(
+    actor: Actor,
+    period: string,
+    number: number,
+    change: { what: string; why: string; method: string } | null,
+  ): Promise<FrozenVersion> {
+    const now = clock();
+    try {
+      return await db.transaction().execute(async (trx) => {
+        const previous = number > 1 ? await findVersion(trx, period, number - 1) : undefined;
+        const first = {
+          version: 1,
+          date: dateOf(now),
+          what: 'First publication.',
+          why: 'Regular transparency report for the period.',
+          method: `Computed from the request record as of ${now.toISOString().slice(0, 19)}Z.`,
+        };
+        // The changelog entry is written once the changes are known (the default "what" lists them).
+        const draft = await compute(trx, period, { now, previous });
+        if (previous && draft.tables.changes.length === 0) {
+          throw new CandorError(
+            'invalid_state',
+            `nothing changed since version ${previous.number} of ${period}: no correction to make`,
+          );
+        }
+        const entry = change
+          ? {
+              version: number,
+              date: dateOf(now),
+              what: change.what || draft.tables.changes.map(describeChange).join('; '),
+              why: change.why,
+              method: change.method,
+            }
+          : first;
+        const data: ReportData = {
+          ...draft,
+          version: {
+            number,
+            status: 'frozen',
+            updated: number > 1,
+            changelog: [...(previous?.data.version.changelog ?? []), entry],
+          },
+        };
+        const files = await renderFiles(data);
+        const version: FrozenVersion = {
+          period,
+          number,
+          frozen_at: now.toISOString(),
+          audit_head: data.audit_head,
+          data,
+          file_hashes: fileHashes(files),
+        };
+        await insertVersion(trx, {
+          ...version,
+          frozen_at: now,
+          change: change
+            ? { what: entry.what, why: entry.why, method: entry.method, date: entry.date }
+            : null,
+        });
+        await appendEvent(trx, {
+          at: now,
+          actor: actor.label,
+          action: number === 1 ? 'report.freeze' : 'report.correct',
+          entity: 'report',
+          entityId: `${period}-v${number}`,
+          after: {
+            period,
+            number,
+            audit_head: version.audit_head,
+            file_hashes: version.file_hashes,
+            changes: data.tables.changes.length,
+            ...(change ? { why: entry.why, method: entry.method } : {}),
+          },
+        });
+        return version;
+      });
+    } catch (e) {
+      if ((e as { code?: string }).code === '23505') {
+        throw new CandorError('conflict', `version ${number} of ${period} was stored meanwhile; try again`);
+      }
+      throw fromDatabaseError(e, `report ${period} version ${number}`);
+    }
+  }
+
+  async function mustFind(period: string, number: number): Promise<FrozenVersion> {
+    const v = await findVersion(db, period, number);
+    if (!v) throw new CandorError('not_found', `report ${period} has no version ${number}`);
+    return v;
+  }
+
+  return {
+    /** The draft report from today's record, with its drift from the latest frozen version. */
+    async build(
+      actor: Actor,
+      period: string,
+      o: { now?: Date; publicationDate?: string } = {},
+    ): Promise<Draft> {
+      authorize(actor, 'report.read');
+      const id = periodId(period);
+      const latest = await latestVersion(db, id);
+      const data = await compute(db, id, {
+        now: o.now ?? clock(),
+        publicationDate: o.publicationDate,
+        previous: latest,
+      });
+      return { data, latest: latest?.number ?? null, drift: latest ? data.tables.changes : [] };
+    },
+
+    /** Stores version 1 of a period's report; a period already frozen is corrected, not frozen again. */
+    async freeze(actor: Actor, period: string): Promise<FrozenVersion> {
+      authorize(actor, 'report.freeze');
+      const id = periodId(period);
+      const latest = await latestVersion(db, id);
+      if (latest) {
+        throw new CandorError(
+          'invalid_state',
+          `report ${id} is already frozen (version ${latest.number}); use correct to publish a new version`,
+        );
+      }
+      return store(actor, id, 1, null);
+    },
+
+    /** Stores version N+1 with a changelog entry; refused when nothing changed or nothing was frozen. */
+    async correct(actor: Actor, period: string, input: CorrectionInput): Promise<FrozenVersion> {
+      authorize(actor, 'report.freeze');
+      const id = periodId(period);
+      const issues = [
+        ...(input.why?.trim() ? [] : [{ field: 'reason', message: 'say why the report is corrected' }]),
+        ...(input.method?.trim()
+          ? []
+          : [{ field: 'method', message: 'say how the new figures were obtained' }]),
+      ];
+      if (issues.length) throw new CandorError('invalid', 'a correction needs a reason and a method', issues);
+      const latest = await latestVersion(db, id);
+      if (!latest)
+        throw new CandorError(
+          'invalid_state',
+          `report ${id} has no frozen version to correct; freeze it first`,
+        );
+      return store(actor, id, latest.number + 1, {
+        what: input.what?.trim() ?? '',
+        why: input.why.trim(),
+        method: input.method.trim(),
+      });
+    },
+
+    /** Every cell that differs between two frozen versions. */
+    async diff(actor: Actor, period: string, from: number, to: number): Promise<Change[]> {
+      authorize(actor, 'report.read');
+      const id = periodId(period);
+      const [a, b] = [await mustFind(id, from), await mustFind(id, to)];
+      return diffReports(a.data, b.data);
+    },
+
+    async frozenVersions(actor: Actor, period?: string): Promise<FrozenVersion[]> {
+      authorize(actor, 'report.read');
+      return listVersions(db, period === undefined ? undefined : periodId(period));
+    },
+
+    /** One frozen version, or the latest when `number` is omitted. */
+    async version(actor: Actor, period: string, number?: number): Promise<FrozenVersion> {
+      authorize(actor, 'report.read');
+      const id = periodId(period);
+      if (number !== undefined) return mustFind(id, number);
+      const latest = await latestVersion(db, id);
+      if (!latest) throw new CandorError('not_found', `report ${id} has not been frozen`);
+      return latest;
+    },
+
+    /**
+     * The files of one format (a frozen version, else the draft). A frozen version's bytes are checked
+     * against the hashes stored when it was frozen, so what is served is what was published.
+     */
+    async render(
+      actor: Actor,
+      period: string,
+      format: Format,
+      o: { version?: number; publicationDate?: string } = {},
+    ): Promise<Map<string, Buffer>> {
+      authorize(actor, 'report.read');
+      const id = periodId(period);
+      if (o.version === undefined) {
+        const latest = await latestVersion(db, id);
+        const data = await compute(db, id, {
+          now: clock(),
+          publicationDate: o.publicationDate,
+          previous: latest,
+        });
+        return renderFiles(data, [format]);
+      }
+      const v = await mustFind(id, o.version);
+      const files = await renderFiles(v.data, [format]);
+      const stale = FORMAT_FILES[format].filter(
+        (p) => fileHashes(new Map([[p, files.get(p)!]]))[p] !== v.file_hashes[p],
+      );
+      if (stale.length) {
+        throw new CandorError(
+          'internal',
+          `${stale.join(', ')} of ${id} v${v.number} no longer render to the frozen bytes`,
+        );
+      }
+      return files;
+    },
+  };
+}
+export type ReportService = ReturnType<typeof createReportService>;

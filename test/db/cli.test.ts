@@ -1,0 +1,143 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, inject, it, vi } from 'vitest';
+import { main } from '../../src/cli/main.ts';
+import { ERROR_CODES } from '../../src/errors.ts';
+import { testDatabase, type TestDb } from '../helpers/db.ts';
+
+// The CLI opens the configured database itself: on the PostgreSQL pass it gets the test database's URL, on the
+// PGlite pass a fresh data directory (so this file also covers first start: initdb and migrations).
+let t: TestDb | undefined;
+const dir = mkdtempSync(path.join(os.tmpdir(), 'candor-cli-'));
+const saved = { ...process.env };
+
+beforeAll(async () => {
+  if (inject('engine') === 'postgres') {
+    t = await testDatabase();
+    process.env.DATABASE_URL = String(t.pgConfig.connectionString);
+  } else {
+    delete process.env.DATABASE_URL;
+    process.env.CANDOR_DATA_DIR = path.join(dir, 'data');
+  }
+});
+afterAll(async () => {
+  process.env = saved;
+  await t?.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+async function run(...argv: string[]) {
+  const out: string[] = [];
+  const err: string[] = [];
+  const o = vi.spyOn(process.stdout, 'write').mockImplementation((s) => (out.push(String(s)), true));
+  const e = vi.spyOn(process.stderr, 'write').mockImplementation((s) => (err.push(String(s)), true));
+  try {
+    const code = await main(argv);
+    return { code, out: out.join(''), err: err.join('') };
+  } finally {
+    o.mockRestore();
+    e.mockRestore();
+  }
+}
+
+describe('the candor command', () => {
+  it('migrates, records a request from flags, shows it, and refuses a duplicate with exit code 5', async () => {
+    expect((await run('db', 'migrate')).code).toBe(0);
+    const flags = [
+      'request',
+      'add',
+      '--external-ref',
+      'CLI-1',
+      '--received-at',
+      '2026-03-02',
+      '--agency-name',
+      'Royal Canadian Mounted Police',
+      '--agency-kind',
+      'law_enforcement',
+      '--agency-level',
+      'federal',
+      '--country',
+      'CA',
+      '--process-type',
+      'police_force_order',
+      '--data-sought',
+      'basic_subscriber',
+      '--accounts',
+      'AC1;AC2',
+    ];
+    const added = await run(...flags);
+    expect(added.err).toBe('');
+    expect(added.code).toBe(0);
+    const id = /recorded request (\d+)/.exec(added.out)?.[1];
+    expect(id).toBeDefined();
+    const shown = await run('request', 'show', id!);
+    expect(JSON.parse(shown.out)).toMatchObject({ external_ref: 'CLI-1', accounts_specified: 2 });
+    const dup = await run(...flags);
+    expect(dup.code).toBe(ERROR_CODES.conflict.exit);
+    expect(dup.err).toMatch(/external_ref CLI-1 exists/);
+  });
+
+  it('names the bad flags with exit code 2 and records nothing', async () => {
+    const r = await run(
+      'request',
+      'add',
+      '--external-ref',
+      'CLI-2',
+      '--received-at',
+      'yesterday',
+      '--agency-name',
+      'X',
+      '--agency-kind',
+      'police',
+      '--agency-level',
+      'federal',
+      '--country',
+      'US',
+      '--process-type',
+      'subpoena',
+    );
+    expect(r.code).toBe(ERROR_CODES.invalid.exit);
+    expect(r.err).toMatch(/--received-at/);
+    expect(r.err).toMatch(/--agency-kind/);
+    expect(r.err).not.toMatch(/at .*\.ts:\d+/); // no stack trace for a user's mistake
+  });
+
+  it('imports a file quietly when piped, and refuses a bad one with every line named', async () => {
+    const good = path.join(dir, 'good.csv');
+    writeFileSync(
+      good,
+      'external_ref,received_at,agency_name,agency_kind,agency_level,country,process_type\r\n' +
+        'CLI-IMP-1,2026-01-05,Polizei Berlin,law_enforcement,state,DE,police_force_order\r\n',
+    );
+    const ok = await run('import', good);
+    expect(ok.code).toBe(0);
+    expect(ok.out).toMatch(/1 rows, 1 new/);
+    expect(ok.err).toBe(''); // no progress bar when stderr is not a terminal
+    const bad = path.join(dir, 'bad.csv');
+    writeFileSync(
+      bad,
+      'external_ref,received_at,agency_name,agency_kind,agency_level,country,process_type\r\n' +
+        'CLI-IMP-2,2026-01-05,X,court,federal,US,subpoena\r\n' +
+        'CLI-IMP-3,2026-01-05,X,court,federal,US,writ\r\n',
+    );
+    const no = await run('import', bad);
+    expect(no.code).toBe(ERROR_CODES.invalid.exit);
+    expect(no.err).toMatch(/line 3, process_type: expected one of/);
+    expect((await run('request', 'show', '999999')).code).toBe(ERROR_CODES.not_found.exit);
+  });
+
+  it('adds a user with a one-time token and verifies the audit log', async () => {
+    const u = await run('user', 'add', 'cli@example.com', '--role', 'viewer');
+    expect(u.code).toBe(0);
+    expect(u.out).toMatch(/cnd_[A-Za-z0-9_-]{40,}/);
+    const v = await run('audit', 'verify');
+    expect(v.code).toBe(0);
+    expect(v.out).toMatch(/audit log intact: \d+ events, head [0-9a-f]{64}/);
+  });
+
+  it('rejects an unknown role and an unknown command', async () => {
+    expect((await run('user', 'add', 'x@example.com', '--role', 'king')).code).not.toBe(0);
+    expect((await run('frobnicate')).code).not.toBe(0);
+  });
+});

@@ -1,0 +1,89 @@
+import type { FastifyInstance } from 'fastify';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildApp } from '../../src/http/app.ts';
+import type { Services } from '../../src/services/index.ts';
+import { actor, servicesFor, testClock, testConfig, testDatabase, type TestDb } from '../helpers/db.ts';
+import { requestFactory } from '../helpers/factories.ts';
+
+let t: TestDb;
+let s: Services;
+let app: FastifyInstance;
+let handlerToken = '';
+let adminToken = '';
+
+beforeAll(async () => {
+  t = await testDatabase();
+  s = servicesFor(t, testClock('2026-03-01T12:00:00Z'));
+  app = await buildApp({ config: testConfig, services: s });
+  handlerToken = (await s.users.add(actor('admin'), 'h@example.com', 'handler')).token;
+  adminToken = (await s.users.add(actor('admin'), 'a@example.com', 'admin')).token;
+});
+afterAll(async () => {
+  await app?.close();
+  await t?.close();
+});
+
+const call = (method: 'GET' | 'POST' | 'PUT', url: string, token: string, payload?: object) =>
+  app.inject({ method, url, headers: { authorization: `Bearer ${token}` }, payload });
+
+describe('notices over the API', () => {
+  it('refuses a template with an unknown placeholder, naming the field', async () => {
+    const res = await call('PUT', '/api/v1/notice-templates/after_disclosure/en', adminToken, {
+      subject: 'Case {{case_number}}',
+      body: 'ok',
+    });
+    expect(res.statusCode).toBe(400);
+    expect(res.json().error.issues[0].field).toBe('subject');
+    expect(res.json().error.issues[0].message).toMatch(/unknown placeholder \{\{case_number\}\}/);
+  });
+
+  it('refuses an unknown notice kind and a bad contact', async () => {
+    expect(
+      (await call('PUT', '/api/v1/notice-templates/whenever/en', adminToken, { subject: 'x', body: 'y' }))
+        .statusCode,
+    ).toBe(400);
+    const bad = await call('PUT', '/api/v1/contacts/ACC-X', handlerToken, { email: 'nope' });
+    expect(bad.statusCode).toBe(400);
+    expect(bad.json().error.issues[0].field).toBe('email');
+  });
+
+  it('previews, then queues, a notice; answers 409 while an order binds', async () => {
+    const free = await call('POST', '/api/v1/requests', handlerToken, {
+      ...requestFactory({ accounts: ['API-1'] }),
+      outcome: 'content_produced',
+      responded_at: '2026-02-01',
+    });
+    const held = await call('POST', '/api/v1/requests', handlerToken, {
+      ...requestFactory({ accounts: ['API-2'] }),
+      outcome: 'content_produced',
+      responded_at: '2026-02-01',
+      ndo: { authority: 'sca_2705b', expires_at: '2026-12-01' },
+    });
+    for (const a of ['API-1', 'API-2']) {
+      expect(
+        (await call('PUT', `/api/v1/contacts/${a}`, handlerToken, { email: `${a}@example.com` })).statusCode,
+      ).toBe(200);
+    }
+    const preview = await call('GET', `/api/v1/requests/${free.json().id}/notices/preview`, handlerToken);
+    expect(preview.json()).toMatchObject({ may_send_now: true, messages: [{ to: 'API-1@example.com' }] });
+    const sent = await call('POST', `/api/v1/requests/${free.json().id}/notices`, handlerToken, {});
+    expect(sent.statusCode).toBe(201);
+    expect(sent.json().queued).toHaveLength(1);
+    const again = await call('POST', `/api/v1/requests/${free.json().id}/notices`, handlerToken, {});
+    expect(again.statusCode).toBe(200);
+    expect(again.json().already_queued).toBe(1);
+
+    const heldPreview = await call('GET', `/api/v1/requests/${held.json().id}/notices/preview`, handlerToken);
+    expect(heldPreview.json()).toMatchObject({
+      may_send_now: false,
+      decision: {
+        status: 'prohibited_by_order',
+        kind: 'after_order_expired',
+        due_at: '2026-12-01T00:00:00.000Z',
+      },
+    });
+    const refused = await call('POST', `/api/v1/requests/${held.json().id}/notices`, handlerToken, {});
+    expect(refused.statusCode).toBe(409);
+    expect(refused.json().error.code).toBe('invalid_state');
+  });
+});

@@ -1,0 +1,135 @@
+import fc from 'fast-check';
+import { sql } from 'kysely';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { requestInput, type RequestInput } from '../../src/domain/request-input.ts';
+import { OUTCOMES, PROCESS_TYPES } from '../../src/domain/vocabulary.ts';
+import { computeReport } from '../../src/reports/compute.ts';
+import type { OutcomeCounts, ReportData } from '../../src/reports/report-data.ts';
+import { prepareRequest, writeRequests } from '../../src/services/requests.ts';
+import { testDatabase, type TestDb } from '../helpers/db.ts';
+
+let t: TestDb;
+beforeAll(async () => {
+  t = await testDatabase();
+});
+afterAll(async () => t?.close());
+
+const NOW = new Date('2016-01-01T00:00:00Z');
+
+/** A random request in or near 2015-H1; state and local US agencies always name their state. */
+const arbRequest = fc
+  .record({
+    day: fc.integer({ min: -20, max: 200 }),
+    country: fc.constantFrom('US', 'US', 'US', 'CA', 'DE', 'GR', 'JP', 'BR', 'AQ'),
+    level: fc.constantFrom('federal', 'state', 'local', 'municipal', 'national', 'supranational'),
+    state: fc.constantFrom('US-CA', 'US-NY', 'US-TX'),
+    process_type: fc.constantFrom(...PROCESS_TYPES),
+    emergency: fc.boolean(),
+    outcome: fc.option(fc.constantFrom(...OUTCOMES), { nil: undefined }),
+    accounts: fc.uniqueArray(fc.constantFrom('A1', 'A2', 'A3', 'A4', 'A5', 'A6'), { maxLength: 3 }),
+    extra: fc.uniqueArray(fc.constantFrom('+1555000001', '+1555000002', 'x@example.com'), { maxLength: 2 }),
+    extraAccount: fc.option(fc.constantFrom('A1', 'A7'), { nil: undefined }),
+  })
+  .map((r): Omit<RequestInput, 'external_ref'> => {
+    const received = new Date(Date.UTC(2015, 0, 1) + r.day * 86_400_000 + 3_600_000).toISOString();
+    const us = r.country === 'US';
+    return {
+      received_at: received,
+      agency: {
+        name: `Agency ${r.country} ${r.level}${us ? r.state : ''}`,
+        kind: 'law_enforcement',
+        level: r.level as never,
+        country: r.country,
+        subdivision: us && ['state', 'local', 'municipal'].includes(r.level) ? r.state : undefined,
+      },
+      process_type: r.process_type,
+      emergency: r.emergency,
+      emergency_basis: r.emergency ? 'danger to life' : undefined,
+      accounts: r.accounts,
+      identifiers: r.extra.map((value) => ({ value, account: r.extraAccount })),
+      outcome: r.outcome,
+      responded_at: r.outcome ? new Date(Date.parse(received) + 86_400_000).toISOString() : undefined,
+    };
+  });
+
+async function load(rows: Array<Omit<RequestInput, 'external_ref'>>): Promise<void> {
+  await sql`delete from request_targets`.execute(t.db);
+  await sql`delete from nondisclosure_orders`.execute(t.db);
+  await sql`delete from requests`.execute(t.db);
+  await t.db.transaction().execute(async (trx) => {
+    await writeRequests(
+      trx,
+      rows.map((r, i) => prepareRequest(requestInput.parse({ ...r, external_ref: `R-${i}` }), NOW)),
+    );
+  });
+}
+
+const outcomeSum = (o: OutcomeCounts) => Object.values(o).reduce((a, b) => a + b, 0);
+const sum = (xs: number[]) => xs.reduce((a, b) => a + b, 0);
+
+function checkTables(r: ReportData): void {
+  const t = r.tables;
+  const s = t.summary;
+  // Countries sum to the total, and every row's outcomes (with in process) sum to its requests.
+  expect(sum(t.by_country.map((c) => c.requests))).toBe(s.requests.count);
+  for (const c of t.by_country) expect(outcomeSum(c.outcomes), c.country).toBe(c.requests);
+  for (const p of t.process_outcome) {
+    expect(outcomeSum(p.outcomes), p.process_type).toBe(p.requests);
+    expect(p.accounts_with_data_produced).toBeLessThanOrEqual(p.accounts_specified);
+  }
+  for (const part of [t.emergency.us, t.emergency.non_us])
+    expect(outcomeSum(part.outcomes)).toBe(part.requests);
+  expect(outcomeSum(t.takedown.outcomes)).toBe(t.takedown.requests);
+  // Accounts with data produced <= accounts specified <= identifiers specified.
+  expect(s.accounts_with_data_produced.count).toBeLessThanOrEqual(s.accounts_specified.count);
+  expect(s.accounts_specified.count).toBeLessThanOrEqual(s.identifiers_specified.count);
+  // The process x outcome matrix adds up to the summary.
+  expect(sum(t.process_outcome.map((p) => p.requests))).toBe(s.requests.count);
+  expect(sum(t.process_outcome.map((p) => p.outcomes.in_process))).toBe(s.in_process.count);
+  // A distinct account counted in several rows makes row sums at least the total, never less.
+  expect(sum(t.process_outcome.map((p) => p.accounts_specified))).toBeGreaterThanOrEqual(
+    s.accounts_specified.count,
+  );
+  // US levels sum to the US row; states to its state and local requests.
+  const us = t.by_country.find((c) => c.country === 'US');
+  const levels = Object.values(t.us_by_level);
+  expect(sum(levels.map((l) => l.requests))).toBe(us?.requests ?? 0);
+  expect(sum(t.us_by_state.map((x) => x.requests))).toBe(
+    t.us_by_level.state.requests + t.us_by_level.local.requests,
+  );
+  for (const l of levels) expect(l.accounts_specified).toBeLessThanOrEqual(us?.accounts_specified ?? 0);
+  // Channels and notice rows each add up to their requests.
+  expect(sum(Object.values(t.international_channel))).toBe(s.requests.count);
+  const n = t.notice;
+  expect(
+    n.given + n.prevented_by_order + n.delayed_emergency + n.not_possible + n.not_applicable + n.pending,
+  ).toBe(s.requests.count + t.emergency.us.requests + t.emergency.non_us.requests);
+  expect(t.pushback.rejected).toBe(sum(t.by_country.map((c) => c.outcomes.rejected)));
+}
+
+describe('report tables reconcile with each other over random records', () => {
+  it('holds for every table of 2015-H1 and of the year 2015', async () => {
+    await fc.assert(
+      fc.asyncProperty(fc.array(arbRequest, { maxLength: 60 }), async (rows) => {
+        await load(rows);
+        for (const period of ['2015-H1', '2015']) {
+          const r = await computeReport(t.db, {
+            period,
+            provider: { name: 'Example Inc.' },
+            nsOption: 'a2',
+            publicationDate: '2016-01-31',
+            now: NOW,
+          });
+          checkTables(r);
+          // Nothing outside the period and nothing national-security is counted in the headline.
+          const inPeriod = rows.filter((x) => {
+            const at = x.received_at;
+            return at >= r.period.start && at < `${r.period.end}T23:59:59.999Z`;
+          });
+          expect(r.tables.summary.requests.count).toBeLessThanOrEqual(inPeriod.length);
+        }
+      }),
+      { numRuns: 15 },
+    );
+  });
+});
