@@ -108,6 +108,11 @@ describe('the intake form', () => {
     expect(page.body).toContain('which a grand jury subpoena may not compel');
     expect(page.body).toContain('A US authority uses domestic process');
     expect(page.body).toContain('Recorded');
+
+    // The dashboard leads with what is due: this emergency's follow-up legal process, linked to it.
+    const dashboard = (await web.get('/')).body;
+    expect(dashboard.indexOf('id="due"')).toBeLessThan(dashboard.indexOf('id="counts"'));
+    expect(dashboard).toMatch(new RegExp(`<a href="/requests/${id}">FORM-1</a>`));
   });
 
   it('refuses a duplicate external reference beside the field', async () => {
