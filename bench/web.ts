@@ -65,7 +65,7 @@ await sql`
     'law_enforcement', 'national', (array[${sql.join(COUNTRIES.map((c) => sql.lit(c)))}])[1 + g % 10]
   from generate_series(1, 800) g`.execute(db);
 // Spread over 2015-01-01 .. 2026-11-01. The newest OPEN_ROWS (about the last month) are open work; the rest
-// were answered and settled, as in a real history (an outcome exactly when responded or closed).
+// were answered and closed, notices settled, as in a real history (an outcome exactly when responded or closed).
 const settled = ROWS - OPEN_ROWS;
 await sql`
   insert into requests (external_ref, received_at, agency_id, process_type, emergency, demand_kind, data_sought,
@@ -77,7 +77,7 @@ await sql`
     p = 'emergency_request',
     'disclose',
     '{basic_subscriber}',
-    (case when g <= ${settled} then (case when g % 2 = 0 then 'responded' else 'closed' end)
+    (case when g <= ${settled} then 'closed'
           when g % 2 = 0 then 'received' else 'in_review' end)::request_status,
     (case when g <= ${settled} then (case when g % 2 = 0 then 'non_content_produced' else 'no_data' end) end)::outcome,
     case when g <= ${settled} then timestamptz '2015-01-01' + (g::double precision / ${ROWS}) * interval '4322 days' + interval '9 days' end,
