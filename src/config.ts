@@ -20,6 +20,7 @@ const envSchema = z.object({
     .optional(),
   CANDOR_MAIL_FROM: z.string().min(3).default('legal@example.com'),
   CANDOR_NS_OPTION: z.enum(['a1', 'a2', 'a3', 'a4']).default('a3'),
+  CANDOR_TRUST_PROXY: z.enum(['true', 'false', '1', '0']).default('false'),
   CANDOR_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'silent']).default('info'),
   /** Seconds between runs of the background jobs in `candor serve`; 0 turns them off. */
   CANDOR_JOBS_INTERVAL: z.coerce.number().int().min(0).max(86_400).default(30),
@@ -40,6 +41,8 @@ export type Config = Readonly<{
   logLevel: string;
   jobsIntervalSeconds: number;
   policy: PolicyConfig;
+  /** Trust X-Forwarded-* headers (set when a reverse proxy terminates TLS in front of Candor). */
+  trustProxy: boolean;
 }>;
 
 export class ConfigError extends Error {}
@@ -70,6 +73,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     logLevel: e.CANDOR_LOG_LEVEL,
     jobsIntervalSeconds: e.CANDOR_JOBS_INTERVAL,
     policy: policy.value,
+    trustProxy: e.CANDOR_TRUST_PROXY === 'true' || e.CANDOR_TRUST_PROXY === '1',
   });
 }
 

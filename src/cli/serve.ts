@@ -3,6 +3,7 @@ import { openDatabase } from '../db/connect.ts';
 import { buildApp } from '../http/app.ts';
 import { startBackgroundJobs } from '../services/background.ts';
 import { createServices } from '../services/index.ts';
+import { firstRunLink } from '../services/auth.ts';
 import { CandorError } from '../errors.ts';
 import { out } from './output.ts';
 
@@ -36,6 +37,9 @@ export async function runServe(o: { port?: string; host?: string }): Promise<voi
     config.jobsIntervalSeconds > 0
       ? startBackgroundJobs(deps, services, config.jobsIntervalSeconds * 1000, (line) => app.log.info(line))
       : null;
+  const link = await firstRunLink(services, config.publicUrl ?? url);
+  if (link)
+    out(`First run: open ${link} to set the first administrator's password (works once, for 24 hours).`);
   await new Promise<void>((resolve) => {
     const stop = () => resolve();
     process.once('SIGINT', stop);

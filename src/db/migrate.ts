@@ -4,6 +4,7 @@ import * as foundation from './migrations/2026-11-29-01-foundation.ts';
 import * as workflow from './migrations/2026-11-29-02-workflow.ts';
 import * as notices from './migrations/2026-11-29-04-notices.ts';
 import * as reports from './migrations/2026-11-29-03-reports.ts';
+import * as web from './migrations/2026-11-29-05-web.ts';
 
 /** Every migration, in order. Names are date-prefixed; add new ones at the end. */
 const migrations: Record<string, Migration> = {
@@ -11,6 +12,7 @@ const migrations: Record<string, Migration> = {
   '2026-11-29-02-workflow': workflow,
   '2026-11-29-04-notices': notices,
   '2026-11-29-03-reports': reports,
+  '2026-11-29-05-web': web,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

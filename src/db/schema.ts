@@ -31,6 +31,7 @@ export interface UsersTable {
   role: Role;
   password_hash: string | null;
   totp_secret: string | null;
+  totp_last_step: number | null;
   created_at: CreatedAt;
   disabled_at: Timestamp | null;
 }
@@ -241,6 +242,33 @@ export interface ReportVersionsTable {
   change_date: ColumnType<string | null, string | null, never>;
 }
 
+export interface SessionsTable {
+  id_hash: string;
+  user_id: number;
+  stage: 'second_factor' | 'signed_in';
+  created_at: Timestamp;
+  last_seen_at: Timestamp;
+  expires_at: Timestamp;
+  revoked_at: Timestamp | null;
+  csrf_secret: string;
+  user_agent: string | null;
+}
+
+export interface SetupTokensTable {
+  token_hash: string;
+  user_id: number | null;
+  created_at: Timestamp;
+  expires_at: Timestamp;
+  used_at: Timestamp | null;
+}
+
+export interface LoginFailuresTable {
+  id: Generated<number>;
+  account: string;
+  ip: string;
+  at: Timestamp;
+}
+
 export interface Database {
   users: UsersTable;
   api_tokens: ApiTokensTable;
@@ -258,6 +286,9 @@ export interface Database {
   notice_templates: NoticeTemplatesTable;
   notice_outbox: NoticeOutboxTable;
   report_versions: ReportVersionsTable;
+  sessions: SessionsTable;
+  setup_tokens: SetupTokensTable;
+  login_failures: LoginFailuresTable;
 }
 
 export type RequestRow = Selectable<RequestsTable>;
@@ -276,3 +307,4 @@ export type HoldRow = Selectable<PreservationHoldsTable>;
 export type ContactRow = Selectable<CustomerContactsTable>;
 export type NoticeTemplateRow = Selectable<NoticeTemplatesTable>;
 export type OutboxRow = Selectable<NoticeOutboxTable>;
+export type SessionRow = Selectable<SessionsTable>;

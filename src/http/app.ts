@@ -15,6 +15,7 @@ import { noticeRoutes } from './routes/notices.ts';
 import { reportRoutes } from './routes/reports.ts';
 import { requestRoutes } from './routes/requests.ts';
 import { workflowRoutes } from './routes/workflow.ts';
+import { webApp, webNotFound } from '../web/web-app.ts';
 
 export interface AppOptions {
   config: Config;
@@ -26,13 +27,18 @@ export interface AppOptions {
 export async function buildApp({ config, services, logger = false }: AppOptions): Promise<FastifyInstance> {
   const app = Fastify({
     logger: logger ? { level: config.logLevel } : false,
+    // Behind a reverse proxy, trust X-Forwarded-For/-Proto: the client address drives the sign-in rate
+    // limit and https decides the Secure cookie flag. Off by default so a client cannot spoof either.
+    trustProxy: config.trustProxy,
     bodyLimit: 5 * 1024 * 1024,
   }).withTypeProvider<ZodTypeProvider>();
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   app.setErrorHandler(errorHandler);
   app.setNotFoundHandler((req, reply) =>
-    reply.status(404).send({ error: { code: 'not_found', message: `no route ${req.method} ${req.url}` } }),
+    req.url.startsWith('/api/')
+      ? reply.status(404).send({ error: { code: 'not_found', message: `no route ${req.method} ${req.url}` } })
+      : webNotFound(req, reply),
   );
 
   await app.register(swagger, {
@@ -61,6 +67,9 @@ export async function buildApp({ config, services, logger = false }: AppOptions)
     },
     { prefix: '/api/v1' },
   );
+
+  // The legal team's web app: pages outside /api/v1, signed in with a session cookie.
+  await app.register(webApp, { services, config });
 
   app.get('/healthz', async () => ({ ok: true }));
   return app;

@@ -56,3 +56,31 @@ export function countUsers(db: Db): Promise<number> {
     .executeTakeFirstOrThrow()
     .then((r) => Number(r.n));
 }
+
+export function findUserById(db: Db, id: number): Promise<UserRow | undefined> {
+  return db.selectFrom('users').selectAll().where('id', '=', id).executeTakeFirst();
+}
+
+export async function setPasswordHash(db: Db, userId: number, hash: string): Promise<void> {
+  await db.updateTable('users').set({ password_hash: hash }).where('id', '=', userId).execute();
+}
+
+/** Sets or clears the TOTP secret; the replay guard restarts with it. */
+export async function setTotpSecret(db: Db, userId: number, secret: string | null): Promise<void> {
+  await db
+    .updateTable('users')
+    .set({ totp_secret: secret, totp_last_step: null })
+    .where('id', '=', userId)
+    .execute();
+}
+
+/** Records a used TOTP step; false when this step (or a later one) was already used, i.e. a replay. */
+export async function claimTotpStep(db: Db, userId: number, step: number): Promise<boolean> {
+  const r = await db
+    .updateTable('users')
+    .set({ totp_last_step: step })
+    .where('id', '=', userId)
+    .where((eb) => eb.or([eb('totp_last_step', 'is', null), eb('totp_last_step', '<', step)]))
+    .executeTakeFirst();
+  return Number(r.numUpdatedRows) === 1;
+}

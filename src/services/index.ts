@@ -2,6 +2,8 @@ import type { Config } from '../config.ts';
 import type { Db } from '../db/connect.ts';
 import { createAuditService } from './audit.ts';
 import { createDueService } from './due.ts';
+import { createAuthService } from './auth.ts';
+import { createDashboardService } from './dashboard.ts';
 import { createImportService } from './importer.ts';
 import type { Mailer } from './mailer.ts';
 import { createNoticeWorker } from './notice-worker.ts';
@@ -34,6 +36,8 @@ export function createServices(deps: Deps) {
     noticeWorker: createNoticeWorker(deps),
     reports,
     publish: createPublishService({ ...deps, frozenVersions: (actor) => reports.frozenVersions(actor) }),
+    auth: createAuthService(deps),
+    dashboard: createDashboardService(deps),
   };
 }
 export type Services = ReturnType<typeof createServices>;

@@ -95,6 +95,7 @@ export function createUserService(deps: { db: Db; clock: Clock }) {
         role: u.role,
         created_at: u.created_at.toISOString(),
         disabled: u.disabled_at !== null,
+        second_factor: u.totp_secret !== null,
       }));
     },
   };

@@ -1,0 +1,17 @@
+import { sql } from 'kysely';
+import type { Db } from '../db/connect.ts';
+import type { ProcessType, RequestStatus } from '../domain/vocabulary.ts';
+
+/** Requests received in [from, to), counted by status and process type (one index range scan). */
+export async function countReceived(
+  db: Db,
+  from: string,
+  to: string,
+): Promise<Array<{ status: RequestStatus; process_type: ProcessType; n: number }>> {
+  const r = await sql<{ status: RequestStatus; process_type: ProcessType; n: number }>`
+    select status, process_type, count(*)::int as n
+    from requests
+    where received_at >= ${from}::timestamptz and received_at < ${to}::timestamptz
+    group by status, process_type`.execute(db);
+  return r.rows;
+}

@@ -1,0 +1,65 @@
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { Config } from '../config.ts';
+import type { WebSession } from '../services/auth.ts';
+import type { Action } from '../services/authorize.ts';
+import type { Services } from '../services/index.ts';
+import { Form } from './forms.tsx';
+import type { Html } from './jsx/jsx-runtime.ts';
+import type { PageContext } from './layout.tsx';
+
+export const SESSION_COOKIE = 'candor_session';
+/** Holds the pending session between the password and the second-factor step. */
+export const PENDING_COOKIE = 'candor_pending';
+/** Double-submit token for forms shown before sign-in (sign-in, setup): blocks login CSRF. */
+export const PRE_COOKIE = 'candor_pre';
+
+/** Everything a page handler may use. */
+export interface WebContext {
+  req: FastifyRequest;
+  reply: FastifyReply;
+  services: Services;
+  config: Config;
+  /** The signed-in session; null on public pages. */
+  session: WebSession | null;
+  /** A signed-in session (throws on public pages, which never call it). */
+  actor: WebSession['actor'];
+  page: PageContext;
+  params: Record<string, string>;
+  query: Form;
+  /** The parsed form body of a POST (empty for GET). */
+  form: Form;
+  cookies: Map<string, string>;
+  ip: string;
+  userAgent: string | undefined;
+  setCookie(name: string, value: string, maxAgeSeconds?: number): void;
+  clearCookie(name: string): void;
+}
+
+export type WebResult = Html | { redirect: string } | { status: number; html: Html } | { json: unknown };
+
+/** One page or form endpoint. `access`: who may reach it; the services check again. */
+export interface WebRoute {
+  method: 'GET' | 'POST';
+  path: string;
+  access: 'public' | 'signed_in' | Action;
+  handler: (c: WebContext) => Promise<WebResult>;
+}
+
+export const redirect = (to: string) => ({ redirect: to });
+
+/** Parses the Cookie header (no cookie plugin is installed). */
+export function readCookies(header: string | undefined): Map<string, string> {
+  const m = new Map<string, string>();
+  for (const part of (header ?? '').split(';')) {
+    const i = part.indexOf('=');
+    if (i < 0) continue;
+    const k = part.slice(0, i).trim();
+    if (!m.has(k)) m.set(k, decodeURIComponent(part.slice(i + 1).trim()));
+  }
+  return m;
+}
+
+/** Only same-site relative paths are followed after sign-in (no open redirect). */
+export function safeNext(next: string): string {
+  return /^\/(?![/\\])[^\s]*$/.test(next) ? next : '/';
+}

@@ -1,0 +1,236 @@
+import type { Child, Html } from './jsx/jsx-runtime.ts';
+import type { FieldIssue } from '../errors.ts';
+import { label as vocabLabel } from './labels.ts';
+
+/** A submitted form (or query string): every value of every field, as the browser sent it. */
+export class Form {
+  constructor(private readonly values: Map<string, string[]> = new Map()) {}
+
+  static parse(body: string): Form {
+    const m = new Map<string, string[]>();
+    for (const [k, v] of new URLSearchParams(body)) m.set(k, [...(m.get(k) ?? []), v]);
+    return new Form(m);
+  }
+
+  static fromQuery(q: unknown): Form {
+    const m = new Map<string, string[]>();
+    for (const [k, v] of Object.entries((q ?? {}) as Record<string, string | string[]>)) {
+      m.set(k, Array.isArray(v) ? v : [v]);
+    }
+    return new Form(m);
+  }
+
+  /** The first value, trimmed; '' when absent. */
+  get(name: string): string {
+    return (this.values.get(name)?.[0] ?? '').trim();
+  }
+
+  /** The first value untrimmed (passwords). */
+  rawValue(name: string): string {
+    return this.values.get(name)?.[0] ?? '';
+  }
+
+  all(name: string): string[] {
+    return (this.values.get(name) ?? []).map((v) => v.trim()).filter(Boolean);
+  }
+
+  has(name: string): boolean {
+    return this.values.has(name);
+  }
+}
+
+/** Field issues keyed by form field: `identifiers.2.value` is shown at `identifiers`. */
+export class Errors {
+  private readonly byField = new Map<string, string[]>();
+  constructor(issues: FieldIssue[] = []) {
+    for (const i of issues) {
+      const parts = i.field.split('.');
+      const n = parts.findIndex((p) => /^\d+$/.test(p));
+      const field = (n < 0 ? parts : parts.slice(0, n)).join('.');
+      this.byField.set(field, [...(this.byField.get(field) ?? []), i.message]);
+    }
+  }
+  for(field: string): string[] {
+    return this.byField.get(field) ?? [];
+  }
+  get size(): number {
+    return this.byField.size;
+  }
+}
+
+const idOf = (name: string) => `f-${name.replace(/[^a-zA-Z0-9]+/g, '-')}`;
+
+function FieldShell(props: {
+  name: string;
+  label: string;
+  hint?: string;
+  errors?: Errors;
+  children?: Child;
+  wide?: boolean;
+}): Html {
+  const errs = props.errors?.for(props.name) ?? [];
+  return (
+    <div class={`field${errs.length ? ' has-error' : ''}${props.wide ? ' wide' : ''}`}>
+      <label for={idOf(props.name)}>{props.label}</label>
+      {props.hint && (
+        <p class="hint" id={`${idOf(props.name)}-hint`}>
+          {props.hint}
+        </p>
+      )}
+      {props.children}
+      {errs.map((e) => (
+        <p class="error" id={`${idOf(props.name)}-error`}>
+          {e}
+        </p>
+      ))}
+    </div>
+  );
+}
+
+function describedBy(p: { name: string; hint?: string; errors?: Errors }): string | undefined {
+  const ids = [];
+  if (p.hint) ids.push(`${idOf(p.name)}-hint`);
+  if (p.errors?.for(p.name).length) ids.push(`${idOf(p.name)}-error`);
+  return ids.length ? ids.join(' ') : undefined;
+}
+
+export function Input(props: {
+  name: string;
+  label: string;
+  value?: string;
+  type?: string;
+  hint?: string;
+  errors?: Errors;
+  required?: boolean;
+  autocomplete?: string;
+  list?: string;
+  placeholder?: string;
+  inputmode?: string;
+  wide?: boolean;
+}): Html {
+  const bad = (props.errors?.for(props.name).length ?? 0) > 0;
+  return (
+    <FieldShell {...props}>
+      <input
+        id={idOf(props.name)}
+        name={props.name}
+        type={props.type ?? 'text'}
+        value={props.value}
+        required={props.required}
+        autocomplete={props.autocomplete}
+        list={props.list}
+        placeholder={props.placeholder}
+        inputmode={props.inputmode}
+        aria-invalid={bad ? 'true' : undefined}
+        aria-describedby={describedBy(props)}
+      />
+    </FieldShell>
+  );
+}
+
+export function TextArea(props: {
+  name: string;
+  label: string;
+  value?: string;
+  hint?: string;
+  errors?: Errors;
+  rows?: number;
+  wide?: boolean;
+}): Html {
+  const bad = (props.errors?.for(props.name).length ?? 0) > 0;
+  return (
+    <FieldShell {...props}>
+      <textarea
+        id={idOf(props.name)}
+        name={props.name}
+        rows={props.rows ?? 3}
+        aria-invalid={bad ? 'true' : undefined}
+        aria-describedby={describedBy(props)}
+      >
+        {props.value ?? ''}
+      </textarea>
+    </FieldShell>
+  );
+}
+
+export function Select(props: {
+  name: string;
+  label: string;
+  options: readonly string[];
+  value?: string;
+  hint?: string;
+  errors?: Errors;
+  /** Label of an empty first option; omit to require a choice. */
+  empty?: string;
+  labelOf?: (v: string) => string;
+  wide?: boolean;
+}): Html {
+  const bad = (props.errors?.for(props.name).length ?? 0) > 0;
+  const show = props.labelOf ?? vocabLabel;
+  return (
+    <FieldShell {...props}>
+      <select
+        id={idOf(props.name)}
+        name={props.name}
+        aria-invalid={bad ? 'true' : undefined}
+        aria-describedby={describedBy(props)}
+      >
+        {props.empty !== undefined && <option value="">{props.empty}</option>}
+        {props.options.map((o) => (
+          <option value={o} selected={o === props.value}>
+            {show(o)}
+          </option>
+        ))}
+      </select>
+    </FieldShell>
+  );
+}
+
+export function Checkboxes(props: {
+  name: string;
+  legend: string;
+  options: readonly string[];
+  values: readonly string[];
+  hint?: string;
+  errors?: Errors;
+}): Html {
+  const errs = props.errors?.for(props.name) ?? [];
+  return (
+    <fieldset class={`field checks${errs.length ? ' has-error' : ''}`}>
+      <legend>{props.legend}</legend>
+      {props.hint && <p class="hint">{props.hint}</p>}
+      {props.options.map((o) => (
+        <label class="check">
+          <input type="checkbox" name={props.name} value={o} checked={props.values.includes(o)} />{' '}
+          {vocabLabel(o)}
+        </label>
+      ))}
+      {errs.map((e) => (
+        <p class="error">{e}</p>
+      ))}
+    </fieldset>
+  );
+}
+
+export function Checkbox(props: { name: string; label: string; checked: boolean; hint?: string }): Html {
+  return (
+    <div class="field">
+      <label class="check">
+        <input type="checkbox" name={props.name} value="on" checked={props.checked} /> {props.label}
+      </label>
+      {props.hint && <p class="hint">{props.hint}</p>}
+    </div>
+  );
+}
+
+/** A summary of every error at the top of a form, linking to each field (for keyboard and screen readers). */
+export function ErrorSummary(props: { errors: Errors; message: string }): Html | null {
+  if (props.errors.size === 0 && !props.message) return null;
+  return (
+    <div class="notice notice-error" role="alert">
+      <p>
+        <strong>{props.message}</strong>
+      </p>
+    </div>
+  );
+}

@@ -1,0 +1,261 @@
+import { ROLES } from '../../domain/vocabulary.ts';
+import { CandorError } from '../../errors.ts';
+import type { VerifyResult } from '../../services/audit.ts';
+import type { UserService } from '../../services/users.ts';
+import type { WebContext, WebRoute } from '../context.ts';
+import { Errors, Form, Input, Select } from '../forms.tsx';
+import type { Html } from '../jsx/jsx-runtime.ts';
+import { CsrfField, Layout, Notice, Section, type PageContext } from '../layout.tsx';
+
+type User = Awaited<ReturnType<UserService['list']>>[number];
+
+/** Something to show exactly once after an action (a token, a link), never stored for later display. */
+interface Shown {
+  title: string;
+  secret?: string;
+  text: string;
+}
+
+function AdminPage(props: {
+  ctx: PageContext;
+  users: User[];
+  sessions: Map<number, number>;
+  audit: VerifyResult;
+  shown?: Shown;
+  f?: Form;
+  errors?: Errors;
+  message?: string;
+}): Html {
+  const { ctx } = props;
+  const errors = props.errors ?? new Errors();
+  const Action = (p: { href: string; label: string; confirm?: string }) => (
+    <form method="post" action={p.href} class="inline">
+      <CsrfField ctx={ctx} />
+      <button type="submit" class="small" data-confirm={p.confirm}>
+        {p.label}
+      </button>
+    </form>
+  );
+  return (
+    <Layout ctx={ctx} title="Admin">
+      <div class="page-head">
+        <h1>Admin</h1>
+      </div>
+      {props.shown && (
+        <Notice kind="ok">
+          <p>
+            <strong>{props.shown.title}</strong> {props.shown.text}
+          </p>
+          {props.shown.secret && <p class="secret mono">{props.shown.secret}</p>}
+        </Notice>
+      )}
+      {props.message && <Notice kind="error">{props.message}</Notice>}
+      <Section title="Audit log" id="audit">
+        {props.audit.ok ? (
+          <p>
+            <span class="tag tag-ok">Verified</span> {props.audit.count.toLocaleString('en-US')} events; the
+            chain is intact. Head <code class="mono">{props.audit.head.slice(0, 16)}…</code>
+          </p>
+        ) : (
+          <Notice kind="error">
+            The audit log does not verify at event {props.audit.firstBrokenSeq}: {props.audit.reason}.
+          </Notice>
+        )}
+      </Section>
+      <Section title="Users" id="users">
+        <div class="table-wrap">
+          <table>
+            <thead>
+              <tr>
+                <th scope="col">E-mail</th>
+                <th scope="col">Role</th>
+                <th scope="col">Second factor</th>
+                <th scope="col" class="num">
+                  Sessions
+                </th>
+                <th scope="col">Actions</th>
+              </tr>
+            </thead>
+            <tbody>
+              {props.users.map((u) => (
+                <tr>
+                  <td data-label="E-mail">
+                    {u.email} {u.disabled && <span class="tag">disabled</span>}
+                  </td>
+                  <td data-label="Role">{u.role}</td>
+                  <td data-label="Second factor">{u.second_factor ? 'On' : 'Off'}</td>
+                  <td data-label="Sessions" class="num">
+                    {props.sessions.get(u.id) ?? 0}
+                  </td>
+                  <td data-label="Actions" class="row-actions">
+                    <Action href={`/admin/users/${u.id}/token`} label="Issue API token" />
+                    <Action href={`/admin/users/${u.id}/password-link`} label="Password link" />
+                    <Action
+                      href={`/admin/users/${u.id}/revoke-sessions`}
+                      label="Sign out everywhere"
+                      confirm={`End every session of ${u.email}?`}
+                    />
+                    {u.second_factor && (
+                      <Action
+                        href={`/admin/users/${u.id}/disable-totp`}
+                        label="Reset second factor"
+                        confirm={`Turn off the second factor of ${u.email}?`}
+                      />
+                    )}
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      </Section>
+      <Section title="Add a user" id="add-user">
+        <form method="post" action="/admin/users" class="grid">
+          <CsrfField ctx={ctx} />
+          <Input
+            name="email"
+            label="E-mail"
+            type="email"
+            value={props.f?.get('email')}
+            errors={errors}
+            required
+          />
+          <Select
+            name="role"
+            label="Role"
+            options={ROLES}
+            value={props.f?.get('role') || 'viewer'}
+            errors={errors}
+            labelOf={(r) => r}
+          />
+          <div class="actions">
+            <button type="submit" class="primary">
+              Add user
+            </button>
+          </div>
+        </form>
+        <p class="hint">
+          Viewers read; handlers record and update requests; approvers also approve; publishers freeze and
+          publish reports; admins do everything and manage users.
+        </p>
+      </Section>
+    </Layout>
+  );
+}
+
+const origin = (c: WebContext) =>
+  c.config.publicUrl?.replace(/\/$/, '') ?? `${c.req.protocol}://${c.req.host}`;
+
+async function page(c: WebContext, extra: Partial<Parameters<typeof AdminPage>[0]> = {}) {
+  const [users, sessions, audit] = await Promise.all([
+    c.services.users.list(c.actor),
+    c.services.auth.liveSessions(c.actor),
+    c.services.audit.verify(c.actor),
+  ]);
+  return AdminPage({ ctx: c.page, users, sessions, audit, ...extra });
+}
+
+function userId(c: WebContext): number {
+  const id = Number(c.params.id);
+  if (!Number.isSafeInteger(id) || id < 1) throw new CandorError('not_found', `no user ${c.params.id}`);
+  return id;
+}
+
+async function emailOf(c: WebContext, id: number): Promise<string> {
+  const u = (await c.services.users.list(c.actor)).find((x) => x.id === id);
+  if (!u) throw new CandorError('not_found', `no user ${id}`);
+  return u.email;
+}
+
+export const routes: WebRoute[] = [
+  { method: 'GET', path: '/admin', access: 'user.manage', handler: (c) => page(c) },
+  {
+    method: 'POST',
+    path: '/admin/users',
+    access: 'user.manage',
+    handler: async (c) => {
+      try {
+        const { user, token } = await c.services.users.add(
+          c.actor,
+          c.form.get('email'),
+          c.form.get('role'),
+          'issued in the web app',
+        );
+        const link = await c.services.auth.passwordLinkToken(c.actor, user.id);
+        return page(c, {
+          shown: {
+            title: `${user.email} was added as ${user.role}.`,
+            text: `Send them this one-time link to set a password (valid 24 hours). Their first API token is: ${token} — it is shown only now.`,
+            secret: `${origin(c)}/setup/${link}`,
+          },
+        });
+      } catch (e) {
+        if (!(e instanceof CandorError) || (e.code !== 'invalid' && e.code !== 'conflict')) throw e;
+        return {
+          status: 400,
+          html: await page(c, { f: c.form, errors: new Errors(e.issues), message: e.message }),
+        };
+      }
+    },
+  },
+  {
+    method: 'POST',
+    path: '/admin/users/:id/token',
+    access: 'user.manage',
+    handler: async (c) => {
+      const email = await emailOf(c, userId(c));
+      const token = await c.services.users.issueToken(c.actor, email, 'issued in the web app');
+      return page(c, {
+        shown: {
+          title: `New API token for ${email}.`,
+          text: 'Copy it now: it is shown only once.',
+          secret: token,
+        },
+      });
+    },
+  },
+  {
+    method: 'POST',
+    path: '/admin/users/:id/password-link',
+    access: 'user.manage',
+    handler: async (c) => {
+      const id = userId(c);
+      const email = await emailOf(c, id);
+      const link = await c.services.auth.passwordLinkToken(c.actor, id);
+      return page(c, {
+        shown: {
+          title: `Password link for ${email}.`,
+          text: 'It works once, for 24 hours; setting a password ends their sessions.',
+          secret: `${origin(c)}/setup/${link}`,
+        },
+      });
+    },
+  },
+  {
+    method: 'POST',
+    path: '/admin/users/:id/revoke-sessions',
+    access: 'user.manage',
+    handler: async (c) => {
+      const id = userId(c);
+      const n = await c.services.auth.revokeAll(c.actor, id);
+      return page(c, {
+        shown: { title: 'Signed out.', text: `${n} session(s) of ${await emailOf(c, id)} ended.` },
+      });
+    },
+  },
+  {
+    method: 'POST',
+    path: '/admin/users/:id/disable-totp',
+    access: 'user.manage',
+    handler: async (c) => {
+      const id = userId(c);
+      await c.services.auth.disableTotp(c.actor, id);
+      return page(c, {
+        shown: {
+          title: 'Second factor reset.',
+          text: `${await emailOf(c, id)} signs in with the password alone until they enrol again.`,
+        },
+      });
+    },
+  },
+];

@@ -1,0 +1,217 @@
+import { guidance, mayCompel, requiredChannel } from '../../domain/compel.ts';
+import { CandorError } from '../../errors.ts';
+import type { AuditService } from '../../services/audit.ts';
+import type { PresentedRequest } from '../../services/presenters.ts';
+import type { WebRoute } from '../context.ts';
+import type { Child, Html } from '../jsx/jsx-runtime.ts';
+import { label, when } from '../labels.ts';
+import { Layout, Notice, Section, type PageContext } from '../layout.tsx';
+
+type Timeline = Awaited<ReturnType<AuditService['timeline']>>;
+
+function Facts(props: { rows: Array<[string, Child]> }): Html {
+  return (
+    <dl class="facts">
+      {props.rows.map(([k, v]) => (
+        <div>
+          <dt>{k}</dt>
+          <dd>{v === null || v === undefined || v === '' ? '—' : v}</dd>
+        </div>
+      ))}
+    </dl>
+  );
+}
+
+/** Guidance from the policy engine: what the process may compel, and the channel the law requires. */
+function Guidance(props: { r: PresentedRequest }): Html {
+  const { r } = props;
+  const may = mayCompel(r.process_type);
+  const beyond = r.data_sought.filter((d) => !may.includes(d));
+  const channel = requiredChannel({
+    country: r.agency.country,
+    dataSought: r.data_sought,
+    receivedAt: new Date(r.received_at),
+  });
+  const channelOk = channel.channels.includes(r.channel);
+  return (
+    <Section title="Guidance" id="guidance">
+      <p class="guidance">{guidance(r.process_type)}</p>
+      {beyond.length > 0 && (
+        <Notice kind="warn">
+          The request seeks {beyond.map(label).join(', ').toLowerCase()}, which a{' '}
+          {label(r.process_type).toLowerCase()} may not compel (it may reach:{' '}
+          {may.length ? may.map(label).join(', ').toLowerCase() : 'nothing'}).
+        </Notice>
+      )}
+      <p>
+        <strong>Channel.</strong> {channel.reason}{' '}
+        {channelOk ? (
+          <span class="tag tag-ok">{label(r.channel)}: allowed</span>
+        ) : (
+          <span class="tag tag-warn">
+            {label(r.channel)}: expected {channel.channels.map(label).join(' or ')}
+          </span>
+        )}
+      </p>
+    </Section>
+  );
+}
+
+function describeChange(e: Timeline[number]): string {
+  const after = e.after && typeof e.after === 'object' ? Object.keys(e.after as object) : [];
+  if (e.action === 'request.create') return 'Recorded';
+  if (after.length) return `Changed ${after.join(', ')}`;
+  return e.action;
+}
+
+function RequestPage(props: {
+  ctx: PageContext;
+  r: PresentedRequest;
+  timeline: Timeline;
+  created: boolean;
+}): Html {
+  const { r } = props;
+  return (
+    <Layout ctx={props.ctx} title={r.external_ref}>
+      <nav class="crumbs" aria-label="Breadcrumb">
+        <a href="/requests">Requests</a> / <span>{r.external_ref}</span>
+      </nav>
+      <div class="page-head">
+        <h1>
+          {r.external_ref} {r.emergency && <span class="tag tag-warn">Emergency</span>}
+        </h1>
+        <p class="lede">
+          {label(r.process_type)} from {r.agency.name}, received {when(r.received_at)}.{' '}
+          <span class={`tag status-${r.status}`}>{label(r.status)}</span>
+        </p>
+      </div>
+      {props.created && <Notice kind="ok">The request was recorded.</Notice>}
+      <div class="columns">
+        <div>
+          <Guidance r={r} />
+          <Section title="Request" id="facts">
+            <Facts
+              rows={[
+                ['Process type', label(r.process_type)],
+                ['Legal authority', r.legal_authority],
+                ['Demand', label(r.demand_kind)],
+                ['Data sought', r.data_sought.map(label).join(', ')],
+                ['Case class', r.case_class && label(r.case_class)],
+                ['Channel', label(r.channel)],
+                ['Delivered via', r.delivered_via && label(r.delivered_via)],
+                ['Received', when(r.received_at)],
+              ]}
+            />
+          </Section>
+          <Section title="Requester" id="requester">
+            <Facts
+              rows={[
+                ['Agency', r.agency.name],
+                ['Kind', label(r.agency.kind)],
+                ['Level', label(r.agency.level)],
+                ['Country', r.agency.subdivision ?? r.agency.country],
+                ['Issuer', r.issuer],
+                ['Requester class', label(r.requester_class)],
+              ]}
+            />
+          </Section>
+          <Section
+            title={`Targets (${r.identifiers_specified} identifiers, ${r.accounts_specified} accounts)`}
+            id="targets"
+          >
+            {r.targets.length === 0 ? (
+              <p class="empty">No identifiers recorded.</p>
+            ) : (
+              <div class="table-wrap">
+                <table>
+                  <thead>
+                    <tr>
+                      <th scope="col">Identifier</th>
+                      <th scope="col">Account</th>
+                      <th scope="col">Result</th>
+                    </tr>
+                  </thead>
+                  <tbody>
+                    {r.targets.map((t) => (
+                      <tr>
+                        <td class="mono">{t.identifier}</td>
+                        <td class="mono">{t.account ?? '—'}</td>
+                        <td>{label(t.result)}</td>
+                      </tr>
+                    ))}
+                  </tbody>
+                </table>
+              </div>
+            )}
+          </Section>
+          {r.emergency && (
+            <Section title="Emergency" id="emergency">
+              <p class="prewrap">{r.emergency_basis ?? 'No attested basis recorded yet.'}</p>
+            </Section>
+          )}
+          {r.notes && (
+            <Section title="Notes" id="notes">
+              <p class="prewrap">{r.notes}</p>
+            </Section>
+          )}
+        </div>
+        <div>
+          <Section title="Response and notice" id="response">
+            <Facts
+              rows={[
+                ['Status', label(r.status)],
+                ['Outcome', label(r.outcome)],
+                ['Responded', r.responded_at && when(r.responded_at)],
+                ['Customer notice', label(r.notice_status)],
+                ['Data location', r.data_location],
+              ]}
+            />
+          </Section>
+          {r.nondisclosure_orders.map((n) => (
+            <Section title="Non-disclosure order" id={`ndo-${n.id}`}>
+              <Facts
+                rows={[
+                  ['Authority', label(n.authority)],
+                  ['Issuing court', n.issuing_court],
+                  ['Issued', n.issued_at?.slice(0, 10)],
+                  ['Expires', n.indefinite ? 'No end date' : n.expires_at?.slice(0, 10)],
+                  ['Ground', n.ground && label(n.ground)],
+                  ['Lifted', n.lifted_at?.slice(0, 10)],
+                ]}
+              />
+            </Section>
+          ))}
+          <Section title="History" id="history">
+            <ol class="timeline">
+              {props.timeline.map((e) => (
+                <li>
+                  <span class="when">{when(e.at)}</span>
+                  <span class="what">{describeChange(e)}</span>
+                  <span class="actor">{e.actor}</span>
+                </li>
+              ))}
+            </ol>
+          </Section>
+        </div>
+      </div>
+    </Layout>
+  );
+}
+
+export const routes: WebRoute[] = [
+  {
+    method: 'GET',
+    path: '/requests/:id',
+    access: 'request.read',
+    handler: async (c) => {
+      const id = Number(c.params.id);
+      if (!Number.isSafeInteger(id) || id < 1)
+        throw new CandorError('not_found', `no request ${c.params.id}`);
+      const [r, timeline] = await Promise.all([
+        c.services.requests.get(c.actor, id),
+        c.services.audit.timeline(c.actor, 'request', id),
+      ]);
+      return RequestPage({ ctx: c.page, r, timeline, created: c.query.get('created') === '1' });
+    },
+  },
+];

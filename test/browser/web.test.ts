@@ -1,0 +1,198 @@
+import { existsSync, mkdirSync } from 'node:fs';
+import type { FastifyInstance } from 'fastify';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { requestInput } from '../../src/domain/request-input.ts';
+import { buildApp } from '../../src/http/app.ts';
+import { firstRunLink } from '../../src/services/auth.ts';
+import { createServices, type Services } from '../../src/services/index.ts';
+import { actor, testConfig, testDatabase, type TestDb } from '../helpers/db.ts';
+import { requestFactory } from '../helpers/factories.ts';
+
+const CHROMIUM = '/usr/bin/chromium';
+const ARTIFACTS = 'test-artifacts';
+const haveChromium = existsSync(CHROMIUM);
+if (!haveChromium) console.warn(`browser tests skipped: ${CHROMIUM} is missing (apt-get install chromium)`);
+
+const XSS = '"><img src=x onerror="window.__xss=1"><script>window.__xss=1</script>';
+const VIEWPORTS = {
+  desktop: { width: 1280, height: 900 },
+  phone: { width: 390, height: 844 },
+};
+
+let t: TestDb;
+let s: Services;
+let app: FastifyInstance;
+let browser: Browser;
+let base = '';
+const dialogs: string[] = [];
+const cspErrors: string[] = [];
+
+async function newPage(viewport: keyof typeof VIEWPORTS = 'desktop'): Promise<Page> {
+  const page = await browser.newPage({ viewport: VIEWPORTS[viewport], deviceScaleFactor: 1 });
+  page.on('dialog', async (d) => {
+    dialogs.push(d.message());
+    await d.dismiss();
+  });
+  page.on('console', (m) => {
+    if (/Content Security Policy/i.test(m.text())) cspErrors.push(m.text());
+  });
+  return page;
+}
+
+async function shoot(page: Page, name: string): Promise<void> {
+  await page.screenshot({ path: `${ARTIFACTS}/${name}.png`, fullPage: true });
+}
+
+describe.skipIf(!haveChromium)('the web app in Chromium', () => {
+  beforeAll(async () => {
+    mkdirSync(ARTIFACTS, { recursive: true });
+    t = await testDatabase();
+    // Real time: the browser's session cookie and the server's expiry must agree.
+    s = createServices({ db: t.db, config: testConfig, clock: () => new Date() });
+    app = await buildApp({ config: testConfig, services: s });
+    await app.listen({ port: 0, host: '127.0.0.1' });
+    const addr = app.server.address();
+    base = `http://127.0.0.1:${typeof addr === 'object' && addr ? addr.port : 0}`;
+    // Some history, so the list, the dashboard and the autocomplete have something to show.
+    const year = new Date().getUTCFullYear();
+    const half = new Date().getUTCMonth() < 6 ? '01' : '07';
+    for (let i = 0; i < 14; i++) {
+      await s.requests.create(
+        actor('admin'),
+        requestInput.parse(
+          requestFactory({
+            external_ref: `GJ-${year}-${String(100 + i)}`,
+            received_at: `${year}-${half}-${String(2 + i).padStart(2, '0')}T09:00:00Z`,
+            process_type: (
+              ['grand_jury_subpoena', 'search_warrant', 'court_order_2703d', 'emergency_request'] as const
+            )[i % 4],
+            emergency: i % 4 === 3,
+            agency: {
+              name: i % 2 ? 'Federal Bureau of Investigation' : 'Metropolitan Police Service',
+              kind: 'law_enforcement',
+              level: i % 2 ? 'federal' : 'national',
+              country: i % 2 ? 'US' : 'GB',
+            },
+            outcome: i % 3 === 0 ? 'no_data' : undefined,
+            responded_at: i % 3 === 0 ? `${year}-${half}-20T09:00:00Z` : undefined,
+          }),
+        ),
+      );
+    }
+    browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      args: [
+        '--headless',
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+        '--no-first-run',
+      ],
+    });
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await app?.close();
+    await t?.close();
+  });
+
+  it('first run: the printed link sets the first admin, who records a request and finds it', async () => {
+    const page = await newPage();
+    const link = (await firstRunLink(s, base)) as string;
+    await page.goto(link);
+    await shoot(page, 'setup-desktop');
+    await page.fill('#f-email', 'counsel@example.com');
+    await page.fill('#f-password', 'a long enough passphrase');
+    await Promise.all([page.waitForURL(`${base}/`), page.click('button[type=submit]')]);
+    await shoot(page, 'dashboard-desktop');
+    expect(await page.textContent('h1')).toBe('Dashboard');
+
+    // The skip link is the first thing the keyboard reaches.
+    await page.keyboard.press('Tab');
+    expect(await page.evaluate(() => document.activeElement?.textContent)).toBe('Skip to content');
+
+    await page.goto(`${base}/requests/new`);
+    // Progressive enhancement: picking a known agency fills in its kind, level and country.
+    await page.fill('#f-agency-name', 'Feder');
+    await page.waitForFunction(() => document.querySelectorAll('#agency-options option').length > 0);
+    await page.fill('#f-agency-name', 'Federal Bureau of Investigation');
+    await page.waitForFunction(
+      () => (document.getElementById('f-agency-country') as HTMLInputElement).value === 'US',
+    );
+    expect(await page.inputValue('#f-agency-level')).toBe('federal');
+
+    // Submitting with gaps shows the errors beside the fields and keeps the input.
+    await page.fill('#f-external-ref', `BR-1 ${XSS}`);
+    await page.click('button.primary[type=submit]');
+    await page.waitForSelector('.has-error');
+    await shoot(page, 'new-request-errors-desktop');
+    expect(await page.inputValue('#f-external-ref')).toBe(`BR-1 ${XSS}`);
+
+    await page.fill('#f-received-at', '2026-01-20T10:15');
+    await page.selectOption('#f-process-type', 'search_warrant');
+    await page.check('input[name=data_sought][value=content]');
+    await page.fill('#f-issuer', XSS);
+    await page.fill('#f-accounts', `AC-browser\n${XSS}`);
+    await page.click('details.card > summary');
+    await page.fill('#f-notes', XSS);
+    await Promise.all([
+      page.waitForURL(/\/requests\/\d+\?created=1$/),
+      page.click('button.primary[type=submit]'),
+    ]);
+    await shoot(page, 'request-detail-desktop');
+    const detailPath = new URL(page.url()).pathname;
+    expect(await page.textContent('h1')).toContain(`BR-1 ${XSS}`);
+    expect(await page.textContent('.guidance')).toContain('warrant');
+
+    await page.goto(`${base}/requests?q=BR-1`);
+    expect(await page.locator('table.requests tbody tr').count()).toBe(1);
+    await page.goto(`${base}/requests`);
+    await shoot(page, 'requests-desktop');
+    await page.goto(`${base}/admin`);
+    await shoot(page, 'admin-desktop');
+    await page.goto(`${base}/account`);
+    await shoot(page, 'account-desktop');
+
+    expect(await page.evaluate(() => (window as unknown as { __xss?: number }).__xss)).toBeUndefined();
+    expect(dialogs).toEqual([]);
+    expect(cspErrors).toEqual([]);
+
+    // The same pages on a phone.
+    const phone = await browser.newContext({ viewport: VIEWPORTS.phone, isMobile: true, hasTouch: true });
+    await phone.addCookies(await page.context().cookies());
+    const p = await phone.newPage();
+    for (const [name, path] of [
+      ['dashboard', '/'],
+      ['requests', '/requests'],
+      ['new-request', '/requests/new'],
+      ['request-detail', detailPath],
+      ['admin', '/admin'],
+      ['account', '/account'],
+    ] as const) {
+      await p.goto(`${base}${path}`);
+      await p.screenshot({ path: `${ARTIFACTS}/${name}-phone.png`, fullPage: true });
+      // Nothing wider than the screen.
+      expect(await p.evaluate(() => document.documentElement.scrollWidth), name).toBeLessThanOrEqual(
+        VIEWPORTS.phone.width,
+      );
+    }
+    await phone.close();
+  });
+
+  it('sign-in page and refusal', async () => {
+    const page = await newPage();
+    await page.goto(`${base}/login`);
+    await shoot(page, 'login-desktop');
+    await page.fill('#f-email', 'counsel@example.com');
+    await page.fill('#f-password', 'wrong wrong wrong');
+    await page.click('button[type=submit]');
+    await page.waitForSelector('.notice-error');
+    expect(await page.textContent('.notice-error')).toContain('not right');
+    const phone = await newPage('phone');
+    await phone.goto(`${base}/login`);
+    await shoot(phone, 'login-phone');
+  });
+});

@@ -1,0 +1,190 @@
+import type { FastifyInstance } from 'fastify';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { requestInput } from '../../src/domain/request-input.ts';
+import { ROLES, type Role } from '../../src/domain/vocabulary.ts';
+import { buildApp } from '../../src/http/app.ts';
+import { can } from '../../src/services/authorize.ts';
+import type { Services } from '../../src/services/index.ts';
+import type { WebRoute } from '../../src/web/context.ts';
+import { NAV } from '../../src/web/layout.tsx';
+import { WEB_ROUTES } from '../../src/web/routes.ts';
+import { actor, servicesFor, testClock, testConfig, testDatabase, type TestDb } from '../helpers/db.ts';
+import { requestFactory } from '../helpers/factories.ts';
+import { PASSWORD, userWithPassword, WebClient } from '../helpers/web.ts';
+
+let t: TestDb;
+let s: Services;
+let app: FastifyInstance;
+let requestId = 0;
+const users = {} as Record<Role, { id: number; email: string }>;
+let n = 0;
+
+beforeAll(async () => {
+  t = await testDatabase();
+  s = servicesFor(t, testClock('2026-02-01T10:00:00Z'));
+  app = await buildApp({ config: testConfig, services: s });
+  for (const role of ROLES) users[role] = await userWithPassword(s, role, `walk-${role}@example.com`);
+  requestId = (await s.requests.create(actor('admin'), requestInput.parse(requestFactory()))).id;
+});
+afterAll(async () => {
+  await app?.close();
+  await t?.close();
+});
+
+/** A throwaway user for admin actions to act on (never the signed-in one). */
+async function target(): Promise<number> {
+  return (await s.users.add(actor('admin'), `target-${++n}@example.com`, 'viewer')).user.id;
+}
+async function setupPath(): Promise<string> {
+  return `/setup/${await s.auth.passwordLinkToken(actor('admin'), await target())}`;
+}
+
+interface Example {
+  url: () => string | Promise<string>;
+  form?: () => Record<string, string | string[]>;
+  /** The route ends the session, or signs in someone else (a setup link): sign in again after it. */
+  after?: 'signed_out' | 'other_user';
+}
+
+/**
+ * How to call every route in WEB_ROUTES. A route without an example fails the walk, so every new page or
+ * form is walked as every role as soon as it is added.
+ */
+const EXAMPLES: Record<string, Example> = {
+  'GET /login': { url: () => '/login' },
+  'POST /login': {
+    url: () => '/login',
+    form: () => ({ email: 'nobody@example.com', password: 'wrong password' }),
+  },
+  'GET /login/second-factor': { url: () => '/login/second-factor' },
+  'POST /login/second-factor': { url: () => '/login/second-factor', form: () => ({ code: '000000' }) },
+  'POST /logout': { url: () => '/logout', after: 'signed_out' },
+  'GET /setup/:token': { url: setupPath },
+  'POST /setup/:token': { url: setupPath, form: () => ({ password: PASSWORD }), after: 'other_user' },
+  'GET /': { url: () => '/' },
+  'GET /requests': {
+    url: () => '/requests?status=received&process_type=grand_jury_subpoena&q=TEST&sort=external_ref&dir=asc',
+  },
+  'GET /requests/new': { url: () => '/requests/new' },
+  'POST /requests': {
+    url: () => '/requests',
+    form: () => ({
+      external_ref: `WALK-${++n}`,
+      received_at: '2026-01-20T10:00',
+      process_type: 'search_warrant',
+      data_sought: ['content', 'non_content'],
+      'agency.name': 'Walk County Sheriff',
+      'agency.kind': 'law_enforcement',
+      'agency.level': 'local',
+      'agency.country': 'US',
+      accounts: 'AC1\nAC2',
+    }),
+  },
+  'GET /requests/:id': { url: () => `/requests/${requestId}` },
+  'GET /web/agencies': { url: () => '/web/agencies?q=Fed' },
+  'GET /admin': { url: () => '/admin' },
+  'POST /admin/users': {
+    url: () => '/admin/users',
+    form: () => ({ email: `added-${++n}@example.com`, role: 'viewer' }),
+  },
+  'POST /admin/users/:id/token': { url: async () => `/admin/users/${await target()}/token` },
+  'POST /admin/users/:id/password-link': { url: async () => `/admin/users/${await target()}/password-link` },
+  'POST /admin/users/:id/revoke-sessions': {
+    url: async () => `/admin/users/${await target()}/revoke-sessions`,
+  },
+  'POST /admin/users/:id/disable-totp': { url: async () => `/admin/users/${await target()}/disable-totp` },
+  'GET /account': { url: () => '/account' },
+  'POST /account/password': {
+    url: () => '/account/password',
+    form: () => ({ current: PASSWORD, password: PASSWORD }),
+  },
+  'GET /account/totp': { url: () => '/account/totp' },
+  'POST /account/totp': {
+    url: () => '/account/totp',
+    form: () => ({ secret: 'A'.repeat(32), code: '000000' }),
+  },
+  'POST /account/totp/disable': { url: () => '/account/totp/disable' },
+  'POST /account/sign-out-everywhere': { url: () => '/account/sign-out-everywhere', after: 'signed_out' },
+};
+
+const key = (r: WebRoute) => `${r.method} ${r.path}`;
+
+async function call(web: WebClient, r: WebRoute) {
+  const ex = EXAMPLES[key(r)] as Example;
+  const url = await ex.url();
+  if (r.method === 'GET') return web.get(url);
+  // Load a page with a form first, for a current CSRF token (the session's, or the pre-session one).
+  if ((await web.get('/account')).statusCode !== 200) await web.get('/login');
+  return web.post(url, ex.form?.() ?? {});
+}
+
+const allowed = (r: WebRoute, role: Role) =>
+  r.access === 'public' || r.access === 'signed_in' || can({ label: 'x', userId: 1, role }, r.access);
+
+describe('the route table', () => {
+  it('has an example for every web route, so the walk covers each one', () => {
+    expect(WEB_ROUTES.map(key).filter((k) => !EXAMPLES[k])).toEqual([]);
+  });
+
+  it('links the navigation only to GET pages in the table', () => {
+    for (const item of NAV)
+      expect(WEB_ROUTES.some((r) => r.method === 'GET' && r.path === item.href)).toBe(true);
+  });
+});
+
+describe('walking every page and form', () => {
+  it('as nobody: public pages open, others send GETs to sign-in and refuse POSTs', async () => {
+    for (const r of WEB_ROUTES) {
+      const res = await call(new WebClient(app), r);
+      if (r.access === 'public') {
+        expect(res.statusCode, key(r)).toBeLessThan(500);
+        expect(res.statusCode, key(r)).not.toBe(403);
+      } else if (r.method === 'GET') {
+        expect(res.statusCode, key(r)).toBe(303);
+        expect(res.headers.location, key(r)).toMatch(/^\/login/);
+      } else {
+        expect(res.statusCode, key(r)).toBe(403);
+      }
+    }
+  });
+
+  for (const role of ROLES) {
+    it(`as ${role}: each page is allowed or refused (403) as the role's actions say`, async () => {
+      const web = new WebClient(app);
+      expect((await web.signIn(users[role].email)).statusCode).toBe(303);
+      for (const r of WEB_ROUTES) {
+        const res = await call(web, r);
+        const where = `${role} ${key(r)} -> ${res.statusCode}`;
+        if (allowed(r, role)) {
+          expect(res.statusCode, where).toBeLessThan(500);
+          expect(res.statusCode, where).not.toBe(403);
+          if (res.statusCode === 303 && !EXAMPLES[key(r)]?.after) {
+            expect(res.headers.location, where).not.toMatch(/^\/login/);
+          }
+        } else {
+          expect(res.statusCode, where).toBe(403);
+          expect(res.body, where).toContain('Not allowed');
+        }
+        const after = EXAMPLES[key(r)]?.after;
+        if (after === 'signed_out') expect((await web.get('/account')).statusCode, where).toBe(303);
+        if (after) {
+          web.cookies.clear();
+          await web.signIn(users[role].email);
+        }
+      }
+    });
+  }
+
+  it('shows each role only the navigation it may use', async () => {
+    for (const role of ROLES) {
+      const web = new WebClient(app);
+      await web.signIn(users[role].email);
+      const body = (await web.get('/account')).body;
+      for (const item of NAV) {
+        expect(body.includes(`href="${item.href}"`), `${role} ${item.href}`).toBe(
+          can(actor(role), item.action),
+        );
+      }
+    }
+  });
+});
