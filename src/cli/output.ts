@@ -1,5 +1,6 @@
 import { CandorError, ERROR_CODES, type FieldIssue } from '../errors.ts';
 import { ConfigError } from '../config.ts';
+import { missingSchema } from '../db/errors.ts';
 
 export const out = (s = '') => process.stdout.write(`${s}\n`);
 export const err = (s = '') => process.stderr.write(`${s}\n`);
@@ -11,7 +12,8 @@ export function describeIssue(i: FieldIssue): string {
 }
 
 /** Prints a one-line message (and the field issues) for an error and returns the exit code. */
-export function reportError(e: unknown): number {
+export function reportError(err0: unknown): number {
+  const e = missingSchema(err0) ?? err0;
   if (e instanceof CandorError) {
     err(`candor: ${e.message}`);
     for (const i of e.issues) err(describeIssue(i));

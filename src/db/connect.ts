@@ -92,7 +92,8 @@ export async function openEmbedded(dataDir: string, opts: OpenOptions): Promise<
   let engine: EmbeddedEngine | undefined;
   try {
     engine = await startEngine({ pgdata: path.join(dataDir, 'pgdata'), socketDir });
-    const conn = await connectEngine(engine, opts);
+    // Whoever starts the embedded engine brings its schema up to date first: zero setup, any command.
+    const conn = await connectEngine(engine, { ...opts, migrate: true });
     const close = conn.close;
     return {
       ...conn,

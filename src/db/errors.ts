@@ -14,3 +14,11 @@ export function fromDatabaseError(err: unknown, what: string): unknown {
   }
   return err;
 }
+
+/** A query against a schema that was never migrated (PostgreSQL's undefined_table). */
+export function missingSchema(err: unknown): CandorError | null {
+  const e = err as { code?: string };
+  return e?.code === '42P01'
+    ? new CandorError('unavailable', 'the database has no Candor schema yet: run `candor db migrate` first')
+    : null;
+}
