@@ -38,13 +38,9 @@ export async function testDatabase(): Promise<TestDb> {
       db,
       engine,
       pgConfig,
-      close: async () => {
-        await db.destroy();
-        const a = new pg.Client({ connectionString: inject('pgUrl') });
-        await a.connect();
-        await a.query(`drop database if exists ${name} with (force)`);
-        await a.end();
-      },
+      // The database itself is dropped by the global teardown, once every test process has ended: dropping
+      // it here (with force) would cut the connections of any pool a test opened on it in passing.
+      close: () => db.destroy(),
     };
   }
   const snapshot = new Uint8Array(readFileSync(inject('pgliteSnapshot')));
