@@ -6,6 +6,7 @@ import { routes as requestActions } from './pages/request-actions.ts';
 import { routes as requestDetail } from './pages/request-detail.tsx';
 import { routes as requestNew } from './pages/request-new.tsx';
 import { routes as requestNotice } from './pages/request-notice.tsx';
+import { routes as reports } from './pages/reports.tsx';
 import { routes as requests } from './pages/requests.tsx';
 import { routes as signIn } from './pages/sign-in.tsx';
 
@@ -32,6 +33,7 @@ export const WEB_ROUTES: readonly WebRoute[] = [
   ...requestActions,
   ...requestNotice,
   agencies,
+  ...reports,
   ...admin,
   ...account,
 ];

@@ -129,6 +129,16 @@ const EXAMPLES: Record<string, Example> = {
   },
   'GET /requests/:id/notice': { url: () => `/requests/${requestId}/notice` },
   'POST /requests/:id/notice/queue': { url: () => `/requests/${requestId}/notice/queue`, form: versioned },
+  'GET /reports': { url: () => '/reports' },
+  'GET /reports/:period': { url: () => '/reports/2026-H1' },
+  'GET /reports/:period/download/:format': { url: () => '/reports/2026-H1/download/csv' },
+  'GET /reports/:period/diff': { url: () => '/reports/2026-H1/diff?from=1&to=1' },
+  'POST /reports/:period/freeze': { url: () => '/reports/2025-H2/freeze' },
+  'POST /reports/:period/correct': {
+    url: () => '/reports/2025-H2/correct',
+    form: () => ({ reason: 'walk', method: 'walk' }),
+  },
+  'POST /reports/:period/publish': { url: () => '/reports/2025-H2/publish', form: () => ({ repo: '' }) },
   'GET /web/agencies': { url: () => '/web/agencies?q=Fed' },
   'GET /admin': { url: () => '/admin' },
   'POST /admin/users': {
