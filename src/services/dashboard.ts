@@ -17,6 +17,11 @@ const OPEN = new Set(['received', 'in_review', 'awaiting_information']);
 export function createDashboardService(deps: { db: Db; clock: Clock }) {
   const { db, clock } = deps;
   return {
+    /** The half-year containing today (the report desk's default period). */
+    currentPeriod(): string {
+      return currentHalfYear(clock()).id;
+    },
+
     async counts(actor: Actor, period: Period = currentHalfYear(clock())) {
       authorize(actor, 'request.read');
       const rows = await countReceived(db, period.startInstant, period.endExclusiveInstant);

@@ -16,7 +16,7 @@ import type { DataSought, NdoAuthority, NoticeStatus, Outcome, RequestStatus } f
 import { CandorError } from '../errors.ts';
 import { appendEvent } from '../repositories/audit-repository.ts';
 import { findRequest, type RequestBundle } from '../repositories/requests-repository.ts';
-import { findUserByEmail } from '../repositories/users-repository.ts';
+import { findUserByEmail, listUsers } from '../repositories/users-repository.ts';
 import {
   bumpVersion,
   extendHold,
@@ -248,6 +248,14 @@ export function createWorkflowService(deps: { db: Db; clock: Clock; config: Conf
         }
         return { set: { status: input.to }, before: { status: from }, after: { status: input.to, reason } };
       });
+    },
+
+    /** The active users a request may be assigned to (roles that may handle requests), for pickers. */
+    async assignees(actor: Actor): Promise<Array<{ id: number; email: string; role: string }>> {
+      authorize(actor, 'request.assign');
+      return (await listUsers(db))
+        .filter((u) => !u.disabled_at && HANDLER_ROLES.includes(u.role))
+        .map((u) => ({ id: u.id, email: u.email, role: u.role }));
     },
 
     /** Makes a user the request's handler; the user must hold a role that may handle requests. */

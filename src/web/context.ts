@@ -35,7 +35,13 @@ export interface WebContext {
   clearCookie(name: string): void;
 }
 
-export type WebResult = Html | { redirect: string } | { status: number; html: Html } | { json: unknown };
+export type WebResult =
+  | Html
+  | { redirect: string }
+  | { status: number; html: Html }
+  | { json: unknown }
+  /** A download (report files); the handler sets Content-Disposition. */
+  | { body: Buffer; type: string };
 
 /** One page or form endpoint. `access`: who may reach it; the services check again. */
 export interface WebRoute {

@@ -2,8 +2,11 @@ import type { WebRoute } from './context.ts';
 import { routes as account } from './pages/account.tsx';
 import { routes as admin } from './pages/admin.tsx';
 import { routes as dashboard } from './pages/dashboard.tsx';
+import { routes as requestActions } from './pages/request-actions.ts';
 import { routes as requestDetail } from './pages/request-detail.tsx';
 import { routes as requestNew } from './pages/request-new.tsx';
+import { routes as requestNotice } from './pages/request-notice.tsx';
+import { routes as reports } from './pages/reports.tsx';
 import { routes as requests } from './pages/requests.tsx';
 import { routes as signIn } from './pages/sign-in.tsx';
 
@@ -27,7 +30,10 @@ export const WEB_ROUTES: readonly WebRoute[] = [
   ...requests,
   ...requestNew,
   ...requestDetail,
+  ...requestActions,
+  ...requestNotice,
   agencies,
+  ...reports,
   ...admin,
   ...account,
 ];

@@ -40,6 +40,7 @@ function send(reply: FastifyReply, result: WebResult): FastifyReply {
   if (result instanceof Html) return reply.type('text/html; charset=utf-8').send(renderDocument(result));
   if ('redirect' in result) return reply.redirect(result.redirect, 303);
   if ('json' in result) return reply.type('application/json').send(JSON.stringify(result.json));
+  if ('body' in result) return reply.type(result.type).send(result.body);
   return reply.status(result.status).type('text/html; charset=utf-8').send(renderDocument(result.html));
 }
 

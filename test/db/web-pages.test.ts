@@ -39,9 +39,14 @@ async function setupPath(): Promise<string> {
   return `/setup/${await s.auth.passwordLinkToken(actor('admin'), await target())}`;
 }
 
+/** The request's current version, as a form on its page carries it. */
+async function versioned(): Promise<Record<string, string>> {
+  return { version: String((await s.requests.get(actor('admin'), requestId)).version) };
+}
+
 interface Example {
   url: () => string | Promise<string>;
-  form?: () => Record<string, string | string[]>;
+  form?: () => Record<string, string | string[]> | Promise<Record<string, string | string[]>>;
   /** The route ends the session, or signs in someone else (a setup link): sign in again after it. */
   after?: 'signed_out' | 'other_user';
 }
@@ -81,6 +86,59 @@ const EXAMPLES: Record<string, Example> = {
     }),
   },
   'GET /requests/:id': { url: () => `/requests/${requestId}` },
+  'POST /requests/:id/assign': {
+    url: () => `/requests/${requestId}/assign`,
+    form: async () => ({ ...(await versioned()), user_id: String(users.handler.id) }),
+  },
+  'POST /requests/:id/transition': {
+    url: () => `/requests/${requestId}/transition`,
+    form: async () => ({ ...(await versioned()), to: 'in_review' }),
+  },
+  'POST /requests/:id/response': {
+    url: () => `/requests/${requestId}/response`,
+    form: async () => ({ ...(await versioned()), outcome: 'no_data' }),
+  },
+  'POST /requests/:id/emergency/verification': {
+    url: () => `/requests/${requestId}/emergency/verification`,
+    form: async () => ({ ...(await versioned()), verified_by: 'Sgt. Walk' }),
+  },
+  'POST /requests/:id/approve': {
+    url: () => `/requests/${requestId}/approve`,
+    form: async () => ({ ...(await versioned()), purpose: 'emergency_disclosure' }),
+  },
+  'POST /requests/:id/ndos': {
+    url: () => `/requests/${requestId}/ndos`,
+    form: async () => ({ ...(await versioned()), authority: 'sca_2705b', expires_at: '2027-01-01' }),
+  },
+  'POST /requests/:id/ndos/:ndoId/lift': {
+    url: () => `/requests/${requestId}/ndos/999999/lift`,
+    form: versioned,
+  },
+  'POST /requests/:id/holds': { url: () => `/requests/${requestId}/holds`, form: versioned },
+  'POST /requests/:id/holds/:holdId/extend': {
+    url: () => `/requests/${requestId}/holds/999999/extend`,
+    form: versioned,
+  },
+  'POST /requests/:id/holds/:holdId/release': {
+    url: () => `/requests/${requestId}/holds/999999/release`,
+    form: async () => ({ ...(await versioned()), reason: 'withdrawn' }),
+  },
+  'POST /requests/:id/notice': {
+    url: () => `/requests/${requestId}/notice`,
+    form: async () => ({ ...(await versioned()), status: 'not_possible', reason: 'no contact known' }),
+  },
+  'GET /requests/:id/notice': { url: () => `/requests/${requestId}/notice` },
+  'POST /requests/:id/notice/queue': { url: () => `/requests/${requestId}/notice/queue`, form: versioned },
+  'GET /reports': { url: () => '/reports' },
+  'GET /reports/:period': { url: () => '/reports/2026-H1' },
+  'GET /reports/:period/download/:format': { url: () => '/reports/2026-H1/download/csv' },
+  'GET /reports/:period/diff': { url: () => '/reports/2026-H1/diff?from=1&to=1' },
+  'POST /reports/:period/freeze': { url: () => '/reports/2025-H2/freeze' },
+  'POST /reports/:period/correct': {
+    url: () => '/reports/2025-H2/correct',
+    form: () => ({ reason: 'walk', method: 'walk' }),
+  },
+  'POST /reports/:period/publish': { url: () => '/reports/2025-H2/publish', form: () => ({ repo: '' }) },
   'GET /web/agencies': { url: () => '/web/agencies?q=Fed' },
   'GET /admin': { url: () => '/admin' },
   'POST /admin/users': {
@@ -115,7 +173,7 @@ async function call(web: WebClient, r: WebRoute) {
   if (r.method === 'GET') return web.get(url);
   // Load a page with a form first, for a current CSRF token (the session's, or the pre-session one).
   if ((await web.get('/account')).statusCode !== 200) await web.get('/login');
-  return web.post(url, ex.form?.() ?? {});
+  return web.post(url, (await ex.form?.()) ?? {});
 }
 
 const allowed = (r: WebRoute, role: Role) =>

@@ -1,11 +1,13 @@
 import { guidance, mayCompel, requiredChannel } from '../../domain/compel.ts';
 import { CandorError } from '../../errors.ts';
+import { can } from '../../services/authorize.ts';
 import type { AuditService } from '../../services/audit.ts';
 import type { PresentedRequest } from '../../services/presenters.ts';
-import type { WebRoute } from '../context.ts';
+import type { WebContext, WebRoute } from '../context.ts';
 import type { Child, Html } from '../jsx/jsx-runtime.ts';
 import { label, when } from '../labels.ts';
 import { Layout, Notice, Section, type PageContext } from '../layout.tsx';
+import { ActionsPanel, type Detail, type Failed } from './request-forms.tsx';
 
 type Timeline = Awaited<ReturnType<AuditService['timeline']>>;
 
@@ -64,11 +66,30 @@ function describeChange(e: Timeline[number]): string {
   return e.action;
 }
 
+/** What a successful action says after the redirect (keys only in the URL, never user text). */
+const FLASH: Record<string, string> = {
+  created: 'The request was recorded.',
+  assigned: 'The handler was assigned.',
+  moved: 'The status was changed.',
+  responded: 'The response was recorded.',
+  verified: 'The emergency verification was recorded.',
+  approved: 'Your approval was recorded.',
+  ndo_added: 'The non-disclosure order was recorded.',
+  ndo_lifted: 'The order was recorded as lifted.',
+  hold_added: 'The preservation hold was started.',
+  hold_extended: 'The hold was extended.',
+  hold_released: 'The hold was released.',
+  notice_recorded: 'The notice status was recorded.',
+  notice_queued: 'The customer notice was queued for sending.',
+  notice_none: 'Nothing new was queued: the notices were already in the outbox.',
+};
+
 function RequestPage(props: {
   ctx: PageContext;
-  r: PresentedRequest;
+  r: Detail;
   timeline: Timeline;
-  created: boolean;
+  flash: string | undefined;
+  actions: Html | null;
 }): Html {
   const { r } = props;
   return (
@@ -85,10 +106,11 @@ function RequestPage(props: {
           <span class={`tag status-${r.status}`}>{label(r.status)}</span>
         </p>
       </div>
-      {props.created && <Notice kind="ok">The request was recorded.</Notice>}
+      {props.flash && <Notice kind="ok">{props.flash}</Notice>}
       <div class="columns">
         <div>
           <Guidance r={r} />
+          {props.actions}
           <Section title="Request" id="facts">
             <Facts
               rows={[
@@ -198,20 +220,34 @@ function RequestPage(props: {
   );
 }
 
+export function requestId(c: WebContext): number {
+  const id = Number(c.params.id);
+  if (!Number.isSafeInteger(id) || id < 1) throw new CandorError('not_found', `no request ${c.params.id}`);
+  return id;
+}
+
+/** The request page, with the actions allowed now; `failed` shows a refused form again with its input. */
+export async function renderDetail(c: WebContext, id: number, failed?: Failed): Promise<Html> {
+  const [r, timeline] = await Promise.all([
+    c.services.requests.get(c.actor, id),
+    c.services.audit.timeline(c.actor, 'request', id),
+  ]);
+  const assignees = can(c.actor, 'request.assign') ? await c.services.workflow.assignees(c.actor) : [];
+  const done = c.query.get('created') === '1' ? 'created' : c.query.get('done');
+  return RequestPage({
+    ctx: c.page,
+    r,
+    timeline,
+    flash: failed ? undefined : FLASH[done],
+    actions: ActionsPanel({ ctx: c.page, r, actor: c.actor, assignees, failed }),
+  });
+}
+
 export const routes: WebRoute[] = [
   {
     method: 'GET',
     path: '/requests/:id',
     access: 'request.read',
-    handler: async (c) => {
-      const id = Number(c.params.id);
-      if (!Number.isSafeInteger(id) || id < 1)
-        throw new CandorError('not_found', `no request ${c.params.id}`);
-      const [r, timeline] = await Promise.all([
-        c.services.requests.get(c.actor, id),
-        c.services.audit.timeline(c.actor, 'request', id),
-      ]);
-      return RequestPage({ ctx: c.page, r, timeline, created: c.query.get('created') === '1' });
-    },
+    handler: async (c) => renderDetail(c, requestId(c)),
   },
 ];

@@ -1,0 +1,371 @@
+import { halfYearsBetween } from '../../domain/periods.ts';
+import { CandorError, type FieldIssue } from '../../errors.ts';
+import { FORMATS, type Format } from '../../reports/files.ts';
+import type { Change } from '../../reports/diff.ts';
+import type { FrozenVersion } from '../../reports/versions.ts';
+import { can, type Actor } from '../../services/authorize.ts';
+import type { WebContext, WebRoute } from '../context.ts';
+import { Errors, Input, TextArea } from '../forms.tsx';
+import { raw, type Html } from '../jsx/jsx-runtime.ts';
+import { when } from '../labels.ts';
+import { CsrfField, Layout, Notice, Section, type PageContext } from '../layout.tsx';
+
+const CONTENT_TYPES: Record<Format, string> = {
+  text: 'text/plain; charset=utf-8',
+  md: 'text/markdown; charset=utf-8',
+  csv: 'text/csv; charset=utf-8',
+  json: 'application/json',
+  html: 'text/html; charset=utf-8',
+  pdf: 'application/pdf',
+  dsa: 'text/csv; charset=utf-8',
+};
+
+const FLASH: Record<string, string> = {
+  frozen: 'Version 1 was frozen.',
+  corrected: 'A corrected version was frozen.',
+  published: 'The latest frozen version was published to the repository.',
+};
+
+/** The period from the URL, refused unless it parses (the services parse it again). */
+function period(c: WebContext): string {
+  const p = c.params.period ?? c.query.get('period');
+  if (!/^[0-9A-Za-z.-]{4,40}$/.test(p)) throw new CandorError('not_found', `no report period ${p}`);
+  return p;
+}
+
+/** The body of our own report renderer's HTML (trusted, server-made markup; its scripts-free SVG charts). */
+function reportBody(html: string): string {
+  const a = html.indexOf('<main>');
+  const b = html.lastIndexOf('</main>');
+  return a >= 0 && b > a ? html.slice(a + '<main>'.length, b) : '';
+}
+
+function Changes(props: { changes: readonly Change[]; empty: string }): Html {
+  if (props.changes.length === 0) return <p class="empty">{props.empty}</p>;
+  return (
+    <div class="table-wrap">
+      <table>
+        <thead>
+          <tr>
+            <th scope="col">Table</th>
+            <th scope="col">Cell</th>
+            <th scope="col" class="num">
+              Before
+            </th>
+            <th scope="col" class="num">
+              After
+            </th>
+          </tr>
+        </thead>
+        <tbody>
+          {props.changes.map((ch) => (
+            <tr>
+              <td>{ch.table}</td>
+              <td class="mono">{ch.key}</td>
+              <td class="num">{ch.before === null ? '—' : String(ch.before)}</td>
+              <td class="num">{ch.after === null ? '—' : String(ch.after)}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </div>
+  );
+}
+
+interface DeskProps {
+  ctx: PageContext;
+  actor: Actor;
+  period: string;
+  periods: string[];
+  versions: FrozenVersion[];
+  drift: Change[];
+  latest: number | null;
+  preview: string;
+  flash?: string;
+  failed?: { form: string; message: string; errors: Errors; input: WebContext['form'] };
+  repo: string;
+}
+
+function Desk(p: DeskProps): Html {
+  const base = `/reports/${p.period}`;
+  const f = (name: string) => (p.failed?.form === name ? p.failed : undefined);
+  const mayFreeze = can(p.actor, 'report.freeze');
+  return (
+    <Layout ctx={p.ctx} title={`Report ${p.period}`}>
+      <div class="page-head">
+        <h1>Report desk</h1>
+        <form method="get" action="/reports" class="inline period-pick">
+          <label for="f-period">Period</label>{' '}
+          <select id="f-period" name="period">
+            {p.periods.map((x) => (
+              <option value={x} selected={x === p.period}>
+                {x}
+              </option>
+            ))}
+          </select>{' '}
+          <button type="submit" class="button secondary">
+            Open
+          </button>
+        </form>
+      </div>
+      {p.flash && <Notice kind="ok">{p.flash}</Notice>}
+      <div class="columns">
+        <div>
+          <Section title={`Draft ${p.period} from today's record`} id="preview">
+            <div class="report-preview">{raw(p.preview)}</div>
+          </Section>
+        </div>
+        <div>
+          <Section title="Versions" id="versions">
+            {p.versions.length === 0 ? (
+              <p class="empty">Not frozen yet.</p>
+            ) : (
+              <ul class="versions">
+                {p.versions.map((v) => (
+                  <li>
+                    <strong>Version {v.number}</strong>, frozen {when(v.frozen_at)}.{' '}
+                    {FORMATS.map((fmt) => (
+                      <>
+                        <a href={`${base}/download/${fmt}?version=${v.number}`}>{fmt}</a>{' '}
+                      </>
+                    ))}
+                  </li>
+                ))}
+              </ul>
+            )}
+            <p class="small">
+              Draft downloads:{' '}
+              {FORMATS.map((fmt) => (
+                <>
+                  <a href={`${base}/download/${fmt}`}>{fmt}</a>{' '}
+                </>
+              ))}
+            </p>
+            {p.versions.length > 1 && (
+              <form method="get" action={`${base}/diff`} class="inline">
+                <label for="f-from">Compare version</label>{' '}
+                <input id="f-from" name="from" type="number" min="1" value="1" class="short" />{' '}
+                <label for="f-to">with</label>{' '}
+                <input id="f-to" name="to" type="number" min="1" value={String(p.latest)} class="short" />{' '}
+                <button type="submit" class="button secondary">
+                  Show changes
+                </button>
+              </form>
+            )}
+          </Section>
+          {p.latest !== null && (
+            <Section title={`Drift from version ${p.latest}`} id="drift">
+              <Changes changes={p.drift} empty="The record still matches the frozen version." />
+            </Section>
+          )}
+          {mayFreeze && p.latest === null && (
+            <Section title="Freeze" id="freeze">
+              <form method="post" action={`${base}/freeze`}>
+                <CsrfField ctx={p.ctx} />
+                {f('freeze') && <Notice kind="error">{f('freeze')?.message}</Notice>}
+                <p>Stores version 1 of this report; it never changes afterwards.</p>
+                <button type="submit" class="button">
+                  Freeze version 1
+                </button>
+              </form>
+            </Section>
+          )}
+          {mayFreeze && p.latest !== null && (
+            <Section title="Correct" id="correct">
+              <form method="post" action={`${base}/correct`} class="grid">
+                <CsrfField ctx={p.ctx} />
+                {f('correct') && (
+                  <div class="wide">
+                    <Notice kind="error">{f('correct')?.message}</Notice>
+                  </div>
+                )}
+                <TextArea
+                  name="reason"
+                  label="Why the report is corrected"
+                  value={f('correct')?.input.get('reason')}
+                  errors={f('correct')?.errors}
+                  wide
+                  rows={2}
+                />
+                <TextArea
+                  name="method"
+                  label="How the new figures were obtained"
+                  value={f('correct')?.input.get('method')}
+                  errors={f('correct')?.errors}
+                  wide
+                  rows={2}
+                />
+                <div class="actions wide">
+                  <button type="submit" class="button">
+                    Freeze version {String(p.latest + 1)}
+                  </button>
+                </div>
+              </form>
+            </Section>
+          )}
+          {can(p.actor, 'report.publish') && p.latest !== null && (
+            <Section title="Publish" id="publish">
+              <form method="post" action={`${base}/publish`} class="grid">
+                <CsrfField ctx={p.ctx} />
+                {f('publish') && (
+                  <div class="wide">
+                    <Notice kind="error">{f('publish')?.message}</Notice>
+                  </div>
+                )}
+                <Input
+                  name="repo"
+                  label="Repository path"
+                  value={f('publish')?.input.get('repo') ?? p.repo}
+                  hint="A git repository on the server; the version is committed and tagged there."
+                  errors={f('publish')?.errors}
+                  wide
+                />
+                <div class="actions wide">
+                  <button type="submit" class="button">
+                    Publish version {String(p.latest)}
+                  </button>
+                </div>
+              </form>
+            </Section>
+          )}
+        </div>
+      </div>
+    </Layout>
+  );
+}
+
+async function desk(c: WebContext, per: string, failed?: DeskProps['failed']): Promise<Html> {
+  const [draft, versions, all, html] = await Promise.all([
+    c.services.reports.build(c.actor, per),
+    c.services.reports.frozenVersions(c.actor, per),
+    c.services.reports.frozenVersions(c.actor),
+    c.services.reports.render(c.actor, per, 'html'),
+  ]);
+  const current = c.services.dashboard.currentPeriod();
+  const recent = halfYearsBetween(`${Number(current.slice(0, 4)) - 2}`, current);
+  const periods = [...new Set([...recent, ...all.map((v) => v.period), per])].sort().reverse();
+  return Desk({
+    ctx: c.page,
+    actor: c.actor,
+    period: draft.data.period.id,
+    periods,
+    versions,
+    drift: draft.drift,
+    latest: draft.latest,
+    preview: reportBody(html.get('report.html')?.toString('utf8') ?? ''),
+    flash: failed ? undefined : FLASH[c.query.get('done')],
+    failed,
+    repo: '',
+  });
+}
+
+/** A report form: runs, then redirects back; a refusal shows the desk again with the message. */
+function post(
+  path: string,
+  access: 'report.freeze' | 'report.publish',
+  form: string,
+  run: (c: WebContext, p: string) => Promise<string>,
+): WebRoute {
+  return {
+    method: 'POST',
+    path: `/reports/:period/${path}`,
+    access,
+    handler: async (c) => {
+      const per = period(c);
+      try {
+        return { redirect: `/reports/${per}?done=${await run(c, per)}` };
+      } catch (e) {
+        if (
+          !(e instanceof CandorError) ||
+          !['invalid', 'invalid_state', 'not_found', 'conflict'].includes(e.code)
+        )
+          throw e;
+        const issues: FieldIssue[] = e.issues ?? [];
+        return {
+          status: 422,
+          html: await desk(c, per, { form, message: e.message, errors: new Errors(issues), input: c.form }),
+        };
+      }
+    },
+  };
+}
+
+export const routes: WebRoute[] = [
+  {
+    method: 'GET',
+    path: '/reports',
+    access: 'report.read',
+    handler: async (c) => {
+      const p = c.query.get('period');
+      return { redirect: `/reports/${p ? period(c) : c.services.dashboard.currentPeriod()}` };
+    },
+  },
+  {
+    method: 'GET',
+    path: '/reports/:period',
+    access: 'report.read',
+    handler: async (c) => desk(c, period(c)),
+  },
+  {
+    method: 'GET',
+    path: '/reports/:period/download/:format',
+    access: 'report.read',
+    handler: async (c) => {
+      const per = period(c);
+      const format = c.params.format as Format;
+      if (!FORMATS.includes(format)) throw new CandorError('not_found', `no format ${c.params.format}`);
+      const v = c.query.get('version');
+      const version = v ? Number(v) : undefined;
+      if (version !== undefined && !(Number.isSafeInteger(version) && version > 0))
+        throw new CandorError('not_found', `no version ${v}`);
+      const files = await c.services.reports.render(c.actor, per, format, { version });
+      // The DSA format is two files: the download is the first (Part 1); each is in the published layout.
+      const [name, body] = [...files][0]!;
+      const file = `candor-${per}-${version ? `v${version}` : 'draft'}-${name.replaceAll('/', '-')}`;
+      c.reply.header('content-disposition', `attachment; filename="${file}"`);
+      return { body, type: CONTENT_TYPES[format] };
+    },
+  },
+  {
+    method: 'GET',
+    path: '/reports/:period/diff',
+    access: 'report.read',
+    handler: async (c) => {
+      const per = period(c);
+      const from = Number(c.query.get('from'));
+      const to = Number(c.query.get('to'));
+      const changes = await c.services.reports.diff(c.actor, per, from, to);
+      return (
+        <Layout ctx={c.page} title={`Report ${per}: v${from} → v${to}`}>
+          <nav class="crumbs" aria-label="Breadcrumb">
+            <a href={`/reports/${per}`}>Report {per}</a> / <span>Changes</span>
+          </nav>
+          <h1>
+            {per}: version {String(from)} → version {String(to)}
+          </h1>
+          <Section title={`${changes.length} changed cells`}>
+            <Changes changes={changes} empty="The two versions have the same figures." />
+          </Section>
+        </Layout>
+      );
+    },
+  },
+  post('freeze', 'report.freeze', 'freeze', async (c, per) => {
+    await c.services.reports.freeze(c.actor, per);
+    return 'frozen';
+  }),
+  post('correct', 'report.freeze', 'correct', async (c, per) => {
+    await c.services.reports.correct(c.actor, per, {
+      why: c.form.get('reason'),
+      method: c.form.get('method'),
+    });
+    return 'corrected';
+  }),
+  post('publish', 'report.publish', 'publish', async (c, per) => {
+    const repo = c.form.get('repo');
+    if (!repo)
+      throw new CandorError('invalid', 'give the repository path', [{ field: 'repo', message: 'required' }]);
+    await c.services.publish.publish(c.actor, { period: per, repo });
+    return 'published';
+  }),
+];

@@ -1,0 +1,91 @@
+import type { WebRoute } from '../context.ts';
+import type { Html } from '../jsx/jsx-runtime.ts';
+import { label, when } from '../labels.ts';
+import { CsrfField, Layout, Notice, Section, type PageContext } from '../layout.tsx';
+import type { NoticeService } from '../../services/notices.ts';
+import { requestId } from './request-detail.tsx';
+
+type Preview = Awaited<ReturnType<NoticeService['preview']>>;
+
+/** Exactly what the customer notice would say, to whom, and whether the law lets it go now. */
+function NoticePreview(props: { ctx: PageContext; p: Preview; version: number; ref: string }): Html {
+  const { p } = props;
+  return (
+    <Layout ctx={props.ctx} title={`Notice for ${props.ref}`}>
+      <nav class="crumbs" aria-label="Breadcrumb">
+        <a href="/requests">Requests</a> / <a href={`/requests/${p.request_id}`}>{props.ref}</a> /{' '}
+        <span>Customer notice</span>
+      </nav>
+      <div class="page-head">
+        <h1>Customer notice</h1>
+        <p class="lede">
+          Recorded: {label(p.notice_status)}. The policy says now: {label(p.decision.status)}
+          {p.decision.due_at ? `, due ${when(p.decision.due_at)}` : ''}. {p.decision.reason}
+        </p>
+      </div>
+      {p.missing_contacts.length > 0 && (
+        <Notice kind="warn">No contact on file for: {p.missing_contacts.join(', ')}.</Notice>
+      )}
+      {p.messages.map((m) => (
+        <Section title={`To ${m.name ?? m.account} <${m.to}>`}>
+          <p>
+            <strong>{m.subject}</strong>
+          </p>
+          <pre class="prewrap letter">{m.body}</pre>
+        </Section>
+      ))}
+      {p.messages.length === 0 && <p class="empty">No message would be sent.</p>}
+      {p.may_send_now && (
+        <form method="post" action={`/requests/${p.request_id}/notice/queue`}>
+          <CsrfField ctx={props.ctx} />
+          <input type="hidden" name="version" value={String(props.version)} />
+          <button type="submit" class="button">
+            Queue {p.messages.length} notice{p.messages.length === 1 ? '' : 's'}
+          </button>
+        </form>
+      )}
+      {p.outbox.length > 0 && (
+        <Section title="Outbox">
+          <div class="table-wrap">
+            <table>
+              <thead>
+                <tr>
+                  <th scope="col">Account</th>
+                  <th scope="col">To</th>
+                  <th scope="col">Status</th>
+                  <th scope="col">Sent</th>
+                </tr>
+              </thead>
+              <tbody>
+                {p.outbox.map((o) => (
+                  <tr>
+                    <td class="mono">{o.account}</td>
+                    <td>{o.to}</td>
+                    <td>{label(o.status)}</td>
+                    <td>{when(o.sent_at)}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
+        </Section>
+      )}
+    </Layout>
+  );
+}
+
+export const routes: WebRoute[] = [
+  {
+    method: 'GET',
+    path: '/requests/:id/notice',
+    access: 'notice.read',
+    handler: async (c) => {
+      const id = requestId(c);
+      const [r, p] = await Promise.all([
+        c.services.requests.get(c.actor, id),
+        c.services.notices.preview(c.actor, id),
+      ]);
+      return NoticePreview({ ctx: c.page, p, version: r.version, ref: r.external_ref });
+    },
+  },
+];

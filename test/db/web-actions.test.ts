@@ -1,0 +1,197 @@
+import type { FastifyInstance } from 'fastify';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { requestInput } from '../../src/domain/request-input.ts';
+import { buildApp } from '../../src/http/app.ts';
+import type { Services } from '../../src/services/index.ts';
+import { actor, servicesFor, testClock, testConfig, testDatabase, type TestDb } from '../helpers/db.ts';
+import { requestFactory } from '../helpers/factories.ts';
+import { userWithPassword, WebClient } from '../helpers/web.ts';
+
+let t: TestDb;
+let s: Services;
+let app: FastifyInstance;
+let handler: WebClient;
+let viewer: WebClient;
+let approver: WebClient;
+let handlerId = 0;
+
+beforeAll(async () => {
+  t = await testDatabase();
+  s = servicesFor(t, testClock('2026-02-01T10:00:00Z'));
+  app = await buildApp({ config: testConfig, services: s });
+  handlerId = (await userWithPassword(s, 'handler', 'act-handler@example.com')).id;
+  await userWithPassword(s, 'viewer', 'act-viewer@example.com');
+  await userWithPassword(s, 'approver', 'act-approver@example.com');
+  handler = new WebClient(app);
+  await handler.signIn('act-handler@example.com');
+  viewer = new WebClient(app);
+  await viewer.signIn('act-viewer@example.com');
+  approver = new WebClient(app);
+  await approver.signIn('act-approver@example.com');
+});
+afterAll(async () => {
+  await app?.close();
+  await t?.close();
+});
+
+async function newRequest(over: Parameters<typeof requestFactory>[0] = {}) {
+  return s.requests.create(actor('admin'), requestInput.parse(requestFactory(over)));
+}
+const version = async (id: number) => String((await s.requests.get(actor('admin'), id)).version);
+
+/** Loads the request page (for a fresh CSRF token and version), then posts one of its forms. */
+async function post(web: WebClient, id: number, path: string, fields: Record<string, string | string[]>) {
+  await web.get(`/requests/${id}`);
+  return web.post(`/requests/${id}/${path}`, { version: await version(id), ...fields });
+}
+
+describe('request detail actions', () => {
+  it('shows a handler the actions allowed for the status, and a viewer none', async () => {
+    const { id } = await newRequest();
+    const page = (await handler.get(`/requests/${id}`)).body;
+    expect(page).toContain(`action="/requests/${id}/assign"`);
+    expect(page).toContain(`action="/requests/${id}/transition"`);
+    // A received request cannot be answered yet: no response form until it is in review.
+    expect(page).not.toContain(`action="/requests/${id}/response"`);
+    expect(page).toContain('act-handler@example.com (handler)');
+    expect(page).not.toContain('act-viewer@example.com (viewer)');
+    const seen = (await viewer.get(`/requests/${id}`)).body;
+    expect(seen).not.toContain('id="actions"');
+    expect(seen).not.toContain(`/requests/${id}/assign`);
+  });
+
+  it('assigns, moves to review and records the response, each redirecting back with a flash message', async () => {
+    const { id } = await newRequest();
+    let res = await post(handler, id, 'assign', { user_id: String(handlerId) });
+    expect(res.statusCode).toBe(303);
+    expect(res.headers.location).toBe(`/requests/${id}?done=assigned`);
+    expect((await handler.get(res.headers.location as string)).body).toContain('The handler was assigned.');
+    res = await post(handler, id, 'transition', { to: 'in_review' });
+    expect(res.headers.location).toBe(`/requests/${id}?done=moved`);
+    const page = (await handler.get(`/requests/${id}`)).body;
+    expect(page).toContain(`action="/requests/${id}/response"`);
+    res = await post(handler, id, 'response', {
+      outcome: 'non_content_produced',
+      produced: ['basic_subscriber'],
+      'account.0': (await s.requests.get(actor('admin'), id)).targets[0]!.account!,
+      'result.0': 'produced',
+    });
+    expect(res.statusCode).toBe(303);
+    const r = await s.requests.get(actor('admin'), id);
+    expect(r.status).toBe('responded');
+    expect(r.outcome).toBe('non_content_produced');
+    expect(r.assigned_to).toBe(handlerId);
+    expect(r.targets[0]!.result).toBe('produced');
+  });
+
+  it('refuses a stale form with "changed by someone else" and changes nothing', async () => {
+    const { id } = await newRequest();
+    await handler.get(`/requests/${id}`);
+    const stale = await version(id);
+    await s.workflow.transition(actor('admin'), id, { to: 'in_review' });
+    const res = await handler.post(`/requests/${id}/assign`, { version: stale, user_id: String(handlerId) });
+    expect(res.statusCode).toBe(409);
+    expect(res.body).toContain('changed by someone else');
+    expect((await s.requests.get(actor('admin'), id)).assigned_to).toBeNull();
+  });
+
+  it('shows a refused response beside its fields, with the input kept and the override guidance', async () => {
+    const { id } = await newRequest({ data_sought: ['basic_subscriber', 'content'] });
+    await s.workflow.transition(actor('admin'), id, { to: 'in_review' });
+    const page = (await handler.get(`/requests/${id}`)).body;
+    expect(page).toContain('name="override_reason"');
+    const res = await post(handler, id, 'response', { outcome: 'content_produced', produced: ['content'] });
+    expect(res.statusCode).toBe(422);
+    expect(res.body).toContain('beyond what the process may compel');
+    expect(res.body).toContain('<p class="error">content is beyond the process</p>');
+    expect(res.body).toMatch(/value="content" checked/);
+    // A handler may not override: refused beside the form, the typed reason kept (and escaped).
+    const mine = await post(handler, id, 'response', {
+      outcome: 'content_produced',
+      produced: ['content'],
+      override_reason: 'typed <b>by me</b>',
+    });
+    expect(mine.statusCode).toBe(403);
+    expect(mine.body).toContain('only an approver may');
+    expect(mine.body).toContain('typed &lt;b&gt;by me&lt;/b&gt;');
+    expect((await s.requests.get(actor('admin'), id)).status).toBe('in_review');
+  });
+
+  it('lets an approver override with a written reason when someone else handles the request', async () => {
+    const { id } = await newRequest({ data_sought: ['content'] });
+    await s.workflow.assign(actor('admin'), id, { userId: handlerId });
+    await s.workflow.transition(actor('admin'), id, { to: 'in_review' });
+    const res = await post(approver, id, 'response', {
+      outcome: 'content_produced',
+      produced: ['content'],
+      override_reason: 'the customer consented in writing to this production',
+    });
+    expect(res.statusCode).toBe(303);
+    expect((await s.requests.get(actor('admin'), id)).workflow.production_overrides).toHaveLength(1);
+  });
+
+  it('reopening needs a reason: the error is shown and the status stays', async () => {
+    const { id } = await newRequest();
+    await s.workflow.transition(actor('admin'), id, { to: 'in_review' });
+    await s.workflow.respond(actor('admin'), id, { outcome: 'no_data', produced: [], accounts: [] });
+    const res = await post(handler, id, 'transition', { to: 'in_review' });
+    expect(res.statusCode).toBe(422);
+    expect(res.body).toContain('needs a reason');
+    expect((await s.requests.get(actor('admin'), id)).status).toBe('responded');
+    expect(
+      (await post(handler, id, 'transition', { to: 'in_review', reason: 'agency sent more' })).statusCode,
+    ).toBe(303);
+  });
+
+  it('adds a hold (offering extend and release) and releases it, and adds and lifts an order holding the notice', async () => {
+    const { id } = await newRequest();
+    expect((await post(handler, id, 'holds', {})).headers.location).toContain('done=hold_added');
+    const holdId = (await s.requests.get(actor('admin'), id)).workflow.holds[0]!.id;
+    const page = (await handler.get(`/requests/${id}`)).body;
+    expect(page).toContain(`/requests/${id}/holds/${holdId}/extend`);
+    expect((await post(handler, id, `holds/${holdId}/release`, { reason: 'withdrawn' })).statusCode).toBe(
+      303,
+    );
+    expect((await s.requests.get(actor('admin'), id)).workflow.holds[0]!.released_at).not.toBeNull();
+
+    const ndo = await post(handler, id, 'ndos', { authority: 'sca_2705b', expires_at: '2027-01-01' });
+    expect(ndo.headers.location).toContain('done=ndo_added');
+    const r = await s.requests.get(actor('admin'), id);
+    expect(r.notice_status).toBe('prohibited_by_order');
+    const lift = await post(handler, id, `ndos/${r.nondisclosure_orders[0]!.id}/lift`, {});
+    expect(lift.headers.location).toContain('done=ndo_lifted');
+    expect((await s.requests.get(actor('admin'), id)).nondisclosure_orders[0]!.lifted_at).not.toBeNull();
+  });
+
+  it('records the notice status with a reason, and refuses one without', async () => {
+    const { id } = await newRequest();
+    const bad = await post(handler, id, 'notice', { status: 'not_possible', reason: '' });
+    expect(bad.statusCode).toBe(422);
+    const ok = await post(handler, id, 'notice', { status: 'not_possible', reason: 'no contact on file' });
+    expect(ok.headers.location).toContain('done=notice_recorded');
+    expect((await s.requests.get(actor('admin'), id)).notice_status).toBe('not_possible');
+  });
+
+  it('previews the customer notice and queues it from the preview', async () => {
+    const { id } = await newRequest();
+    const account = (await s.requests.get(actor('admin'), id)).targets[0]!.account!;
+    await s.notices.setContact(actor('admin'), account, {
+      email: 'customer@example.com',
+      name: 'Pat',
+      language: 'en',
+    });
+    await s.workflow.transition(actor('admin'), id, { to: 'in_review' });
+    await s.workflow.respond(actor('admin'), id, {
+      outcome: 'non_content_produced',
+      produced: ['basic_subscriber'],
+      accounts: [],
+    });
+    const preview = await handler.get(`/requests/${id}/notice`);
+    expect(preview.statusCode).toBe(200);
+    expect(preview.body).toContain('customer@example.com');
+    const res = await handler.post(`/requests/${id}/notice/queue`, { version: await version(id) });
+    expect(res.headers.location).toBe(`/requests/${id}?done=notice_queued`);
+    expect((await s.notices.preview(actor('admin'), id)).outbox).toHaveLength(1);
+    expect((await viewer.get(`/requests/${id}/notice`)).statusCode).toBe(403);
+  });
+});
