@@ -389,6 +389,13 @@ const requestColumns = sql`r.id, r.external_ref, r.status, r.process_type, r.cha
   r.received_at, r.responded_at, r.outcome, r.notice_status, r.version,
   (select count(distinct t.account_ref) from request_targets t where t.request_id = r.id) as accounts`;
 
+/**
+ * The open-work listing leaves the per-request account count out (a subquery per open request): its caller,
+ * the due view, learns who is reachable from the contacts instead (`noticeReach`).
+ */
+const openColumns = sql`r.id, r.external_ref, r.status, r.process_type, r.channel, r.emergency,
+  r.received_at, r.responded_at, r.outcome, r.notice_status, r.version, 0 as accounts`;
+
 async function partsFor(db: Db, requests: OpenRequestRow[]): Promise<SnapshotParts> {
   const ids = requests.map((r) => r.id);
   if (ids.length === 0) return { requests, ndos: [], holds: [], emergencies: [] };
@@ -415,7 +422,7 @@ async function partsFor(db: Db, requests: OpenRequestRow[]): Promise<SnapshotPar
 export async function openWork(db: Db, now: Date): Promise<SnapshotParts> {
   // A union of index-served branches instead of one OR over every request (which no index can serve).
   const rows = await sql<OpenRequestRow>`
-    select ${requestColumns}
+    select ${openColumns}
     from requests r
     where r.id in (
       select id from requests where status <> 'closed'
