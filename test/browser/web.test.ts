@@ -197,6 +197,12 @@ describe.skipIf(!haveChromium)('the web app in Chromium', () => {
     await page.goto(`${base}/reports/${period}`);
     const before = await page.textContent('.report-preview');
 
+    // A contact, so the notice has someone to go to.
+    await s.notices.setContact(actor('admin'), 'AC-loop', {
+      email: 'ana@example.com',
+      name: 'Ana',
+      language: 'en',
+    });
     // Intake through the form.
     await page.goto(`${base}/requests/new`);
     await page.fill('#f-external-ref', 'LOOP-1');
@@ -241,15 +247,18 @@ describe.skipIf(!haveChromium)('the web app in Chromium', () => {
       await page.selectOption('#act-respond select[name="result.0"]', 'produced');
     });
     expect(await page.textContent('main')).toContain('Responded');
-    await act('notice', async () => {
-      await page.selectOption('#act-notice select[name=status]', 'not_possible');
-      await page.fill('#act-notice textarea[name=reason]', 'No contact on file for the account.');
-    });
-    expect(await page.textContent('main')).toContain('Not possible');
-
+    // The notice exactly as it would be sent, then queued from the preview.
     await page.goto(`${detail}/notice`);
     expect(await page.textContent('h1')).toBe('Customer notice');
+    expect(await page.textContent('.letter')).toContain('about your account\nAC-loop');
     await shoot(page, 'notice-desktop');
+    await Promise.all([
+      page.waitForURL(/\/notice/),
+      page.click('form button[type=submit]:has-text("Queue")'),
+    ]);
+    expect(await page.textContent('.notice-ok')).toContain('queued');
+    await page.goto(`${detail}/notice`);
+    expect(await page.textContent('main')).toContain('Outbox');
 
     // The report desk: the draft counts the new request; freeze and publish it.
     await page.goto(`${base}/reports/${period}`);
