@@ -236,6 +236,9 @@ describe.skipIf(!haveChromium)('the web app in Chromium', () => {
     await act('transition', () => page.selectOption('#act-transition select[name=to]', 'in_review'));
     expect(await page.textContent('main')).toContain('In review');
 
+    await act('hold', () => page.selectOption('#act-hold select[name=regime]', 'sca_2703f'));
+    expect(await page.textContent('.hold')).toContain('18 U.S.C. 2703(f) preservation');
+
     // Every action open, for the screenshots.
     await page.evaluate(() => document.querySelectorAll('details.action').forEach((d) => (d.open = true)));
     await shoot(page, 'request-actions-desktop');
