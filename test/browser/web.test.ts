@@ -219,7 +219,7 @@ describe.skipIf(!haveChromium)('the web app in Chromium', () => {
       page.click('button.primary[type=submit]'),
     ]);
     const detail = `${base}${new URL(page.url()).pathname}`;
-    const act = async (form: string, fill: () => Promise<void>): Promise<void> => {
+    const act = async (form: string, fill: () => Promise<unknown>): Promise<void> => {
       await page.click(`#act-${form} > summary`);
       await fill();
       await Promise.all([
@@ -240,9 +240,13 @@ describe.skipIf(!haveChromium)('the web app in Chromium', () => {
     expect(await page.textContent('.hold')).toContain('18 U.S.C. 2703(f) preservation');
 
     // Every action open, for the screenshots.
-    await page.evaluate(() => document.querySelectorAll('details.action').forEach((d) => (d.open = true)));
+    await page.evaluate(() =>
+      document.querySelectorAll<HTMLDetailsElement>('details.action').forEach((d) => (d.open = true)),
+    );
     await shoot(page, 'request-actions-desktop');
-    await page.evaluate(() => document.querySelectorAll('details.action').forEach((d) => (d.open = false)));
+    await page.evaluate(() =>
+      document.querySelectorAll<HTMLDetailsElement>('details.action').forEach((d) => (d.open = false)),
+    );
 
     await act('respond', async () => {
       await page.selectOption('#act-respond select[name=outcome]', 'content_produced');
@@ -299,7 +303,9 @@ describe.skipIf(!haveChromium)('the web app in Chromium', () => {
       ['reports', `${base}/reports/${period}`],
     ] as const) {
       await p.goto(url);
-      await p.evaluate(() => document.querySelectorAll('details.action').forEach((d) => (d.open = true)));
+      await p.evaluate(() =>
+        document.querySelectorAll<HTMLDetailsElement>('details.action').forEach((d) => (d.open = true)),
+      );
       await p.screenshot({ path: `${ARTIFACTS}/${name}-phone.png`, fullPage: true });
       expect(await p.evaluate(() => document.documentElement.scrollWidth), name).toBeLessThanOrEqual(
         VIEWPORTS.phone.width,
