@@ -1,4 +1,7 @@
-import { existsSync, mkdirSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -181,6 +184,136 @@ describe.skipIf(!haveChromium)('the web app in Chromium', () => {
     }
     await phone.close();
   });
+
+  it('the core loop: record, assign, review, respond, notice, then freeze and publish the half-year', async () => {
+    const page = await newPage();
+    await page.goto(`${base}/login`);
+    await page.fill('#f-email', 'counsel@example.com');
+    await page.fill('#f-password', 'a long enough passphrase');
+    await Promise.all([page.waitForURL(`${base}/`), page.click('button[type=submit]')]);
+
+    const receivedAt = new Date(Date.now() - 3_600_000).toISOString().slice(0, 16);
+    const period = `${receivedAt.slice(0, 4)}-H${Number(receivedAt.slice(5, 7)) <= 6 ? 1 : 2}`;
+    await page.goto(`${base}/reports/${period}`);
+    const before = await page.textContent('.report-preview');
+
+    // A contact, so the notice has someone to go to.
+    await s.notices.setContact(actor('admin'), 'AC-loop', {
+      email: 'ana@example.com',
+      name: 'Ana',
+      language: 'en',
+    });
+    // Intake through the form.
+    await page.goto(`${base}/requests/new`);
+    await page.fill('#f-external-ref', 'LOOP-1');
+    await page.fill('#f-received-at', receivedAt);
+    await page.selectOption('#f-process-type', 'search_warrant');
+    await page.check('input[name=data_sought][value=content]');
+    await page.fill('#f-agency-name', 'Federal Bureau of Investigation');
+    await page.selectOption('#f-agency-kind', 'law_enforcement');
+    await page.selectOption('#f-agency-level', 'federal');
+    await page.fill('#f-agency-country', 'US');
+    await page.fill('#f-accounts', 'AC-loop');
+    await Promise.all([
+      page.waitForURL(/\/requests\/\d+\?created=1$/),
+      page.click('button.primary[type=submit]'),
+    ]);
+    const detail = `${base}${new URL(page.url()).pathname}`;
+    const act = async (form: string, fill: () => Promise<unknown>): Promise<void> => {
+      await page.click(`#act-${form} > summary`);
+      await fill();
+      await Promise.all([
+        page.waitForURL((u) => u.pathname === new URL(detail).pathname && u.search !== '?created=1'),
+        page.click(`#act-${form} button[type=submit]`),
+      ]);
+      await page.waitForSelector('.notice-ok');
+    };
+
+    await act('assign', () =>
+      page.selectOption('#act-assign select[name=user_id]', { label: 'counsel@example.com (admin)' }),
+    );
+    expect(await page.textContent('#act-assign > summary')).toContain('counsel@example.com');
+    await act('transition', () => page.selectOption('#act-transition select[name=to]', 'in_review'));
+    expect(await page.textContent('main')).toContain('In review');
+
+    await act('hold', () => page.selectOption('#act-hold select[name=regime]', 'sca_2703f'));
+    expect(await page.textContent('.hold')).toContain('18 U.S.C. 2703(f) preservation');
+
+    // Every action open, for the screenshots.
+    await page.evaluate(() =>
+      document.querySelectorAll<HTMLDetailsElement>('details.action').forEach((d) => (d.open = true)),
+    );
+    await shoot(page, 'request-actions-desktop');
+    await page.evaluate(() =>
+      document.querySelectorAll<HTMLDetailsElement>('details.action').forEach((d) => (d.open = false)),
+    );
+
+    await act('respond', async () => {
+      await page.selectOption('#act-respond select[name=outcome]', 'content_produced');
+      await page.check('#act-respond input[name=produced][value=content]');
+      await page.selectOption('#act-respond select[name="result.0"]', 'produced');
+    });
+    expect(await page.textContent('main')).toContain('Responded');
+    // The notice exactly as it would be sent, then queued from the preview.
+    await page.goto(`${detail}/notice`);
+    expect(await page.textContent('h1')).toBe('Customer notice');
+    expect(await page.textContent('.letter')).toContain('about your account\nAC-loop');
+    await shoot(page, 'notice-desktop');
+    await Promise.all([
+      page.waitForURL(/\/notice/),
+      page.click('form button[type=submit]:has-text("Queue")'),
+    ]);
+    expect(await page.textContent('.notice-ok')).toContain('queued');
+    await page.goto(`${detail}/notice`);
+    expect(await page.textContent('main')).toContain('Outbox');
+
+    // The report desk: the draft counts the new request; freeze and publish it.
+    await page.goto(`${base}/reports/${period}`);
+    const after = await page.textContent('.report-preview');
+    expect(after).not.toBe(before);
+    await shoot(page, 'reports-draft-desktop');
+    await Promise.all([
+      page.waitForURL(/\/reports\//),
+      page.click('section[aria-labelledby=freeze] button[type=submit]'),
+    ]);
+    await page.waitForSelector('section[aria-labelledby=publish]');
+    const repo = mkdtempSync(join(tmpdir(), 'candor-web-publish-'));
+    const git = ['GIT_AUTHOR_NAME', 'GIT_AUTHOR_EMAIL', 'GIT_COMMITTER_NAME', 'GIT_COMMITTER_EMAIL'] as const;
+    const saved = git.map((k) => process.env[k]);
+    git.forEach((k) => (process.env[k] = k.endsWith('EMAIL') ? 'counsel@example.com' : 'Counsel'));
+    try {
+      await page.fill('section[aria-labelledby=publish] input[name=repo]', repo);
+      await page.click('section[aria-labelledby=publish] button[type=submit]');
+      await page.waitForSelector('.notice-ok');
+      expect(execFileSync('git', ['tag', '--list'], { cwd: repo, encoding: 'utf8' }).split('\n')).toContain(
+        `${period}-v1`,
+      );
+    } finally {
+      git.forEach((k, i) => (saved[i] === undefined ? delete process.env[k] : (process.env[k] = saved[i])));
+      rmSync(repo, { recursive: true, force: true });
+    }
+    await shoot(page, 'reports-desktop');
+
+    const phone = await browser.newContext({ viewport: VIEWPORTS.phone, isMobile: true, hasTouch: true });
+    await phone.addCookies(await page.context().cookies());
+    const p = await phone.newPage();
+    for (const [name, url] of [
+      ['request-actions', detail],
+      ['notice', `${detail}/notice`],
+      ['reports', `${base}/reports/${period}`],
+    ] as const) {
+      await p.goto(url);
+      await p.evaluate(() =>
+        document.querySelectorAll<HTMLDetailsElement>('details.action').forEach((d) => (d.open = true)),
+      );
+      await p.screenshot({ path: `${ARTIFACTS}/${name}-phone.png`, fullPage: true });
+      expect(await p.evaluate(() => document.documentElement.scrollWidth), name).toBeLessThanOrEqual(
+        VIEWPORTS.phone.width,
+      );
+    }
+    await phone.close();
+    expect(cspErrors).toEqual([]);
+  }, 60_000);
 
   it('sign-in page and refusal', async () => {
     const page = await newPage();
