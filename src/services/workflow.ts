@@ -12,6 +12,7 @@ import { exceedsDojPolicy, ndoInForce, nextReviewAt } from '../domain/ndo.ts';
 import { noticeDecision } from '../domain/notice-policy.ts';
 import { acceptsHold, canExtend, holdExpiresAt, holdState, type HoldRegime } from '../domain/preservation.ts';
 import { checkResponse, disclosesData } from '../domain/response.ts';
+import type { PolicyConfig } from '../domain/policy-config.ts';
 import type { DataSought, NdoAuthority, NoticeStatus, Outcome, RequestStatus } from '../domain/vocabulary.ts';
 import { CandorError } from '../errors.ts';
 import { appendEvent } from '../repositories/audit-repository.ts';
@@ -96,6 +97,23 @@ export interface NdoInput extends Versioned {
 
 const HANDLER_ROLES: readonly string[] = ACTIONS['request.update'];
 const HELD: readonly NoticeStatus[] = ['prohibited_by_order', 'delayed_emergency'];
+
+/** What the policy engine says of producing `produced` for this request (18 U.S.C. 2703 tiers, foreign channel). */
+function productionCheck(b: RequestBundle, produced: DataSought[], policy: PolicyConfig) {
+  const r = b.request;
+  return checkProduction(
+    {
+      processType: r.process_type,
+      produced,
+      foreign: b.agency.country !== 'US',
+      channel: r.channel,
+      emergency: r.emergency,
+      country: b.agency.country,
+      receivedAt: r.received_at,
+    },
+    policy,
+  );
+}
 
 export function createWorkflowService(deps: { db: Db; clock: Clock; config: Config }) {
   const { db, clock, config } = deps;
@@ -421,18 +439,7 @@ export function createWorkflowService(deps: { db: Db; clock: Clock; config: Conf
         if (issues.length)
           throw new CandorError('invalid', 'the response names accounts the request does not', issues);
 
-        const prod = checkProduction(
-          {
-            processType: r.process_type,
-            produced: input.produced,
-            foreign: b.agency.country !== 'US',
-            channel: r.channel,
-            emergency: r.emergency,
-            country: b.agency.country,
-            receivedAt: r.received_at,
-          },
-          policy,
-        );
+        const prod = productionCheck(b, input.produced, policy);
         const reason = input.overrideReason?.trim() || null;
         let approverId: number | null = null;
         if (prod.beyond.length > 0) {
@@ -809,18 +816,7 @@ export function createWorkflowService(deps: { db: Db; clock: Clock; config: Conf
         { country: b.agency.country, dataSought: r.data_sought, receivedAt: r.received_at },
         policy,
       );
-      const sought = checkProduction(
-        {
-          processType: r.process_type,
-          produced: r.data_sought,
-          foreign: b.agency.country !== 'US',
-          channel: r.channel,
-          emergency: r.emergency,
-          country: b.agency.country,
-          receivedAt: r.received_at,
-        },
-        policy,
-      );
+      const sought = productionCheck(b, r.data_sought, policy);
       const due = responseDueAt(
         {
           processType: r.process_type,

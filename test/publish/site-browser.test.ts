@@ -1,4 +1,5 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { haveChromium, launchChromium } from '../helpers/chromium.ts';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -13,7 +14,6 @@ import { allVersions } from './versions.ts';
  * test-artifacts/ for a person to look at.
  */
 
-const CHROMIUM = '/usr/bin/chromium';
 const artifacts = path.resolve('test-artifacts');
 let browser: Browser;
 let site: string;
@@ -28,26 +28,14 @@ function figureAt(report: Record<string, unknown>, p: string): unknown {
   return v;
 }
 
-describe.skipIf(!existsSync(CHROMIUM))('the static site in a browser (skipped: no /usr/bin/chromium)', () => {
+describe.skipIf(!haveChromium)('the static site in a browser (skipped: no /usr/bin/chromium)', () => {
   beforeAll(async () => {
     site = tmpDir('site');
     for (const [rel, bytes] of await repositoryFiles(allVersions())) {
       mkdirSync(path.dirname(path.join(site, rel)), { recursive: true });
       writeFileSync(path.join(site, rel), bytes);
     }
-    const { chromium } = await import('playwright-core');
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: [
-        '--headless',
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-        '--no-first-run',
-      ],
-    });
+    browser = await launchChromium();
     mkdirSync(artifacts, { recursive: true });
   });
   afterAll(async () => browser?.close());
