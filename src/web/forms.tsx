@@ -59,9 +59,12 @@ export class Errors {
 }
 
 const idOf = (name: string) => `f-${name.replace(/[^a-zA-Z0-9]+/g, '-')}`;
+/** A field's element id: from its name, unless a page with several forms gives it its own (`id`). */
+const fieldId = (p: { name: string; id?: string }): string => p.id ?? idOf(p.name);
 
 function FieldShell(props: {
   name: string;
+  id?: string;
   label: string;
   hint?: string;
   errors?: Errors;
@@ -71,15 +74,15 @@ function FieldShell(props: {
   const errs = props.errors?.for(props.name) ?? [];
   return (
     <div class={`field${errs.length ? ' has-error' : ''}${props.wide ? ' wide' : ''}`}>
-      <label for={idOf(props.name)}>{props.label}</label>
+      <label for={fieldId(props)}>{props.label}</label>
       {props.hint && (
-        <p class="hint" id={`${idOf(props.name)}-hint`}>
+        <p class="hint" id={`${fieldId(props)}-hint`}>
           {props.hint}
         </p>
       )}
       {props.children}
       {errs.map((e) => (
-        <p class="error" id={`${idOf(props.name)}-error`}>
+        <p class="error" id={`${fieldId(props)}-error`}>
           {e}
         </p>
       ))}
@@ -87,15 +90,16 @@ function FieldShell(props: {
   );
 }
 
-function describedBy(p: { name: string; hint?: string; errors?: Errors }): string | undefined {
+function describedBy(p: { name: string; id?: string; hint?: string; errors?: Errors }): string | undefined {
   const ids = [];
-  if (p.hint) ids.push(`${idOf(p.name)}-hint`);
-  if (p.errors?.for(p.name).length) ids.push(`${idOf(p.name)}-error`);
+  if (p.hint) ids.push(`${fieldId(p)}-hint`);
+  if (p.errors?.for(p.name).length) ids.push(`${fieldId(p)}-error`);
   return ids.length ? ids.join(' ') : undefined;
 }
 
 export function Input(props: {
   name: string;
+  id?: string;
   label: string;
   value?: string;
   type?: string;
@@ -112,7 +116,7 @@ export function Input(props: {
   return (
     <FieldShell {...props}>
       <input
-        id={idOf(props.name)}
+        id={fieldId(props)}
         name={props.name}
         type={props.type ?? 'text'}
         value={props.value}
@@ -130,6 +134,7 @@ export function Input(props: {
 
 export function TextArea(props: {
   name: string;
+  id?: string;
   label: string;
   value?: string;
   hint?: string;
@@ -141,7 +146,7 @@ export function TextArea(props: {
   return (
     <FieldShell {...props}>
       <textarea
-        id={idOf(props.name)}
+        id={fieldId(props)}
         name={props.name}
         rows={props.rows ?? 3}
         aria-invalid={bad ? 'true' : undefined}
@@ -155,6 +160,7 @@ export function TextArea(props: {
 
 export function Select(props: {
   name: string;
+  id?: string;
   label: string;
   options: readonly string[];
   value?: string;
@@ -170,7 +176,7 @@ export function Select(props: {
   return (
     <FieldShell {...props}>
       <select
-        id={idOf(props.name)}
+        id={fieldId(props)}
         name={props.name}
         aria-invalid={bad ? 'true' : undefined}
         aria-describedby={describedBy(props)}
@@ -188,6 +194,7 @@ export function Select(props: {
 
 export function Checkboxes(props: {
   name: string;
+  id?: string;
   legend: string;
   options: readonly string[];
   values: readonly string[];

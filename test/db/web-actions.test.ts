@@ -60,6 +60,16 @@ describe('request detail actions', () => {
     expect(seen).not.toContain(`/requests/${id}/assign`);
   });
 
+  it('gives every field of every action form its own id, so each label names one field', async () => {
+    const { id } = await newRequest({ process_type: 'preservation_request' });
+    await post(handler, id, 'transition', { to: 'in_review' });
+    const page = (await handler.get(`/requests/${id}`)).body;
+    const ids = [...page.matchAll(/\sid="([^"]+)"/g)].map((m) => m[1]);
+    const repeated = ids.filter((x, i) => ids.indexOf(x) !== i);
+    expect(ids.length).toBeGreaterThan(10);
+    expect(repeated).toEqual([]);
+  });
+
   it('assigns, moves to review and records the response, each redirecting back with a flash message', async () => {
     const { id } = await newRequest();
     let res = await post(handler, id, 'assign', { user_id: String(handlerId) });

@@ -126,6 +126,7 @@ function TransitionForm(props: { p: Props; next: readonly string[] }): Html {
       <Select name="to" label="New status" options={props.next} value={v.get('to')} errors={e} />
       <TextArea
         name="reason"
+        id="f-transition-reason"
         label={reopen ? 'Reason (required to reopen)' : 'Reason (optional)'}
         value={v.get('reason')}
         errors={e}
@@ -393,7 +394,14 @@ function NoticeForm(props: { p: Props }): Html {
         value={v.get('status') || p.r.notice_status}
         errors={e}
       />
-      <TextArea name="reason" label="Reason" value={v.get('reason')} errors={e} rows={2} />
+      <TextArea
+        name="reason"
+        id="f-notice-reason"
+        label="Reason"
+        value={v.get('reason')}
+        errors={e}
+        rows={2}
+      />
     </ActionForm>
   );
 }
