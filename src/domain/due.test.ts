@@ -1,7 +1,16 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { addDays, defaultPolicy } from './policy-config.ts';
-import { DUE_KINDS, dueItems, sortDue, type DueItem, type RequestSnapshot } from './due.ts';
+import { NOTICE_STATUSES, OUTCOMES, PROCESS_TYPES, REQUEST_STATUSES, CHANNELS } from './vocabulary.ts';
+import {
+  changesWithTime,
+  DUE_KINDS,
+  dueItems,
+  isOpenWork,
+  sortDue,
+  type DueItem,
+  type RequestSnapshot,
+} from './due.ts';
 
 const receivedAt = new Date('2026-01-05T10:00:00Z');
 const snap = (over: Partial<RequestSnapshot> = {}): RequestSnapshot => ({
@@ -151,5 +160,87 @@ describe('sortDue', () => {
     const input = [b, a];
     expect(sortDue(input)).toEqual([b, a]);
     expect(input).toEqual([b, a]);
+  });
+});
+
+describe('open work', () => {
+  const closed = snap({ status: 'closed', outcome: 'no_data', noticeStatus: 'not_applicable' });
+  const at = new Date('2026-03-01T00:00:00Z');
+  it('is every request not closed, and a closed one only while something about it is still running', () => {
+    expect(isOpenWork(snap(), at)).toBe(true);
+    expect(isOpenWork(closed, at)).toBe(false);
+    expect(isOpenWork({ ...closed, noticeStatus: 'prohibited_by_order' }, at)).toBe(true);
+    expect(isOpenWork({ ...closed, noticeStatus: 'sent' }, at)).toBe(false);
+    const hold = { regime: 'sca_2703f' as const, startedAt: receivedAt, extensions: 0 };
+    expect(isOpenWork({ ...closed, holds: [{ ...hold, releasedAt: null }] }, at)).toBe(true);
+    expect(isOpenWork({ ...closed, holds: [{ ...hold, releasedAt: at }] }, at)).toBe(false);
+  });
+
+  it('holds a closed request while its order is in force, not from the moment it expires', () => {
+    const order = { authority: 'sca_2705b' as const, issuedAt: null, liftedAt: null, expiresAt: at };
+    const gagged = { ...closed, ndos: [order] };
+    expect(isOpenWork(gagged, new Date(at.getTime() - 1))).toBe(true);
+    expect(isOpenWork(gagged, at)).toBe(false);
+    expect(isOpenWork({ ...closed, ndos: [{ ...order, expiresAt: null }] }, at)).toBe(true);
+    expect(isOpenWork({ ...closed, ndos: [{ ...order, expiresAt: null, liftedAt: receivedAt }] }, at)).toBe(
+      false,
+    );
+  });
+});
+
+describe('requests time alone cannot change', () => {
+  const day = (n: number) => addDays(receivedAt, n);
+  const maybe = <T>(a: fc.Arbitrary<T>) => fc.option(a, { nil: null });
+  const arbSnapshot = fc.record({
+    status: fc.constantFrom(...REQUEST_STATUSES),
+    processType: fc.constantFrom(...PROCESS_TYPES),
+    channel: fc.constantFrom(...CHANNELS),
+    emergency: fc.boolean(),
+    respondedAt: maybe(fc.integer({ min: 0, max: 40 }).map(day)),
+    outcome: maybe(fc.constantFrom(...OUTCOMES)),
+    noticeStatus: maybe(fc.constantFrom(...NOTICE_STATUSES)),
+    noticeFailedAt: maybe(fc.integer({ min: 0, max: 40 }).map(day)),
+    accountsHaveContact: fc.boolean(),
+    emergencyPassedAt: maybe(fc.integer({ min: 0, max: 40 }).map(day)),
+    followUpReceivedAt: maybe(fc.integer({ min: 0, max: 40 }).map(day)),
+    ndos: fc.array(
+      fc.record({
+        authority: fc.constantFrom('sca_2705b' as const, 'nsl_2709c' as const),
+        issuedAt: maybe(fc.integer({ min: 0, max: 10 }).map(day)),
+        expiresAt: maybe(fc.integer({ min: 1, max: 400 }).map(day)),
+        liftedAt: maybe(fc.integer({ min: 1, max: 400 }).map(day)),
+      }),
+      { maxLength: 2 },
+    ),
+    holds: fc.array(
+      fc.record({
+        regime: fc.constantFrom('sca_2703f' as const, 'eu_epoc_pr' as const),
+        startedAt: fc.integer({ min: 0, max: 10 }).map(day),
+        extensions: fc.integer({ min: 0, max: 1 }),
+        releasedAt: maybe(fc.integer({ min: 1, max: 200 }).map(day)),
+      }),
+      { maxLength: 1 },
+    ),
+  });
+  const arbMoment = fc.integer({ min: 0, max: 800 }).map(day);
+
+  it('have the same items and the same openness at any two moments', () => {
+    fc.assert(
+      fc.property(arbSnapshot, arbMoment, arbMoment, (over, t1, t2) => {
+        const s = snap(over);
+        fc.pre(!changesWithTime(s));
+        expect(dueItems(s, t2, defaultPolicy)).toEqual(dueItems(s, t1, defaultPolicy));
+        expect(isOpenWork(s, t2)).toBe(isOpenWork(s, t1));
+      }),
+      { numRuns: 500 },
+    );
+  });
+
+  it('are told apart from those an order makes move', () => {
+    const gagged = snap({
+      ndos: [{ authority: 'sca_2705b', issuedAt: null, expiresAt: day(30), liftedAt: null }],
+    });
+    expect(changesWithTime(gagged)).toBe(true);
+    expect(dueItems(gagged, day(29), defaultPolicy)).not.toEqual(dueItems(gagged, day(31), defaultPolicy));
   });
 });

@@ -91,7 +91,17 @@ export function responseDeadlineItems(s: RequestSnapshot, policy: PolicyConfig):
 /** Notice owed now, or the date held-back notice becomes owed. */
 export function noticeItems(s: RequestSnapshot, now: Date, policy: PolicyConfig): DueItem[] {
   if (SETTLED.includes(s.noticeStatus)) return [];
-  const d = noticeDecision({ ...s, now, policy });
+  const d = noticeDecision({
+    ndos: s.ndos,
+    emergency: s.emergency,
+    respondedAt: s.respondedAt,
+    outcome: s.outcome,
+    processType: s.processType,
+    accountsHaveContact: s.accountsHaveContact,
+    emergencyPassedAt: s.emergencyPassedAt,
+    now,
+    policy,
+  });
   if (d.status === 'pending') {
     const at = d.dueAt ?? responseDueAt(s, policy) ?? s.receivedAt;
     return [item(s, 'notice_owed', at, `customer notice, ${d.kind} (notice policy)`, d.reason)];
@@ -165,6 +175,28 @@ export function noticeFailedItems(s: RequestSnapshot): DueItem[] {
   if (!s.noticeFailedAt || s.noticeStatus === 'sent') return [];
   const rule = 'customer notice could not be delivered (notice policy)';
   return [item(s, 'notice_failed', s.noticeFailedAt, rule, 'retry, or record notice as not possible')];
+}
+
+/**
+ * Whether a request is open work at `now`: not closed, or closed with its notice undecided, an unreleased
+ * hold, or an order not lifted and not expired. The same set `openWork` selects in SQL.
+ */
+export function isOpenWork(s: RequestSnapshot, now: Date): boolean {
+  return (
+    s.status !== 'closed' ||
+    !SETTLED.includes(s.noticeStatus) ||
+    s.holds.some((h) => h.releasedAt === null) ||
+    s.ndos.some((n) => n.liftedAt === null && (n.expiresAt === null || n.expiresAt > now))
+  );
+}
+
+/**
+ * Whether the due items of a request can change by time passing alone: only orders (which expire), holds
+ * (whose state moves) and emergencies (whose notice delay runs out) read `now`. The items of any other request
+ * stay as they are until the request itself changes.
+ */
+export function changesWithTime(s: RequestSnapshot): boolean {
+  return s.emergency || s.ndos.length > 0 || s.holds.length > 0;
 }
 
 /** Every due item of one request at `now`, soonest first. */

@@ -100,6 +100,28 @@ export async function headEvent(db: Executor): Promise<{ seq: number; hash: stri
     .executeTakeFirst();
 }
 
+/** The head's sequence number (0 for an empty log): an index look-up. */
+export async function headSeq(db: Executor): Promise<number> {
+  return Number((await headEvent(db))?.seq ?? 0);
+}
+
+/** What the events after `afterSeq`, up to `uptoSeq`, are about: at most `limit` of them, oldest first. */
+export function changedSince(
+  db: Executor,
+  afterSeq: number,
+  uptoSeq: number,
+  limit: number,
+): Promise<Array<{ entity: string; entity_id: string | null }>> {
+  return db
+    .selectFrom('audit_events')
+    .select(['entity', 'entity_id'])
+    .where('seq', '>', afterSeq)
+    .where('seq', '<=', uptoSeq)
+    .orderBy('seq')
+    .limit(limit)
+    .execute();
+}
+
 /** Which of these hashes are hashes of events in the log. */
 export async function existingHashes(db: Executor, hashes: readonly string[]): Promise<Set<string>> {
   const found = new Set<string>();

@@ -299,6 +299,15 @@ export async function emergencyPassedAt(db: Db, requestId: number): Promise<Date
 }
 
 /** The latest permanent delivery failure per request, and which requests have a reachable contact. */
+/** The requests naming any of these accounts (whose notice a change of contact may change). */
+export async function requestsOfAccounts(db: Db, accounts: readonly string[]): Promise<number[]> {
+  const rows = await sql<{ request_id: number }>`
+    select distinct request_id from request_targets where account_ref = any(${[...accounts]}::text[])`.execute(
+    db,
+  );
+  return rows.rows.map((r) => Number(r.request_id));
+}
+
 export async function noticeReach(
   db: Db,
   requestIds: readonly number[],

@@ -213,34 +213,101 @@ export interface ListedRequest {
   accounts: number;
 }
 
+/** How many rows of the sort order a search first looks through before it reads every match instead. */
+const SEARCH_WINDOW = 10_000;
+
+interface Page {
+  limit: number;
+  after?: Cursor;
+  sort: SortKey;
+  dir: 'asc' | 'desc';
+  /** Rows a search looks through first (SEARCH_WINDOW; smaller in tests, to reach every path). */
+  window?: number;
+}
+
 /** One page of requests, newest first by default, using keyset pagination (no OFFSET). */
-export async function listRequests(
-  db: Db,
-  f: ListFilter,
-  page: { limit: number; after?: Cursor; sort: SortKey; dir: 'asc' | 'desc' },
-): Promise<ListedRequest[]> {
-  let q = db
-    .selectFrom('requests as r')
-    .innerJoin('agencies as a', 'a.id', 'r.agency_id')
-    .select([
-      'r.id',
-      'r.external_ref',
-      'r.received_at',
-      'r.process_type',
-      'r.status',
-      'r.outcome',
-      'r.notice_status',
-      'r.emergency',
-      'r.channel',
-      'a.name as agency_name',
-      'a.country',
-      'a.subdivision',
-    ])
-    .select(
-      sql<number>`(select count(distinct t.account_ref) from request_targets t where t.request_id = r.id)`.as(
-        'accounts',
-      ),
-    );
+export async function listRequests(db: Db, f: ListFilter, page: Page): Promise<ListedRequest[]> {
+  // A search by reference or agency: agencies first (agencies_name_idx), then one OR of two indexed conditions
+  // on requests (an OR across the join could use neither index and scanned every request).
+  const agencyIds = f.q
+    ? (
+        await db
+          .selectFrom('agencies')
+          .select('id')
+          .where(sql`lower(name)`, 'like', likePrefix(f.q).toLowerCase())
+          .limit(1000)
+          .execute()
+      ).map((a) => a.id)
+    : [];
+  const col = page.sort === 'received_at' ? 'r.received_at' : 'r.external_ref';
+  const matching = () => filtered(db, f, agencyIds, page);
+  const listed = (q: ReturnType<typeof matching>) =>
+    q
+      .select([
+        'r.id',
+        'r.external_ref',
+        'r.received_at',
+        'r.process_type',
+        'r.status',
+        'r.outcome',
+        'r.notice_status',
+        'r.emergency',
+        'r.channel',
+        'a.name as agency_name',
+        'a.country',
+        'a.subdivision',
+      ])
+      .select(
+        sql<number>`(select count(distinct t.account_ref) from request_targets t where t.request_id = r.id)`.as(
+          'accounts',
+        ),
+      )
+      .orderBy(col, page.dir)
+      .orderBy('r.id', page.dir)
+      .limit(page.limit)
+      .execute() as Promise<ListedRequest[]>;
+  if (!f.q) return listed(matching());
+
+  // The planner takes the matches of a search to be spread evenly over the sort order, and walks it until
+  // the page is full: right when they are, hopeless when they all lie far back (a reference prefix of old
+  // requests walked 800,000 rows). So look through the next SEARCH_WINDOW rows of the order first (cheap,
+  // whatever the planner does); if they hold a full page it is the page, else the matches are few here and
+  // reading all of them, then sorting, is the cheap way.
+  const edge = await windowEdge(db, page);
+  if (edge === undefined) return listed(matching());
+  const cmp = page.dir === 'desc' ? '>=' : '<=';
+  const near = await listed(matching().where(col, cmp, edge));
+  if (near.length === page.limit) return near;
+  // OFFSET 0 keeps the planner from pulling the sort into the subquery: it reads the matches by their own
+  // indexes, then keeps the top of the page.
+  const all = matching()
+    .select(['r.id', `${col} as k`])
+    .offset(0)
+    .as('m');
+  const ids = (
+    await db
+      .selectFrom(all)
+      .select('m.id')
+      .orderBy('m.k', page.dir)
+      .orderBy('m.id', page.dir)
+      .limit(page.limit)
+      .execute()
+  ).map((m) => m.id);
+  if (ids.length === 0) return [];
+  return listed(
+    db
+      .selectFrom('requests as r')
+      .innerJoin('agencies as a', 'a.id', 'r.agency_id')
+      .where('r.id', '=', sql<number>`any(${ids}::bigint[])`),
+  );
+}
+
+/** `q` as a LIKE pattern matching what starts with it. */
+const likePrefix = (q: string) => `${q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+
+/** The requests matching the filter and the search, after the cursor: the rows of every page. */
+function filtered(db: Db, f: ListFilter, agencyIds: number[], page: Page) {
+  let q = db.selectFrom('requests as r').innerJoin('agencies as a', 'a.id', 'r.agency_id');
   if (f.status?.length) q = q.where('r.status', 'in', f.status);
   if (f.processType?.length) q = q.where('r.process_type', 'in', f.processType);
   if (f.country?.length) q = q.where('a.country', 'in', f.country);
@@ -257,17 +324,7 @@ export async function listRequests(
   if (f.receivedFrom) q = q.where('r.received_at', '>=', new Date(f.receivedFrom));
   if (f.receivedTo) q = q.where('r.received_at', '<', new Date(f.receivedTo));
   if (f.q) {
-    const like = `${f.q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
-    // Agencies first (agencies_name_idx), then one OR of two indexed conditions on requests: an OR across
-    // the join could use neither index and scanned every request (160 ms at 100,000 rows).
-    const agencyIds = (
-      await db
-        .selectFrom('agencies')
-        .select('id')
-        .where(sql`lower(name)`, 'like', like.toLowerCase())
-        .limit(1000)
-        .execute()
-    ).map((a) => a.id);
+    const like = likePrefix(f.q);
     q = q.where((eb) =>
       eb.or([
         eb('r.external_ref', 'like', like),
@@ -275,15 +332,35 @@ export async function listRequests(
       ]),
     );
   }
-  const col = page.sort === 'received_at' ? 'r.received_at' : 'r.external_ref';
-  if (page.after) {
-    const cmp = page.dir === 'desc' ? '<' : '>';
-    const v = page.sort === 'received_at' ? sql`${page.after.v}::timestamptz` : sql`${page.after.v}`;
-    q = q.where(sql<SqlBool>`(${sql.ref(col)}, r.id) ${sql.raw(cmp)} (${v}, ${page.after.id})`);
-  }
-  return q.orderBy(col, page.dir).orderBy('r.id', page.dir).limit(page.limit).execute() as Promise<
-    ListedRequest[]
-  >;
+  if (page.after) q = q.where(afterCursor('r', page));
+  return q;
+}
+
+/** The keyset condition: rows after the cursor in the page's order. */
+function afterCursor(alias: string, page: Page): Expression<SqlBool> {
+  const { after } = page;
+  if (!after) return sql<SqlBool>`true`;
+  const col = sql.ref(`${alias}.${page.sort}`);
+  const cmp = sql.raw(page.dir === 'desc' ? '<' : '>');
+  const v = page.sort === 'received_at' ? sql`${after.v}::timestamptz` : sql`${after.v}`;
+  return sql<SqlBool>`(${col}, ${sql.ref(`${alias}.id`)}) ${cmp} (${v}, ${after.id})`;
+}
+
+/**
+ * The sort value SEARCH_WINDOW rows into the order after the cursor (an index-only walk of the sort index,
+ * ~1 ms), or undefined when fewer rows than that are left.
+ */
+async function windowEdge(db: Db, page: Page): Promise<Date | string | undefined> {
+  const row = await db
+    .selectFrom('requests as w')
+    .select(sql<Date | string>`${sql.ref(`w.${page.sort}`)}`.as('v'))
+    .where(afterCursor('w', page))
+    .orderBy(`w.${page.sort}`, page.dir)
+    .orderBy('w.id', page.dir)
+    .offset((page.window ?? SEARCH_WINDOW) - 1)
+    .limit(1)
+    .executeTakeFirst();
+  return row?.v;
 }
 
 /**

@@ -436,6 +436,13 @@ export async function openWork(db: Db, now: Date): Promise<SnapshotParts> {
   return partsFor(db, rows.rows);
 }
 
+/** The snapshot parts of these requests, open or not (to bring kept open work up to date). */
+export async function workOf(db: Db, ids: readonly number[]): Promise<SnapshotParts> {
+  const rows = await sql<OpenRequestRow>`
+    select ${openColumns} from requests r where r.id = any(${[...ids]}::bigint[]) order by r.id`.execute(db);
+  return partsFor(db, rows.rows);
+}
+
 /** One request's snapshot parts (for the guidance and the notice rules). */
 export async function snapshotParts(db: Db, requestId: number): Promise<SnapshotParts> {
   const rows =

@@ -3,6 +3,7 @@ import { parsePeriod, type Period } from '../domain/periods.ts';
 import { PROCESS_TYPES, type ProcessType } from '../domain/vocabulary.ts';
 import { searchAgencies } from '../repositories/agencies-repository.ts';
 import { countReceived } from '../repositories/dashboard-repository.ts';
+import { createAuditHeadMemo } from './audit-head-memo.ts';
 import { authorize, type Actor } from './authorize.ts';
 import type { Clock } from './requests.ts';
 
@@ -16,6 +17,8 @@ const OPEN = new Set(['received', 'in_review', 'awaiting_information']);
 /** What the dashboard shows besides the due view: counts for the current period, and agency look-up. */
 export function createDashboardService(deps: { db: Db; clock: Clock }) {
   const { db, clock } = deps;
+  // Counting a half-year's requests reads every one of them (~13 ms at 28,000): kept until the log moves.
+  const received = createAuditHeadMemo<Awaited<ReturnType<typeof countReceived>>>(db, 60_000);
   return {
     /** The half-year containing today (the report desk's default period). */
     currentPeriod(): string {
@@ -24,7 +27,9 @@ export function createDashboardService(deps: { db: Db; clock: Clock }) {
 
     async counts(actor: Actor, period: Period = currentHalfYear(clock())) {
       authorize(actor, 'request.read');
-      const rows = await countReceived(db, period.startInstant, period.endExclusiveInstant);
+      const rows = await received.get(period.id, clock(), () =>
+        countReceived(db, period.startInstant, period.endExclusiveInstant),
+      );
       const byType = new Map<ProcessType, { received: number; open: number; responded: number }>();
       const total = { received: 0, open: 0, responded: 0 };
       for (const r of rows) {

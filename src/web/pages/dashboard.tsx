@@ -3,7 +3,7 @@ import type { Html } from '../jsx/jsx-runtime.ts';
 import { label, when } from '../labels.ts';
 import { Layout, Section, type PageContext } from '../layout.tsx';
 import type { DashboardService } from '../../services/dashboard.ts';
-import type { PresentedDue } from '../../services/due.ts';
+import type { DueService, PresentedDue } from '../../services/due.ts';
 
 type Counts = Awaited<ReturnType<DashboardService['counts']>>;
 
@@ -20,20 +20,21 @@ const DUE_LABELS: Record<PresentedDue['kind'], string> = {
   notice_failed: 'Notice failed',
 };
 
-function DueView(props: { items: PresentedDue[] }): Html {
-  const { items } = props;
-  const overdue = items.filter((i) => i.overdue).length;
+type DueSummary = Awaited<ReturnType<DueService['summary']>>;
+
+function DueView(props: { due: DueSummary }): Html {
+  const { items, total, overdue } = props.due;
   return (
     <Section
       title="Due"
       id="due"
       aside={
         <p class="muted">
-          {items.length} within {DUE_HORIZON_DAYS} days{overdue > 0 ? `, ${overdue} overdue` : ''}
+          {total} within {DUE_HORIZON_DAYS} days{overdue > 0 ? `, ${overdue} overdue` : ''}
         </p>
       }
     >
-      {items.length === 0 ? (
+      {total === 0 ? (
         <p class="empty">Nothing is due in the next {DUE_HORIZON_DAYS} days.</p>
       ) : (
         <div class="table-wrap">
@@ -47,7 +48,7 @@ function DueView(props: { items: PresentedDue[] }): Html {
               </tr>
             </thead>
             <tbody>
-              {items.slice(0, DUE_SHOWN).map((i) => (
+              {items.map((i) => (
                 <tr class={i.overdue ? 'overdue' : undefined}>
                   <td data-label="Due">
                     {when(i.due_at)} {i.overdue && <span class="tag tag-warn">Overdue</span>}
@@ -63,7 +64,7 @@ function DueView(props: { items: PresentedDue[] }): Html {
               ))}
             </tbody>
           </table>
-          {items.length > DUE_SHOWN && <p class="muted">and {items.length - DUE_SHOWN} more.</p>}
+          {total > items.length && <p class="muted">and {total - items.length} more.</p>}
         </div>
       )}
     </Section>
@@ -80,11 +81,11 @@ function Stat(props: { label: string; value: number; href: string }): Html {
 }
 
 /** The dashboard. Sections stack in the order the team works: what is due first, then this period's counts. */
-function DashboardPage(props: { ctx: PageContext; counts: Counts; due: PresentedDue[] }): Html {
+function DashboardPage(props: { ctx: PageContext; counts: Counts; due: DueSummary }): Html {
   const { counts } = props;
   const range = `from=${counts.period.start}&to=${counts.period.end}`;
   const sections: Html[] = [
-    <DueView items={props.due} />,
+    <DueView due={props.due} />,
     <Section title={`This period: ${counts.period.id}`} id="counts">
       <div class="stats">
         <Stat label="Received" value={counts.total.received} href={`/requests?${range}`} />
@@ -153,7 +154,7 @@ export const routes: WebRoute[] = [
     access: 'request.read',
     handler: async (c) => {
       const [due, counts] = await Promise.all([
-        c.services.due.list(c.actor, { horizonDays: DUE_HORIZON_DAYS }),
+        c.services.due.summary(c.actor, { horizonDays: DUE_HORIZON_DAYS, shown: DUE_SHOWN }),
         c.services.dashboard.counts(c.actor),
       ]);
       return DashboardPage({ ctx: c.page, counts, due });
