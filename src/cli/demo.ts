@@ -1,7 +1,6 @@
 import { generateDemo, periodOf } from '../domain/demo-data.ts';
-import { appendEvent } from '../repositories/audit-repository.ts';
-import { prepareRequest, writeRequests } from '../services/requests.ts';
 import { authorize } from '../services/authorize.ts';
+import { loadDemo } from '../services/demo.ts';
 import { withContext } from './context.ts';
 import { out } from './output.ts';
 
@@ -9,36 +8,18 @@ import { out } from './output.ts';
 export async function runDemo(seed: number): Promise<void> {
   // Nothing in the future: the demo's last half-year is filled up to today, with the newest requests still open.
   const requests = generateDemo({ seed, now: new Date() });
-  const { created, describe } = await withContext(
+  const { created, contacts, describe } = await withContext(
     async ({ conn, actor }) => {
       authorize(actor, 'request.import');
-      const now = new Date();
-      let created = 0;
-      await conn.db.transaction().execute(async (trx) => {
-        const agencies = new Map<string, number>();
-        for (let i = 0; i < requests.length; i += 2000) {
-          const ids = await writeRequests(
-            trx,
-            requests.slice(i, i + 2000).map((r) => prepareRequest(r, now)),
-            agencies,
-          );
-          created += ids.size;
-        }
-        await appendEvent(trx, {
-          at: now,
-          actor: actor.label,
-          action: 'demo.load',
-          entity: 'import',
-          entityId: `demo-seed-${seed}`,
-          after: { seed, requests: requests.length, created },
-        });
-      });
-      return { created, describe: conn.describe };
+      const loaded = await conn.db
+        .transaction()
+        .execute((trx) => loadDemo(trx, requests, { seed, actor: actor.label, now: new Date() }));
+      return { ...loaded, describe: conn.describe };
     },
     { migrate: true },
   );
   out(
-    `demo data: ${requests.length} synthetic requests from 2015-H1 to ${periodOf(requests[requests.length - 1]!.received_at)} (${created} new) in the ${describe}`,
+    `demo data: ${requests.length} synthetic requests from 2015-H1 to ${periodOf(requests[requests.length - 1]!.received_at)} (${created} new) in the ${describe}, with ${contacts} customer contacts`,
   );
   out('');
   out('Try next:');

@@ -6,9 +6,8 @@ import { main } from '../../src/cli/main.ts';
 import { generateDemo } from '../../src/domain/demo-data.ts';
 import { requestInput } from '../../src/domain/request-input.ts';
 import type { Change } from '../../src/reports/diff.ts';
-import { appendEvent } from '../../src/repositories/audit-repository.ts';
 import type { Services } from '../../src/services/index.ts';
-import { prepareRequest, writeRequests } from '../../src/services/requests.ts';
+import { loadDemo } from '../../src/services/demo.ts';
 import { actor, servicesFor, testClock, testDatabase, type TestDb } from '../helpers/db.ts';
 import { requestFactory } from '../helpers/factories.ts';
 import { git, isolateGit, tmpDir } from '../publish/git-env.ts';
@@ -33,21 +32,7 @@ beforeAll(async () => {
   s = servicesFor(t, clock);
   // Three half-years of the demo history (about 900 requests), loaded as `candor demo` loads it.
   const demo = generateDemo({ seed: 2015, until: '2016-H1', now: '2016-07-01T00:00:00Z' });
-  await t.db.transaction().execute(async (trx) => {
-    await writeRequests(
-      trx,
-      demo.map((r) => prepareRequest(r, clock())),
-      new Map(),
-    );
-    await appendEvent(trx, {
-      at: clock(),
-      actor: 'test',
-      action: 'demo.load',
-      entity: 'import',
-      entityId: 'demo-seed-2015',
-      after: { requests: demo.length },
-    });
-  });
+  await t.db.transaction().execute((trx) => loadDemo(trx, demo, { seed: 2015, actor: 'test', now: clock() }));
   // The CLI opens the same database through its own connection: the PostgreSQL URL, or the PGlite socket.
   const pg = t.pgConfig as { connectionString?: string; host?: string };
   process.env.DATABASE_URL =

@@ -2,24 +2,15 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { demoSummary, generateDemo, TWILIO_2015_H1 } from '../../src/domain/demo-data.ts';
 import { computeReport } from '../../src/reports/compute.ts';
 import { renderText } from '../../src/reports/render/text.ts';
-import { prepareRequest, writeRequests } from '../../src/services/requests.ts';
-import { testDatabase, type TestDb } from '../helpers/db.ts';
+import { loadDemo } from '../../src/services/demo.ts';
+import { actor, servicesFor, testClock, testDatabase, type TestDb } from '../helpers/db.ts';
 
 let t: TestDb;
 const demo = generateDemo({ seed: 2015 });
 beforeAll(async () => {
   t = await testDatabase();
   const now = new Date('2027-01-15T00:00:00Z');
-  await t.db.transaction().execute(async (trx) => {
-    const agencies = new Map<string, number>();
-    for (let i = 0; i < demo.length; i += 2000) {
-      await writeRequests(
-        trx,
-        demo.slice(i, i + 2000).map((r) => prepareRequest(r, now)),
-        agencies,
-      );
-    }
-  });
+  await t.db.transaction().execute((trx) => loadDemo(trx, demo, { seed: 2015, actor: 'test', now }));
 });
 afterAll(async () => t?.close());
 
@@ -69,5 +60,36 @@ describe("the demo's own 2015-H1 report", () => {
     const text = renderText(r);
     expect(text).toContain('268 requests');
     expect(text).toContain('118 customer accounts');
+  });
+});
+
+describe('the demo customer contacts', () => {
+  it('reach most customers whose notice may still go, and leave some without, to show both', async () => {
+    const mayGo = new Set(['pending', 'prohibited_by_order', 'delayed_emergency']);
+    const accounts = new Set(
+      demo.filter((r) => r.notice_status && mayGo.has(r.notice_status)).flatMap((r) => r.accounts),
+    );
+    const contacts = await t.db.selectFrom('customer_contacts').select(['account_ref', 'email']).execute();
+    expect(contacts.length).toBeGreaterThan(accounts.size / 2);
+    expect(contacts.every((c) => accounts.has(c.account_ref) && c.email.endsWith('@customers.example'))).toBe(
+      true,
+    );
+    const have = new Set(contacts.map((c) => c.account_ref));
+    expect([...accounts].some((a) => !have.has(a))).toBe(true);
+  });
+});
+
+describe('the demo due view', () => {
+  it('is the backlog of a team that kept up: no review or follow-up overdue by more than a year', async () => {
+    const now = new Date('2027-01-15T00:00:00Z');
+    const s = servicesFor(t, testClock(now.toISOString()));
+    const items = await s.due.list(actor('viewer'), { now });
+    const kinds = new Set(items.map((i) => i.kind));
+    expect(kinds.has('gag_review') && kinds.has('notice_owed')).toBe(true);
+    const yearAgo = new Date(now.getTime() - 365 * 86_400_000).toISOString();
+    const stale = items.filter(
+      (i) => (i.kind === 'gag_review' || i.kind === 'emergency_follow_up') && i.due_at < yearAgo,
+    );
+    expect(stale).toEqual([]);
   });
 });

@@ -1,0 +1,71 @@
+import { sql } from 'kysely';
+import type { Db } from '../db/connect.ts';
+import type { ValidRequest } from '../domain/request-input.ts';
+import { appendEvent } from '../repositories/audit-repository.ts';
+import { upsertContact } from '../repositories/notices-repository.ts';
+import { prepareRequest, writeRequests } from './requests.ts';
+
+/** Notice statuses under which a customer may still be told: their accounts get a demo contact. */
+const NOTICE_OPEN = new Set(['pending', 'prohibited_by_order', 'delayed_emergency']);
+
+/**
+ * Writes the demo history in the caller's transaction, as `candor demo` loads it: the requests, a customer
+ * contact for the accounts whose notice may still go (except every tenth request's, so the due view also
+ * shows what happens with no contact on file), the records of a team that kept up with its work (follow-up
+ * process received for answered emergencies, open-ended orders reviewed within the last year), and one
+ * audit event.
+ */
+export async function loadDemo(
+  trx: Db,
+  requests: readonly ValidRequest[],
+  o: { seed: number; actor: string; now: Date },
+): Promise<{ created: number; contacts: number }> {
+  const agencies = new Map<string, number>();
+  let created = 0;
+  for (let i = 0; i < requests.length; i += 2000) {
+    const ids = await writeRequests(
+      trx,
+      requests.slice(i, i + 2000).map((r) => prepareRequest(r, o.now)),
+      agencies,
+    );
+    created += ids.size;
+  }
+  const accounts = new Set<string>();
+  requests.forEach((r, i) => {
+    if (i % 10 !== 9 && r.notice_status && NOTICE_OPEN.has(r.notice_status)) {
+      for (const a of r.accounts) accounts.add(a);
+    }
+  });
+  for (const a of accounts) {
+    await upsertContact(
+      trx,
+      a,
+      { email: `${a.toLowerCase().replace(/[^a-z0-9]+/g, '-')}@customers.example`, language: 'en' },
+      o.now,
+    );
+  }
+  // Without these, a decade of history would greet the team with hundreds of reviews and follow-ups
+  // overdue since 2016. The newest emergencies and orders stay open, so the due view still has some of each.
+  await sql`
+    insert into emergency_records (request_id, attests_danger, recorded_by, recorded_at, follow_up_received_at)
+    select id, true, ${o.actor}, ${o.now}, responded_at + make_interval(days => 3 + (id % 20)::int)
+    from requests
+    where emergency and responded_at < ${o.now}::timestamptz - interval '45 days'
+      and outcome in ('non_content_produced', 'content_produced')
+    on conflict (request_id) do nothing`.execute(trx);
+  await sql`
+    update nondisclosure_orders n
+    set review_requested_at = ${o.now}::timestamptz - make_interval(days => ((n.id * 37) % 330)::int)
+    from requests r
+    where r.id = n.request_id and n.lifted_at is null and n.expires_at is null
+      and coalesce(n.issued_at, r.received_at) < ${o.now}::timestamptz - interval '330 days'`.execute(trx);
+  await appendEvent(trx, {
+    at: o.now,
+    actor: o.actor,
+    action: 'demo.load',
+    entity: 'import',
+    entityId: `demo-seed-${o.seed}`,
+    after: { seed: o.seed, requests: requests.length, created, contacts: accounts.size },
+  });
+  return { created, contacts: accounts.size };
+}
