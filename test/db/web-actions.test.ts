@@ -5,7 +5,7 @@ import { buildApp } from '../../src/http/app.ts';
 import type { Services } from '../../src/services/index.ts';
 import { actor, servicesFor, testClock, testConfig, testDatabase, type TestDb } from '../helpers/db.ts';
 import { requestFactory } from '../helpers/factories.ts';
-import { userWithPassword, WebClient } from '../helpers/web.ts';
+import { labelProblems, userWithPassword, WebClient } from '../helpers/web.ts';
 
 let t: TestDb;
 let s: Services;
@@ -60,14 +60,21 @@ describe('request detail actions', () => {
     expect(seen).not.toContain(`/requests/${id}/assign`);
   });
 
-  it('gives every field of every action form its own id, so each label names one field', async () => {
-    const { id } = await newRequest({ process_type: 'preservation_request' });
+  it('gives every field of every action form its own id, and each label points at a field of its own form', async () => {
+    // Many forms at once: in review, an emergency (verification and approval), two orders to lift (two
+    // forms with the same field), a hold to extend or release, the notice status.
+    const { id } = await newRequest({ process_type: 'preservation_request', emergency: true });
     await post(handler, id, 'transition', { to: 'in_review' });
-    const page = (await handler.get(`/requests/${id}`)).body;
-    const ids = [...page.matchAll(/\sid="([^"]+)"/g)].map((m) => m[1]);
-    const repeated = ids.filter((x, i) => ids.indexOf(x) !== i);
-    expect(ids.length).toBeGreaterThan(10);
-    expect(repeated).toEqual([]);
+    for (const authority of ['sca_2705b', 'foreign'])
+      expect((await post(handler, id, 'ndos', { authority })).headers.location).toContain('done=ndo_added');
+    expect((await post(handler, id, 'holds', {})).headers.location).toContain('done=hold_added');
+    // An approver sees every form a handler sees, and the approval besides.
+    const page = (await approver.get(`/requests/${id}`)).body;
+    for (const form of ['respond', 'verify', 'approve', 'ndo', 'hold', 'notice', 'transition'])
+      expect(page, form).toContain(`id="act-${form}"`);
+    expect(page.match(/id="act-lift-\d+"/g)).toHaveLength(2);
+    expect([...page.matchAll(/<label\b[^>]*\sfor=/g)].length).toBeGreaterThan(20);
+    expect(labelProblems(page)).toEqual([]);
   });
 
   it('assigns, moves to review and records the response, each redirecting back with a flash message', async () => {
