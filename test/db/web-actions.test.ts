@@ -77,6 +77,41 @@ describe('request detail actions', () => {
     expect(labelProblems(page)).toEqual([]);
   });
 
+  it('shows the history in words: action, field names and values, never raw keys or codes', async () => {
+    const { id } = await newRequest();
+    await post(handler, id, 'assign', { user_id: String(handlerId) });
+    await post(handler, id, 'transition', { to: 'in_review', reason: '<b>papers</b> arrived' });
+    await post(handler, id, 'holds', {});
+    await post(handler, id, 'ndos', { authority: 'sca_2705b', expires_at: '2027-01-01' });
+    await post(handler, id, 'response', { outcome: 'non_content_produced', produced: 'basic_subscriber' });
+    await post(handler, id, 'notice', { status: 'not_possible', reason: 'no contact known' });
+    const page = (await handler.get(`/requests/${id}`)).body;
+    const history = /id="history"[\s\S]*?<\/section>/.exec(page)![0];
+    for (const what of [
+      'Recorded the request',
+      'Assigned a handler',
+      'Changed the status',
+      'Started a preservation hold',
+      'Recorded a non-disclosure order',
+      'Recorded the response',
+      'Recorded the notice status',
+    ])
+      expect(history).toContain(what);
+    expect(history).toContain('<dt>Status</dt><dd><span class="was">Received</span> → In review</dd>');
+    expect(history).toContain('<dt>Reason</dt><dd>&lt;b&gt;papers&lt;/b&gt; arrived</dd>');
+    expect(history).toContain('<dt>Outcome</dt><dd>Non-content produced</dd>');
+    expect(history).toContain('<dt>Status</dt><dd><span class="was">In review</span> → Responded</dd>');
+    expect(history).toContain('<dt>Authority</dt><dd>18 U.S.C. 2705(b) order</dd>');
+    expect(history).toContain('<dt>Expires</dt><dd>2027-01-01 00:00 UTC</dd>');
+    expect(history).toMatch(
+      /<dt>Customer notice<\/dt><dd><span class="was">[^<]+<\/span> → Not possible<\/dd>/,
+    );
+    expect(history).toContain('act-handler@example.com');
+    // No column name or JSON key, no code word: only words.
+    expect(history).not.toMatch(/\b[a-z]+_[a-z_]+\b/);
+    expect(history).not.toContain('>user:');
+  });
+
   it('assigns, moves to review and records the response, each redirecting back with a flash message', async () => {
     const { id } = await newRequest();
     let res = await post(handler, id, 'assign', { user_id: String(handlerId) });
