@@ -136,6 +136,45 @@ describe('the candor command', () => {
     expect(v.out).toMatch(/audit log intact: \d+ events, head [0-9a-f]{64}/);
   });
 
+  it('previews a notice with the accounts left to queue, and none once it is queued', async () => {
+    const added = await run(
+      'request',
+      'add',
+      '--external-ref',
+      'CLI-NOTICE-1',
+      '--received-at',
+      '2025-06-01',
+      '--agency-name',
+      'Federal Bureau of Investigation',
+      '--agency-kind',
+      'law_enforcement',
+      '--agency-level',
+      'federal',
+      '--country',
+      'US',
+      '--process-type',
+      'grand_jury_subpoena',
+      '--data-sought',
+      'basic_subscriber',
+      '--accounts',
+      'CLI-N1;CLI-N2',
+      '--outcome',
+      'non_content_produced',
+      '--responded-at',
+      '2025-06-10',
+    );
+    const id = /recorded request (\d+)/.exec(added.out)?.[1];
+    expect(id, added.err).toBeDefined();
+    expect((await run('contact', 'set', 'CLI-N1', '--email', 'n1@example.com')).code).toBe(0);
+    const before = await run('notice', 'preview', id!);
+    expect(before.out).toContain('may be sent now');
+    expect(before.out).toContain('left to queue: CLI-N1\n');
+    expect((await run('notice', 'send', id!)).code).toBe(0);
+    const after = await run('notice', 'preview', id!);
+    expect(after.out).toContain('nothing left to queue');
+    expect(after.out).toMatch(/outbox #\d+ after_disclosure -> n1@example.com: queued/);
+  });
+
   it('rejects an unknown role and an unknown command', async () => {
     expect((await run('user', 'add', 'x@example.com', '--role', 'king')).code).not.toBe(0);
     expect((await run('frobnicate')).code).not.toBe(0);

@@ -224,6 +224,72 @@ describe('request detail actions', () => {
     expect((await s.requests.get(actor('admin'), id)).notice_status).toBe('not_possible');
   });
 
+  it('shows what the notice queued and sent, and offers the queue only while something is left to queue', async () => {
+    const { id } = await newRequest({ accounts: ['WN-A', 'WN-B'] });
+    await s.notices.setContact(actor('admin'), 'WN-A', { email: 'wn-a@example.com', language: 'en' });
+    await s.workflow.transition(actor('admin'), id, { to: 'in_review' });
+    await s.workflow.respond(actor('admin'), id, {
+      outcome: 'non_content_produced',
+      produced: ['basic_subscriber'],
+      accounts: [],
+    });
+    const queueForm = `action="/requests/${id}/notice/queue"`;
+    const section = async (web = handler) => {
+      const page = (await web.get(`/requests/${id}`)).body;
+      return /id="notice-send"[\s\S]*?<\/div>(?=<\/section>)/.exec(page)?.[0] ?? '';
+    };
+    let notice = await section();
+    expect(notice).toContain(queueForm);
+    expect(notice).toContain('Queue the customer notice for 1 account');
+    expect(notice).toContain('No contact on file for: WN-B.');
+
+    expect((await post(handler, id, 'notice/queue', {})).headers.location).toContain('done=notice_queued');
+    notice = await section();
+    expect(notice).not.toContain(queueForm);
+    expect(notice).toContain('1 notice: 1 queued.');
+    expect(notice).toMatch(/WN-A<\/td><td data-label="To">wn-a@example.com<\/td>/);
+    expect(notice).toContain('<span class="tag outbox-queued">Queued</span>');
+    expect(notice).toContain('2026-02-01 10:00 UTC');
+    expect(notice).toContain('Nothing left to queue');
+    expect((await handler.get(`/requests/${id}/notice`)).body).not.toContain(queueForm);
+
+    // Sent: still nothing to queue, and the page says when it went.
+    await t.db
+      .updateTable('notice_outbox')
+      .set({ status: 'sent', sent_at: new Date('2026-02-01T10:05:00Z'), claimed_by: 'W', attempts: 1 })
+      .where('request_id', '=', id)
+      .execute();
+    notice = await section();
+    expect(notice).not.toContain(queueForm);
+    expect(notice).toContain('<span class="tag outbox-sent">Sent</span>');
+    expect(notice).toContain('2026-02-01 10:05 UTC');
+
+    // A contact for the other account: the queue is offered for that one only.
+    await s.notices.setContact(actor('admin'), 'WN-B', { email: 'wn-b@example.com', language: 'en' });
+    notice = await section();
+    expect(notice).toContain('Queue the customer notice for 1 account');
+    expect((await post(handler, id, 'notice/queue', {})).headers.location).toContain('done=notice_queued');
+    expect(await section()).not.toContain(queueForm);
+
+    // A notice that failed for good is offered again, and queued again on the same row.
+    await t.db
+      .updateTable('notice_outbox')
+      .set({ status: 'failed', last_error: '550 mailbox unavailable', attempts: 5 })
+      .where('account_ref', '=', 'WN-B')
+      .execute();
+    notice = await section();
+    expect(notice).toContain('<span class="tag outbox-failed">Failed</span> (5 attempts)');
+    expect(notice).toContain('550 mailbox unavailable');
+    expect(notice).toContain('Cancelled or failed, to be queued again: WN-B.');
+    expect(notice).toContain(queueForm);
+    expect((await post(handler, id, 'notice/queue', {})).headers.location).toContain('done=notice_queued');
+    notice = await section();
+    expect(notice).toContain('2 notices: 1 sent, 1 queued.');
+    expect(notice).not.toContain(queueForm);
+    // A viewer sees no notice section at all.
+    expect(await section(viewer)).toBe('');
+  });
+
   it('previews the customer notice and queues it from the preview', async () => {
     const { id } = await newRequest();
     const account = (await s.requests.get(actor('admin'), id)).targets[0]!.account!;

@@ -218,14 +218,17 @@ export async function renderDetail(c: WebContext, id: number, failed?: Failed): 
     c.services.requests.get(c.actor, id),
     c.services.audit.timeline(c.actor, 'request', id),
   ]);
-  const assignees = can(c.actor, 'request.assign') ? await c.services.workflow.assignees(c.actor) : [];
+  const [assignees, notice] = await Promise.all([
+    can(c.actor, 'request.assign') ? c.services.workflow.assignees(c.actor) : [],
+    can(c.actor, 'notice.read') ? c.services.notices.status(c.actor, id) : undefined,
+  ]);
   const done = c.query.get('created') === '1' ? 'created' : c.query.get('done');
   return RequestPage({
     ctx: c.page,
     r,
     timeline,
     flash: failed ? undefined : FLASH[done],
-    actions: ActionsPanel({ ctx: c.page, r, actor: c.actor, assignees, failed }),
+    actions: ActionsPanel({ ctx: c.page, r, actor: c.actor, assignees, notice, failed }),
   });
 }
 

@@ -9,6 +9,7 @@ import { Checkbox, Checkboxes, Errors, fieldsFor, Form, type FormFields } from '
 import type { Child, Html } from '../jsx/jsx-runtime.ts';
 import { label, when } from '../labels.ts';
 import { CsrfField, Notice, Section, type PageContext } from '../layout.tsx';
+import { OutboxTable, outboxSummary, type NoticeStatusView } from './notice-outbox.tsx';
 
 export type Detail = PresentedRequest & { workflow: PresentedWorkflow };
 
@@ -42,6 +43,8 @@ interface Props {
   r: Detail;
   actor: Actor;
   assignees: Array<{ id: number; email: string; role: string }>;
+  /** Where the customer notice stands (for roles that may read notices). */
+  notice?: NoticeStatusView;
   failed?: Failed;
 }
 
@@ -441,11 +444,19 @@ function NoticeForm(props: { p: Props }): Html {
   );
 }
 
-/** The customer notice: a link to preview exactly what would be sent, and the button that queues it. */
+/**
+ * The customer notice: what is queued or sent (per outbox row: to whom, status, when), a link to preview
+ * exactly what would be sent, and the queue button only while queueing would add something: an account
+ * with a contact and no notice in the outbox yet, or one whose notice was cancelled or failed.
+ */
 function NoticeSend(props: { p: Props }): Html {
   const { p } = props;
+  const n = p.notice;
+  // Notices of the kind now called for that were cancelled or failed: queueing sends them again.
+  const again = n ? n.outbox.filter((o) => o.kind === n.decision.kind && n.to_queue.includes(o.account)) : [];
   return (
-    <div class="notice-send">
+    <div class="notice-send" id="notice-send">
+      <h3>Customer notice</h3>
       {p.failed?.form === 'notice-queue' && (
         <Notice kind="error">
           {p.failed.conflict
@@ -454,15 +465,34 @@ function NoticeSend(props: { p: Props }): Html {
           {p.failed.message}
         </Notice>
       )}
+      {n && n.outbox.length > 0 && (
+        <>
+          <p>{outboxSummary(n.outbox)}.</p>
+          <OutboxTable rows={n.outbox} />
+        </>
+      )}
+      {n && n.missing_contacts.length > 0 && (
+        <p class="hint">No contact on file for: {n.missing_contacts.join(', ')}.</p>
+      )}
+      {again.length > 0 && (
+        <p>Cancelled or failed, to be queued again: {again.map((o) => o.account).join(', ')}.</p>
+      )}
+      {n && n.to_queue.length === 0 && (
+        <p>
+          {n.may_send_now
+            ? 'Nothing left to queue: every account with a contact has this notice in the outbox.'
+            : `No notice may be queued now: ${n.decision.reason}`}
+        </p>
+      )}
       <p>
         <a href={`/requests/${p.r.id}/notice`}>Preview the customer notice</a>
       </p>
-      {can(p.actor, 'notice.send') && p.r.notice_status === 'pending' && (
+      {can(p.actor, 'notice.send') && n && n.to_queue.length > 0 && (
         <form method="post" action={`/requests/${p.r.id}/notice/queue`} class="inline">
           <CsrfField ctx={p.ctx} />
           <input type="hidden" name="version" value={String(p.r.version)} />
           <button type="submit" class="button">
-            Queue the customer notice
+            Queue the customer notice for {n.to_queue.length} account{n.to_queue.length === 1 ? '' : 's'}
           </button>
         </form>
       )}
