@@ -175,6 +175,19 @@ describe('the candor command', () => {
     expect(after.out).toMatch(/outbox #\d+ after_disclosure -> n1@example.com: queued/);
   });
 
+  it('disables a user (sessions and tokens end) and enables them again', async () => {
+    const added = await run('user', 'add', 'leaver@example.com', '--role', 'handler');
+    expect(added.code).toBe(0);
+    const off = await run('user', 'disable', 'leaver@example.com');
+    expect(off.err).toBe('');
+    expect(off.out).toBe('disabled leaver@example.com: 0 session(s) ended, 1 API token(s) revoked\n');
+    expect((await run('user', 'disable', 'leaver@example.com')).out).toContain('was already disabled');
+    expect((await run('user', 'token', 'leaver@example.com')).code).toBe(ERROR_CODES.invalid_state.exit);
+    expect((await run('user', 'enable', 'leaver@example.com')).out).toBe('enabled leaver@example.com\n');
+    expect((await run('user', 'token', 'leaver@example.com')).code).toBe(0);
+    expect((await run('user', 'disable', 'nobody@example.com')).code).toBe(ERROR_CODES.not_found.exit);
+  });
+
   it('rejects an unknown role and an unknown command', async () => {
     expect((await run('user', 'add', 'x@example.com', '--role', 'king')).code).not.toBe(0);
     expect((await run('frobnicate')).code).not.toBe(0);

@@ -150,6 +150,14 @@ const EXAMPLES: Record<string, Example> = {
   'POST /admin/users/:id/revoke-sessions': {
     url: async () => `/admin/users/${await target()}/revoke-sessions`,
   },
+  'POST /admin/users/:id/disable': { url: async () => `/admin/users/${await target()}/disable` },
+  'POST /admin/users/:id/enable': {
+    url: async () => {
+      const id = await target();
+      await s.users.disable(actor('admin'), id);
+      return `/admin/users/${id}/enable`;
+    },
+  },
   'POST /admin/users/:id/disable-totp': { url: async () => `/admin/users/${await target()}/disable-totp` },
   'GET /account': { url: () => '/account' },
   'POST /account/password': {
