@@ -138,6 +138,24 @@ function program(setCode: (n: number) => void): Command {
       );
       out(`API token (shown once, store it now): ${t}`);
     });
+  user
+    .command('disable <email>')
+    .description("disable a user: no sign-in; ends the user's sessions and revokes their API tokens")
+    .action(async (email: string) => {
+      const r = await withContext(({ services, actor }) => services.users.disable(actor, email));
+      out(
+        r.changed
+          ? `disabled ${r.email}: ${r.sessions} session(s) ended, ${r.tokens} API token(s) revoked`
+          : `${r.email} was already disabled`,
+      );
+    });
+  user
+    .command('enable <email>')
+    .description('enable a disabled user again (revoked API tokens stay revoked: issue a new one)')
+    .action(async (email: string) => {
+      const r = await withContext(({ services, actor }) => services.users.enable(actor, email));
+      out(r.changed ? `enabled ${r.email}` : `${r.email} was not disabled`);
+    });
 
   const audit = p.command('audit').description('the hash-chained audit log');
   audit

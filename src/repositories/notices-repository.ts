@@ -1,6 +1,6 @@
 import { sql } from 'kysely';
 import type { Db } from '../db/connect.ts';
-import type { ContactRow, NoticeTemplateRow, OutboxRow } from '../db/schema.ts';
+import type { ContactRow, NoticeTemplateRow, OutboxRow, OutboxStatus } from '../db/schema.ts';
 import type { NoticeKind } from '../domain/notice-policy.ts';
 import type { ContactInput, TemplateInput } from '../domain/notice-template.ts';
 import type { NoticeStatus } from '../domain/vocabulary.ts';
@@ -117,9 +117,15 @@ export interface NewOutboxRow {
 }
 
 /**
+ * Outbox rows that queueing again puts back in the queue: cancelled (an order arrived before sending) or
+ * failed for good (a retry, perhaps to a corrected address). Queued, sending and sent rows stay as they are.
+ */
+export const REQUEUED_STATUSES = ['cancelled', 'failed'] as const satisfies readonly OutboxStatus[];
+
+/**
  * Queues notices. The idempotency key (request, account, kind) makes a second queueing a no-op, except that
- * a notice cancelled because an order arrived is queued again (same row, same Message-ID) once it may go.
- * Returns the rows this call queued.
+ * a notice cancelled because an order arrived, or failed for good, is queued again (same row, same
+ * Message-ID, the attempts counted afresh) once it may go. Returns the rows this call queued.
  */
 export async function queueOutbox(trx: Db, rows: NewOutboxRow[], now: Date): Promise<OutboxRow[]> {
   if (rows.length === 0) return [];
@@ -140,7 +146,7 @@ export async function queueOutbox(trx: Db, rows: NewOutboxRow[], now: Date): Pro
           claimed_by: null,
           claimed_at: null,
         }))
-        .where('notice_outbox.status', '=', 'cancelled'),
+        .where('notice_outbox.status', 'in', [...REQUEUED_STATUSES]),
     )
     .returningAll()
     .execute();

@@ -84,3 +84,38 @@ export async function claimTotpStep(db: Db, userId: number, step: number): Promi
     .executeTakeFirst();
   return Number(r.numUpdatedRows) === 1;
 }
+
+/** Disables a user (`at`) or enables them again (`null`); false when the user was already so. */
+export async function setDisabledAt(db: Db, userId: number, at: Date | null): Promise<boolean> {
+  const r = await db
+    .updateTable('users')
+    .set({ disabled_at: at })
+    .where('id', '=', userId)
+    .where('disabled_at', at === null ? 'is not' : 'is', null)
+    .executeTakeFirst();
+  return Number(r.numUpdatedRows) === 1;
+}
+
+/** Revokes every live API token of a user; returns how many. */
+export async function revokeUserTokens(db: Db, userId: number, at: Date): Promise<number> {
+  const r = await db
+    .updateTable('api_tokens')
+    .set({ revoked_at: at })
+    .where('user_id', '=', userId)
+    .where('revoked_at', 'is', null)
+    .executeTakeFirst();
+  return Number(r.numUpdatedRows);
+}
+
+/** The ids of the admins who are not disabled, locked until the transaction ends (so two cannot race). */
+export async function lockActiveAdmins(db: Db): Promise<number[]> {
+  const rows = await db
+    .selectFrom('users')
+    .select('id')
+    .where('role', '=', 'admin')
+    .where('disabled_at', 'is', null)
+    .orderBy('id')
+    .forUpdate()
+    .execute();
+  return rows.map((r) => r.id);
+}

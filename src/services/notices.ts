@@ -4,7 +4,7 @@ import { parse } from 'csv-parse/sync';
 import type { Config } from '../config.ts';
 import type { Db } from '../db/connect.ts';
 import { fromDatabaseError } from '../db/errors.ts';
-import type { ContactRow, NoticeTemplateRow } from '../db/schema.ts';
+import type { ContactRow, NoticeTemplateRow, OutboxRow } from '../db/schema.ts';
 import type { Ndo } from '../domain/ndo.ts';
 import { noticeDecision, type NoticeDecision, type NoticeKind } from '../domain/notice-policy.ts';
 import {
@@ -33,6 +33,7 @@ import {
   outboxFor,
   queueOutbox,
   releaseCandidates,
+  REQUEUED_STATUSES,
   setNoticeStatus,
   upsertContact,
   upsertTemplate,
@@ -196,6 +197,34 @@ const presentTemplate = (t: NoticeTemplateRow) => ({
 });
 
 const IMPORT_HEADER = ['account_ref', 'email', 'name', 'language'] as const;
+
+const presentOutbox = (o: OutboxRow) => ({
+  id: o.id,
+  account: o.account_ref,
+  to: o.to_email,
+  kind: o.kind,
+  status: o.status,
+  attempts: o.attempts,
+  queued_at: o.created_at.toISOString(),
+  sent_at: o.sent_at?.toISOString() ?? null,
+  last_error: o.last_error,
+});
+
+/**
+ * The accounts that queueing now would put in the outbox: those with a contact whose notice of the kind
+ * the record calls for is not in the outbox yet, or was cancelled or failed (queued again). None while the
+ * law does not let the notice go.
+ */
+function leftToQueue(s: NoticeState, outbox: OutboxRow[]): string[] {
+  const kind = s.decision.kind;
+  if (s.decision.status !== 'pending' || !kind) return [];
+  const requeued: readonly string[] = REQUEUED_STATUSES;
+  return s.accounts.filter(
+    (a) =>
+      s.contacts.has(a) &&
+      !outbox.some((o) => o.account_ref === a && o.kind === kind && !requeued.includes(o.status)),
+  );
+}
 
 /** Customer contacts, notice templates, preview, queueing, and the automatic release of held notices. */
 export function createNoticeService(deps: NoticeDeps) {
@@ -473,10 +502,36 @@ export function createNoticeService(deps: NoticeDeps) {
       return presentTemplate(saved);
     },
 
+    /**
+     * Where the request's notice stands: what the law says now, every outbox row (who, what kind, status,
+     * when queued and sent), and the accounts that queueing now would add (`to_queue`; empty when every
+     * notice the record calls for is queued, sending or sent, or when no notice may go). Changes nothing.
+     */
+    async status(actor: Actor, requestId: number) {
+      authorize(actor, 'notice.read');
+      const s = await noticeState(db, requestId, clock(), policy);
+      const outbox = await outboxFor(db, requestId);
+      return {
+        request_id: requestId,
+        notice_status: s.bundle.request.notice_status,
+        decision: {
+          status: s.decision.status,
+          reason: s.decision.reason,
+          kind: s.decision.kind ?? null,
+          due_at: s.decision.dueAt?.toISOString() ?? null,
+        },
+        may_send_now: s.decision.status === 'pending',
+        to_queue: leftToQueue(s, outbox),
+        missing_contacts: s.accounts.filter((a) => !s.contacts.has(a)),
+        outbox: outbox.map(presentOutbox),
+      };
+    },
+
     /** Exactly what would be sent, to whom, and whether the law lets it go now. Changes nothing. */
     async preview(actor: Actor, requestId: number, kind?: NoticeKind) {
       authorize(actor, 'notice.read');
       const s = await noticeState(db, requestId, clock(), policy);
+      const outbox = await outboxFor(db, requestId);
       const k = kind ?? s.decision.kind;
       return {
         request_id: requestId,
@@ -489,17 +544,9 @@ export function createNoticeService(deps: NoticeDeps) {
         },
         may_send_now: s.decision.status === 'pending' && (!kind || kind === s.decision.kind),
         messages: k ? await render(db, s, k, config.providerName) : [],
+        to_queue: !kind || kind === s.decision.kind ? leftToQueue(s, outbox) : [],
         missing_contacts: s.accounts.filter((a) => !s.contacts.has(a)),
-        outbox: (await outboxFor(db, requestId)).map((o) => ({
-          id: o.id,
-          account: o.account_ref,
-          to: o.to_email,
-          kind: o.kind,
-          status: o.status,
-          attempts: o.attempts,
-          sent_at: o.sent_at?.toISOString() ?? null,
-          last_error: o.last_error,
-        })),
+        outbox: outbox.map(presentOutbox),
       };
     },
 

@@ -1,14 +1,20 @@
 import { createHash, randomBytes } from 'node:crypto';
 import type { Db } from '../db/connect.ts';
+import type { UserRow } from '../db/schema.ts';
 import { ROLES, type Role } from '../domain/vocabulary.ts';
 import { CandorError } from '../errors.ts';
 import { appendEvent } from '../repositories/audit-repository.ts';
+import { revokeUserSessions } from '../repositories/sessions-repository.ts';
 import {
   findUserByEmail,
+  findUserById,
   findUserByTokenHash,
   insertToken,
   insertUser,
   listUsers,
+  lockActiveAdmins,
+  revokeUserTokens,
+  setDisabledAt,
 } from '../repositories/users-repository.ts';
 import { authorize, type Actor } from './authorize.ts';
 import type { Clock } from './requests.ts';
@@ -23,6 +29,16 @@ function newToken(): string {
 }
 
 const EMAIL = /^[^@\s]+@[^@\s]+$/;
+
+/** A user named by id (the web app) or by e-mail (the CLI). */
+export type UserRef = number | string;
+
+async function findUser(db: Db, ref: UserRef): Promise<UserRow> {
+  const u = typeof ref === 'number' ? await findUserById(db, ref) : await findUserByEmail(db, ref);
+  if (!u)
+    throw new CandorError('not_found', `no user ${typeof ref === 'number' ? ref : `with e-mail ${ref}`}`);
+  return u;
+}
 
 export function createUserService(deps: { db: Db; clock: Clock }) {
   const { db, clock } = deps;
@@ -58,13 +74,16 @@ export function createUserService(deps: { db: Db; clock: Clock }) {
       return { user: { id: user.id, email: user.email, role: user.role }, token };
     },
 
-    /** Issues another API token for an existing user. */
+    /** Issues another API token for an existing user (not a disabled one: the token would not work). */
     async issueToken(actor: Actor, email: string, label: string | null) {
       authorize(actor, 'user.manage');
       const token = newToken();
       await db.transaction().execute(async (trx) => {
         const u = await findUserByEmail(trx, email);
         if (!u) throw new CandorError('not_found', `no user with e-mail ${email}`);
+        if (u.disabled_at) {
+          throw new CandorError('invalid_state', `${u.email} is disabled; enable the user first`);
+        }
         const tokenId = await insertToken(trx, u.id, hashToken(token), label);
         await appendEvent(trx, {
           at: clock(),
@@ -76,6 +95,71 @@ export function createUserService(deps: { db: Db; clock: Clock }) {
         });
       });
       return token;
+    },
+
+    /**
+     * Disables a user: they can no longer sign in, and in the same transaction every session of theirs
+     * ends and every API token of theirs is revoked, with the audit event. Admins may not disable
+     * themselves, nor the last active admin. Disabling a disabled user changes nothing.
+     */
+    async disable(actor: Actor, ref: UserRef) {
+      authorize(actor, 'user.manage');
+      const now = clock();
+      return db.transaction().execute(async (trx) => {
+        const admins = await lockActiveAdmins(trx);
+        const u = await findUser(trx, ref);
+        if (actor.userId === u.id) {
+          throw new CandorError(
+            'invalid_state',
+            'you cannot disable your own account: another admin must do it',
+          );
+        }
+        const result = { id: u.id, email: u.email, changed: false, sessions: 0, tokens: 0 };
+        if (u.disabled_at) return result;
+        if (u.role === 'admin' && admins.length === 1 && admins[0] === u.id) {
+          throw new CandorError(
+            'invalid_state',
+            `${u.email} is the last active admin; make another admin first`,
+          );
+        }
+        if (!(await setDisabledAt(trx, u.id, now))) return result;
+        const sessions = await revokeUserSessions(trx, u.id, now);
+        const tokens = await revokeUserTokens(trx, u.id, now);
+        await appendEvent(trx, {
+          at: now,
+          actor: actor.label,
+          action: 'user.disable',
+          entity: 'user',
+          entityId: u.id,
+          before: { disabled_at: null },
+          after: { disabled_at: now.toISOString(), sessions_revoked: sessions, tokens_revoked: tokens },
+        });
+        return { ...result, changed: true, sessions, tokens };
+      });
+    },
+
+    /**
+     * Enables a disabled user again: they may sign in with their password. Their revoked sessions and API
+     * tokens stay revoked (issue a new token if they need one). Enabling an active user changes nothing.
+     */
+    async enable(actor: Actor, ref: UserRef) {
+      authorize(actor, 'user.manage');
+      const now = clock();
+      return db.transaction().execute(async (trx) => {
+        const u = await findUser(trx, ref);
+        const result = { id: u.id, email: u.email, changed: false };
+        if (!u.disabled_at || !(await setDisabledAt(trx, u.id, null))) return result;
+        await appendEvent(trx, {
+          at: now,
+          actor: actor.label,
+          action: 'user.enable',
+          entity: 'user',
+          entityId: u.id,
+          before: { disabled_at: u.disabled_at.toISOString() },
+          after: { disabled_at: null },
+        });
+        return { ...result, changed: true };
+      });
     },
 
     /** The actor behind an API token, or `unauthenticated`. */
@@ -95,6 +179,7 @@ export function createUserService(deps: { db: Db; clock: Clock }) {
         role: u.role,
         created_at: u.created_at.toISOString(),
         disabled: u.disabled_at !== null,
+        disabled_at: u.disabled_at?.toISOString() ?? null,
         second_factor: u.totp_secret !== null,
       }));
     },

@@ -59,12 +59,19 @@ export class Errors {
 }
 
 const idOf = (name: string) => `f-${name.replace(/[^a-zA-Z0-9]+/g, '-')}`;
-/** A field's element id: from its name, unless a page with several forms gives it its own (`id`). */
-const fieldId = (p: { name: string; id?: string }): string => p.id ?? idOf(p.name);
+
+/**
+ * A field's element id: `f-<name>` on a page with one form; `f-<form>-<name>` for a field of one of several
+ * forms on a page (the request page's action forms), so two forms with a field of the same name never share
+ * an id and each label points at the field of its own form.
+ */
+export const fieldId = (p: { name: string; form?: string }): string =>
+  idOf(p.form ? `${p.form}-${p.name}` : p.name);
 
 function FieldShell(props: {
   name: string;
-  id?: string;
+  /** The form the field belongs to, when the page has several (see `fieldId`). */
+  form?: string;
   label: string;
   hint?: string;
   errors?: Errors;
@@ -90,7 +97,7 @@ function FieldShell(props: {
   );
 }
 
-function describedBy(p: { name: string; id?: string; hint?: string; errors?: Errors }): string | undefined {
+function describedBy(p: { name: string; form?: string; hint?: string; errors?: Errors }): string | undefined {
   const ids = [];
   if (p.hint) ids.push(`${fieldId(p)}-hint`);
   if (p.errors?.for(p.name).length) ids.push(`${fieldId(p)}-error`);
@@ -99,7 +106,8 @@ function describedBy(p: { name: string; id?: string; hint?: string; errors?: Err
 
 export function Input(props: {
   name: string;
-  id?: string;
+  /** The form the field belongs to, when the page has several (see `fieldId`). */
+  form?: string;
   label: string;
   value?: string;
   type?: string;
@@ -134,7 +142,8 @@ export function Input(props: {
 
 export function TextArea(props: {
   name: string;
-  id?: string;
+  /** The form the field belongs to, when the page has several (see `fieldId`). */
+  form?: string;
   label: string;
   value?: string;
   hint?: string;
@@ -160,7 +169,8 @@ export function TextArea(props: {
 
 export function Select(props: {
   name: string;
-  id?: string;
+  /** The form the field belongs to, when the page has several (see `fieldId`). */
+  form?: string;
   label: string;
   options: readonly string[];
   value?: string;
@@ -194,7 +204,6 @@ export function Select(props: {
 
 export function Checkboxes(props: {
   name: string;
-  id?: string;
   legend: string;
   options: readonly string[];
   values: readonly string[];
@@ -228,6 +237,24 @@ export function Checkbox(props: { name: string; label: string; checked: boolean;
       {props.hint && <p class="hint">{props.hint}</p>}
     </div>
   );
+}
+
+/** The id-bearing fields of one form among several on a page, with ids of the form `f-<form>-<name>`. */
+export interface FormFields {
+  Input: (p: Omit<Parameters<typeof Input>[0], 'form'>) => Html;
+  TextArea: (p: Omit<Parameters<typeof TextArea>[0], 'form'>) => Html;
+  Select: (p: Omit<Parameters<typeof Select>[0], 'form'>) => Html;
+  /** The id of a field of this form that a page draws itself (a label and a select, say). */
+  id: (name: string) => string;
+}
+
+export function fieldsFor(form: string): FormFields {
+  return {
+    Input: (p) => Input({ ...p, form }),
+    TextArea: (p) => TextArea({ ...p, form }),
+    Select: (p) => Select({ ...p, form }),
+    id: (name) => fieldId({ name, form }),
+  };
 }
 
 /** A summary of every error at the top of a form, linking to each field (for keyboard and screen readers). */

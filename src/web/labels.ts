@@ -1,3 +1,22 @@
+import { NUMBER_SOURCES } from '../domain/emergency.ts';
+import { NOTICE_KINDS } from '../domain/notice-template.ts';
+import { HOLD_REGIMES } from '../domain/preservation.ts';
+import {
+  AGENCY_KINDS,
+  AGENCY_LEVELS,
+  CASE_CLASSES,
+  CHANNELS,
+  DATA_SOUGHT,
+  DELIVERY_METHODS,
+  DEMAND_KINDS,
+  NDO_AUTHORITIES,
+  NOTICE_STATUSES,
+  OUTCOMES,
+  PROCESS_TYPES,
+  REQUEST_STATUSES,
+  REQUESTER_CLASSES,
+  ROLES,
+} from '../domain/vocabulary.ts';
 import { CHANNEL_LABELS, OUTCOME_LABELS, PROCESS_LABELS } from '../reports/render/labels.ts';
 
 /** Code words whose plain spelling reads badly: statutes, acronyms and terse names. */
@@ -49,4 +68,73 @@ export function label(value: string | null | undefined): string {
 export function when(iso: string | null | undefined): string {
   if (!iso) return '—';
   return `${iso.slice(0, 10)} ${iso.slice(11, 16)} UTC`;
+}
+
+/** Every code word of the fixed vocabularies, and the few other codes the record stores. */
+const CODES: ReadonlySet<string> = new Set<string>([
+  ...PROCESS_TYPES,
+  ...OUTCOMES,
+  ...NOTICE_STATUSES,
+  ...DATA_SOUGHT,
+  ...AGENCY_KINDS,
+  ...AGENCY_LEVELS,
+  ...REQUEST_STATUSES,
+  ...CHANNELS,
+  ...DELIVERY_METHODS,
+  ...NDO_AUTHORITIES,
+  ...REQUESTER_CLASSES,
+  ...CASE_CLASSES,
+  ...DEMAND_KINDS,
+  ...ROLES,
+  ...HOLD_REGIMES,
+  ...NOTICE_KINDS,
+  ...NUMBER_SOURCES,
+  // Per-account results, order grounds, hold release reasons, approval purposes, outbox and hold states.
+  ...['produced', 'preserved', 'restricted', 'no_data', 'not_produced'],
+  ...['endanger_life', 'flight', 'evidence', 'witnesses', 'jeopardize', 'other'],
+  ...['expired_without_process', 'process_received', 'withdrawn'],
+  ...['emergency_disclosure', 'legal_sign_off'],
+  ...['queued', 'sending', 'sent', 'failed', 'cancelled', 'active', 'expired', 'released'],
+]);
+
+/**
+ * Whether a stored value is a code word (shown with `label()`) rather than text someone typed (shown as
+ * typed): one of the known codes, or any snake_case word with an underscore, which typed text never is.
+ */
+export function isCode(value: string): boolean {
+  return CODES.has(value) || /^[a-z][a-z0-9]*(_[a-z0-9]+)+$/.test(value);
+}
+
+/** Names of record fields (audit log keys) where the spelled-out key reads badly. */
+const FIELDS: Readonly<Record<string, string>> = {
+  notice_status: 'Customer notice',
+  assigned_to: 'Handler',
+  email: 'E-mail',
+  to: 'To',
+  produced: 'Produced categories',
+  ndo_id: 'Order',
+  outbox: 'Outbox message',
+  outbox_status: 'Outbox status',
+  message_id: 'Message-ID',
+  missing_contacts: 'Accounts without a contact',
+  passed_at: 'Emergency passed',
+  attempt: 'Attempt',
+  sha256: 'SHA-256',
+  override: 'Override',
+};
+
+/**
+ * A readable name for a field of the record: the ones above, else the key spelled out, without the `_at`
+ * of an instant or the `_id` of a reference (`called_back_at` -> "Called back", `hold_id` -> "Hold",
+ * `external_ref` -> "External ref").
+ */
+export function fieldLabel(key: string): string {
+  const known = FIELDS[key];
+  if (known) return known;
+  const words = key
+    .replace(/(.)_(at|id)$/, '$1')
+    .replace(/[_.\s]+/g, ' ')
+    .trim()
+    .toLowerCase();
+  return words ? words.charAt(0).toUpperCase() + words.slice(1) : key;
 }

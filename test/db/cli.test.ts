@@ -136,6 +136,58 @@ describe('the candor command', () => {
     expect(v.out).toMatch(/audit log intact: \d+ events, head [0-9a-f]{64}/);
   });
 
+  it('previews a notice with the accounts left to queue, and none once it is queued', async () => {
+    const added = await run(
+      'request',
+      'add',
+      '--external-ref',
+      'CLI-NOTICE-1',
+      '--received-at',
+      '2025-06-01',
+      '--agency-name',
+      'Federal Bureau of Investigation',
+      '--agency-kind',
+      'law_enforcement',
+      '--agency-level',
+      'federal',
+      '--country',
+      'US',
+      '--process-type',
+      'grand_jury_subpoena',
+      '--data-sought',
+      'basic_subscriber',
+      '--accounts',
+      'CLI-N1;CLI-N2',
+      '--outcome',
+      'non_content_produced',
+      '--responded-at',
+      '2025-06-10',
+    );
+    const id = /recorded request (\d+)/.exec(added.out)?.[1];
+    expect(id, added.err).toBeDefined();
+    expect((await run('contact', 'set', 'CLI-N1', '--email', 'n1@example.com')).code).toBe(0);
+    const before = await run('notice', 'preview', id!);
+    expect(before.out).toContain('may be sent now');
+    expect(before.out).toContain('left to queue: CLI-N1\n');
+    expect((await run('notice', 'send', id!)).code).toBe(0);
+    const after = await run('notice', 'preview', id!);
+    expect(after.out).toContain('nothing left to queue');
+    expect(after.out).toMatch(/outbox #\d+ after_disclosure -> n1@example.com: queued/);
+  });
+
+  it('disables a user (sessions and tokens end) and enables them again', async () => {
+    const added = await run('user', 'add', 'leaver@example.com', '--role', 'handler');
+    expect(added.code).toBe(0);
+    const off = await run('user', 'disable', 'leaver@example.com');
+    expect(off.err).toBe('');
+    expect(off.out).toBe('disabled leaver@example.com: 0 session(s) ended, 1 API token(s) revoked\n');
+    expect((await run('user', 'disable', 'leaver@example.com')).out).toContain('was already disabled');
+    expect((await run('user', 'token', 'leaver@example.com')).code).toBe(ERROR_CODES.invalid_state.exit);
+    expect((await run('user', 'enable', 'leaver@example.com')).out).toBe('enabled leaver@example.com\n');
+    expect((await run('user', 'token', 'leaver@example.com')).code).toBe(0);
+    expect((await run('user', 'disable', 'nobody@example.com')).code).toBe(ERROR_CODES.not_found.exit);
+  });
+
   it('rejects an unknown role and an unknown command', async () => {
     expect((await run('user', 'add', 'x@example.com', '--role', 'king')).code).not.toBe(0);
     expect((await run('frobnicate')).code).not.toBe(0);

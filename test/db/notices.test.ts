@@ -228,6 +228,75 @@ describe('queueing a notice', () => {
   });
 });
 
+describe('where a notice stands', () => {
+  it('lists the outbox and what is left to queue: nothing once every reachable account has its notice', async () => {
+    const r = await create({ ...produced, accounts: ['ST-1', 'ST-2'] });
+    await s.notices.setContact(handler, 'ST-1', { email: 'st1@example.com', language: 'en' });
+    expect((await rejects(s.notices.status(actor('viewer'), r.id))).code).toBe('forbidden');
+    const before = await s.notices.status(handler, r.id);
+    expect(before).toMatchObject({
+      may_send_now: true,
+      decision: { status: 'pending', kind: 'after_disclosure' },
+      to_queue: ['ST-1'],
+      missing_contacts: ['ST-2'],
+      outbox: [],
+    });
+    await s.notices.queue(handler, r.id);
+    const queued = await s.notices.status(handler, r.id);
+    expect(queued.to_queue).toEqual([]);
+    expect(queued.outbox).toEqual([
+      expect.objectContaining({
+        account: 'ST-1',
+        to: 'st1@example.com',
+        kind: 'after_disclosure',
+        status: 'queued',
+        queued_at: clock().toISOString(),
+        sent_at: null,
+      }),
+    ]);
+    expect((await s.notices.preview(handler, r.id)).to_queue).toEqual([]);
+    // A contact found later: that account is left to queue, the other one is not.
+    await s.notices.setContact(handler, 'ST-2', { email: 'st2@example.com', language: 'en' });
+    expect((await s.notices.status(handler, r.id)).to_queue).toEqual(['ST-2']);
+  });
+
+  it('offers nothing to queue while an order binds, even with no outbox row', async () => {
+    const r = await create({ ...produced, ndo: { authority: 'sca_2705b', expires_at: '2026-06-01' } });
+    await s.notices.setContact(handler, r.targets[0]!.identifier, {
+      email: 'st@example.com',
+      language: 'en',
+    });
+    expect(await s.notices.status(handler, r.id)).toMatchObject({
+      may_send_now: false,
+      to_queue: [],
+      decision: { status: 'prohibited_by_order' },
+    });
+  });
+
+  it('queues a failed notice again, on the same row and Message-ID, to the current address', async () => {
+    const r = await create({ ...produced, accounts: ['RT-1'] });
+    await s.notices.setContact(handler, 'RT-1', { email: 'old@example.com', language: 'en' });
+    await s.notices.queue(handler, r.id);
+    const [row] = await outboxOf(r.id);
+    await t.db
+      .updateTable('notice_outbox')
+      .set({ status: 'failed', attempts: 5, last_error: '550 mailbox unavailable' })
+      .where('id', '=', row!.id)
+      .execute();
+    expect((await s.notices.status(handler, r.id)).to_queue).toEqual(['RT-1']);
+    await s.notices.setContact(handler, 'RT-1', { email: 'new@example.com', language: 'en' });
+    const again = await s.notices.queue(handler, r.id);
+    expect(again.queued).toEqual([
+      { id: row!.id, account: 'RT-1', to: 'new@example.com', message_id: row!.message_id },
+    ]);
+    expect(await outboxOf(r.id)).toEqual([
+      expect.objectContaining({ id: row!.id, status: 'queued', attempts: 0, last_error: null }),
+    ]);
+    expect(await actions(r.id)).toEqual(['request.create', 'notice.queue', 'notice.queue']);
+    expect((await s.notices.status(handler, r.id)).to_queue).toEqual([]);
+  });
+});
+
 describe('automatic release of held notices', () => {
   it('queues nothing the day before the order expires, and queues it the instant it expires (midnight UTC)', async () => {
     const r = await create({ ...produced, ndo: { authority: 'sca_2705b', expires_at: '2026-07-01' } });

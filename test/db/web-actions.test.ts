@@ -5,7 +5,7 @@ import { buildApp } from '../../src/http/app.ts';
 import type { Services } from '../../src/services/index.ts';
 import { actor, servicesFor, testClock, testConfig, testDatabase, type TestDb } from '../helpers/db.ts';
 import { requestFactory } from '../helpers/factories.ts';
-import { userWithPassword, WebClient } from '../helpers/web.ts';
+import { labelProblems, userWithPassword, WebClient } from '../helpers/web.ts';
 
 let t: TestDb;
 let s: Services;
@@ -60,14 +60,56 @@ describe('request detail actions', () => {
     expect(seen).not.toContain(`/requests/${id}/assign`);
   });
 
-  it('gives every field of every action form its own id, so each label names one field', async () => {
-    const { id } = await newRequest({ process_type: 'preservation_request' });
+  it('gives every field of every action form its own id, and each label points at a field of its own form', async () => {
+    // Many forms at once: in review, an emergency (verification and approval), two orders to lift (two
+    // forms with the same field), a hold to extend or release, the notice status.
+    const { id } = await newRequest({ process_type: 'preservation_request', emergency: true });
     await post(handler, id, 'transition', { to: 'in_review' });
+    for (const authority of ['sca_2705b', 'foreign'])
+      expect((await post(handler, id, 'ndos', { authority })).headers.location).toContain('done=ndo_added');
+    expect((await post(handler, id, 'holds', {})).headers.location).toContain('done=hold_added');
+    // An approver sees every form a handler sees, and the approval besides.
+    const page = (await approver.get(`/requests/${id}`)).body;
+    for (const form of ['respond', 'verify', 'approve', 'ndo', 'hold', 'notice', 'transition'])
+      expect(page, form).toContain(`id="act-${form}"`);
+    expect(page.match(/id="act-lift-\d+"/g)).toHaveLength(2);
+    expect([...page.matchAll(/<label\b[^>]*\sfor=/g)].length).toBeGreaterThan(20);
+    expect(labelProblems(page)).toEqual([]);
+  });
+
+  it('shows the history in words: action, field names and values, never raw keys or codes', async () => {
+    const { id } = await newRequest();
+    await post(handler, id, 'assign', { user_id: String(handlerId) });
+    await post(handler, id, 'transition', { to: 'in_review', reason: '<b>papers</b> arrived' });
+    await post(handler, id, 'holds', {});
+    await post(handler, id, 'ndos', { authority: 'sca_2705b', expires_at: '2027-01-01' });
+    await post(handler, id, 'response', { outcome: 'non_content_produced', produced: 'basic_subscriber' });
+    await post(handler, id, 'notice', { status: 'not_possible', reason: 'no contact known' });
     const page = (await handler.get(`/requests/${id}`)).body;
-    const ids = [...page.matchAll(/\sid="([^"]+)"/g)].map((m) => m[1]);
-    const repeated = ids.filter((x, i) => ids.indexOf(x) !== i);
-    expect(ids.length).toBeGreaterThan(10);
-    expect(repeated).toEqual([]);
+    const history = /id="history"[\s\S]*?<\/section>/.exec(page)![0];
+    for (const what of [
+      'Recorded the request',
+      'Assigned a handler',
+      'Changed the status',
+      'Started a preservation hold',
+      'Recorded a non-disclosure order',
+      'Recorded the response',
+      'Recorded the notice status',
+    ])
+      expect(history).toContain(what);
+    expect(history).toContain('<dt>Status</dt><dd><span class="was">Received</span> → In review</dd>');
+    expect(history).toContain('<dt>Reason</dt><dd>&lt;b&gt;papers&lt;/b&gt; arrived</dd>');
+    expect(history).toContain('<dt>Outcome</dt><dd>Non-content produced</dd>');
+    expect(history).toContain('<dt>Status</dt><dd><span class="was">In review</span> → Responded</dd>');
+    expect(history).toContain('<dt>Authority</dt><dd>18 U.S.C. 2705(b) order</dd>');
+    expect(history).toContain('<dt>Expires</dt><dd>2027-01-01 00:00 UTC</dd>');
+    expect(history).toMatch(
+      /<dt>Customer notice<\/dt><dd><span class="was">[^<]+<\/span> → Not possible<\/dd>/,
+    );
+    expect(history).toContain('act-handler@example.com');
+    // No column name or JSON key, no code word: only words.
+    expect(history).not.toMatch(/\b[a-z]+_[a-z_]+\b/);
+    expect(history).not.toContain('>user:');
   });
 
   it('assigns, moves to review and records the response, each redirecting back with a flash message', async () => {
@@ -180,6 +222,72 @@ describe('request detail actions', () => {
     const ok = await post(handler, id, 'notice', { status: 'not_possible', reason: 'no contact on file' });
     expect(ok.headers.location).toContain('done=notice_recorded');
     expect((await s.requests.get(actor('admin'), id)).notice_status).toBe('not_possible');
+  });
+
+  it('shows what the notice queued and sent, and offers the queue only while something is left to queue', async () => {
+    const { id } = await newRequest({ accounts: ['WN-A', 'WN-B'] });
+    await s.notices.setContact(actor('admin'), 'WN-A', { email: 'wn-a@example.com', language: 'en' });
+    await s.workflow.transition(actor('admin'), id, { to: 'in_review' });
+    await s.workflow.respond(actor('admin'), id, {
+      outcome: 'non_content_produced',
+      produced: ['basic_subscriber'],
+      accounts: [],
+    });
+    const queueForm = `action="/requests/${id}/notice/queue"`;
+    const section = async (web = handler) => {
+      const page = (await web.get(`/requests/${id}`)).body;
+      return /id="notice-send"[\s\S]*?<\/div>(?=<\/section>)/.exec(page)?.[0] ?? '';
+    };
+    let notice = await section();
+    expect(notice).toContain(queueForm);
+    expect(notice).toContain('Queue the customer notice for 1 account');
+    expect(notice).toContain('No contact on file for: WN-B.');
+
+    expect((await post(handler, id, 'notice/queue', {})).headers.location).toContain('done=notice_queued');
+    notice = await section();
+    expect(notice).not.toContain(queueForm);
+    expect(notice).toContain('1 notice: 1 queued.');
+    expect(notice).toMatch(/WN-A<\/td><td data-label="To">wn-a@example.com<\/td>/);
+    expect(notice).toContain('<span class="tag outbox-queued">Queued</span>');
+    expect(notice).toContain('2026-02-01 10:00 UTC');
+    expect(notice).toContain('Nothing left to queue');
+    expect((await handler.get(`/requests/${id}/notice`)).body).not.toContain(queueForm);
+
+    // Sent: still nothing to queue, and the page says when it went.
+    await t.db
+      .updateTable('notice_outbox')
+      .set({ status: 'sent', sent_at: new Date('2026-02-01T10:05:00Z'), claimed_by: 'W', attempts: 1 })
+      .where('request_id', '=', id)
+      .execute();
+    notice = await section();
+    expect(notice).not.toContain(queueForm);
+    expect(notice).toContain('<span class="tag outbox-sent">Sent</span>');
+    expect(notice).toContain('2026-02-01 10:05 UTC');
+
+    // A contact for the other account: the queue is offered for that one only.
+    await s.notices.setContact(actor('admin'), 'WN-B', { email: 'wn-b@example.com', language: 'en' });
+    notice = await section();
+    expect(notice).toContain('Queue the customer notice for 1 account');
+    expect((await post(handler, id, 'notice/queue', {})).headers.location).toContain('done=notice_queued');
+    expect(await section()).not.toContain(queueForm);
+
+    // A notice that failed for good is offered again, and queued again on the same row.
+    await t.db
+      .updateTable('notice_outbox')
+      .set({ status: 'failed', last_error: '550 mailbox unavailable', attempts: 5 })
+      .where('account_ref', '=', 'WN-B')
+      .execute();
+    notice = await section();
+    expect(notice).toContain('<span class="tag outbox-failed">Failed</span> (5 attempts)');
+    expect(notice).toContain('550 mailbox unavailable');
+    expect(notice).toContain('Cancelled or failed, to be queued again: WN-B.');
+    expect(notice).toContain(queueForm);
+    expect((await post(handler, id, 'notice/queue', {})).headers.location).toContain('done=notice_queued');
+    notice = await section();
+    expect(notice).toContain('2 notices: 1 sent, 1 queued.');
+    expect(notice).not.toContain(queueForm);
+    // A viewer sees no notice section at all.
+    expect(await section(viewer)).toBe('');
   });
 
   it('previews the customer notice and queues it from the preview', async () => {

@@ -241,6 +241,48 @@ describe('session expiry and revocation', () => {
     expect((await new WebClient(app).signIn(u.email)).statusCode).toBe(401);
   });
 
+  it('an admin disables a user from the admin page (not themselves), and enables them again', async () => {
+    const u = await userWithPassword(s, 'handler');
+    const admin = await userWithPassword(s, 'admin');
+    const user = new WebClient(app);
+    await user.signIn(u.email);
+    const web = new WebClient(app);
+    await web.signIn(admin.email);
+    let page = (await web.get('/admin')).body;
+    expect(page).toContain(`action="/admin/users/${u.id}/disable"`);
+    // No button to disable oneself; posting it anyway is refused with a clear message.
+    expect(page).not.toContain(`action="/admin/users/${admin.id}/disable"`);
+    const self = await web.post(`/admin/users/${admin.id}/disable`);
+    expect(self.statusCode).toBe(409);
+    expect(self.body).toContain('you cannot disable your own account: another admin must do it');
+    expect((await web.get('/admin')).statusCode).toBe(200);
+
+    const res = await web.post(`/admin/users/${u.id}/disable`);
+    expect(res.statusCode).toBe(200);
+    expect(res.body).toContain(`${u.email} was disabled.`);
+    expect(res.body).toMatch(/[1-9] session\(s\) ended and 1 API token\(s\) revoked/);
+    expect(res.body).toContain(
+      `${u.email} <span class="tag tag-warn">disabled since ${clock().toISOString().slice(0, 10)} `,
+    );
+    expect(res.body).toContain(`action="/admin/users/${u.id}/enable"`);
+    expect(res.body).not.toContain(`action="/admin/users/${u.id}/token"`);
+    expect((await user.get('/')).statusCode).toBe(303);
+    expect((await new WebClient(app).signIn(u.email)).statusCode).toBe(401);
+
+    page = (await web.post(`/admin/users/${u.id}/enable`)).body;
+    expect(page).toContain(`${u.email} was enabled.`);
+    expect(page).toContain(`action="/admin/users/${u.id}/disable"`);
+    expect((await new WebClient(app).signIn(u.email)).statusCode).toBe(303);
+    const audit = await s.audit.timeline(actor('admin'), 'user', u.id);
+    expect(audit.map((e) => e.action).filter((a) => a.startsWith('user.'))).toEqual([
+      'user.create',
+      'user.password_link',
+      'user.password_set',
+      'user.disable',
+      'user.enable',
+    ]);
+  });
+
   it('changing the password ends the other sessions and keeps this one', async () => {
     const u = await userWithPassword(s, 'viewer');
     const a = new WebClient(app);

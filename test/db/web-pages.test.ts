@@ -10,7 +10,7 @@ import { NAV } from '../../src/web/layout.tsx';
 import { WEB_ROUTES } from '../../src/web/routes.ts';
 import { actor, servicesFor, testClock, testConfig, testDatabase, type TestDb } from '../helpers/db.ts';
 import { requestFactory } from '../helpers/factories.ts';
-import { PASSWORD, userWithPassword, WebClient } from '../helpers/web.ts';
+import { labelProblems, PASSWORD, userWithPassword, WebClient } from '../helpers/web.ts';
 
 let t: TestDb;
 let s: Services;
@@ -150,6 +150,14 @@ const EXAMPLES: Record<string, Example> = {
   'POST /admin/users/:id/revoke-sessions': {
     url: async () => `/admin/users/${await target()}/revoke-sessions`,
   },
+  'POST /admin/users/:id/disable': { url: async () => `/admin/users/${await target()}/disable` },
+  'POST /admin/users/:id/enable': {
+    url: async () => {
+      const id = await target();
+      await s.users.disable(actor('admin'), id);
+      return `/admin/users/${id}/enable`;
+    },
+  },
   'POST /admin/users/:id/disable-totp': { url: async () => `/admin/users/${await target()}/disable-totp` },
   'GET /account': { url: () => '/account' },
   'POST /account/password': {
@@ -216,6 +224,9 @@ describe('walking every page and form', () => {
         if (allowed(r, role)) {
           expect(res.statusCode, where).toBeLessThan(500);
           expect(res.statusCode, where).not.toBe(403);
+          // Every page: no id twice, and each label points at a field of its own form.
+          if (String(res.headers['content-type']).startsWith('text/html'))
+            expect(labelProblems(res.body), where).toEqual([]);
           if (res.statusCode === 303 && !EXAMPLES[key(r)]?.after) {
             expect(res.headers.location, where).not.toMatch(/^\/login/);
           }

@@ -83,3 +83,26 @@ export async function userWithPassword(s: Services, role: Role, email = `${role}
   await s.auth.completeSetup(link, null, PASSWORD);
   return user;
 }
+
+/**
+ * What is wrong with the ids and labels of a page: an id used twice, or a `<label for>` whose field is
+ * missing or sits in another `<form>` than the label (forms do not nest, so each lies between its own
+ * `<form` and `</form>`). Empty when every label points at its own form's field.
+ */
+export function labelProblems(html: string): string[] {
+  const forms = [...html.matchAll(/<form\b[\s\S]*?<\/form>/g)].map((m) => [m.index, m.index + m[0].length]);
+  const formAt = (pos: number) => forms.findIndex(([a, b]) => pos >= a! && pos < b!);
+  const problems: string[] = [];
+  const ids = new Map<string, number>();
+  for (const m of html.matchAll(/<[a-z]+\b[^>]*?\sid="([^"]+)"/g)) {
+    if (ids.has(m[1]!)) problems.push(`id "${m[1]}" is used twice`);
+    else ids.set(m[1]!, m.index);
+  }
+  for (const m of html.matchAll(/<label\b[^>]*?\sfor="([^"]+)"/g)) {
+    const at = ids.get(m[1]!);
+    if (at === undefined) problems.push(`label for="${m[1]}" names no element`);
+    else if (formAt(at) !== formAt(m.index))
+      problems.push(`label for="${m[1]}" is in another form than its field`);
+  }
+  return problems;
+}

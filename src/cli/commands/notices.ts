@@ -98,6 +98,12 @@ export function register(p: Command, setCode: (n: number) => void): void {
         `request ${r.request_id}: notice ${r.notice_status}; decision ${r.decision.status}: ${r.decision.reason}`,
       );
       out(r.may_send_now ? 'may be sent now' : 'may NOT be sent now');
+      if (r.may_send_now)
+        out(
+          r.to_queue.length
+            ? `left to queue: ${r.to_queue.join(', ')}`
+            : 'nothing left to queue: every reachable account has this notice in the outbox',
+        );
       if (r.missing_contacts.length) out(`no contact for: ${r.missing_contacts.join(', ')}`);
       for (const m of r.messages) {
         out();

@@ -5,6 +5,7 @@ import type { UserService } from '../../services/users.ts';
 import type { WebContext, WebRoute } from '../context.ts';
 import { Errors, Form, Input, Select } from '../forms.tsx';
 import type { Html } from '../jsx/jsx-runtime.ts';
+import { when } from '../labels.ts';
 import { CsrfField, Layout, Notice, Section, type PageContext } from '../layout.tsx';
 
 type User = Awaited<ReturnType<UserService['list']>>[number];
@@ -18,6 +19,8 @@ interface Shown {
 
 function AdminPage(props: {
   ctx: PageContext;
+  /** The signed-in admin, who is not offered to disable themselves. */
+  me: number | null;
   users: User[];
   sessions: Map<number, number>;
   audit: VerifyResult;
@@ -35,6 +38,31 @@ function AdminPage(props: {
         {p.label}
       </button>
     </form>
+  );
+  const ActiveUserActions = ({ u }: { u: User }) => (
+    <>
+      <Action href={`/admin/users/${u.id}/token`} label="Issue API token" />
+      <Action href={`/admin/users/${u.id}/password-link`} label="Password link" />
+      <Action
+        href={`/admin/users/${u.id}/revoke-sessions`}
+        label="Sign out everywhere"
+        confirm={`End every session of ${u.email}?`}
+      />
+      {u.second_factor && (
+        <Action
+          href={`/admin/users/${u.id}/disable-totp`}
+          label="Reset second factor"
+          confirm={`Turn off the second factor of ${u.email}?`}
+        />
+      )}
+      {u.id !== props.me && (
+        <Action
+          href={`/admin/users/${u.id}/disable`}
+          label="Disable"
+          confirm={`Disable ${u.email}? Their sessions end and their API tokens are revoked.`}
+        />
+      )}
+    </>
   );
   return (
     <Layout ctx={ctx} title="Admin">
@@ -80,7 +108,9 @@ function AdminPage(props: {
               {props.users.map((u) => (
                 <tr>
                   <td data-label="E-mail">
-                    {u.email} {u.disabled && <span class="tag">disabled</span>}
+                    {u.email}{' '}
+                    {u.disabled_at && <span class="tag tag-warn">disabled since {when(u.disabled_at)}</span>}
+                    {u.id === props.me && <span class="hint">(you)</span>}
                   </td>
                   <td data-label="Role">{u.role}</td>
                   <td data-label="Second factor">{u.second_factor ? 'On' : 'Off'}</td>
@@ -88,19 +118,14 @@ function AdminPage(props: {
                     {props.sessions.get(u.id) ?? 0}
                   </td>
                   <td data-label="Actions" class="row-actions">
-                    <Action href={`/admin/users/${u.id}/token`} label="Issue API token" />
-                    <Action href={`/admin/users/${u.id}/password-link`} label="Password link" />
-                    <Action
-                      href={`/admin/users/${u.id}/revoke-sessions`}
-                      label="Sign out everywhere"
-                      confirm={`End every session of ${u.email}?`}
-                    />
-                    {u.second_factor && (
+                    {u.disabled_at ? (
                       <Action
-                        href={`/admin/users/${u.id}/disable-totp`}
-                        label="Reset second factor"
-                        confirm={`Turn off the second factor of ${u.email}?`}
+                        href={`/admin/users/${u.id}/enable`}
+                        label="Enable"
+                        confirm={`Let ${u.email} sign in again?`}
                       />
+                    ) : (
+                      <ActiveUserActions u={u} />
                     )}
                   </td>
                 </tr>
@@ -152,7 +177,7 @@ async function page(c: WebContext, extra: Partial<Parameters<typeof AdminPage>[0
     c.services.auth.liveSessions(c.actor),
     c.services.audit.verify(c.actor),
   ]);
-  return AdminPage({ ctx: c.page, users, sessions, audit, ...extra });
+  return AdminPage({ ctx: c.page, me: c.actor.userId, users, sessions, audit, ...extra });
 }
 
 function userId(c: WebContext): number {
@@ -240,6 +265,43 @@ export const routes: WebRoute[] = [
       const n = await c.services.auth.revokeAll(c.actor, id);
       return page(c, {
         shown: { title: 'Signed out.', text: `${n} session(s) of ${await emailOf(c, id)} ended.` },
+      });
+    },
+  },
+  {
+    method: 'POST',
+    path: '/admin/users/:id/disable',
+    access: 'user.manage',
+    handler: async (c) => {
+      try {
+        const r = await c.services.users.disable(c.actor, userId(c));
+        return page(c, {
+          shown: r.changed
+            ? {
+                title: `${r.email} was disabled.`,
+                text: `${r.sessions} session(s) ended and ${r.tokens} API token(s) revoked; they cannot sign in until enabled again.`,
+              }
+            : { title: `${r.email} was already disabled.`, text: 'Nothing changed.' },
+        });
+      } catch (e) {
+        if (!(e instanceof CandorError) || e.code !== 'invalid_state') throw e;
+        return { status: 409, html: await page(c, { message: e.message }) };
+      }
+    },
+  },
+  {
+    method: 'POST',
+    path: '/admin/users/:id/enable',
+    access: 'user.manage',
+    handler: async (c) => {
+      const r = await c.services.users.enable(c.actor, userId(c));
+      return page(c, {
+        shown: r.changed
+          ? {
+              title: `${r.email} was enabled.`,
+              text: 'They can sign in with their password again; issue a new API token if they need one.',
+            }
+          : { title: `${r.email} was not disabled.`, text: 'Nothing changed.' },
       });
     },
   },

@@ -5,6 +5,7 @@ import type { AuditService } from '../../services/audit.ts';
 import type { PresentedRequest } from '../../services/presenters.ts';
 import type { WebContext, WebRoute } from '../context.ts';
 import type { Child, Html } from '../jsx/jsx-runtime.ts';
+import { History } from '../history.tsx';
 import { label, when } from '../labels.ts';
 import { Layout, Notice, Section, type PageContext } from '../layout.tsx';
 import { ActionsPanel, type Detail, type Failed } from './request-forms.tsx';
@@ -57,13 +58,6 @@ function Guidance(props: { r: PresentedRequest }): Html {
       </p>
     </Section>
   );
-}
-
-function describeChange(e: Timeline[number]): string {
-  const after = e.after && typeof e.after === 'object' ? Object.keys(e.after as object) : [];
-  if (e.action === 'request.create') return 'Recorded';
-  if (after.length) return `Changed ${after.join(', ')}`;
-  return e.action;
 }
 
 /** What a successful action says after the redirect (keys only in the URL, never user text). */
@@ -204,15 +198,7 @@ function RequestPage(props: {
             </Section>
           ))}
           <Section title="History" id="history">
-            <ol class="timeline">
-              {props.timeline.map((e) => (
-                <li>
-                  <span class="when">{when(e.at)}</span>
-                  <span class="what">{describeChange(e)}</span>
-                  <span class="actor">{e.actor}</span>
-                </li>
-              ))}
-            </ol>
+            <History events={props.timeline} />
           </Section>
         </div>
       </div>
@@ -232,14 +218,17 @@ export async function renderDetail(c: WebContext, id: number, failed?: Failed): 
     c.services.requests.get(c.actor, id),
     c.services.audit.timeline(c.actor, 'request', id),
   ]);
-  const assignees = can(c.actor, 'request.assign') ? await c.services.workflow.assignees(c.actor) : [];
+  const [assignees, notice] = await Promise.all([
+    can(c.actor, 'request.assign') ? c.services.workflow.assignees(c.actor) : [],
+    can(c.actor, 'notice.read') ? c.services.notices.status(c.actor, id) : undefined,
+  ]);
   const done = c.query.get('created') === '1' ? 'created' : c.query.get('done');
   return RequestPage({
     ctx: c.page,
     r,
     timeline,
     flash: failed ? undefined : FLASH[done],
-    actions: ActionsPanel({ ctx: c.page, r, actor: c.actor, assignees, failed }),
+    actions: ActionsPanel({ ctx: c.page, r, actor: c.actor, assignees, notice, failed }),
   });
 }
 

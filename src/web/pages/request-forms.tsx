@@ -5,10 +5,11 @@ import { HOLD_REGIMES } from '../../domain/preservation.ts';
 import { DATA_SOUGHT, NDO_AUTHORITIES, NOTICE_STATUSES, OUTCOMES } from '../../domain/vocabulary.ts';
 import { can, type Actor } from '../../services/authorize.ts';
 import type { PresentedRequest, PresentedWorkflow } from '../../services/presenters.ts';
-import { Checkbox, Checkboxes, Errors, Form, Input, Select, TextArea } from '../forms.tsx';
+import { Checkbox, Checkboxes, Errors, fieldsFor, Form, type FormFields } from '../forms.tsx';
 import type { Child, Html } from '../jsx/jsx-runtime.ts';
 import { label, when } from '../labels.ts';
 import { CsrfField, Notice, Section, type PageContext } from '../layout.tsx';
+import { OutboxTable, outboxSummary, type NoticeStatusView } from './notice-outbox.tsx';
 
 export type Detail = PresentedRequest & { workflow: PresentedWorkflow };
 
@@ -42,17 +43,23 @@ interface Props {
   r: Detail;
   actor: Actor;
   assignees: Array<{ id: number; email: string; role: string }>;
+  /** Where the customer notice stands (for roles that may read notices). */
+  notice?: NoticeStatusView;
   failed?: Failed;
 }
 
-/** One action's form: posts to /requests/:id/<path> with the CSRF token and the version the page showed. */
+/**
+ * One action's form: posts to /requests/:id/<path> with the CSRF token and the version the page showed. Its
+ * fields come from `children(fields)`, whose ids carry the form's name (`f-<form>-<field>`): the page holds
+ * many forms, several with a field of the same name, and each label must point at its own form's field.
+ */
 function ActionForm(props: {
   p: Props;
   name: string;
   path: string;
   title: string;
   button: string;
-  children?: Child;
+  children: (fields: FormFields) => Child;
   open?: boolean;
 }): Html {
   const { p } = props;
@@ -71,7 +78,7 @@ function ActionForm(props: {
             </Notice>
           </div>
         )}
-        {props.children}
+        {props.children(fieldsFor(props.name))}
         <div class="actions wide">
           <button type="submit" class="button">
             {props.button}
@@ -101,18 +108,20 @@ function AssignForm(props: { p: Props }): Html {
       title={who ? `Handler: ${who.email}` : 'Assign a handler'}
       button="Assign"
     >
-      <Select
-        name="user_id"
-        label="Handler"
-        options={p.assignees.map((u) => String(u.id))}
-        labelOf={(id) => {
-          const u = p.assignees.find((x) => String(x.id) === id);
-          return u ? `${u.email} (${u.role})` : id;
-        }}
-        value={current}
-        empty="Choose a person"
-        errors={e}
-      />
+      {(f) => (
+        <f.Select
+          name="user_id"
+          label="Handler"
+          options={p.assignees.map((u) => String(u.id))}
+          labelOf={(id) => {
+            const u = p.assignees.find((x) => String(x.id) === id);
+            return u ? `${u.email} (${u.role})` : id;
+          }}
+          value={current}
+          empty="Choose a person"
+          errors={e}
+        />
+      )}
     </ActionForm>
   );
 }
@@ -123,15 +132,18 @@ function TransitionForm(props: { p: Props; next: readonly string[] }): Html {
   const reopen = props.next.some((to) => isReopen(p.r.status, to as never));
   return (
     <ActionForm p={p} name="transition" path="transition" title="Change status" button="Change status">
-      <Select name="to" label="New status" options={props.next} value={v.get('to')} errors={e} />
-      <TextArea
-        name="reason"
-        id="f-transition-reason"
-        label={reopen ? 'Reason (required to reopen)' : 'Reason (optional)'}
-        value={v.get('reason')}
-        errors={e}
-        rows={2}
-      />
+      {(f) => (
+        <>
+          <f.Select name="to" label="New status" options={props.next} value={v.get('to')} errors={e} />
+          <f.TextArea
+            name="reason"
+            label={reopen ? 'Reason (required to reopen)' : 'Reason (optional)'}
+            value={v.get('reason')}
+            errors={e}
+            rows={2}
+          />
+        </>
+      )}
     </ActionForm>
   );
 }
@@ -149,65 +161,69 @@ function RespondForm(props: { p: Props }): Html {
   const accounts = namedAccounts(r);
   return (
     <ActionForm p={p} name="respond" path="response" title="Record the response" button="Record response">
-      <Select name="outcome" label="Outcome" options={OUTCOMES} value={v.get('outcome')} errors={e} />
-      <Input
-        name="responded_at"
-        label="Responded at (UTC, optional)"
-        type="datetime-local"
-        value={v.get('responded_at')}
-        hint="Defaults to now."
-        errors={e}
-      />
-      <div class="wide">
-        <Checkboxes
-          name="produced"
-          legend="Produced categories"
-          options={DATA_SOUGHT}
-          values={produced}
-          errors={e}
-          hint="What was actually handed over (none for a rejection or no data)."
-        />
-      </div>
-      {accounts.length > 0 && (
-        <fieldset class={`field wide${(e?.for('accounts').length ?? 0) > 0 ? ' has-error' : ''}`}>
-          <legend>Result per account</legend>
-          <p class="hint">Leave “from the outcome” to use the result the outcome implies.</p>
-          {accounts.map((a, i) => (
-            <div class="account-result">
-              <input type="hidden" name={`account.${i}`} value={a} />
-              <label for={`f-result-${i}`} class="mono">
-                {a}
-              </label>
-              <select id={`f-result-${i}`} name={`result.${i}`}>
-                <option value="">From the outcome</option>
-                {ACCOUNT_RESULTS.map((o) => (
-                  <option value={o} selected={v.get(`result.${i}`) === o}>
-                    {label(o)}
-                  </option>
-                ))}
-              </select>
-            </div>
-          ))}
-          {(e?.for('accounts') ?? []).map((m) => (
-            <p class="error">{m}</p>
-          ))}
-        </fieldset>
-      )}
-      {showOverride && (
-        <div class="wide">
-          <Notice kind="warn">
-            {guidance(r.process_type)} Producing more than that needs an approver (not the handler) to record
-            the reason.
-          </Notice>
-          <TextArea
-            name="override_reason"
-            label="Override reason (approver only)"
-            value={v.get('override_reason')}
+      {(f) => (
+        <>
+          <f.Select name="outcome" label="Outcome" options={OUTCOMES} value={v.get('outcome')} errors={e} />
+          <f.Input
+            name="responded_at"
+            label="Responded at (UTC, optional)"
+            type="datetime-local"
+            value={v.get('responded_at')}
+            hint="Defaults to now."
             errors={e}
-            rows={2}
-            wide
           />
-        </div>
+          <div class="wide">
+            <Checkboxes
+              name="produced"
+              legend="Produced categories"
+              options={DATA_SOUGHT}
+              values={produced}
+              errors={e}
+              hint="What was actually handed over (none for a rejection or no data)."
+            />
+          </div>
+          {accounts.length > 0 && (
+            <fieldset class={`field wide${(e?.for('accounts').length ?? 0) > 0 ? ' has-error' : ''}`}>
+              <legend>Result per account</legend>
+              <p class="hint">Leave “from the outcome” to use the result the outcome implies.</p>
+              {accounts.map((a, i) => (
+                <div class="account-result">
+                  <input type="hidden" name={`account.${i}`} value={a} />
+                  <label for={f.id(`result.${i}`)} class="mono">
+                    {a}
+                  </label>
+                  <select id={f.id(`result.${i}`)} name={`result.${i}`}>
+                    <option value="">From the outcome</option>
+                    {ACCOUNT_RESULTS.map((o) => (
+                      <option value={o} selected={v.get(`result.${i}`) === o}>
+                        {label(o)}
+                      </option>
+                    ))}
+                  </select>
+                </div>
+              ))}
+              {(e?.for('accounts') ?? []).map((m) => (
+                <p class="error">{m}</p>
+              ))}
+            </fieldset>
+          )}
+          {showOverride && (
+            <div class="wide">
+              <Notice kind="warn">
+                {guidance(r.process_type)} Producing more than that needs an approver (not the handler) to
+                record the reason.
+              </Notice>
+              <f.TextArea
+                name="override_reason"
+                label="Override reason (approver only)"
+                value={v.get('override_reason')}
+                errors={e}
+                rows={2}
+                wide
+              />
+            </div>
+          )}
+        </>
       )}
     </ActionForm>
   );
@@ -225,37 +241,41 @@ function VerificationForm(props: { p: Props }): Html {
       title={cur?.verified_by ? `Emergency verified by ${cur.verified_by}` : 'Record the emergency basis'}
       button="Record verification"
     >
-      <div class="wide">
-        <Checkbox
-          name="attests_danger"
-          label="The requester attests to a danger of death or serious physical injury"
-          checked={failed ? v.get('attests_danger') === 'on' : (cur?.attests_danger ?? false)}
-        />
-      </div>
-      <TextArea
-        name="basis"
-        label="Attested basis"
-        value={failed ? v.get('basis') : (p.r.emergency_basis ?? '')}
-        errors={e}
-        rows={3}
-        wide
-      />
-      <Input name="verified_by" label="Verified by" value={v.get('verified_by')} errors={e} />
-      <Input
-        name="called_back_at"
-        label="Called back at (UTC)"
-        type="datetime-local"
-        value={v.get('called_back_at')}
-        errors={e}
-      />
-      <Input name="number" label="Number called" value={v.get('number')} errors={e} />
-      <Select
-        name="number_source"
-        label="Number from"
-        options={NUMBER_SOURCES}
-        value={v.get('number_source')}
-        errors={e}
-      />
+      {(f) => (
+        <>
+          <div class="wide">
+            <Checkbox
+              name="attests_danger"
+              label="The requester attests to a danger of death or serious physical injury"
+              checked={failed ? v.get('attests_danger') === 'on' : (cur?.attests_danger ?? false)}
+            />
+          </div>
+          <f.TextArea
+            name="basis"
+            label="Attested basis"
+            value={failed ? v.get('basis') : (p.r.emergency_basis ?? '')}
+            errors={e}
+            rows={3}
+            wide
+          />
+          <f.Input name="verified_by" label="Verified by" value={v.get('verified_by')} errors={e} />
+          <f.Input
+            name="called_back_at"
+            label="Called back at (UTC)"
+            type="datetime-local"
+            value={v.get('called_back_at')}
+            errors={e}
+          />
+          <f.Input name="number" label="Number called" value={v.get('number')} errors={e} />
+          <f.Select
+            name="number_source"
+            label="Number from"
+            options={NUMBER_SOURCES}
+            value={v.get('number_source')}
+            errors={e}
+          />
+        </>
+      )}
     </ActionForm>
   );
 }
@@ -265,14 +285,18 @@ function ApproveForm(props: { p: Props }): Html {
   const { v, e } = state(p, 'approve');
   return (
     <ActionForm p={p} name="approve" path="approve" title="Approve (second person)" button="Approve">
-      <Select
-        name="purpose"
-        label="Approval of"
-        options={['emergency_disclosure', 'legal_sign_off']}
-        value={v.get('purpose')}
-        errors={e}
-      />
-      <TextArea name="note" label="Note (optional)" value={v.get('note')} errors={e} rows={2} />
+      {(f) => (
+        <>
+          <f.Select
+            name="purpose"
+            label="Approval of"
+            options={['emergency_disclosure', 'legal_sign_off']}
+            value={v.get('purpose')}
+            errors={e}
+          />
+          <f.TextArea name="note" label="Note (optional)" value={v.get('note')} errors={e} rows={2} />
+        </>
+      )}
     </ActionForm>
   );
 }
@@ -283,25 +307,34 @@ function NdoForms(props: { p: Props }): Html {
   return (
     <>
       <ActionForm p={p} name="ndo" path="ndos" title="Add a non-disclosure order" button="Add order">
-        <Select name="authority" label="Authority" options={NDO_AUTHORITIES} value={v.get('authority')} />
-        <Input name="issuing_court" label="Issuing court" value={v.get('issuing_court')} errors={e} />
-        <Input name="issued_at" label="Issued" type="date" value={v.get('issued_at')} errors={e} />
-        <Input
-          name="expires_at"
-          label="Expires"
-          type="date"
-          value={v.get('expires_at')}
-          hint="Leave empty for an order with no end date."
-          errors={e}
-        />
-        <Select
-          name="ground"
-          label="Ground"
-          options={NDO_GROUNDS}
-          value={v.get('ground')}
-          empty="Not stated"
-          errors={e}
-        />
+        {(f) => (
+          <>
+            <f.Select
+              name="authority"
+              label="Authority"
+              options={NDO_AUTHORITIES}
+              value={v.get('authority')}
+            />
+            <f.Input name="issuing_court" label="Issuing court" value={v.get('issuing_court')} errors={e} />
+            <f.Input name="issued_at" label="Issued" type="date" value={v.get('issued_at')} errors={e} />
+            <f.Input
+              name="expires_at"
+              label="Expires"
+              type="date"
+              value={v.get('expires_at')}
+              hint="Leave empty for an order with no end date."
+              errors={e}
+            />
+            <f.Select
+              name="ground"
+              label="Ground"
+              options={NDO_GROUNDS}
+              value={v.get('ground')}
+              empty="Not stated"
+              errors={e}
+            />
+          </>
+        )}
       </ActionForm>
       {p.r.nondisclosure_orders
         .filter((n) => !n.lifted_at)
@@ -313,14 +346,18 @@ function NdoForms(props: { p: Props }): Html {
             title={`Lift the ${label(n.authority)} order`}
             button="Record lift"
           >
-            <Input
-              name="lifted_at"
-              label="Lifted on (optional)"
-              type="date"
-              value={state(p, `lift-${n.id}`).v.get('lifted_at')}
-              hint="Defaults to now."
-              errors={state(p, `lift-${n.id}`).e}
-            />
+            {(f) => (
+              <>
+                <f.Input
+                  name="lifted_at"
+                  label="Lifted on (optional)"
+                  type="date"
+                  value={state(p, `lift-${n.id}`).v.get('lifted_at')}
+                  hint="Defaults to now."
+                  errors={state(p, `lift-${n.id}`).e}
+                />
+              </>
+            )}
           </ActionForm>
         ))}
     </>
@@ -350,10 +387,10 @@ function HoldForms(props: { p: Props; mayAdd: boolean }): Html {
             <form method="post" action={`/requests/${p.r.id}/holds/${h.id}/release`} class="inline">
               <CsrfField ctx={p.ctx} />
               <input type="hidden" name="version" value={String(p.r.version)} />
-              <label for={`f-release-${h.id}`} class="sr-only">
+              <label for={fieldsFor(`hold-${h.id}`).id('reason')} class="sr-only">
                 Release reason
               </label>
-              <select id={`f-release-${h.id}`} name="reason">
+              <select id={fieldsFor(`hold-${h.id}`).id('reason')} name="reason">
                 {RELEASE_REASONS.map((o) => (
                   <option value={o}>{label(o)}</option>
                 ))}
@@ -368,14 +405,18 @@ function HoldForms(props: { p: Props; mayAdd: boolean }): Html {
       ))}
       {props.mayAdd && (
         <ActionForm p={p} name="hold" path="holds" title="Add a preservation hold" button="Start hold">
-          <Select
-            name="regime"
-            label="Regime"
-            options={HOLD_REGIMES}
-            value={state(p, 'hold').v.get('regime')}
-            empty="From the request (2703(f) for US agencies)"
-            errors={state(p, 'hold').e}
-          />
+          {(f) => (
+            <>
+              <f.Select
+                name="regime"
+                label="Regime"
+                options={HOLD_REGIMES}
+                value={state(p, 'hold').v.get('regime')}
+                empty="From the request (2703(f) for US agencies)"
+                errors={state(p, 'hold').e}
+              />
+            </>
+          )}
         </ActionForm>
       )}
     </>
@@ -387,30 +428,35 @@ function NoticeForm(props: { p: Props }): Html {
   const { v, e } = state(p, 'notice');
   return (
     <ActionForm p={p} name="notice" path="notice" title="Record the notice status" button="Record notice">
-      <Select
-        name="status"
-        label="Customer notice"
-        options={NOTICE_STATUSES}
-        value={v.get('status') || p.r.notice_status}
-        errors={e}
-      />
-      <TextArea
-        name="reason"
-        id="f-notice-reason"
-        label="Reason"
-        value={v.get('reason')}
-        errors={e}
-        rows={2}
-      />
+      {(f) => (
+        <>
+          <f.Select
+            name="status"
+            label="Customer notice"
+            options={NOTICE_STATUSES}
+            value={v.get('status') || p.r.notice_status}
+            errors={e}
+          />
+          <f.TextArea name="reason" label="Reason" value={v.get('reason')} errors={e} rows={2} />
+        </>
+      )}
     </ActionForm>
   );
 }
 
-/** The customer notice: a link to preview exactly what would be sent, and the button that queues it. */
+/**
+ * The customer notice: what is queued or sent (per outbox row: to whom, status, when), a link to preview
+ * exactly what would be sent, and the queue button only while queueing would add something: an account
+ * with a contact and no notice in the outbox yet, or one whose notice was cancelled or failed.
+ */
 function NoticeSend(props: { p: Props }): Html {
   const { p } = props;
+  const n = p.notice;
+  // Notices of the kind now called for that were cancelled or failed: queueing sends them again.
+  const again = n ? n.outbox.filter((o) => o.kind === n.decision.kind && n.to_queue.includes(o.account)) : [];
   return (
-    <div class="notice-send">
+    <div class="notice-send" id="notice-send">
+      <h3>Customer notice</h3>
       {p.failed?.form === 'notice-queue' && (
         <Notice kind="error">
           {p.failed.conflict
@@ -419,15 +465,34 @@ function NoticeSend(props: { p: Props }): Html {
           {p.failed.message}
         </Notice>
       )}
+      {n && n.outbox.length > 0 && (
+        <>
+          <p>{outboxSummary(n.outbox)}.</p>
+          <OutboxTable rows={n.outbox} />
+        </>
+      )}
+      {n && n.missing_contacts.length > 0 && (
+        <p class="hint">No contact on file for: {n.missing_contacts.join(', ')}.</p>
+      )}
+      {again.length > 0 && (
+        <p>Cancelled or failed, to be queued again: {again.map((o) => o.account).join(', ')}.</p>
+      )}
+      {n && n.to_queue.length === 0 && (
+        <p>
+          {n.may_send_now
+            ? 'Nothing left to queue: every account with a contact has this notice in the outbox.'
+            : `No notice may be queued now: ${n.decision.reason}`}
+        </p>
+      )}
       <p>
         <a href={`/requests/${p.r.id}/notice`}>Preview the customer notice</a>
       </p>
-      {can(p.actor, 'notice.send') && p.r.notice_status === 'pending' && (
+      {can(p.actor, 'notice.send') && n && n.to_queue.length > 0 && (
         <form method="post" action={`/requests/${p.r.id}/notice/queue`} class="inline">
           <CsrfField ctx={p.ctx} />
           <input type="hidden" name="version" value={String(p.r.version)} />
           <button type="submit" class="button">
-            Queue the customer notice
+            Queue the customer notice for {n.to_queue.length} account{n.to_queue.length === 1 ? '' : 's'}
           </button>
         </form>
       )}

@@ -3,6 +3,7 @@ import type { Html } from '../jsx/jsx-runtime.ts';
 import { label, when } from '../labels.ts';
 import { CsrfField, Layout, Notice, Section, type PageContext } from '../layout.tsx';
 import type { NoticeService } from '../../services/notices.ts';
+import { OutboxTable, outboxSummary } from './notice-outbox.tsx';
 import { requestId } from './request-detail.tsx';
 
 type Preview = Awaited<ReturnType<NoticeService['preview']>>;
@@ -35,39 +36,22 @@ function NoticePreview(props: { ctx: PageContext; p: Preview; version: number; r
         </Section>
       ))}
       {p.messages.length === 0 && <p class="empty">No message would be sent.</p>}
-      {p.may_send_now && (
+      {p.may_send_now && p.to_queue.length > 0 && (
         <form method="post" action={`/requests/${p.request_id}/notice/queue`}>
           <CsrfField ctx={props.ctx} />
           <input type="hidden" name="version" value={String(props.version)} />
           <button type="submit" class="button">
-            Queue {p.messages.length} notice{p.messages.length === 1 ? '' : 's'}
+            Queue {p.to_queue.length} notice{p.to_queue.length === 1 ? '' : 's'}
           </button>
         </form>
       )}
+      {p.may_send_now && p.to_queue.length === 0 && p.outbox.length > 0 && (
+        <p>Nothing left to queue: every account with a contact has this notice in the outbox.</p>
+      )}
       {p.outbox.length > 0 && (
         <Section title="Outbox">
-          <div class="table-wrap">
-            <table>
-              <thead>
-                <tr>
-                  <th scope="col">Account</th>
-                  <th scope="col">To</th>
-                  <th scope="col">Status</th>
-                  <th scope="col">Sent</th>
-                </tr>
-              </thead>
-              <tbody>
-                {p.outbox.map((o) => (
-                  <tr>
-                    <td class="mono">{o.account}</td>
-                    <td>{o.to}</td>
-                    <td>{label(o.status)}</td>
-                    <td>{when(o.sent_at)}</td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
+          <p>{outboxSummary(p.outbox)}.</p>
+          <OutboxTable rows={p.outbox} />
         </Section>
       )}
     </Layout>
