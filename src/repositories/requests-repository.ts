@@ -59,23 +59,29 @@ export interface NdoRecord {
   ground: NdoGround | null;
 }
 
-/** Finds or creates the agency; returns its id. */
+/** Finds or creates the agency; returns its id (one statement, a second only when racing another insert). */
 export async function upsertAgency(db: Db, a: AgencyInput): Promise<number> {
   const sub = a.subdivision ?? null;
-  await sql`
-    insert into agencies (name, kind, level, country, subdivision)
-    values (${a.name}, ${a.kind}, ${a.level}, ${a.country}, ${sub})
-    on conflict (name, kind, level, country, coalesce(subdivision, '')) do nothing`.execute(db);
-  const row = await db
-    .selectFrom('agencies')
-    .select('id')
-    .where('name', '=', a.name)
-    .where('kind', '=', a.kind)
-    .where('level', '=', a.level)
-    .where('country', '=', a.country)
-    .where(sql<SqlBool>`coalesce(subdivision, '') = ${sub ?? ''}`)
-    .executeTakeFirstOrThrow();
-  return row.id;
+  const found = () =>
+    db
+      .selectFrom('agencies')
+      .select('id')
+      .where('name', '=', a.name)
+      .where('kind', '=', a.kind)
+      .where('level', '=', a.level)
+      .where('country', '=', a.country)
+      .where(sql<SqlBool>`coalesce(subdivision, '') = ${sub ?? ''}`);
+  const row = await sql<{ id: number }>`
+    with ins as (
+      insert into agencies (name, kind, level, country, subdivision)
+      values (${a.name}, ${a.kind}, ${a.level}, ${a.country}, ${sub})
+      on conflict (name, kind, level, country, coalesce(subdivision, '')) do nothing
+      returning id)
+    select id from ins union all ${found()} limit 1`.execute(db);
+  if (row.rows[0]) return Number(row.rows[0].id);
+  // Another transaction inserted it after this statement's snapshot was taken (the insert waited for it,
+  // then did nothing): a new statement sees it.
+  return (await found().executeTakeFirstOrThrow()).id;
 }
 
 const pgArray = (values: readonly string[]) => `{${values.map((v) => `"${v}"`).join(',')}}`;

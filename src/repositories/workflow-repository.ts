@@ -91,6 +91,15 @@ export interface WorkflowRecords {
   holds: HoldRow[];
 }
 
+/** The workflow records of a request just created: none yet. */
+export const NO_WORKFLOW_RECORDS: WorkflowRecords = Object.freeze({
+  emergency: undefined,
+  approvals: [],
+  responses: [],
+  overrides: [],
+  holds: [],
+});
+
 export async function findWorkflowRecords(db: Db, requestId: number): Promise<WorkflowRecords> {
   const [emergency, approvals, responses, overrides, holds] = await Promise.all([
     db.selectFrom('emergency_records').selectAll().where('request_id', '=', requestId).executeTakeFirst(),

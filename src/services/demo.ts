@@ -46,13 +46,17 @@ export async function loadDemo(
   }
   // Without these, a decade of history would greet the team with hundreds of reviews and follow-ups
   // overdue since 2016. The newest emergencies and orders stay open, so the due view still has some of each.
+  // A workflow record bumps the request's version, as every workflow step does.
   await sql`
-    insert into emergency_records (request_id, attests_danger, recorded_by, recorded_at, follow_up_received_at)
-    select id, true, ${o.actor}, ${o.now}, responded_at + make_interval(days => 3 + (id % 20)::int)
-    from requests
-    where emergency and responded_at < ${o.now}::timestamptz - interval '45 days'
-      and outcome in ('non_content_produced', 'content_produced')
-    on conflict (request_id) do nothing`.execute(trx);
+    with e as (
+      insert into emergency_records (request_id, attests_danger, recorded_by, recorded_at, follow_up_received_at)
+      select id, true, ${o.actor}, ${o.now}, responded_at + make_interval(days => 3 + (id % 20)::int)
+      from requests
+      where emergency and responded_at < ${o.now}::timestamptz - interval '45 days'
+        and outcome in ('non_content_produced', 'content_produced')
+      on conflict (request_id) do nothing
+      returning request_id)
+    update requests set version = version + 1 where id in (select request_id from e)`.execute(trx);
   await sql`
     update nondisclosure_orders n
     set review_requested_at = ${o.now}::timestamptz - make_interval(days => ((n.id * 37) % 330)::int)

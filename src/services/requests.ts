@@ -26,7 +26,7 @@ import {
   type SortKey,
   type TargetRecord,
 } from '../repositories/requests-repository.ts';
-import { findWorkflowRecords } from '../repositories/workflow-repository.ts';
+import { findWorkflowRecords, NO_WORKFLOW_RECORDS } from '../repositories/workflow-repository.ts';
 import { disclosesData } from '../domain/response.ts';
 import { authorize, type Actor } from './authorize.ts';
 import {
@@ -170,7 +170,8 @@ export function createRequestService(deps: { db: Db; clock: Clock; config: Confi
     authorize(actor, 'request.read');
     const b = await findRequest(db, id);
     if (!b) throw new CandorError('not_found', `request ${id} does not exist`);
-    const w = await findWorkflowRecords(db, id);
+    // Every workflow step bumps the version: at version 1 nothing has been recorded on the request yet.
+    const w = b.request.version === 1 ? NO_WORKFLOW_RECORDS : await findWorkflowRecords(db, id);
     return { ...presentRequest(b), workflow: presentWorkflow(b, w, config.policy, clock()) };
   }
 

@@ -93,3 +93,20 @@ describe('the demo due view', () => {
     expect(stale).toEqual([]);
   });
 });
+
+describe('a demo emergency answered long ago', () => {
+  it('shows the follow-up process received on its page', async () => {
+    const row = await t.db
+      .selectFrom('emergency_records')
+      .select('request_id')
+      .where('follow_up_received_at', 'is not', null)
+      .orderBy('request_id')
+      .executeTakeFirstOrThrow();
+    const r = await servicesFor(t, testClock('2027-01-15T00:00:00Z')).requests.get(
+      actor('viewer'),
+      row.request_id,
+    );
+    expect(r.version).toBeGreaterThan(1);
+    expect(r.workflow.emergency?.follow_up_received_at).toMatch(/^\d{4}-/);
+  });
+});
