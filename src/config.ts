@@ -26,6 +26,7 @@ const envSchema = z.object({
   CANDOR_JOBS_INTERVAL: z.coerce.number().int().min(0).max(86_400).default(30),
   /** A JSON file overriding the policy engine's defaults (src/domain/policy-config.ts). */
   CANDOR_POLICY_FILE: z.string().min(1).optional(),
+  CANDOR_PUBLISH_REPO: z.string().min(1).optional(),
 });
 
 export type Config = Readonly<{
@@ -43,6 +44,11 @@ export type Config = Readonly<{
   policy: PolicyConfig;
   /** Trust X-Forwarded-* headers (set when a reverse proxy terminates TLS in front of Candor). */
   trustProxy: boolean;
+  /**
+   * The git repository the web app publishes to (CANDOR_PUBLISH_REPO, default `<data dir>/public`). Set on
+   * the server, never taken from a form: a browser may not name paths on the server.
+   */
+  publishRepo: string;
 }>;
 
 export class ConfigError extends Error {}
@@ -60,9 +66,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     throw new ConfigError(`invalid configuration:\n  ${lines.join('\n  ')}`);
   }
   const e = parsed.data;
+  const dataDir = path.resolve(e.CANDOR_DATA_DIR);
   return Object.freeze({
     databaseUrl: e.DATABASE_URL,
-    dataDir: path.resolve(e.CANDOR_DATA_DIR),
+    dataDir,
     port: e.PORT,
     host: e.HOST,
     providerName: e.CANDOR_PROVIDER_NAME,
@@ -74,6 +81,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     jobsIntervalSeconds: e.CANDOR_JOBS_INTERVAL,
     policy: policy.value,
     trustProxy: e.CANDOR_TRUST_PROXY === 'true' || e.CANDOR_TRUST_PROXY === '1',
+    publishRepo: e.CANDOR_PUBLISH_REPO ? path.resolve(e.CANDOR_PUBLISH_REPO) : path.join(dataDir, 'public'),
   });
 }
 

@@ -27,6 +27,7 @@ let s: Services;
 let app: FastifyInstance;
 let browser: Browser;
 let base = '';
+let repo = '';
 const dialogs: string[] = [];
 const cspErrors: string[] = [];
 
@@ -52,7 +53,8 @@ describe.skipIf(!haveChromium)('the web app in Chromium', () => {
     t = await testDatabase();
     // Real time: the browser's session cookie and the server's expiry must agree.
     s = createServices({ db: t.db, config: testConfig, clock: () => new Date() });
-    app = await buildApp({ config: testConfig, services: s });
+    repo = mkdtempSync(join(tmpdir(), 'candor-web-publish-'));
+    app = await buildApp({ config: { ...testConfig, publishRepo: repo }, services: s });
     await app.listen({ port: 0, host: '127.0.0.1' });
     const addr = app.server.address();
     base = `http://127.0.0.1:${typeof addr === 'object' && addr ? addr.port : 0}`;
@@ -265,12 +267,10 @@ describe.skipIf(!haveChromium)('the web app in Chromium', () => {
       page.click('section[aria-labelledby=freeze] button[type=submit]'),
     ]);
     await page.waitForSelector('section[aria-labelledby=publish]');
-    const repo = mkdtempSync(join(tmpdir(), 'candor-web-publish-'));
     const git = ['GIT_AUTHOR_NAME', 'GIT_AUTHOR_EMAIL', 'GIT_COMMITTER_NAME', 'GIT_COMMITTER_EMAIL'] as const;
     const saved = git.map((k) => process.env[k]);
     git.forEach((k) => (process.env[k] = k.endsWith('EMAIL') ? 'counsel@example.com' : 'Counsel'));
     try {
-      await page.fill('section[aria-labelledby=publish] input[name=repo]', repo);
       await page.click('section[aria-labelledby=publish] button[type=submit]');
       await page.waitForSelector('.notice-ok');
       expect(execFileSync('git', ['tag', '--list'], { cwd: repo, encoding: 'utf8' }).split('\n')).toContain(

@@ -138,7 +138,7 @@ const EXAMPLES: Record<string, Example> = {
     url: () => '/reports/2025-H2/correct',
     form: () => ({ reason: 'walk', method: 'walk' }),
   },
-  'POST /reports/:period/publish': { url: () => '/reports/2025-H2/publish', form: () => ({ repo: '' }) },
+  'POST /reports/:period/publish': { url: () => '/reports/2025-H2/publish', form: () => ({}) },
   'GET /web/agencies': { url: () => '/web/agencies?q=Fed' },
   'GET /admin': { url: () => '/admin' },
   'POST /admin/users': {

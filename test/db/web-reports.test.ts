@@ -1,3 +1,4 @@
+import { readdirSync } from 'node:fs';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { requestInput } from '../../src/domain/request-input.ts';
@@ -13,12 +14,14 @@ let s: Services;
 let app: FastifyInstance;
 let publisher: WebClient;
 let viewer: WebClient;
+let repo: string;
 
 beforeAll(async () => {
   isolateGit();
   t = await testDatabase();
   s = servicesFor(t, testClock('2026-08-01T10:00:00Z'));
-  app = await buildApp({ config: testConfig, services: s });
+  repo = tmpDir('web-publish');
+  app = await buildApp({ config: { ...testConfig, publishRepo: repo }, services: s });
   await userWithPassword(s, 'publisher', 'rep-publisher@example.com');
   await userWithPassword(s, 'viewer', 'rep-viewer@example.com');
   publisher = new WebClient(app);
@@ -81,13 +84,14 @@ describe('the report desk', () => {
     expect((await viewer.get('/reports/2026-H1/download/exe')).statusCode).toBe(404);
   });
 
-  it('publishes the latest frozen version to the repository path given in the form', async () => {
-    const repo = tmpDir('web-publish');
-    await publisher.get('/reports/2026-H1');
-    const missing = await publisher.post('/reports/2026-H1/publish', { repo: '' });
-    expect(missing.statusCode).toBe(422);
-    const res = await publisher.post('/reports/2026-H1/publish', { repo });
+  it('publishes the latest frozen version to the repository the server is configured with, never a path from the form', async () => {
+    const page = (await publisher.get('/reports/2026-H1')).body;
+    expect(page).toContain(`<code>${repo}</code>`);
+    expect(page).not.toMatch(/name="repo"/);
+    const elsewhere = tmpDir('web-publish-elsewhere');
+    const res = await publisher.post('/reports/2026-H1/publish', { repo: elsewhere });
     expect(res.headers.location).toBe('/reports/2026-H1?done=published');
     expect(git(repo, 'tag', '--list')).toContain('2026-H1-v2');
+    expect(readdirSync(elsewhere)).toEqual([]);
   });
 });

@@ -1,5 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { Kysely, PostgresDialect } from 'kysely';
 import pg from '../../src/db/pg.ts';
 import { inject } from 'vitest';
@@ -54,7 +56,12 @@ export async function testDatabase(): Promise<TestDb> {
   };
 }
 
-export const testConfig: Config = loadConfig({ CANDOR_DATA_DIR: '/nonexistent-candor-test' });
+// Publishing from the web app goes to the configured repository: a directory of this test process, made only
+// if something publishes (a test that publishes through the app gives its own: `{ ...testConfig, publishRepo }`).
+export const testConfig: Config = loadConfig({
+  CANDOR_DATA_DIR: '/nonexistent-candor-test',
+  CANDOR_PUBLISH_REPO: path.join(tmpdir(), `candor-test-publish-${process.pid}`),
+});
 
 /** A settable clock for time-based rules. */
 export function testClock(start = '2026-01-15T12:00:00Z') {

@@ -5,7 +5,7 @@ import type { Change } from '../../reports/diff.ts';
 import type { FrozenVersion } from '../../reports/versions.ts';
 import { can, type Actor } from '../../services/authorize.ts';
 import type { WebContext, WebRoute } from '../context.ts';
-import { Errors, Input, TextArea } from '../forms.tsx';
+import { Errors, TextArea } from '../forms.tsx';
 import { raw, type Html } from '../jsx/jsx-runtime.ts';
 import { when } from '../labels.ts';
 import { CsrfField, Layout, Notice, Section, type PageContext } from '../layout.tsx';
@@ -212,14 +212,10 @@ function Desk(p: DeskProps): Html {
                     <Notice kind="error">{f('publish')?.message}</Notice>
                   </div>
                 )}
-                <Input
-                  name="repo"
-                  label="Repository path"
-                  value={f('publish')?.input.get('repo') ?? p.repo}
-                  hint="A git repository on the server; the version is committed and tagged there."
-                  errors={f('publish')?.errors}
-                  wide
-                />
+                <p class="wide">
+                  Commits and tags the version in the git repository <code>{p.repo}</code> on the server (
+                  <code>CANDOR_PUBLISH_REPO</code>).
+                </p>
                 <div class="actions wide">
                   <button type="submit" class="button">
                     Publish version {String(p.latest)}
@@ -255,7 +251,7 @@ async function desk(c: WebContext, per: string, failed?: DeskProps['failed']): P
     preview: reportBody(html.get('report.html')?.toString('utf8') ?? ''),
     flash: failed ? undefined : FLASH[c.query.get('done')],
     failed,
-    repo: '',
+    repo: c.config.publishRepo,
   });
 }
 
@@ -362,10 +358,7 @@ export const routes: WebRoute[] = [
     return 'corrected';
   }),
   post('publish', 'report.publish', 'publish', async (c, per) => {
-    const repo = c.form.get('repo');
-    if (!repo)
-      throw new CandorError('invalid', 'give the repository path', [{ field: 'repo', message: 'required' }]);
-    await c.services.publish.publish(c.actor, { period: per, repo });
+    await c.services.publish.publish(c.actor, { period: per, repo: c.config.publishRepo });
     return 'published';
   }),
 ];
