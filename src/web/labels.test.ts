@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { HOLD_REGIMES } from '../domain/preservation.ts';
 import { DATA_SOUGHT, NDO_AUTHORITIES, NOTICE_STATUSES } from '../domain/vocabulary.ts';
-import { label } from './labels.ts';
+import { inWords, label } from './labels.ts';
 
 describe('labels on the web pages', () => {
   it('name statutes and orders in proper words, not code words', () => {
@@ -20,5 +20,19 @@ describe('labels on the web pages', () => {
   it('fall back to the words of the value for anything else', () => {
     expect(label('awaiting_information')).toBe('Awaiting information');
     expect(label(null)).toBe('—');
+  });
+
+  it('spell out the code words in the sentences of the rules, keeping proper names', () => {
+    expect(inWords('respond to search_warrant')).toBe('respond to search warrant');
+    expect(inWords('response target for national_security_letter (policy)')).toBe(
+      'response target for National Security Letter (policy)',
+    );
+    expect(inWords('a non-disclosure order (sca_2705b) forbids notice')).toBe(
+      'a non-disclosure order (18 U.S.C. 2705(b) order) forbids notice',
+    );
+    expect(inWords('respond to fisa_content_order')).toBe('respond to FISA order (content)');
+    expect(inWords('notice waits until 2026-01-01T00:00:00.000Z, then')).toBe(
+      'notice waits until 2026-01-01 00:00 UTC, then',
+    );
   });
 });

@@ -105,6 +105,21 @@ export function isCode(value: string): boolean {
   return CODES.has(value) || /^[a-z][a-z0-9]*(_[a-z0-9]+)+$/.test(value);
 }
 
+/**
+ * A sentence from the rules (a due item's detail, a notice decision's reason) with its code words spelled out
+ * and its instants as `when()` writes them: `respond to search_warrant` reads `respond to search warrant`. Labels keep their capitals where a word
+ * other than the first has one (`National Security Letter`), or where the first is an acronym (`FISA`).
+ */
+export function inWords(text: string): string {
+  return text
+    .replace(/\b\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?Z/g, (iso) => when(iso))
+    .replace(/\b[a-z][a-z0-9]*(?:_[a-z0-9]+)+\b/g, (code) => {
+      const words = label(code);
+      const proper = /^[A-Z][a-z]/.test(words) && !/\s[A-Z]/.test(words);
+      return proper ? words.charAt(0).toLowerCase() + words.slice(1) : words;
+    });
+}
+
 /** Names of record fields (audit log keys) where the spelled-out key reads badly. */
 const FIELDS: Readonly<Record<string, string>> = {
   notice_status: 'Customer notice',

@@ -1,6 +1,6 @@
 import type { WebRoute } from '../context.ts';
 import type { Html } from '../jsx/jsx-runtime.ts';
-import { label, when } from '../labels.ts';
+import { inWords, label, when } from '../labels.ts';
 import { Layout, Section, type PageContext } from '../layout.tsx';
 import type { DashboardService } from '../../services/dashboard.ts';
 import type { DueService, PresentedDue } from '../../services/due.ts';
@@ -58,7 +58,7 @@ function DueView(props: { due: DueSummary }): Html {
                     <a href={`/requests/${i.request_id}`}>{i.external_ref}</a>
                   </td>
                   <td data-label="Why">
-                    {i.detail} <span class="muted">{i.rule}</span>
+                    {inWords(i.detail)} <span class="muted">{inWords(i.rule)}</span>
                   </td>
                 </tr>
               ))}

@@ -7,7 +7,7 @@ import { can, type Actor } from '../../services/authorize.ts';
 import type { PresentedRequest, PresentedWorkflow } from '../../services/presenters.ts';
 import { Checkbox, Checkboxes, Errors, fieldsFor, Form, type FormFields } from '../forms.tsx';
 import type { Child, Html } from '../jsx/jsx-runtime.ts';
-import { label, when } from '../labels.ts';
+import { inWords, label, when } from '../labels.ts';
 import { CsrfField, Notice, Section, type PageContext } from '../layout.tsx';
 import { OutboxTable, outboxSummary, type NoticeStatusView } from './notice-outbox.tsx';
 
@@ -481,7 +481,7 @@ function NoticeSend(props: { p: Props }): Html {
         <p>
           {n.may_send_now
             ? 'Nothing left to queue: every account with a contact has this notice in the outbox.'
-            : `No notice may be queued now: ${n.decision.reason}`}
+            : `No notice may be queued now: ${inWords(n.decision.reason)}`}
         </p>
       )}
       <p>

@@ -1,6 +1,6 @@
 import type { WebRoute } from '../context.ts';
 import type { Html } from '../jsx/jsx-runtime.ts';
-import { label, when } from '../labels.ts';
+import { inWords, label, when } from '../labels.ts';
 import { CsrfField, Layout, Notice, Section, type PageContext } from '../layout.tsx';
 import type { NoticeService } from '../../services/notices.ts';
 import { OutboxTable, outboxSummary } from './notice-outbox.tsx';
@@ -21,7 +21,7 @@ function NoticePreview(props: { ctx: PageContext; p: Preview; version: number; r
         <h1>Customer notice</h1>
         <p class="lede">
           Recorded: {label(p.notice_status)}. The policy says now: {label(p.decision.status)}
-          {p.decision.due_at ? `, due ${when(p.decision.due_at)}` : ''}. {p.decision.reason}
+          {p.decision.due_at ? `, due ${when(p.decision.due_at)}` : ''}. {inWords(p.decision.reason)}
         </p>
       </div>
       {p.missing_contacts.length > 0 && (
