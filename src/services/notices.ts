@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { parse } from 'csv-parse/sync';
+import type { z } from 'zod';
 import type { Config } from '../config.ts';
 import type { Db } from '../db/connect.ts';
 import { fromDatabaseError } from '../db/errors.ts';
@@ -34,6 +35,7 @@ import {
   queueOutbox,
   releaseCandidates,
   REQUEUED_STATUSES,
+  searchContacts as searchContactRows,
   setNoticeStatus,
   upsertContact,
   upsertTemplate,
@@ -198,6 +200,101 @@ const presentTemplate = (t: NoticeTemplateRow) => ({
 
 const IMPORT_HEADER = ['account_ref', 'email', 'name', 'language'] as const;
 
+/** A contact as a caller hands it in, before validation (`language` defaults to `en`). */
+export type ContactFields = z.input<typeof contactInput>;
+
+/** One contact to write; `expected` is the `updated_at` the caller saw (null: none yet), for a stale form. */
+interface ContactRowIn {
+  line: number;
+  account: string;
+  contact: ContactInput;
+  expected?: string | null;
+}
+
+/** CSV text handed in directly (a paste in the web app), named in messages as `name`. */
+export interface ContactsCsv {
+  csv: string | Uint8Array;
+  name?: string;
+}
+
+/**
+ * Parses and checks a contacts CSV (header account_ref,email,name,language; name and language may be
+ * empty, the columns in any order). Throws `invalid` with every problem, each naming its line and column,
+ * so that nothing is imported unless everything can be. `source` names the file or paste in messages.
+ */
+export function parseContactsCsv(data: string | Uint8Array, source: string): ContactRowIn[] {
+  let records: Array<{ record: Record<string, string>; info: { lines: number } }>;
+  try {
+    records = parse(typeof data === 'string' ? data : Buffer.from(data), {
+      columns: (h: string[]) => {
+        const header = h.map((c) => c.trim());
+        const unknown = header.filter((c) => !(IMPORT_HEADER as readonly string[]).includes(c));
+        const lacking = ['account_ref', 'email'].filter((c) => !header.includes(c));
+        if (unknown.length || lacking.length) {
+          throw new CandorError('invalid', `${source}: the header must be ${IMPORT_HEADER.join(',')}`, [
+            ...unknown.map((c) => ({ line: 1, field: c, message: 'unknown column' })),
+            ...lacking.map((c) => ({ line: 1, field: c, message: 'missing column' })),
+          ]);
+        }
+        return header;
+      },
+      bom: true,
+      info: true,
+      skip_empty_lines: true,
+    });
+  } catch (e) {
+    if (e instanceof CandorError) throw e;
+    const err = e as { message?: string };
+    throw new CandorError('invalid', `${source}: not a readable CSV file (${err.message ?? String(e)})`);
+  }
+  const issues: FieldIssue[] = [];
+  const seen = new Map<string, number>();
+  const rows: ContactRowIn[] = [];
+  for (const { record, info } of records) {
+    const line = info.lines;
+    const acc = accountRef.safeParse(record.account_ref ?? '');
+    if (!acc.success) issues.push({ line, field: 'account_ref', message: 'expected 1-200 characters' });
+    const parsed = contactInput.safeParse({
+      email: record.email ?? '',
+      name: record.name?.trim() ? record.name : null,
+      language: record.language?.trim() ? record.language : undefined,
+    });
+    if (!parsed.success) {
+      for (const i of zodIssues(parsed.error.issues)) {
+        issues.push({ ...i, line, value: record[i.field] });
+      }
+    }
+    if (acc.success) {
+      const first = seen.get(acc.data);
+      if (first !== undefined) {
+        issues.push({
+          line,
+          field: 'account_ref',
+          message: `the same account as line ${first}`,
+          value: acc.data,
+        });
+      }
+      seen.set(acc.data, line);
+    }
+    if (acc.success && parsed.success) rows.push({ line, account: acc.data, contact: parsed.data });
+  }
+  if (issues.length > 0) {
+    throw new CandorError('invalid', `${source}: ${issues.length} problem(s); nothing was imported`, issues);
+  }
+  return rows;
+}
+
+/** The bytes of a contacts file; `not_found` when there is no such file. */
+async function readContactsFile(file: string): Promise<Buffer> {
+  try {
+    return await readFile(file);
+  } catch (e) {
+    const err = e as { message?: string; code?: string };
+    if (err.code === 'ENOENT') throw new CandorError('not_found', `${file}: no such file`);
+    throw new CandorError('invalid', `${file}: not a readable CSV file (${err.message ?? String(e)})`);
+  }
+}
+
 const presentOutbox = (o: OutboxRow) => ({
   id: o.id,
   account: o.account_ref,
@@ -333,17 +430,27 @@ export function createNoticeService(deps: NoticeDeps) {
     } satisfies QueueResult;
   }
 
-  async function importRows(
-    actor: Actor,
-    rows: Array<{ line: number; account: string; contact: ContactInput }>,
-  ) {
+  async function importRows(actor: Actor, rows: ContactRowIn[]) {
     const now = clock();
     return db
       .transaction()
       .execute(async (trx) => {
         let changed = 0;
         for (const r of rows) {
-          const { before, after } = await upsertContact(trx, r.account, r.contact, now);
+          const { before, after } = await upsertContact(trx, r.account, r.contact, now, {
+            onlyNew: r.expected === null,
+          });
+          if (
+            !after ||
+            (r.expected !== undefined && (before?.updated_at.toISOString() ?? null) !== r.expected)
+          ) {
+            // Thrown inside the transaction: whatever this call wrote is rolled back.
+            const what = r.expected === null ? 'set' : before ? 'changed' : 'removed';
+            throw new CandorError(
+              'conflict',
+              `the contact of ${r.account} was ${what} by someone else meanwhile; reload and try again`,
+            );
+          }
           if (
             before &&
             before.email === after.email &&
@@ -370,87 +477,65 @@ export function createNoticeService(deps: NoticeDeps) {
   }
 
   return {
-    /** Sets the customer contact of an account (creates or replaces it). */
-    async setContact(actor: Actor, account: string, input: ContactInput) {
+    /**
+     * Sets the customer contact of an account (creates or replaces it), checking the fields (`invalid`, with
+     * an issue per field). `expected` guards a stale form: the `updated_at` of the contact the caller showed,
+     * or null when it showed none; if the contact is not that one any more, `conflict` and nothing changes.
+     */
+    async setContact(
+      actor: Actor,
+      account: string,
+      input: ContactFields,
+      o: { expected?: string | null } = {},
+    ) {
       authorize(actor, 'contact.manage');
       const acc = accountRef.safeParse(account);
-      if (!acc.success) throw new CandorError('invalid', 'account: expected 1-200 characters');
-      await importRows(actor, [{ line: 0, account: acc.data, contact: input }]);
+      const parsed = contactInput.safeParse(input);
+      const issues = [
+        ...(acc.success ? [] : [{ field: 'account_ref', message: 'expected 1-200 characters' }]),
+        ...(parsed.success ? [] : zodIssues(parsed.error.issues)),
+      ];
+      if (!acc.success || !parsed.success) {
+        throw new CandorError(
+          'invalid',
+          acc.success ? 'the contact is not valid' : 'account: expected 1-200 characters',
+          issues,
+        );
+      }
+      await importRows(actor, [{ line: 0, account: acc.data, contact: parsed.data, expected: o.expected }]);
       const [c] = await findContacts(db, [acc.data]);
       return presentContact(c!);
     },
 
     /**
-     * Imports contacts from a CSV file with the header account_ref,email,name,language (name and language
-     * may be empty). All or nothing: any bad line imports nothing, and every problem names its line and column.
+     * Imports contacts from CSV with the header account_ref,email,name,language (name and language may be
+     * empty): a file path, or the text itself (`{ csv, name }`, a paste in the web app). All or nothing: any
+     * bad line imports nothing, and every problem names its line and column.
      */
-    async importContacts(actor: Actor, file: string) {
+    async importContacts(actor: Actor, from: string | ContactsCsv) {
       authorize(actor, 'contact.manage');
-      let records: Array<{ record: Record<string, string>; info: { lines: number } }>;
-      try {
-        records = parse(await readFile(file), {
-          columns: (h: string[]) => {
-            const header = h.map((c) => c.trim());
-            const unknown = header.filter((c) => !(IMPORT_HEADER as readonly string[]).includes(c));
-            const lacking = ['account_ref', 'email'].filter((c) => !header.includes(c));
-            if (unknown.length || lacking.length) {
-              throw new CandorError('invalid', `${file}: the header must be ${IMPORT_HEADER.join(',')}`, [
-                ...unknown.map((c) => ({ line: 1, field: c, message: 'unknown column' })),
-                ...lacking.map((c) => ({ line: 1, field: c, message: 'missing column' })),
-              ]);
-            }
-            return header;
-          },
-          bom: true,
-          info: true,
-          skip_empty_lines: true,
-        });
-      } catch (e) {
-        if (e instanceof CandorError) throw e;
-        const err = e as { message?: string; code?: string; code_line?: number; lines?: number };
-        if (err.code === 'ENOENT') throw new CandorError('not_found', `${file}: no such file`);
-        throw new CandorError('invalid', `${file}: not a readable CSV file (${err.message ?? String(e)})`);
-      }
-      const issues: FieldIssue[] = [];
-      const seen = new Map<string, number>();
-      const rows: Array<{ line: number; account: string; contact: ContactInput }> = [];
-      for (const { record, info } of records) {
-        const line = info.lines;
-        const acc = accountRef.safeParse(record.account_ref ?? '');
-        if (!acc.success) issues.push({ line, field: 'account_ref', message: 'expected 1-200 characters' });
-        const parsed = contactInput.safeParse({
-          email: record.email ?? '',
-          name: record.name?.trim() ? record.name : null,
-          language: record.language?.trim() ? record.language : undefined,
-        });
-        if (!parsed.success) {
-          for (const i of zodIssues(parsed.error.issues)) {
-            issues.push({ ...i, line, value: record[i.field] });
-          }
-        }
-        if (acc.success) {
-          const first = seen.get(acc.data);
-          if (first !== undefined) {
-            issues.push({
-              line,
-              field: 'account_ref',
-              message: `the same account as line ${first}`,
-              value: acc.data,
-            });
-          }
-          seen.set(acc.data, line);
-        }
-        if (acc.success && parsed.success) rows.push({ line, account: acc.data, contact: parsed.data });
-      }
-      if (issues.length > 0) {
-        throw new CandorError(
-          'invalid',
-          `${file}: ${issues.length} problem(s); nothing was imported`,
-          issues,
-        );
-      }
+      const source = typeof from === 'string' ? from : (from.name ?? 'the CSV');
+      const data = typeof from === 'string' ? await readContactsFile(from) : from.csv;
+      const rows = parseContactsCsv(data, source);
       const changed = await importRows(actor, rows);
-      return { file, rows: rows.length, changed };
+      return { file: source, rows: rows.length, changed };
+    },
+
+    /**
+     * Contacts whose account reference starts with `prefix` (exactly, case and all; '' for every contact),
+     * in byte order of the reference, `limit` at a time (at most 200); `next` is the `after` of the next
+     * page, or null on the last one.
+     */
+    async searchContacts(actor: Actor, o: { prefix?: string; after?: string; limit?: number } = {}) {
+      authorize(actor, 'notice.read');
+      const limit = Math.min(Math.max(Math.trunc(o.limit ?? 50), 1), 200);
+      const rows = await searchContactRows(db, {
+        prefix: o.prefix ?? '',
+        after: o.after,
+        limit: limit + 1,
+      });
+      const items = rows.slice(0, limit).map(presentContact);
+      return { items, next: rows.length > limit ? items[items.length - 1]!.account_ref : null };
     },
 
     /** The contacts of these accounts. */

@@ -12,6 +12,8 @@ export const SESSION_COOKIE = 'candor_session';
 export const PENDING_COOKIE = 'candor_pending';
 /** Double-submit token for forms shown before sign-in (sign-in, setup): blocks login CSRF. */
 export const PRE_COOKIE = 'candor_pre';
+/** The largest form body the web app accepts (urlencoded, as the browser sends it); larger is refused (413). */
+export const FORM_BODY_LIMIT = 1024 * 1024;
 
 /** Everything a page handler may use. */
 export interface WebContext {

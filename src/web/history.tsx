@@ -35,6 +35,7 @@ const ACTIONS: Readonly<Record<string, string>> = {
   'notice.sent': 'Sent a customer notice',
   'notice.retry': 'A notice could not be delivered; it will be retried',
   'notice.failed': 'A notice could not be delivered, for good',
+  'contact.set': 'Set the customer contact',
 };
 
 export function actionLabel(action: string): string {

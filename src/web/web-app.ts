@@ -5,7 +5,14 @@ import type { Config } from '../config.ts';
 import { CandorError, ERROR_CODES } from '../errors.ts';
 import { can } from '../services/authorize.ts';
 import type { Services } from '../services/index.ts';
-import { PRE_COOKIE, readCookies, SESSION_COOKIE, type WebContext, type WebResult } from './context.ts';
+import {
+  FORM_BODY_LIMIT,
+  PRE_COOKIE,
+  readCookies,
+  SESSION_COOKIE,
+  type WebContext,
+  type WebResult,
+} from './context.ts';
 import { Form } from './forms.tsx';
 import { Html, renderDocument } from './jsx/jsx-runtime.ts';
 import type { PageContext } from './layout.tsx';
@@ -53,9 +60,24 @@ export async function webApp(app: FastifyInstance, opts: { services: Services; c
 
   app.addContentTypeParser(
     'application/x-www-form-urlencoded',
-    { parseAs: 'string', bodyLimit: 1024 * 1024 },
+    { parseAs: 'string', bodyLimit: FORM_BODY_LIMIT },
     (_req, body, done) => done(null, Form.parse(body as string)),
   );
+
+  // A form too large to read (a long paste) is refused before any page runs: say so on a page, not in JSON.
+  app.setErrorHandler((err: { statusCode?: number }, req, reply) => {
+    if (err.statusCode !== 413) throw err;
+    const page = { session: null, csrf: '', path: req.url.split('?')[0] ?? '/' };
+    const limit = `${FORM_BODY_LIMIT / 1024 / 1024} MiB`;
+    return send(reply.header('connection', 'close'), {
+      status: 413,
+      html: ErrorPage({
+        ctx: page,
+        status: 413,
+        message: `The form was larger than the ${limit} the web app accepts, so nothing was done. Go back and send less at a time (a large contact list: split it, or use candor contact import FILE).`,
+      }),
+    });
+  });
 
   app.addHook('onSend', async (_req, reply) => {
     for (const [k, v] of Object.entries(SECURITY_HEADERS)) reply.header(k, v);

@@ -187,12 +187,6 @@ describe.skipIf(!haveChromium)('the web app in Chromium', () => {
     await page.goto(`${base}/reports/${period}`);
     const before = await page.textContent('.report-preview');
 
-    // A contact, so the notice has someone to go to.
-    await s.notices.setContact(actor('admin'), 'AC-loop', {
-      email: 'ana@example.com',
-      name: 'Ana',
-      language: 'en',
-    });
     // Intake through the form.
     await page.goto(`${base}/requests/new`);
     await page.fill('#f-external-ref', 'LOOP-1');
@@ -244,6 +238,15 @@ describe.skipIf(!haveChromium)('the web app in Chromium', () => {
       await page.selectOption('#act-respond select[name="result.0"]', 'produced');
     });
     expect(await page.textContent('main')).toContain('Responded');
+    // Nobody to notify yet: add the customer's contact in the notice section, which then offers the queue.
+    expect(await page.textContent('#notice-send')).toContain('No contact on file for: AC-loop.');
+    await act('contact-0', async () => {
+      await page.fill('#f-contact-0-email', 'ana@example.com');
+      await page.fill('#f-contact-0-name', 'Ana');
+    });
+    await page.waitForSelector('#notice-send button:has-text("Queue the customer notice for 1 account")');
+    expect(await page.textContent('.notice-ok')).toContain('The contact was saved.');
+    expect(await page.textContent('#notice-send')).not.toContain('No contact on file');
     // The notice exactly as it would be sent, then queued from the preview.
     await page.goto(`${detail}/notice`);
     expect(await page.textContent('h1')).toBe('Customer notice');
@@ -281,6 +284,10 @@ describe.skipIf(!haveChromium)('the web app in Chromium', () => {
       rmSync(repo, { recursive: true, force: true });
     }
     await shoot(page, 'reports-desktop');
+    // The contact is on the Contacts page, found by the start of its account reference.
+    await page.goto(`${base}/contacts?q=AC-lo`);
+    expect(await page.textContent('table.contacts')).toContain('ana@example.com');
+    await shoot(page, 'contacts-desktop');
 
     const phone = await browser.newContext({ viewport: VIEWPORTS.phone, isMobile: true, hasTouch: true });
     await phone.addCookies(await page.context().cookies());
@@ -289,6 +296,7 @@ describe.skipIf(!haveChromium)('the web app in Chromium', () => {
       ['request-actions', detail],
       ['notice', `${detail}/notice`],
       ['reports', `${base}/reports/${period}`],
+      ['contacts', `${base}/contacts`],
     ] as const) {
       await p.goto(url);
       await p.evaluate(() =>

@@ -92,6 +92,63 @@ describe('customer contacts', () => {
     ]);
   });
 
+  it('imports the CSV text itself (a paste) with the same checks as a file', async () => {
+    const bad = await rejects(
+      s.notices.importContacts(handler, {
+        csv: 'account_ref,email\nTXT-1,one@example.com\nTXT-2,two\n',
+        name: 'the pasted CSV',
+      }),
+    );
+    expect(bad.message).toBe('the pasted CSV: 1 problem(s); nothing was imported');
+    expect(bad.issues.map((i) => [i.line, i.field, i.value])).toEqual([[3, 'email', 'two']]);
+    expect(await s.notices.contacts(handler, ['TXT-1'])).toEqual([]);
+    const r = await s.notices.importContacts(handler, {
+      csv: new TextEncoder().encode('\uFEFFaccount_ref,email,language\r\nTXT-1,one@example.com,fr\r\n'),
+    });
+    expect(r).toEqual({ file: 'the CSV', rows: 1, changed: 1 });
+    expect((await s.notices.contacts(handler, ['TXT-1']))[0]?.language).toBe('fr');
+    expect((await rejects(s.notices.importContacts(handler, path.join(tmp, 'none.csv')))).code).toBe(
+      'not_found',
+    );
+  });
+
+  it('checks the fields of a contact itself, and refuses a change made on a stale copy', async () => {
+    const bad = await rejects(s.notices.setContact(handler, 'SET-1', { email: 'nope', language: 'English' }));
+    expect(bad.code).toBe('invalid');
+    expect(bad.issues.map((i) => i.field)).toEqual(['email', 'language']);
+    expect(await s.notices.contacts(handler, ['SET-1'])).toEqual([]);
+
+    // expected: null means "there was none": creating works once, then refuses without overwriting.
+    const first = await s.notices.setContact(
+      handler,
+      'SET-1',
+      { email: 'a@example.com' },
+      { expected: null },
+    );
+    const again = await rejects(
+      s.notices.setContact(handler, 'SET-1', { email: 'b@example.com' }, { expected: null }),
+    );
+    expect(again.code).toBe('conflict');
+    clock.set('2026-03-01T12:01:00Z');
+    const second = await s.notices.setContact(
+      handler,
+      'SET-1',
+      { email: 'c@example.com' },
+      { expected: first.updated_at },
+    );
+    expect(second.email).toBe('c@example.com');
+    const stale = await rejects(
+      s.notices.setContact(handler, 'SET-1', { email: 'd@example.com' }, { expected: first.updated_at }),
+    );
+    expect(stale.code).toBe('conflict');
+    expect((await s.notices.contacts(handler, ['SET-1']))[0]?.email).toBe('c@example.com');
+    expect((await s.audit.timeline(admin, 'contact', 'SET-1')).map((e) => e.after)).toEqual([
+      expect.objectContaining({ email: 'a@example.com' }),
+      expect.objectContaining({ email: 'c@example.com' }),
+    ]);
+    clock.set('2026-03-01T12:00:00Z');
+  });
+
   it('refuses a CSV with an unknown column', async () => {
     const f = path.join(tmp, 'cols.csv');
     writeFileSync(f, 'account_ref,email,notes\nX,x@example.com,hello\n');

@@ -129,6 +129,25 @@ const EXAMPLES: Record<string, Example> = {
   },
   'GET /requests/:id/notice': { url: () => `/requests/${requestId}/notice` },
   'POST /requests/:id/notice/queue': { url: () => `/requests/${requestId}/notice/queue`, form: versioned },
+  'POST /requests/:id/contact': {
+    url: () => `/requests/${requestId}/contact`,
+    // The first role to post sets it; for the next ones it is on file already (refused as stale, 409).
+    form: async () => ({
+      ...(await versioned()),
+      account_ref: (await s.requests.get(actor('admin'), requestId)).targets[0]!.account!,
+      email: `walk-${++n}@example.com`,
+    }),
+  },
+  'GET /contacts': { url: () => '/contacts?q=WALK' },
+  'GET /contacts/view': { url: () => '/contacts/view?account=WALK-C' },
+  'POST /contacts/save': {
+    url: () => '/contacts/save',
+    form: () => ({ account_ref: `WALK-S${++n}`, expected: '', email: 'walk@example.com', language: 'en' }),
+  },
+  'POST /contacts/import': {
+    url: () => '/contacts/import',
+    form: () => ({ csv: `account_ref,email,name,language\nWALK-I${++n},walk@example.com,Walk,en\n` }),
+  },
   'GET /reports': { url: () => '/reports' },
   'GET /reports/:period': { url: () => '/reports/2026-H1' },
   'GET /reports/:period/download/:format': { url: () => '/reports/2026-H1/download/csv' },

@@ -6,6 +6,7 @@ const TITLES: Record<number, string> = {
   403: 'Not allowed',
   404: 'Not found',
   409: 'Changed meanwhile',
+  413: 'Too large',
   500: 'Something went wrong',
 };
 

@@ -1,6 +1,9 @@
 import type { NoticeService } from '../../services/notices.ts';
+import { fieldsFor, Form } from '../forms.tsx';
 import type { Html } from '../jsx/jsx-runtime.ts';
 import { label, when } from '../labels.ts';
+import { CsrfField, Notice, type PageContext } from '../layout.tsx';
+import type { Failed } from './request-forms.tsx';
 
 export type NoticeStatusView = Awaited<ReturnType<NoticeService['status']>>;
 type OutboxRow = NoticeStatusView['outbox'][number];
@@ -48,6 +51,83 @@ export function OutboxTable(props: { rows: readonly OutboxRow[]; caption?: strin
           ))}
         </tbody>
       </table>
+    </div>
+  );
+}
+
+/**
+ * A small form per account of the request that has no contact (for roles with contact.manage): e-mail,
+ * name and language, posted to /requests/:id/contact with the version the page showed, and back to the
+ * page it came from (`back`: the request page or the notice preview). Each form's fields are
+ * `f-contact-<n>-<field>`; a refused one opens again with the message, the errors and the input kept.
+ */
+export function MissingContactForms(props: {
+  ctx: PageContext;
+  requestId: number;
+  version: number;
+  accounts: readonly string[];
+  failed?: Failed;
+  back?: 'notice';
+}): Html | null {
+  // A refused form whose account no longer lacks a contact (someone set it meanwhile) is not drawn again:
+  // its message stands here instead.
+  const failed = props.failed?.form === 'contact' ? props.failed : undefined;
+  const orphan = failed && !props.accounts.includes(failed.input.get('account_ref')) ? failed : undefined;
+  if (props.accounts.length === 0 && !orphan) return null;
+  return (
+    <div class="contact-forms">
+      {orphan && <Notice kind="error">{orphan.message}</Notice>}
+      {props.accounts.map((account, i) => {
+        const name = `contact-${i}`;
+        const f =
+          props.failed?.form === 'contact' && props.failed.input.get('account_ref') === account
+            ? props.failed
+            : undefined;
+        const v = f?.input ?? new Form();
+        const field = fieldsFor(name);
+        return (
+          <details class="action" id={`act-${name}`} open={f !== undefined}>
+            <summary>
+              <span>
+                Add a contact for <span class="mono">{account}</span>
+              </span>
+            </summary>
+            <form method="post" action={`/requests/${props.requestId}/contact`} class="grid">
+              <CsrfField ctx={props.ctx} />
+              <input type="hidden" name="version" value={String(props.version)} />
+              <input type="hidden" name="account_ref" value={account} />
+              {props.back && <input type="hidden" name="back" value={props.back} />}
+              {f && (
+                <div class="wide">
+                  <Notice kind="error">{f.message}</Notice>
+                </div>
+              )}
+              <field.Input
+                name="email"
+                label="E-mail"
+                type="email"
+                value={v.get('email')}
+                errors={f?.errors}
+                autocomplete="off"
+                required
+              />
+              <field.Input name="name" label="Name (optional)" value={v.get('name')} errors={f?.errors} />
+              <field.Input
+                name="language"
+                label="Language"
+                value={f ? v.get('language') : 'en'}
+                hint="Of the notice: a BCP 47 tag such as en, de or pt-BR."
+                errors={f?.errors}
+              />
+              <div class="actions wide">
+                <button type="submit" class="button">
+                  Save contact
+                </button>
+              </div>
+            </form>
+          </details>
+        );
+      })}
     </div>
   );
 }

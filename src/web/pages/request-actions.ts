@@ -14,6 +14,7 @@ import type { WebContext, WebRoute } from '../context.ts';
 import { Errors } from '../forms.tsx';
 import { renderDetail, requestId } from './request-detail.tsx';
 import { ACCOUNT_RESULTS, NDO_GROUNDS, RELEASE_REASONS } from './request-forms.tsx';
+import { renderNotice } from './request-notice.tsx';
 
 /**
  * The request's action forms: each POST runs one workflow service call with the version the page showed,
@@ -104,6 +105,59 @@ function act(
     },
   };
 }
+
+/**
+ * The contact of an account the request names that has none yet, from the notice section of the request
+ * page or from the notice preview (`back=notice`), and back to that page. Refused as stale when the request
+ * changed since the page was shown, or when someone set this account's contact meanwhile (nothing is
+ * overwritten); refused beside the fields when a field is wrong, with the input kept.
+ */
+const setContact: WebRoute = {
+  method: 'POST',
+  path: '/requests/:id/contact',
+  access: 'contact.manage',
+  handler: async (c) => {
+    const id = requestId(c);
+    const toNotice = c.form.get('back') === 'notice';
+    const account = c.form.get('account_ref');
+    try {
+      const r = await c.services.requests.get(c.actor, id);
+      if (Number(c.form.get('version')) !== r.version)
+        throw new CandorError(
+          'conflict',
+          'This request was changed by someone else — reload the page and try again.',
+        );
+      if (!r.targets.some((t) => t.account === account))
+        throw new CandorError('invalid', `${account || 'That'} is not an account this request names.`);
+      await c.services.notices.setContact(
+        c.actor,
+        account,
+        {
+          email: c.form.get('email'),
+          name: c.form.get('name') || null,
+          language: c.form.get('language') || undefined,
+        },
+        { expected: null },
+      );
+      return {
+        redirect: toNotice
+          ? `/requests/${id}/notice?done=contact_set`
+          : `/requests/${id}?done=contact_set#notice-send`,
+      };
+    } catch (e) {
+      const status = e instanceof CandorError ? SHOWN_AGAIN[e.code] : undefined;
+      if (!(e instanceof CandorError) || !status) throw e;
+      const failed = {
+        form: 'contact',
+        message: e.message,
+        errors: new Errors(e.issues ?? []),
+        input: c.form,
+        conflict: e.code === 'conflict',
+      };
+      return { status, html: await (toNotice ? renderNotice : renderDetail)(c, id, failed) };
+    }
+  },
+};
 
 export const routes: WebRoute[] = [
   act('assign', 'request.assign', 'assign', async (c, id, expectedVersion) => {
@@ -226,4 +280,5 @@ export const routes: WebRoute[] = [
     const q = await c.services.notices.queue(c.actor, id);
     return q.queued.length > 0 ? 'notice_queued' : 'notice_none';
   }),
+  setContact,
 ];

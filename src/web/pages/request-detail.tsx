@@ -76,6 +76,7 @@ const FLASH: Record<string, string> = {
   notice_recorded: 'The notice status was recorded.',
   notice_queued: 'The customer notice was queued for sending.',
   notice_none: 'Nothing new was queued: the notices were already in the outbox.',
+  contact_set: 'The contact was saved.',
 };
 
 function RequestPage(props: {

@@ -9,7 +9,7 @@ import { Checkbox, Checkboxes, Errors, fieldsFor, Form, type FormFields } from '
 import type { Child, Html } from '../jsx/jsx-runtime.ts';
 import { inWords, label, when } from '../labels.ts';
 import { CsrfField, Notice, Section, type PageContext } from '../layout.tsx';
-import { OutboxTable, outboxSummary, type NoticeStatusView } from './notice-outbox.tsx';
+import { MissingContactForms, OutboxTable, outboxSummary, type NoticeStatusView } from './notice-outbox.tsx';
 
 export type Detail = PresentedRequest & { workflow: PresentedWorkflow };
 
@@ -473,6 +473,15 @@ function NoticeSend(props: { p: Props }): Html {
       )}
       {n && n.missing_contacts.length > 0 && (
         <p class="hint">No contact on file for: {n.missing_contacts.join(', ')}.</p>
+      )}
+      {n && can(p.actor, 'contact.manage') && (
+        <MissingContactForms
+          ctx={p.ctx}
+          requestId={p.r.id}
+          version={p.r.version}
+          accounts={n.missing_contacts}
+          failed={p.failed}
+        />
       )}
       {again.length > 0 && (
         <p>Cancelled or failed, to be queued again: {again.map((o) => o.account).join(', ')}.</p>

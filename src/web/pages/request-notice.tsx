@@ -1,15 +1,30 @@
-import type { WebRoute } from '../context.ts';
+import { can, type Actor } from '../../services/authorize.ts';
+import type { NoticeService } from '../../services/notices.ts';
+import type { WebContext, WebRoute } from '../context.ts';
 import type { Html } from '../jsx/jsx-runtime.ts';
 import { inWords, label, when } from '../labels.ts';
 import { CsrfField, Layout, Notice, Section, type PageContext } from '../layout.tsx';
-import type { NoticeService } from '../../services/notices.ts';
-import { OutboxTable, outboxSummary } from './notice-outbox.tsx';
+import { MissingContactForms, OutboxTable, outboxSummary } from './notice-outbox.tsx';
 import { requestId } from './request-detail.tsx';
+import type { Failed } from './request-forms.tsx';
 
 type Preview = Awaited<ReturnType<NoticeService['preview']>>;
 
+/** What a successful action on this page says after the redirect (keys only in the URL). */
+const FLASH: Record<string, string> = {
+  contact_set: 'The contact was saved.',
+};
+
 /** Exactly what the customer notice would say, to whom, and whether the law lets it go now. */
-function NoticePreview(props: { ctx: PageContext; p: Preview; version: number; ref: string }): Html {
+function NoticePreview(props: {
+  ctx: PageContext;
+  actor: Actor;
+  p: Preview;
+  version: number;
+  ref: string;
+  flash?: string;
+  failed?: Failed;
+}): Html {
   const { p } = props;
   return (
     <Layout ctx={props.ctx} title={`Notice for ${props.ref}`}>
@@ -24,8 +39,19 @@ function NoticePreview(props: { ctx: PageContext; p: Preview; version: number; r
           {p.decision.due_at ? `, due ${when(p.decision.due_at)}` : ''}. {inWords(p.decision.reason)}
         </p>
       </div>
+      {props.flash && <Notice kind="ok">{props.flash}</Notice>}
       {p.missing_contacts.length > 0 && (
         <Notice kind="warn">No contact on file for: {p.missing_contacts.join(', ')}.</Notice>
+      )}
+      {can(props.actor, 'contact.manage') && (
+        <MissingContactForms
+          ctx={props.ctx}
+          requestId={p.request_id}
+          version={props.version}
+          accounts={p.missing_contacts}
+          failed={props.failed}
+          back="notice"
+        />
       )}
       {p.messages.map((m) => (
         <Section title={`To ${m.name ?? m.account} <${m.to}>`}>
@@ -58,18 +84,28 @@ function NoticePreview(props: { ctx: PageContext; p: Preview; version: number; r
   );
 }
 
+/** The notice preview; `failed` shows a refused contact form again with its input. */
+export async function renderNotice(c: WebContext, id: number, failed?: Failed): Promise<Html> {
+  const [r, p] = await Promise.all([
+    c.services.requests.get(c.actor, id),
+    c.services.notices.preview(c.actor, id),
+  ]);
+  return NoticePreview({
+    ctx: c.page,
+    actor: c.actor,
+    p,
+    version: r.version,
+    ref: r.external_ref,
+    flash: failed ? undefined : FLASH[c.query.get('done')],
+    failed,
+  });
+}
+
 export const routes: WebRoute[] = [
   {
     method: 'GET',
     path: '/requests/:id/notice',
     access: 'notice.read',
-    handler: async (c) => {
-      const id = requestId(c);
-      const [r, p] = await Promise.all([
-        c.services.requests.get(c.actor, id),
-        c.services.notices.preview(c.actor, id),
-      ]);
-      return NoticePreview({ ctx: c.page, p, version: r.version, ref: r.external_ref });
-    },
+    handler: async (c) => renderNotice(c, requestId(c)),
   },
 ];
