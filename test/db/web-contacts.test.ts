@@ -131,6 +131,9 @@ describe('a contact from the request page', () => {
     expect(page).toContain('name="account_ref" value="CT-M3"');
     expect(page).not.toContain('name="account_ref" value="CT-M2"');
     expect(labelProblems(page)).toEqual([]);
+    // Each account in the targets table leads to its contact.
+    for (const a of ['CT-M1', 'CT-M2', 'CT-M3'])
+      expect(page).toContain(`<a href="/contacts/view?account=${a}">${a}</a>`);
   });
 
   it('is refused for a role without contact.manage, and changes nothing', async () => {

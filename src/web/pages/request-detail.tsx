@@ -152,7 +152,15 @@ function RequestPage(props: {
                     {r.targets.map((t) => (
                       <tr>
                         <td class="mono">{t.identifier}</td>
-                        <td class="mono">{t.account ?? '—'}</td>
+                        <td class="mono">
+                          {t.account && props.ctx.session && can(props.ctx.session.actor, 'notice.read') ? (
+                            <a href={`/contacts/view?account=${encodeURIComponent(t.account)}`}>
+                              {t.account}
+                            </a>
+                          ) : (
+                            (t.account ?? '—')
+                          )}
+                        </td>
                         <td>{label(t.result)}</td>
                       </tr>
                     ))}
