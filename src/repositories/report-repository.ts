@@ -205,7 +205,7 @@ export interface AccountGrainRow {
   accounts_preserved: number;
 }
 
-// grouping(section, country, is_us, us_level, process_type)
+// grouping(section, country, is_us, us_level, process_type): a bit is 1 where a key is NOT grouped.
 const ACCOUNT_SETS: Record<number, AccountGrainRow['set']> = {
   31: 'total',
   23: 'country',
@@ -216,17 +216,31 @@ const ACCOUNT_SETS: Record<number, AccountGrainRow['set']> = {
 };
 
 /**
- * Pass 2, account grain: identifiers and distinct accounts per table row. The inner grouping makes one row
- * per (grouping set, keys, account), so the outer count is a distinct count without `count(distinct)`,
- * which would force a sort per grouping set; both levels can hash.
+ * Pass 2, account grain: identifiers and distinct accounts per table row, for the rows the report has:
+ * the total, each country, each US level (`is_us` true only), each process type, the preservation and
+ * takedown sections (`section`) and the emergency section, US and not (`section_us`). Other rows of those
+ * sets are absent (no table shows them; the caller reads a missing row as 0).
+ *
+ * The period's targets are read once (one index scan over the period's ids) into a narrow working set;
+ * each row set then makes one row per (row, account) by hash, over just the targets it needs, and the
+ * outer grouping counts them: a distinct count without `count(distinct)`, which would sort per row.
  */
 export async function accountGrain(db: Db, span: Span): Promise<AccountGrainRow[]> {
+  const perAccount = sql`account_ref, count(*) as targets, bool_or(produced) as produced,
+    bool_or(preserved) as preserved`;
   const { rows } = await sql<AccountGrainRow & { g: number }>`
     with period as materialized (
       select r.id, ${sectionOf('r')} as section, ${keys}
       from requests r join agencies a on a.id = r.agency_id
       where r.received_at >= ${span.from} and r.received_at < ${span.to}
         and not (${isNationalSecurity('r')})
+    ),
+    targets as materialized (
+      -- The period's ids as one array: an index scan of their targets, never a scan of every target.
+      select p.section, p.country, p.is_us, p.us_level, p.process_type, t.account_ref,
+        t.result = 'produced' as produced, t.result = 'preserved' as preserved
+      from period p join request_targets t on t.request_id = p.id
+      where t.request_id = any(array(select id from period))
     )
     select g, section, country, is_us, us_level, process_type,
       sum(targets)::int as identifiers,
@@ -234,20 +248,25 @@ export async function accountGrain(db: Db, span: Span): Promise<AccountGrainRow[
       count(account_ref) filter (where produced)::int as accounts_produced,
       count(account_ref) filter (where preserved)::int as accounts_preserved
     from (
-      select grouping(section, country, is_us, us_level, process_type) as g,
-        section, country, is_us, us_level, process_type, account_ref,
-        count(*) as targets,
-        bool_or(result = 'produced') as produced,
-        bool_or(result = 'preserved') as preserved
-      from (
-        -- The period's ids as one array: an index scan of their targets, never a scan of every target.
-        select p.*, t.account_ref, t.result::text as result
-        from period p join request_targets t on t.request_id = p.id
-        where t.request_id = any(array(select id from period))
-      ) b
-      -- No (is_us) set: the US row is the country US, and no table needs distinct accounts of all others.
-      group by account_ref, grouping sets ((), (country), (is_us, us_level), (process_type), (section),
-        (section, is_us))
+      select 31 as g, null::text as section, null::text as country, null::boolean as is_us,
+        null::text as us_level, null::text as process_type, ${perAccount}
+      from targets group by account_ref
+      union all
+      select 23, null, country, null, null, null, ${perAccount}
+      from targets group by country, account_ref
+      union all
+      -- The US row of the country set is the US total; no table needs distinct accounts of all others.
+      select 25, null, null, is_us, us_level, null, ${perAccount}
+      from targets where is_us group by is_us, us_level, account_ref
+      union all
+      select 30, null, null, null, null, process_type, ${perAccount}
+      from targets group by process_type, account_ref
+      union all
+      select 15, section, null, null, null, null, ${perAccount}
+      from targets where section in ('preservation', 'takedown') group by section, account_ref
+      union all
+      select 11, section, null, is_us, null, null, ${perAccount}
+      from targets where section = 'emergency' group by section, is_us, account_ref
     ) x
     group by g, section, country, is_us, us_level, process_type
   `.execute(db);
