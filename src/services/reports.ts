@@ -72,7 +72,27 @@ export function createReportService({ db, config, clock }: Deps) {
     });
   }
 
-  /** Computes, renders and stores version `number` in one transaction, with its audit event. */
+  /**
+   * Reads in one snapshot (a read-only REPEATABLE READ transaction): every table of a report then agrees with
+   * every other and with the audit head it names, however busy the record is while it is computed.
+   */
+  function inSnapshot<T>(read: (trx: Db) => Promise<T>): Promise<T> {
+    return db.transaction().setIsolationLevel('repeatable read').setAccessMode('read only').execute(read);
+  }
+
+  /** The latest frozen version and the draft computed against it, from one snapshot. */
+  function draftOf(period: string, o: { now: Date; publicationDate?: string }) {
+    return inSnapshot(async (trx) => {
+      const latest = await latestVersion(trx, period);
+      return { latest, data: await compute(trx, period, { ...o, previous: latest }) };
+    });
+  }
+
+  /**
+   * Computes version `number` from one snapshot, renders it, then stores it with its audit event in one
+   * transaction. (Not one transaction for both: the audit append must see the latest committed head, which a
+   * snapshot taken earlier would not. A version stored meanwhile is a conflict, by the unique key.)
+   */
   async function store(
     actor: Actor,
     period: string,
@@ -81,50 +101,55 @@ export function createReportService({ db, config, clock }: Deps) {
   ): Promise<FrozenVersion> {
     const now = clock();
     try {
-      return await db.transaction().execute(async (trx) => {
+      const { previous, draft } = await inSnapshot(async (trx) => {
         const previous = number > 1 ? await findVersion(trx, period, number - 1) : undefined;
-        const first = {
-          version: 1,
-          date: dateOf(now),
-          what: 'First publication.',
-          why: 'Regular transparency report for the period.',
-          method: `Computed from the request record as of ${now.toISOString().slice(0, 19)}Z.`,
-        };
-        // The changelog entry is written once the changes are known (the default "what" lists them).
-        const draft = await compute(trx, period, { now, previous });
-        if (previous && draft.tables.changes.length === 0) {
-          throw new CandorError(
-            'invalid_state',
-            `nothing changed since version ${previous.number} of ${period}: no correction to make`,
-          );
-        }
-        const entry = change
-          ? {
-              version: number,
-              date: dateOf(now),
-              what: change.what || draft.tables.changes.map(describeChange).join('; '),
-              why: change.why,
-              method: change.method,
-            }
-          : first;
-        const data: ReportData = {
-          ...draft,
-          version: {
-            number,
-            status: 'frozen',
-            updated: number > 1,
-            changelog: [...(previous?.data.version.changelog ?? []), entry],
-          },
-        };
-        const files = await renderFiles(data);
-        const version: FrozenVersion = {
-          period,
+        return { previous, draft: await compute(trx, period, { now, previous }) };
+      });
+      if (number > 1 && !previous) {
+        throw new CandorError('conflict', `version ${number - 1} of ${period} is not there; try again`);
+      }
+      if (previous && draft.tables.changes.length === 0) {
+        throw new CandorError(
+          'invalid_state',
+          `nothing changed since version ${previous.number} of ${period}: no correction to make`,
+        );
+      }
+      const first = {
+        version: 1,
+        date: dateOf(now),
+        what: 'First publication.',
+        why: 'Regular transparency report for the period.',
+        method: `Computed from the request record as of ${now.toISOString().slice(0, 19)}Z.`,
+      };
+      // The changelog entry is written once the changes are known (the default "what" lists them).
+      const entry = change
+        ? {
+            version: number,
+            date: dateOf(now),
+            what: change.what || draft.tables.changes.map(describeChange).join('; '),
+            why: change.why,
+            method: change.method,
+          }
+        : first;
+      const data: ReportData = {
+        ...draft,
+        version: {
           number,
-          frozen_at: now.toISOString(),
-          audit_head: data.audit_head,
-          data,
-          file_hashes: fileHashes(files),
-        };
+          status: 'frozen',
+          updated: number > 1,
+          changelog: [...(previous?.data.version.changelog ?? []), entry],
+        },
+      };
+      const files = await renderFiles(data);
+      const version: FrozenVersion = {
+        period,
+        number,
+        frozen_at: now.toISOString(),
+        audit_head: data.audit_head,
+        data,
+        file_hashes: fileHashes(files),
+      };
+      return await db.transaction().execute(async (trx) => {
         await insertVersion(trx, {
           ...version,
           frozen_at: now,
@@ -171,12 +196,9 @@ export function createReportService({ db, config, clock }: Deps) {
       o: { now?: Date; publicationDate?: string } = {},
     ): Promise<Draft> {
       authorize(actor, 'report.read');
-      const id = periodId(period);
-      const latest = await latestVersion(db, id);
-      const data = await compute(db, id, {
+      const { latest, data } = await draftOf(periodId(period), {
         now: o.now ?? clock(),
         publicationDate: o.publicationDate,
-        previous: latest,
       });
       return { data, latest: latest?.number ?? null, drift: latest ? data.tables.changes : [] };
     },
@@ -282,12 +304,7 @@ export function createReportService({ db, config, clock }: Deps) {
       authorize(actor, 'report.read');
       const id = periodId(period);
       if (o.version === undefined) {
-        const latest = await latestVersion(db, id);
-        const data = await compute(db, id, {
-          now: clock(),
-          publicationDate: o.publicationDate,
-          previous: latest,
-        });
+        const { data } = await draftOf(id, { now: clock(), publicationDate: o.publicationDate });
         return renderFiles(data, [format]);
       }
       const v = await mustFind(id, o.version);
