@@ -38,11 +38,34 @@ const mb = (n: number) => `${(n / 1024 / 1024).toFixed(0)} MB`;
 const peakRss = () => process.resourceUsage().maxRSS * 1024;
 const staging = `create table staging (${IMPORT_COLUMNS.map((c) => `${c} text`).join(', ')})`;
 
-async function candorImport(db: Db): Promise<{ rows: number; secs: number }> {
+/** CPU seconds the server processes of this database have used (PostgreSQL on this machine; from /proc). */
+async function serverCpu(db: Db): Promise<number> {
+  const pids = await sql<{ pid: number }>`
+    select pid from pg_stat_activity where datname = current_database()`.execute(db);
+  let ticks = 0;
+  for (const { pid } of pids.rows) {
+    try {
+      const f = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+      ticks += Number(f[11]) + Number(f[12]); // utime, stime
+    } catch {
+      // ended meanwhile
+    }
+  }
+  return ticks / 100;
+}
+
+async function candorImport(db: Db, server = false): Promise<{ rows: number; secs: number; cpu: string }> {
   const services = createServices({ db, config: loadConfig({}), clock: () => new Date() });
+  const pg0 = server ? await serverCpu(db) : 0;
+  const cpu0 = process.cpuUsage();
   const t0 = performance.now();
   const r = await services.imports.importFile({ label: 'bench', userId: null, role: 'admin' }, file);
-  return { rows: r.rows, secs: (performance.now() - t0) / 1000 };
+  const secs = (performance.now() - t0) / 1000;
+  const c = process.cpuUsage(cpu0);
+  const us = (s: number) => `${((s * 1e6) / r.rows).toFixed(0)} us`;
+  // CPU per row does not depend on what else the machine runs; rows/s does.
+  const cpu = `CPU per row: this process ${us((c.user + c.system) / 1e6)}${server ? `, PostgreSQL ${us((await serverCpu(db)) - pg0)}` : ''}`;
+  return { rows: r.rows, secs, cpu };
 }
 
 async function main() {
@@ -55,7 +78,7 @@ async function main() {
       const r = await candorImport(conn.db);
       await conn.close();
       console.log(
-        `pglite  candor import: ${r.rows} rows in ${r.secs.toFixed(1)} s = ${(r.rows / r.secs).toFixed(0)} rows/s; peak RSS ${mb(peakRss())}`,
+        `pglite  candor import: ${r.rows} rows in ${r.secs.toFixed(1)} s = ${(r.rows / r.secs).toFixed(0)} rows/s; peak RSS ${mb(peakRss())}; ${r.cpu} (engine included)`,
       );
       // The ceiling: PGlite's own COPY of the same bytes (in process, from a blob).
       const lite = await PGlite.create({ dataDir: path.join(dir, 'copy') });
@@ -84,9 +107,9 @@ async function main() {
       dialect: new PostgresDialect({ pool: new pg.Pool({ connectionString: url.href }) }),
     });
     await migrateToLatest(db);
-    const r = await candorImport(db);
+    const r = await candorImport(db, true);
     console.log(
-      `postgres candor import: ${r.rows} rows in ${r.secs.toFixed(1)} s = ${(r.rows / r.secs).toFixed(0)} rows/s; peak RSS ${mb(peakRss())}`,
+      `postgres candor import: ${r.rows} rows in ${r.secs.toFixed(1)} s = ${(r.rows / r.secs).toFixed(0)} rows/s; peak RSS ${mb(peakRss())}; ${r.cpu}`,
     );
     await sql.raw(staging).execute(db);
     await db.destroy();
