@@ -7,6 +7,7 @@ import * as reports from './migrations/2026-11-29-03-reports.ts';
 import * as web from './migrations/2026-11-29-05-web.ts';
 import * as due from './migrations/2026-11-29-06-due.ts';
 import * as contactsSearch from './migrations/2026-11-29-07-contacts-search.ts';
+import * as receivedCover from './migrations/2026-11-29-08-received-cover.ts';
 
 /** Every migration, in order. Names are date-prefixed; add new ones at the end. */
 const migrations: Record<string, Migration> = {
@@ -17,6 +18,7 @@ const migrations: Record<string, Migration> = {
   '2026-11-29-05-web': web,
   '2026-11-29-06-due': due,
   '2026-11-29-07-contacts-search': contactsSearch,
+  '2026-11-29-08-received-cover': receivedCover,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

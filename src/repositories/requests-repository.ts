@@ -221,6 +221,8 @@ export interface ListedRequest {
 
 /** How many rows of the sort order a search first looks through before it reads every match instead. */
 const SEARCH_WINDOW = 10_000;
+/** How much further a second look may reach, in windows. */
+const MAX_WIDENING = 20;
 
 interface Page {
   limit: number;
@@ -277,13 +279,24 @@ export async function listRequests(db: Db, f: ListFilter, page: Page): Promise<L
   // The planner takes the matches of a search to be spread evenly over the sort order, and walks it until
   // the page is full: right when they are, hopeless when they all lie far back (a reference prefix of old
   // requests walked 800,000 rows). So look through the next SEARCH_WINDOW rows of the order first (cheap,
-  // whatever the planner does); if they hold a full page it is the page, else the matches are few here and
-  // reading all of them, then sorting, is the cheap way.
-  const edge = await windowEdge(db, page);
-  if (edge === undefined) return listed(matching());
+  // whatever the planner does): if they hold a full page it is the page; if they hold a few matches, look
+  // once more as far as those suggest; else the matches lie elsewhere, and reading all of them, then
+  // sorting, is the cheap way.
+  const window = page.window ?? SEARCH_WINDOW;
   const cmp = page.dir === 'desc' ? '>=' : '<=';
-  const near = await listed(matching().where(col, cmp, edge));
+  let edge = await windowEdge(db, page, window);
+  if (edge === undefined) return listed(matching());
+  let near = await listed(matching().where(col, cmp, edge));
   if (near.length === page.limit) return near;
+  // Some matches, spread out (an agency with thousands of requests over the years): how far the page
+  // reaches if they go on like that, twice over, in one more look if it is not too far.
+  const reach = near.length > 0 ? Math.ceil((2 * window * page.limit) / near.length) : Infinity;
+  if (reach <= MAX_WIDENING * window) {
+    edge = await windowEdge(db, page, reach);
+    if (edge === undefined) return listed(matching());
+    near = await listed(matching().where(col, cmp, edge));
+    if (near.length === page.limit) return near;
+  }
   // OFFSET 0 keeps the planner from pulling the sort into the subquery: it reads the matches by their own
   // indexes, then keeps the top of the page.
   const all = matching()
@@ -353,17 +366,17 @@ function afterCursor(alias: string, page: Page): Expression<SqlBool> {
 }
 
 /**
- * The sort value SEARCH_WINDOW rows into the order after the cursor (an index-only walk of the sort index,
- * ~1 ms), or undefined when fewer rows than that are left.
+ * The sort value `rows` rows into the order after the cursor (an index-only walk of the sort index, ~1 ms
+ * per 10,000), or undefined when fewer rows than that are left.
  */
-async function windowEdge(db: Db, page: Page): Promise<Date | string | undefined> {
+async function windowEdge(db: Db, page: Page, rows: number): Promise<Date | string | undefined> {
   const row = await db
     .selectFrom('requests as w')
     .select(sql<Date | string>`${sql.ref(`w.${page.sort}`)}`.as('v'))
     .where(afterCursor('w', page))
     .orderBy(`w.${page.sort}`, page.dir)
     .orderBy('w.id', page.dir)
-    .offset((page.window ?? SEARCH_WINDOW) - 1)
+    .offset(rows - 1)
     .limit(1)
     .executeTakeFirst();
   return row?.v;
