@@ -4,8 +4,8 @@ import { describe, expect, it } from 'vitest';
 import { report2015H1 } from '../../../test/fixtures/report-2015-h1.ts';
 import { MEMBER_STATES, renderDsaPart1, renderDsaPart3 } from './dsa.ts';
 
-/** The official templates of Implementing Regulation (EU) 2024/2835, Annex I (shared reference data). */
-const templates = new URL('../../../../shared/reference/eu-dsa-templates/', import.meta.url);
+/** The official templates of Implementing Regulation (EU) 2024/2835, Annex I (copied into the fixtures). */
+const templates = new URL('../../../test/fixtures/eu-dsa-templates/', import.meta.url);
 const readCsv = (text: string): string[][] => parse(text, { relax_column_count: false }) as string[][];
 const template = (name: string) => readCsv(readFileSync(new URL(name, templates), 'utf8'));
 
