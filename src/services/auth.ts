@@ -395,7 +395,11 @@ export function createAuthService(deps: { db: Db; clock: Clock }) {
       const token = secret();
       const now = clock();
       await db.transaction().execute(async (trx) => {
-        if (!(await findUserById(trx, userId))) throw new CandorError('not_found', `no user ${userId}`);
+        const u = await findUserById(trx, userId);
+        if (!u) throw new CandorError('not_found', `no user ${userId}`);
+        if (u.disabled_at) {
+          throw new CandorError('invalid_state', `${u.email} is disabled; enable the user first`);
+        }
         await insertSetupToken(trx, {
           token_hash: sha256(token),
           user_id: userId,
@@ -419,7 +423,7 @@ export function createAuthService(deps: { db: Db; clock: Clock }) {
       if (!t || t.used_at || t.expires_at.getTime() <= clock().getTime()) return null;
       if (t.user_id === null) return (await countUsers(db)) > 0 ? null : { email: null };
       const u = await findUserById(db, t.user_id);
-      return u ? { email: u.email } : null;
+      return u && !u.disabled_at ? { email: u.email } : null;
     },
 
     /** Uses a setup link once: creates the first admin (or sets the user's password) and signs them in. */
@@ -451,6 +455,8 @@ export function createAuthService(deps: { db: Db; clock: Clock }) {
         } else {
           u = await findUserById(trx, used.user_id);
           if (!u) throw new CandorError('not_found', 'the user of this link no longer exists');
+          // Rolled back with the rest: the link stays unused, for when an admin enables the user again.
+          if (u.disabled_at) throw new CandorError('invalid_state', 'this account is disabled');
           await revokeUserSessions(trx, u.id, clock());
         }
         await setPasswordHash(trx, u.id, hash);

@@ -133,4 +133,19 @@ describe('disabling and enabling a user', () => {
     const other = await userWithPassword(s, 'admin');
     expect(await s.users.disable(actor('admin', other.id), me.id)).toMatchObject({ changed: true });
   });
+
+  it('lets no password link of a disabled user be issued or used, and keeps an unused one for later', async () => {
+    const u = await userWithPassword(s, 'viewer', 'link-disabled@example.com');
+    const link = await s.auth.passwordLinkToken(cli, u.id);
+    await s.users.disable(cli, u.id);
+    expect((await rejects(s.auth.passwordLinkToken(cli, u.id))).code).toBe('invalid_state');
+    expect(await s.auth.setupLink(link)).toBeNull();
+    expect((await rejects(s.auth.completeSetup(link, null, 'a brand new passphrase 1'))).code).toBe(
+      'invalid_state',
+    );
+    // Enabled again, the link still works: refusing it used nothing up.
+    await s.users.enable(cli, u.id);
+    expect(await s.auth.setupLink(link)).toEqual({ email: 'link-disabled@example.com' });
+    expect(typeof (await s.auth.completeSetup(link, null, 'a brand new passphrase 1'))).toBe('string');
+  });
 });
