@@ -156,6 +156,21 @@ const results = [
     () => `/requests?q=agency ${String(rand(799)).padStart(4, '0')}`,
   ),
   await time('request detail', () => `/requests/${rand(ROWS)}`),
+  // The report desk shows the draft of the half-year; it is kept until the audit log moves.
+  await time(
+    'report desk (draft of the current half-year)',
+    () => `/reports/${services.dashboard.currentPeriod()}`,
+  ),
+  await time(
+    'report desk right after a change (every view follows a transition)',
+    () => `/reports/${services.dashboard.currentPeriod()}`,
+    Math.min(SAMPLES, 20),
+    async () => {
+      const id = ROWS - OPEN_ROWS + 2 * rand(OPEN_ROWS / 2 - 1) + 1;
+      await services.workflow.transition(handler, id, { to: 'awaiting_information' });
+      await services.workflow.transition(handler, id, { to: 'in_review' });
+    },
+  ),
   // The due view keeps what it read until the audit log moves: time it standing still, and right after a
   // change (each view follows a transition of an open request, so it reads the open work again).
   await time(`dashboard (due view over ${OPEN_ROWS} open requests + half-year counts)`, () => '/'),

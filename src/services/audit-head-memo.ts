@@ -11,30 +11,38 @@ import { headSeq } from '../repositories/audit-repository.ts';
  * `maxAgeMs` bounds what a change made outside Candor (an edit by hand in psql, which the log never sees)
  * can hide. Concurrent callers share one read.
  */
-export function createAuditHeadMemo<V>(db: Db, maxAgeMs: number) {
-  let entry: { key: string; head: number; at: number; value: Promise<V> } | undefined;
+export function createAuditHeadMemo<V>(db: Db, maxAgeMs: number, keys = 1) {
+  type Entry = { head: number; at: number; value: Promise<V> };
+  // Insertion order is recency: a hit moves its key to the end, the oldest key goes first.
+  const entries = new Map<string, Entry>();
   return {
     /**
-     * The value for `key` read at `now`: a kept one when the head has not moved, it is for the same key, was
-     * read no later than `now` and is younger than `maxAgeMs`; otherwise `read()` runs and its value is kept.
+     * The value for `key` read at `now`: a kept one when the head has not moved, it was read no later than
+     * `now` and is younger than `maxAgeMs`; otherwise `read()` runs and its value is kept (the `keys` most
+     * recently used keys are kept).
      */
     async get(key: string, now: Date, read: () => Promise<V>): Promise<V> {
       const head = await headSeq(db);
       const t = now.getTime();
-      const e = entry;
-      if (e && e.key === key && e.head === head && e.at <= t && t - e.at < maxAgeMs) return e.value;
+      const e = entries.get(key);
+      entries.delete(key);
+      if (e && e.head === head && e.at <= t && t - e.at < maxAgeMs) {
+        entries.set(key, e);
+        return e.value;
+      }
       const value = read();
-      const mine = { key, head, at: t, value };
-      entry = mine;
+      const mine = { head, at: t, value };
+      entries.set(key, mine);
+      while (entries.size > keys) entries.delete(entries.keys().next().value as string);
       // A failed read is not kept: the next caller tries again.
       value.catch(() => {
-        if (entry === mine) entry = undefined;
+        if (entries.get(key) === mine) entries.delete(key);
       });
       return value;
     },
-    /** Forgets the kept value. */
+    /** Forgets every kept value. */
     clear(): void {
-      entry = undefined;
+      entries.clear();
     },
   };
 }

@@ -8,6 +8,7 @@ import { fileHashes, renderFiles, FORMAT_FILES, type Format } from '../reports/f
 import type { ReportData } from '../reports/report-data.ts';
 import type { FrozenVersion } from '../reports/versions.ts';
 import { appendEvent, headEvent } from '../repositories/audit-repository.ts';
+import { createAuditHeadMemo } from './audit-head-memo.ts';
 import { firstReceivedAt } from '../repositories/report-repository.ts';
 import {
   findVersion,
@@ -80,12 +81,21 @@ export function createReportService({ db, config, clock }: Deps) {
     return db.transaction().setIsolationLevel('repeatable read').setAccessMode('read only').execute(read);
   }
 
+  // A draft over a busy half-year takes long to compute (~0.5 s at 1,000,000 requests, ~8 s at 10,000,000)
+  // and the report desk shows one on every view: kept until the audit log moves (every change to requests
+  // and every frozen version appends to it), for the same day (the default publication date), a minute at
+  // most (hand edits in psql, which the log never sees).
+  const drafts = createAuditHeadMemo<{ latest: FrozenVersion | undefined; data: ReportData }>(db, 60_000, 8);
+
   /** The latest frozen version and the draft computed against it, from one snapshot. */
   function draftOf(period: string, o: { now: Date; publicationDate?: string }) {
-    return inSnapshot(async (trx) => {
-      const latest = await latestVersion(trx, period);
-      return { latest, data: await compute(trx, period, { ...o, previous: latest }) };
-    });
+    const key = `${period} ${o.publicationDate ?? ''} ${dateOf(o.now)}`;
+    return drafts.get(key, o.now, () =>
+      inSnapshot(async (trx) => {
+        const latest = await latestVersion(trx, period);
+        return { latest, data: await compute(trx, period, { ...o, previous: latest }) };
+      }),
+    );
   }
 
   /**

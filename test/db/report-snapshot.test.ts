@@ -78,4 +78,19 @@ describe('a report reads one snapshot', () => {
     expect(write.some((x) => /insert into "report_versions"/.test(x))).toBe(true);
     expect(write.some((x) => /pg_advisory_xact_lock/.test(x))).toBe(true);
   });
+
+  it('keeps the draft until the audit log moves, and shows a change at once', async () => {
+    clock.set('2026-08-01T10:00:00Z');
+    const first = await s.reports.build(actor('viewer'), '2026-H1');
+    // Nothing changed: only the audit head is read.
+    const again = await statementsOf(() => s.reports.build(actor('viewer'), '2026-H1'));
+    expect(again).toHaveLength(1);
+    expect(again[0]).toMatch(/from "audit_events"/);
+    await s.requests.create(
+      actor('admin'),
+      requestInput.parse(requestFactory({ received_at: '2026-03-01T00:00:00Z' })),
+    );
+    const after = await s.reports.build(actor('viewer'), '2026-H1');
+    expect(after.data.tables.summary.requests.count).toBe(first.data.tables.summary.requests.count + 1);
+  });
 });
