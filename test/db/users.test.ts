@@ -1,11 +1,11 @@
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CandorError } from '../../src/errors.ts';
 import { buildApp } from '../../src/http/app.ts';
 import { sha256 } from '../../src/services/auth.ts';
 import type { Services } from '../../src/services/index.ts';
 import { actor, servicesFor, testClock, testConfig, testDatabase, type TestDb } from '../helpers/db.ts';
 import { userWithPassword, WebClient } from '../helpers/web.ts';
+import { refusal } from '../helpers/workflow.ts';
 
 let t: TestDb;
 let s: Services;
@@ -22,16 +22,6 @@ afterAll(async () => {
   await app?.close();
   await t?.close();
 });
-
-async function rejects(p: Promise<unknown>): Promise<CandorError> {
-  try {
-    await p;
-  } catch (e) {
-    if (e instanceof CandorError) return e;
-    throw e;
-  }
-  throw new Error('expected a CandorError');
-}
 
 const api = (token: string) =>
   app.inject({ method: 'GET', url: '/api/v1/requests', headers: { authorization: `Bearer ${token}` } });
@@ -55,7 +45,7 @@ describe('disabling and enabling a user', () => {
     expect((await web.get('/')).statusCode).toBe(200);
     expect((await api(token)).statusCode).toBe(200);
 
-    expect((await rejects(s.users.disable(actor('handler'), u.id))).code).toBe('forbidden');
+    expect((await refusal(s.users.disable(actor('handler'), u.id))).code).toBe('forbidden');
     const r = await s.users.disable(cli, u.email);
     // Two sessions (setting the password signed them in, then the browser) and two tokens (the one
     // created with the user, and the one issued above).
@@ -82,13 +72,13 @@ describe('disabling and enabling a user', () => {
     expect((await web.get('/')).statusCode).toBe(303);
     expect((await api(token)).statusCode).toBe(401);
     expect((await new WebClient(app).signIn(u.email)).statusCode).toBe(401);
-    expect((await rejects(s.users.issueToken(cli, u.email, null))).code).toBe('invalid_state');
+    expect((await refusal(s.users.issueToken(cli, u.email, null))).code).toBe('invalid_state');
     // Disabling again changes nothing and writes no event.
     expect(await s.users.disable(cli, u.id)).toMatchObject({ changed: false, sessions: 0, tokens: 0 });
     expect(await events(u.id)).toHaveLength(1);
 
     // Enabled again: the password works; the revoked token stays revoked.
-    expect((await rejects(s.users.enable(actor('approver'), u.id))).code).toBe('forbidden');
+    expect((await refusal(s.users.enable(actor('approver'), u.id))).code).toBe('forbidden');
     expect(await s.users.enable(cli, u.id)).toEqual({ id: u.id, email: u.email, changed: true });
     expect((await events(u.id)).map((e) => [e.action, e.after])).toEqual([
       ['user.disable', expect.anything()],
@@ -98,7 +88,7 @@ describe('disabling and enabling a user', () => {
     expect((await api(token)).statusCode).toBe(401);
     expect((await api(await s.users.issueToken(cli, u.email, 'new'))).statusCode).toBe(200);
     expect(await s.users.enable(cli, u.id)).toMatchObject({ changed: false });
-    expect((await rejects(s.users.disable(cli, 'nobody@example.com'))).code).toBe('not_found');
+    expect((await refusal(s.users.disable(cli, 'nobody@example.com'))).code).toBe('not_found');
   });
 
   it('a session opened before the user was disabled by a direct write is refused too', async () => {
@@ -120,13 +110,13 @@ describe('disabling and enabling a user', () => {
 
   it('refuses to let an admin disable themselves, or anyone disable the last active admin', async () => {
     const me = await userWithPassword(s, 'admin', 'me-admin@example.com');
-    const self = await rejects(s.users.disable(actor('admin', me.id), me.id));
+    const self = await refusal(s.users.disable(actor('admin', me.id), me.id));
     expect(self.code).toBe('invalid_state');
     expect(self.message).toBe('you cannot disable your own account: another admin must do it');
     // Every other admin disabled: the one left cannot be, even from the command line.
     for (const u of await s.users.list(cli))
       if (u.role === 'admin' && u.id !== me.id) await s.users.disable(cli, u.id);
-    const last = await rejects(s.users.disable(cli, me.email));
+    const last = await refusal(s.users.disable(cli, me.email));
     expect(last.code).toBe('invalid_state');
     expect(last.message).toMatch(/last active admin/);
     expect((await s.users.list(cli)).find((u) => u.id === me.id)?.disabled).toBe(false);
@@ -138,9 +128,9 @@ describe('disabling and enabling a user', () => {
     const u = await userWithPassword(s, 'viewer', 'link-disabled@example.com');
     const link = await s.auth.passwordLinkToken(cli, u.id);
     await s.users.disable(cli, u.id);
-    expect((await rejects(s.auth.passwordLinkToken(cli, u.id))).code).toBe('invalid_state');
+    expect((await refusal(s.auth.passwordLinkToken(cli, u.id))).code).toBe('invalid_state');
     expect(await s.auth.setupLink(link)).toBeNull();
-    expect((await rejects(s.auth.completeSetup(link, null, 'a brand new passphrase 1'))).code).toBe(
+    expect((await refusal(s.auth.completeSetup(link, null, 'a brand new passphrase 1'))).code).toBe(
       'invalid_state',
     );
     // Enabled again, the link still works: refusing it used nothing up.
