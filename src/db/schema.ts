@@ -1,5 +1,6 @@
 import type { ColumnType, Generated, Insertable, Selectable, Updateable } from 'kysely';
 import type {
+  AccountResult,
   AgencyKind,
   AgencyLevel,
   CaseClass,
@@ -22,7 +23,7 @@ import type { NoticeKind } from '../domain/notice-policy.ts';
 type Timestamp = ColumnType<Date, Date | string, Date | string>;
 type CreatedAt = ColumnType<Date, Date | string | undefined, never>;
 
-export type AccountResult = 'produced' | 'preserved' | 'restricted' | 'no_data' | 'not_produced';
+export type { AccountResult };
 export type NdoGround = 'endanger_life' | 'flight' | 'evidence' | 'witnesses' | 'jeopardize' | 'other';
 
 export interface UsersTable {

@@ -1,4 +1,4 @@
-import type { AccountResult } from '../db/schema.ts';
+import type { AccountResult } from './vocabulary.ts';
 import type { DemandKind, NoticeStatus, Outcome, ProcessType, RequestStatus } from './vocabulary.ts';
 
 /** What a request asks for when the intake did not say: preservation preserves, takedown restricts. */

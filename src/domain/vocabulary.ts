@@ -27,6 +27,10 @@ export const PROCESS_TYPES = [
 ] as const;
 export type ProcessType = (typeof PROCESS_TYPES)[number];
 
+/** What happened to one named account of a request (accounts not named get the result the outcome implies). */
+export const ACCOUNT_RESULTS = ['produced', 'preserved', 'restricted', 'no_data', 'not_produced'] as const;
+export type AccountResult = (typeof ACCOUNT_RESULTS)[number];
+
 /** Empty (null) while the request is in process. */
 export const OUTCOMES = [
   'rejected',

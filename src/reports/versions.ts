@@ -1,4 +1,5 @@
-import type { ReportData } from './report-data.ts';
+import type { StoredVersion } from '../repositories/report-versions-repository.ts';
+import { reportDataSchema, type ReportData } from './report-data.ts';
 
 /**
  * One frozen (immutable) version of a period's report: what `candor report freeze` / `correct` store and what
@@ -15,4 +16,17 @@ export interface FrozenVersion {
   data: ReportData;
   /** SHA-256 of every rendered file, keyed by its path in the published layout, e.g. 'report.txt'. */
   file_hashes: Record<string, string>;
+}
+
+/** A stored version as the renderers need it. */
+export function toFrozenVersion(r: StoredVersion): FrozenVersion {
+  return {
+    period: r.period,
+    number: r.number,
+    frozen_at: r.frozen_at.toISOString(),
+    audit_head: r.audit_head,
+    // jsonb does not keep key order; parsing rebuilds every object in schema order for the renderers.
+    data: reportDataSchema.parse(r.data),
+    file_hashes: r.file_hashes,
+  };
 }

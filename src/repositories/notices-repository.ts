@@ -151,6 +151,44 @@ export async function setNoticeStatus(trx: Db, id: number, status: NoticeStatus,
     .execute();
 }
 
+/**
+ * Marks an outbox row sent (keeping the first sent/claimed instants) and returns what the worker needs to
+ * decide the request's notice status: the row as it was, the request's other unsent rows, and the request
+ * (locked).
+ */
+export async function markOutboxSent(trx: Db, row: OutboxRow, workerId: string, now: Date) {
+  const prev = await trx
+    .selectFrom('notice_outbox')
+    .select(['status', 'claimed_by'])
+    .where('id', '=', row.id)
+    .forUpdate()
+    .executeTakeFirstOrThrow();
+  await trx
+    .updateTable('notice_outbox')
+    .set({
+      status: 'sent',
+      sent_at: sql`coalesce(sent_at, ${now})`,
+      last_error: null,
+      claimed_by: workerId,
+      claimed_at: sql`coalesce(claimed_at, ${now})`,
+    })
+    .where('id', '=', row.id)
+    .execute();
+  const open = await trx
+    .selectFrom('notice_outbox')
+    .select('id')
+    .where('request_id', '=', row.request_id)
+    .where('status', 'not in', ['sent', 'cancelled'])
+    .execute();
+  const request = await trx
+    .selectFrom('requests')
+    .select(['notice_status', 'outcome'])
+    .where('id', '=', row.request_id)
+    .forUpdate()
+    .executeTakeFirstOrThrow();
+  return { prev, open, request };
+}
+
 export interface NewOutboxRow {
   request_id: number;
   account_ref: string;

@@ -1,6 +1,4 @@
 import type { Db } from '../db/connect.ts';
-import { reportDataSchema, type ReportData } from '../reports/report-data.ts';
-import type { FrozenVersion } from '../reports/versions.ts';
 
 /** Frozen report versions: insert and read only (the table refuses UPDATE and DELETE). */
 
@@ -9,7 +7,7 @@ export interface NewVersion {
   number: number;
   frozen_at: Date;
   audit_head: string | null;
-  data: ReportData;
+  data: unknown;
   file_hashes: Record<string, string>;
   change: { what: string; why: string; method: string; date: string } | null;
 }
@@ -34,48 +32,39 @@ export async function insertVersion(db: Db, v: NewVersion): Promise<void> {
 
 const columns = ['period', 'number', 'frozen_at', 'audit_head', 'data', 'file_hashes'] as const;
 
-function toFrozen(r: {
+/** A frozen version as stored; `data` is the report JSON, parsed against its schema by the caller. */
+export interface StoredVersion {
   period: string;
   number: number;
   frozen_at: Date;
   audit_head: string | null;
   data: unknown;
   file_hashes: Record<string, string>;
-}): FrozenVersion {
-  return {
-    period: r.period,
-    number: r.number,
-    frozen_at: r.frozen_at.toISOString(),
-    audit_head: r.audit_head,
-    // jsonb does not keep key order; parsing rebuilds every object in schema order for the renderers.
-    data: reportDataSchema.parse(r.data),
-    file_hashes: r.file_hashes,
-  };
 }
 
 /** Versions of one period (or of all periods), by period and number. */
-export async function listVersions(db: Db, period?: string): Promise<FrozenVersion[]> {
+export async function listVersions(db: Db, period?: string): Promise<StoredVersion[]> {
   let q = db.selectFrom('report_versions').select(columns);
   if (period) q = q.where('period', '=', period);
   const rows = await q.orderBy('period').orderBy('number').execute();
-  return rows.map(toFrozen);
+  return rows;
 }
 
 export async function findVersion(
   db: Db,
   period: string,
   number: number,
-): Promise<FrozenVersion | undefined> {
+): Promise<StoredVersion | undefined> {
   const r = await db
     .selectFrom('report_versions')
     .select(columns)
     .where('period', '=', period)
     .where('number', '=', number)
     .executeTakeFirst();
-  return r && toFrozen(r);
+  return r;
 }
 
-export async function latestVersion(db: Db, period: string): Promise<FrozenVersion | undefined> {
+export async function latestVersion(db: Db, period: string): Promise<StoredVersion | undefined> {
   const r = await db
     .selectFrom('report_versions')
     .select(columns)
@@ -83,5 +72,5 @@ export async function latestVersion(db: Db, period: string): Promise<FrozenVersi
     .orderBy('number', 'desc')
     .limit(1)
     .executeTakeFirst();
-  return r && toFrozen(r);
+  return r;
 }

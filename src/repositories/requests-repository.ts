@@ -1,6 +1,14 @@
-import { sql, type Expression, type SqlBool } from 'kysely';
+import { sql, type Expression, type SqlBool, type Updateable } from 'kysely';
 import type { Db } from '../db/connect.ts';
-import type { AccountResult, AgencyRow, NdoGround, NdoRow, RequestRow, TargetRow } from '../db/schema.ts';
+import type {
+  AccountResult,
+  AgencyRow,
+  NdoGround,
+  NdoRow,
+  RequestRow,
+  RequestsTable,
+  TargetRow,
+} from '../db/schema.ts';
 import type { AgencyInput } from '../domain/request-input.ts';
 import type {
   CaseClass,
@@ -129,6 +137,38 @@ export async function insertTargets(
     from unnest(${rows.map((r) => r.request_id)}::bigint[], ${rows.map((r) => r.identifier)}::text[],
       ${rows.map((r) => r.account_ref)}::text[], ${rows.map((r) => r.result)}::text[]) as t(rid, ident, acc, res)
     on conflict (request_id, identifier) do nothing`.execute(db);
+}
+
+/** Replaces a request's targets with `rows` (inside the caller's transaction). */
+export async function replaceTargets(
+  trx: Db,
+  requestId: number,
+  rows: readonly TargetRecord[],
+): Promise<void> {
+  await trx.deleteFrom('request_targets').where('request_id', '=', requestId).execute();
+  await insertTargets(
+    trx,
+    rows.map((t) => ({ ...t, request_id: requestId })),
+  );
+}
+
+/**
+ * Writes `changes` to a request if it is still at `version`, bumping the version; false when another
+ * writer got there first (the caller reports the conflict).
+ */
+export async function updateRequestRow(
+  trx: Db,
+  id: number,
+  version: number,
+  changes: Readonly<Record<string, unknown>>,
+): Promise<boolean> {
+  const res = await trx
+    .updateTable('requests')
+    .set({ ...changes, version: version + 1 } as Updateable<RequestsTable>)
+    .where('id', '=', id)
+    .where('version', '=', version)
+    .executeTakeFirst();
+  return Number(res.numUpdatedRows) === 1;
 }
 
 export async function insertNdos(db: Db, rows: Array<NdoRecord & { request_id: number }>): Promise<void> {

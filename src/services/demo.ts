@@ -1,7 +1,7 @@
-import { sql } from 'kysely';
 import type { Db } from '../db/connect.ts';
 import type { ValidRequest } from '../domain/request-input.ts';
 import { appendEvent } from '../repositories/audit-repository.ts';
+import { recordKeptUpWork } from '../repositories/demo-repository.ts';
 import { upsertContact } from '../repositories/notices-repository.ts';
 import { prepareRequest, writeRequests } from './requests.ts';
 
@@ -47,22 +47,7 @@ export async function loadDemo(
   // Without these, a decade of history would greet the team with hundreds of reviews and follow-ups
   // overdue since 2016. The newest emergencies and orders stay open, so the due view still has some of each.
   // A workflow record bumps the request's version, as every workflow step does.
-  await sql`
-    with e as (
-      insert into emergency_records (request_id, attests_danger, recorded_by, recorded_at, follow_up_received_at)
-      select id, true, ${o.actor}, ${o.now}, responded_at + make_interval(days => 3 + (id % 20)::int)
-      from requests
-      where emergency and responded_at < ${o.now}::timestamptz - interval '45 days'
-        and outcome in ('non_content_produced', 'content_produced')
-      on conflict (request_id) do nothing
-      returning request_id)
-    update requests set version = version + 1 where id in (select request_id from e)`.execute(trx);
-  await sql`
-    update nondisclosure_orders n
-    set review_requested_at = ${o.now}::timestamptz - make_interval(days => ((n.id * 37) % 330)::int)
-    from requests r
-    where r.id = n.request_id and n.lifted_at is null and n.expires_at is null
-      and coalesce(n.issued_at, r.received_at) < ${o.now}::timestamptz - interval '330 days'`.execute(trx);
+  await recordKeptUpWork(trx, o.actor, o.now);
   await appendEvent(trx, {
     at: o.now,
     actor: o.actor,

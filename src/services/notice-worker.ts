@@ -1,10 +1,14 @@
 import os from 'node:os';
-import { sql } from 'kysely';
 import type { Db } from '../db/connect.ts';
 import type { OutboxRow } from '../db/schema.ts';
 import { defaultPolicy } from '../domain/policy-config.ts';
 import { appendEvent } from '../repositories/audit-repository.ts';
-import { claimDue, finishClaim, setNoticeStatus } from '../repositories/notices-repository.ts';
+import {
+  claimDue,
+  finishClaim,
+  markOutboxSent,
+  setNoticeStatus,
+} from '../repositories/notices-repository.ts';
 import { createMailer, isPermanent, type Mailer } from './mailer.ts';
 import { createNoticeService, noticeState, type NoticeDeps } from './notices.ts';
 
@@ -96,35 +100,7 @@ export function createNoticeWorker(deps: WorkerDeps, opts: WorkerOptions = {}) {
   async function recordSent(row: OutboxRow, workerId: string, now: Date): Promise<void> {
     await db.transaction().execute(async (trx) => {
       // Record the truth even if our claim was lost meanwhile: the message did go.
-      const prev = await trx
-        .selectFrom('notice_outbox')
-        .select(['status', 'claimed_by'])
-        .where('id', '=', row.id)
-        .forUpdate()
-        .executeTakeFirstOrThrow();
-      await trx
-        .updateTable('notice_outbox')
-        .set({
-          status: 'sent',
-          sent_at: sql`coalesce(sent_at, ${now})`,
-          last_error: null,
-          claimed_by: workerId,
-          claimed_at: sql`coalesce(claimed_at, ${now})`,
-        })
-        .where('id', '=', row.id)
-        .execute();
-      const open = await trx
-        .selectFrom('notice_outbox')
-        .select('id')
-        .where('request_id', '=', row.request_id)
-        .where('status', 'not in', ['sent', 'cancelled'])
-        .execute();
-      const request = await trx
-        .selectFrom('requests')
-        .select(['notice_status', 'outcome'])
-        .where('id', '=', row.request_id)
-        .forUpdate()
-        .executeTakeFirstOrThrow();
+      const { prev, open, request } = await markOutboxSent(trx, row, workerId, now);
       // The schema allows `sent` only once the request has an outcome; a notice before disclosure leaves
       // the request's status `pending` (the outbox row and the audit event record that it went).
       const allSent = open.length === 0 && request.outcome !== null;

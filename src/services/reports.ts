@@ -6,18 +6,27 @@ import { computeReport } from '../reports/compute.ts';
 import { describeChange, diffReports, type Change } from '../reports/diff.ts';
 import { fileHashes, renderFiles, FORMAT_FILES, type Format } from '../reports/files.ts';
 import type { ReportData } from '../reports/report-data.ts';
-import type { FrozenVersion } from '../reports/versions.ts';
+import { toFrozenVersion, type FrozenVersion } from '../reports/versions.ts';
 import { appendEvent, headEvent } from '../repositories/audit-repository.ts';
 import { createAuditHeadMemo } from './audit-head-memo.ts';
 import { firstReceivedAt } from '../repositories/report-repository.ts';
-import {
-  findVersion,
-  insertVersion,
-  latestVersion,
-  listVersions,
-} from '../repositories/report-versions-repository.ts';
+import * as stored from '../repositories/report-versions-repository.ts';
+import { insertVersion } from '../repositories/report-versions-repository.ts';
 import { authorize, type Actor } from './authorize.ts';
 import type { Deps } from './index.ts';
+
+/** Frozen versions as the renderers read them (the repository stores the report JSON unparsed). */
+async function listVersions(db: Db, period?: string): Promise<FrozenVersion[]> {
+  return (await stored.listVersions(db, period)).map(toFrozenVersion);
+}
+async function findVersion(db: Db, period: string, number: number): Promise<FrozenVersion | undefined> {
+  const r = await stored.findVersion(db, period, number);
+  return r && toFrozenVersion(r);
+}
+async function latestVersion(db: Db, period: string): Promise<FrozenVersion | undefined> {
+  const r = await stored.latestVersion(db, period);
+  return r && toFrozenVersion(r);
+}
 
 /** Transparency reports: draft, freeze, correct, diff and render (DESIGN.md, core loop steps 5 and 6). */
 

@@ -18,6 +18,8 @@ import {
   insertRequests,
   insertTargets,
   listRequests,
+  replaceTargets,
+  updateRequestRow,
   upsertAgency,
   type Cursor,
   type ListFilter,
@@ -315,20 +317,10 @@ export function createRequestService(deps: { db: Db; clock: Clock; config: Confi
           }
           const targetsChanged = 'accounts' in patch || 'identifiers' in patch;
           if (Object.keys(changed).length === 0 && !targetsChanged) return;
-          const res = await trx
-            .updateTable('requests')
-            .set({ ...changed, version: version + 1, updated_at: now })
-            .where('id', '=', id)
-            .where('version', '=', version)
-            .executeTakeFirst();
-          if (Number(res.numUpdatedRows) !== 1)
+          if (!(await updateRequestRow(trx, id, version, { ...changed, updated_at: now })))
             throw new CandorError('conflict', `request ${id} changed meanwhile`);
           if (targetsChanged) {
-            await trx.deleteFrom('request_targets').where('request_id', '=', id).execute();
-            await insertTargets(
-              trx,
-              next.targets.map((t) => ({ ...t, request_id: id })),
-            );
+            await replaceTargets(trx, id, next.targets);
             before.targets = current.targets;
             changed.targets = next.targets;
           }

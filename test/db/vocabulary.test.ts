@@ -24,6 +24,7 @@ const enums: Array<[string, readonly string[]]> = [
   ['case_class', v.CASE_CLASSES],
   ['demand_kind', v.DEMAND_KINDS],
   ['user_role', v.ROLES],
+  ['account_result', v.ACCOUNT_RESULTS],
 ];
 
 describe('the database vocabulary', () => {

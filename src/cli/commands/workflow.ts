@@ -4,25 +4,26 @@ import { NUMBER_SOURCES, type NumberSource } from '../../domain/emergency.ts';
 import { HOLD_REGIMES, type HoldRegime } from '../../domain/preservation.ts';
 import { instant } from '../../domain/request-input.ts';
 import {
+  ACCOUNT_RESULTS,
   DATA_SOUGHT,
   NDO_AUTHORITIES,
   NOTICE_STATUSES,
   OUTCOMES,
   REQUEST_STATUSES,
+  type AccountResult,
   type DataSought,
   type NdoAuthority,
   type NoticeStatus,
   type Outcome,
   type RequestStatus,
 } from '../../domain/vocabulary.ts';
-import type { AccountResult } from '../../db/schema.ts';
 import { CandorError } from '../../errors.ts';
 import type { Actor } from '../../services/authorize.ts';
 import type { Services } from '../../services/index.ts';
 import { withContext } from '../context.ts';
 import { out } from '../output.ts';
 
-const RESULTS = ['produced', 'preserved', 'restricted', 'no_data', 'not_produced'] as const;
+const RESULTS = ACCOUNT_RESULTS;
 
 function positive(name: string, v: string): number {
   const n = Number(v);

@@ -4,7 +4,13 @@ import { DUE_KINDS } from '../../domain/due.ts';
 import { NUMBER_SOURCES } from '../../domain/emergency.ts';
 import { HOLD_REGIMES } from '../../domain/preservation.ts';
 import { instant, ndoInput } from '../../domain/request-input.ts';
-import { DATA_SOUGHT, NOTICE_STATUSES, OUTCOMES, REQUEST_STATUSES } from '../../domain/vocabulary.ts';
+import {
+  ACCOUNT_RESULTS,
+  DATA_SOUGHT,
+  NOTICE_STATUSES,
+  OUTCOMES,
+  REQUEST_STATUSES,
+} from '../../domain/vocabulary.ts';
 import type { Services } from '../../services/index.ts';
 
 const id = z.coerce.number().int().min(1);
@@ -36,7 +42,7 @@ export const responseBody = z.strictObject({
     .array(
       z.strictObject({
         account: text(500),
-        result: z.enum(['produced', 'preserved', 'restricted', 'no_data', 'not_produced']),
+        result: z.enum(ACCOUNT_RESULTS),
       }),
     )
     .max(10_000)

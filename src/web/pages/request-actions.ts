@@ -13,7 +13,8 @@ import type { Action } from '../../services/authorize.ts';
 import type { WebContext, WebRoute } from '../context.ts';
 import { Errors } from '../forms.tsx';
 import { renderDetail, requestId } from './request-detail.tsx';
-import { ACCOUNT_RESULTS, NDO_GROUNDS, RELEASE_REASONS } from './request-forms.tsx';
+import { ACCOUNT_RESULTS } from '../../domain/vocabulary.ts';
+import { NDO_GROUNDS, RELEASE_REASONS } from './request-forms.tsx';
 import { renderNotice } from './request-notice.tsx';
 
 /**

@@ -2,7 +2,13 @@ import { guidance, mayCompel } from '../../domain/compel.ts';
 import { NUMBER_SOURCES } from '../../domain/emergency.ts';
 import { allowedTransitions, isReopen } from '../../domain/lifecycle.ts';
 import { HOLD_REGIMES } from '../../domain/preservation.ts';
-import { DATA_SOUGHT, NDO_AUTHORITIES, NOTICE_STATUSES, OUTCOMES } from '../../domain/vocabulary.ts';
+import {
+  ACCOUNT_RESULTS,
+  DATA_SOUGHT,
+  NDO_AUTHORITIES,
+  NOTICE_STATUSES,
+  OUTCOMES,
+} from '../../domain/vocabulary.ts';
 import { can, type Actor } from '../../services/authorize.ts';
 import type { PresentedRequest, PresentedWorkflow } from '../../services/presenters.ts';
 import { Checkbox, Checkboxes, Errors, fieldsFor, Form, type FormFields } from '../forms.tsx';
@@ -22,7 +28,6 @@ export interface Failed {
   conflict: boolean;
 }
 
-export const ACCOUNT_RESULTS = ['produced', 'preserved', 'restricted', 'no_data', 'not_produced'] as const;
 export const NDO_GROUNDS = [
   'endanger_life',
   'flight',
