@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
 import { defaultPolicy, policyConfig, type PolicyConfig } from './domain/policy-config.ts';
+import { parseKey } from './keys/keyring.ts';
 
 /** Every environment variable Candor reads, parsed once at start-up. Zero configuration = embedded mode. */
 const envSchema = z.object({
@@ -27,6 +28,19 @@ const envSchema = z.object({
   /** A JSON file overriding the policy engine's defaults (src/domain/policy-config.ts). */
   CANDOR_POLICY_FILE: z.string().min(1).optional(),
   CANDOR_PUBLISH_REPO: z.string().min(1).optional(),
+  /** The master key for secrets at rest: 32 bytes, base64 or hex. Unset: `<data dir>/secret.key`. */
+  CANDOR_SECRET_KEY: z
+    .string()
+    .refine((s) => parseKey(s) !== null, 'expected 32 bytes as base64 (44 characters) or hex (64)')
+    .optional(),
+  /** Old master keys, comma-separated, still accepted for opening while `candor keys rotate` runs. */
+  CANDOR_SECRET_KEY_PREVIOUS: z
+    .string()
+    .refine(
+      (s) => s.split(',').every((k) => parseKey(k) !== null),
+      'expected comma-separated keys of 32 bytes as base64 or hex',
+    )
+    .optional(),
 });
 
 export type Config = Readonly<{
@@ -49,6 +63,9 @@ export type Config = Readonly<{
    * the server, never taken from a form: a browser may not name paths on the server.
    */
   publishRepo: string;
+  /** CANDOR_SECRET_KEY (src/keys/keyring.ts); undefined: the data directory's key file. */
+  secretKey: Buffer | undefined;
+  previousSecretKeys: readonly Buffer[];
 }>;
 
 export class ConfigError extends Error {}
@@ -82,6 +99,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     policy: policy.value,
     trustProxy: e.CANDOR_TRUST_PROXY === 'true' || e.CANDOR_TRUST_PROXY === '1',
     publishRepo: e.CANDOR_PUBLISH_REPO ? path.resolve(e.CANDOR_PUBLISH_REPO) : path.join(dataDir, 'public'),
+    secretKey: e.CANDOR_SECRET_KEY ? parseKey(e.CANDOR_SECRET_KEY)! : undefined,
+    previousSecretKeys: Object.freeze(
+      (e.CANDOR_SECRET_KEY_PREVIOUS ?? '')
+        .split(',')
+        .filter((k) => k.trim() !== '')
+        .map((k) => parseKey(k)!),
+    ),
   });
 }
 
