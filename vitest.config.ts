@@ -1,8 +1,7 @@
 import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
-  // JSX pages import their runtime as `#jsx/jsx-runtime` (tsconfig `jsxImportSource` + `paths`).
-  resolve: { tsconfigPaths: true },
+  // JSX pages import their runtime as `#jsx/jsx-runtime` (tsconfig `jsxImportSource`; package.json `imports`).
   test: {
     include: ['src/**/*.test.ts', 'test/**/*.test.ts'],
     globalSetup: ['test/global-setup.ts'],
