@@ -12,6 +12,7 @@ import {
   type LockInfo,
 } from './embedded.ts';
 import { migrateToLatest } from './migrate.ts';
+import { privateDir, privateUmask, tightenTree } from './private-files.ts';
 import type { Database } from './schema.ts';
 
 export type Db = Kysely<Database>;
@@ -32,6 +33,8 @@ export interface OpenOptions {
   /** Run migrations (embedded: always on start-up). */
   migrate?: boolean;
   poolSize?: number;
+  /** Where a one-line notice for the operator goes (a data directory whose permissions were fixed). */
+  say?: (line: string) => void;
 }
 
 function kysely(pool: pg.Pool): Db {
@@ -57,8 +60,26 @@ export async function openDatabase(config: Config, opts: OpenOptions): Promise<C
   return openEmbedded(config.dataDir, opts);
 }
 
+/**
+ * Makes an embedded data directory private to its owner (0700 folders, 0600 files) before anything is
+ * written in it; an install made by an older Candor is tightened, and `say` is told so once. The published
+ * repository (`public/`, public by nature) is left as it is.
+ */
+export function securePrivateDataDir(dataDir: string, say: (line: string) => void): void {
+  privateUmask();
+  privateDir(dataDir);
+  const changed = tightenTree(dataDir, ['public']);
+  if (changed > 0) {
+    say(
+      `candor: made ${changed} file${changed === 1 ? '' : 's'} in ${dataDir} private to their owner ` +
+        '(other users could read them: password hashes, customer contacts, the database itself)',
+    );
+  }
+}
+
 /** Opens the embedded database in `dataDir`, or joins the process that already holds it. */
 export async function openEmbedded(dataDir: string, opts: OpenOptions): Promise<Connection> {
+  securePrivateDataDir(dataDir, opts.say ?? ((line) => process.stderr.write(`${line}\n`)));
   const socketDir = privateSocketDir();
   const lock = acquireLock(dataDir, opts.role, socketDir);
   if (!lock.acquired) {

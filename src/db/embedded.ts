@@ -1,16 +1,11 @@
-import { mkdtempSync, readFileSync, rmSync, writeFileSync, unlinkSync, mkdirSync, chmodSync } from 'node:fs';
+import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { CandorError } from '../errors.ts';
+import { privateUmask, tightenTree } from './private-files.ts';
 
-/** What the lock file on an embedded data directory says about its holder. */
-export interface LockInfo {
-  pid: number;
-  role: 'server' | 'cli' | 'test';
-  socketDir: string;
-  startedAt: string;
-}
+export { acquireLock, type LockInfo } from './lock.ts';
 
 export interface EmbeddedEngine {
   /** Directory holding the `.s.PGSQL.5432` socket; pass as `host` to `pg`. */
@@ -28,6 +23,8 @@ export async function startEngine(opts: {
   snapshot?: Uint8Array;
   socketDir?: string;
 }): Promise<EmbeddedEngine> {
+  // PGlite writes the password hashes, contacts and WAL through this process: private from the first file.
+  if (opts.pgdata) privateUmask();
   const socketDir = opts.socketDir ?? privateSocketDir();
   const worker = new Worker(workerUrl, {
     workerData: {
@@ -48,6 +45,8 @@ export async function startEngine(opts: {
     worker.on('message', onMessage);
     worker.once('error', reject);
   });
+  // PGlite unpacks its initial files with modes of its own (0666): take group and other access away.
+  if (opts.pgdata) tightenTree(opts.pgdata);
   const request = <T>(type: string, reply: string) =>
     new Promise<T>((resolve) => {
       const onMessage = (m: { type: string } & T) => {
@@ -67,6 +66,7 @@ export async function startEngine(opts: {
       stopped = true;
       await request('stop', 'stopped');
       await worker.terminate();
+      if (opts.pgdata) tightenTree(opts.pgdata);
       rmSync(socketDir, { recursive: true, force: true });
     },
   };
@@ -77,54 +77,4 @@ export function privateSocketDir(): string {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'candor-'));
   chmodSync(dir, 0o700);
   return dir;
-}
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
-
-/**
- * Takes the lock on a data directory, or reports who holds it. PGlite does not lock its data directory
- * itself, and two engines on one directory would corrupt it.
- */
-export function acquireLock(
-  dataDir: string,
-  role: LockInfo['role'],
-  socketDir: string,
-): { acquired: true; release: () => void } | { acquired: false; holder: LockInfo } {
-  mkdirSync(dataDir, { recursive: true });
-  const file = path.join(dataDir, 'candor.lock');
-  const info: LockInfo = { pid: process.pid, role, socketDir, startedAt: new Date().toISOString() };
-  for (let attempt = 0; attempt < 3; attempt++) {
-    try {
-      writeFileSync(file, JSON.stringify(info), { flag: 'wx', mode: 0o600 });
-      return {
-        acquired: true,
-        release: () => {
-          try {
-            const current = JSON.parse(readFileSync(file, 'utf8')) as LockInfo;
-            if (current.pid === process.pid) unlinkSync(file);
-          } catch {
-            // already gone
-          }
-        },
-      };
-    } catch (err) {
-      if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
-    }
-    let holder: LockInfo | null;
-    try {
-      holder = JSON.parse(readFileSync(file, 'utf8')) as LockInfo;
-    } catch {
-      holder = null; // half-written or unreadable: treat as stale
-    }
-    if (holder && alive(holder.pid)) return { acquired: false, holder };
-    rmSync(file, { force: true }); // stale lock of a process that died
-  }
-  throw new CandorError('unavailable', `cannot take the lock on ${dataDir}`);
 }

@@ -1,4 +1,4 @@
-import { mkdir, rename, writeFile } from 'node:fs/promises';
+import { chmod, mkdir, rename, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import nodemailer from 'nodemailer';
 import type { Config } from '../config.ts';
@@ -70,7 +70,9 @@ export function createMailer(config: Config): Mailer {
     describe: dir,
     async send(m) {
       const info = await builder.sendMail(mail(m));
+      // Notices name customers: the outbox is private to the server's user (0700, files 0600).
       await mkdir(dir, { recursive: true, mode: 0o700 });
+      await chmod(dir, 0o700);
       const file = path.join(dir, emlFileName(m.messageId));
       // Write then rename, so a reader never sees half a message.
       const tmp = `${file}.${process.pid}.tmp`;

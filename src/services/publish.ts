@@ -1,4 +1,4 @@
-import { mkdir, rename, writeFile } from 'node:fs/promises';
+import { chmod, mkdir, rename, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { randomBytes } from 'node:crypto';
 import type { Config } from '../config.ts';
@@ -101,13 +101,20 @@ export function createPublishService(deps: PublishDeps) {
       authorize(actor, 'report.read');
       const versions = await deps.frozenVersions(actor);
       const files = await repositoryFiles(versions);
+      // The site is for the public: readable by a web server's user whatever the process umask (077 on the
+      // embedded engine, docs/database.md).
+      const root = path.resolve(outDir);
+      const dirs = new Set<string>();
       for (const [rel, bytes] of files) {
-        const abs = path.join(outDir, rel);
+        const abs = path.join(root, rel);
         await mkdir(path.dirname(abs), { recursive: true });
+        for (let d = path.dirname(abs); d.startsWith(root) && !dirs.has(d); d = path.dirname(d)) dirs.add(d);
         const tmp = `${abs}.candor-${randomBytes(4).toString('hex')}`;
         await writeFile(tmp, bytes);
+        await chmod(tmp, 0o644);
         await rename(tmp, abs);
       }
+      for (const d of dirs) await chmod(d, 0o755);
       return { files: files.size, periods: new Set(versions.map((v) => v.period)).size };
     },
   };
