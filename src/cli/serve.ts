@@ -17,9 +17,11 @@ export async function runServe(o: { port?: string; host?: string }): Promise<voi
   const conn = await openDatabase(config, { role: 'server', migrate: true });
   const deps = { db: conn.db, config, clock: () => new Date() };
   const services = createServices(deps);
-  const app = await buildApp({ config, services, logger: true });
+  // Links the server hands out use the address it serves (or CANDOR_PUBLIC_URL), never a request's Host.
+  const served = Object.freeze({ ...config, port, host: o.host ?? config.host });
+  const app = await buildApp({ config: served, services, logger: true });
   try {
-    await app.listen({ port, host: o.host ?? config.host });
+    await app.listen({ port, host: served.host });
   } catch (e) {
     await app.close();
     await conn.close();

@@ -1,6 +1,6 @@
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
-import Fastify, { type FastifyInstance } from 'fastify';
+import Fastify, { type FastifyInstance, type FastifyRequest } from 'fastify';
 import {
   jsonSchemaTransform,
   serializerCompiler,
@@ -20,13 +20,33 @@ import { webApp, webNotFound } from '../web/web-app.ts';
 export interface AppOptions {
   config: Config;
   services: Services;
-  logger?: boolean;
+  /** Log requests (to stdout, or to the given stream). */
+  logger?: boolean | { stream: NodeJS.WritableStream };
 }
+
+/**
+ * What a request log line says about a request: the method and the route's pattern (`/setup/:token`,
+ * `/requests/:id`), never the path or query string as sent, which can hold a one-time token, an account
+ * reference or a search term.
+ */
+export const LOG_SERIALIZERS = {
+  req: (req: FastifyRequest) => ({
+    method: req.method,
+    route: req.routeOptions?.url ?? '(no route)',
+    remoteAddress: req.ip,
+  }),
+};
 
 /** Builds the HTTP application: JSON API under /api/v1 (token auth), OpenAPI at /api/docs. */
 export async function buildApp({ config, services, logger = false }: AppOptions): Promise<FastifyInstance> {
   const app = Fastify({
-    logger: logger ? { level: config.logLevel } : false,
+    logger: logger
+      ? {
+          level: config.logLevel,
+          serializers: LOG_SERIALIZERS,
+          ...(typeof logger === 'object' ? { stream: logger.stream } : {}),
+        }
+      : false,
     // Behind a reverse proxy, trust X-Forwarded-For/-Proto: the client address drives the sign-in rate
     // limit and https decides the Secure cookie flag. Off by default so a client cannot spoof either.
     trustProxy: config.trustProxy,

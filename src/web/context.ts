@@ -67,6 +67,16 @@ export function readCookies(header: string | undefined): Map<string, string> {
   return m;
 }
 
+/**
+ * The address links the server hands out (password links) start with: CANDOR_PUBLIC_URL, or the address
+ * the server was configured to listen on. Never taken from the request (its Host header is the client's).
+ */
+export function publicBaseUrl(config: Config): string {
+  if (config.publicUrl) return config.publicUrl.replace(/\/$/, '');
+  const host = config.host.includes(':') ? `[${config.host}]` : config.host;
+  return `http://${host}:${config.port}`;
+}
+
 /** Only same-site relative paths are followed after sign-in (no open redirect). */
 export function safeNext(next: string): string {
   return /^\/(?![/\\])[^\s]*$/.test(next) ? next : '/';

@@ -2,7 +2,7 @@ import { ROLES } from '../../domain/vocabulary.ts';
 import { CandorError } from '../../errors.ts';
 import type { VerifyResult } from '../../services/audit.ts';
 import type { UserService } from '../../services/users.ts';
-import type { WebContext, WebRoute } from '../context.ts';
+import { publicBaseUrl, type WebContext, type WebRoute } from '../context.ts';
 import { Errors, Form, Input, Select } from '../forms.tsx';
 import type { Html } from '../jsx/jsx-runtime.ts';
 import { when } from '../labels.ts';
@@ -168,8 +168,8 @@ function AdminPage(props: {
   );
 }
 
-const origin = (c: WebContext) =>
-  c.config.publicUrl?.replace(/\/$/, '') ?? `${c.req.protocol}://${c.req.host}`;
+// Never the request's Host header: a forged Host would put an attacker's address in front of the token.
+const origin = (c: WebContext) => publicBaseUrl(c.config);
 
 async function page(c: WebContext, extra: Partial<Parameters<typeof AdminPage>[0]> = {}) {
   const [users, sessions, audit] = await Promise.all([
