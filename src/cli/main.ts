@@ -15,6 +15,7 @@ import { register as registerWorkflow } from './commands/workflow.ts';
 import { register as registerPublish } from './commands/publish.ts';
 import { collectAnchors } from '../publish/anchors.ts';
 import { register as registerReport } from './commands/report.ts';
+import { register as registerKeys } from './commands/keys.ts';
 
 /**
  * Each area of the product adds its subcommands here (src/cli/commands/*.ts), so areas do not edit one
@@ -25,6 +26,7 @@ const registrars: Array<(p: Command, setCode: (n: number) => void) => void> = [
   registerNotices,
   registerReport,
   registerPublish,
+  registerKeys,
 ];
 
 function program(setCode: (n: number) => void): Command {

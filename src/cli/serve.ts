@@ -17,6 +17,10 @@ export async function runServe(o: { port?: string; host?: string }): Promise<voi
   const conn = await openDatabase(config, { role: 'server', migrate: true });
   const deps = { db: conn.db, config, clock: () => new Date() };
   const services = createServices(deps);
+  // Secrets an older Candor stored in plaintext are sealed before the first request can read them.
+  const sealed = await services.keys.sealPlaintext();
+  const n = Object.values(sealed).reduce((a, b) => a + b, 0);
+  if (n > 0) out(`sealed ${n} secret(s) stored in plaintext by an older Candor (${JSON.stringify(sealed)})`);
   // Links the server hands out use the address it serves (or CANDOR_PUBLIC_URL), never a request's Host.
   const served = Object.freeze({ ...config, port, host: o.host ?? config.host });
   const app = await buildApp({ config: served, services, logger: true });

@@ -8,6 +8,7 @@ import * as web from './migrations/2026-11-29-05-web.ts';
 import * as due from './migrations/2026-11-29-06-due.ts';
 import * as contactsSearch from './migrations/2026-11-29-07-contacts-search.ts';
 import * as receivedCover from './migrations/2026-11-29-08-received-cover.ts';
+import * as signInAttempts from './migrations/2026-12-04-13-01-sign-in-attempts.ts';
 
 /** Every migration, in order. Names are date-prefixed; add new ones at the end. */
 const migrations: Record<string, Migration> = {
@@ -19,6 +20,7 @@ const migrations: Record<string, Migration> = {
   '2026-11-29-06-due': due,
   '2026-11-29-07-contacts-search': contactsSearch,
   '2026-11-29-08-received-cover': receivedCover,
+  '2026-12-04-13-01-sign-in-attempts': signInAttempts,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

@@ -35,6 +35,8 @@ export interface UsersTable {
   totp_last_step: number | null;
   created_at: CreatedAt;
   disabled_at: Timestamp | null;
+  /** Set when the second factor was failed too often: no sign-in until then. */
+  locked_until: Timestamp | null;
 }
 
 export interface ApiTokensTable {
@@ -263,11 +265,11 @@ export interface SetupTokensTable {
   used_at: Timestamp | null;
 }
 
-export interface LoginFailuresTable {
-  id: Generated<number>;
-  account: string;
-  ip: string;
-  at: Timestamp;
+/** Sign-in attempts reserved per key (`account:<e-mail>`, `ip:<address>`, `totp:<user id>`) in a window. */
+export interface LoginAttemptsTable {
+  key: string;
+  window_start: Timestamp;
+  attempts: number;
 }
 
 export interface Database {
@@ -289,7 +291,7 @@ export interface Database {
   report_versions: ReportVersionsTable;
   sessions: SessionsTable;
   setup_tokens: SetupTokensTable;
-  login_failures: LoginFailuresTable;
+  login_attempts: LoginAttemptsTable;
 }
 
 export type RequestRow = Selectable<RequestsTable>;

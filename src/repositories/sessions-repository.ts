@@ -1,3 +1,4 @@
+import { sql } from 'kysely';
 import type { Db } from '../db/connect.ts';
 import type { SessionRow, UserRow } from '../db/schema.ts';
 
@@ -24,6 +25,7 @@ export async function findLiveSession(
       'u.totp_last_step',
       'u.created_at as user_created_at',
       'u.disabled_at',
+      'u.locked_until',
     ])
     .where('s.id_hash', '=', idHash)
     .where('s.revoked_at', 'is', null)
@@ -37,6 +39,7 @@ export async function findLiveSession(
     totp_last_step,
     user_created_at,
     disabled_at,
+    locked_until,
     ...session
   } = row;
   return {
@@ -50,6 +53,7 @@ export async function findLiveSession(
       totp_last_step,
       created_at: user_created_at,
       disabled_at,
+      locked_until,
     },
   };
 }
@@ -115,37 +119,38 @@ export function findSetupToken(db: Db, tokenHash: string) {
   return db.selectFrom('setup_tokens').selectAll().where('token_hash', '=', tokenHash).executeTakeFirst();
 }
 
-export async function insertLoginFailure(
+/**
+ * Reserves one sign-in attempt under each key, in one statement that counts and decides: a key's counter
+ * starts again at 1 once its window (from `windowStart`) has passed. Returns each key's count including
+ * this attempt; the caller refuses when a count is over its limit, before checking any password or code.
+ * Concurrent callers are serialized on each counter row, so N parallel attempts see counts 1..N.
+ */
+export async function reserveAttempts(
   db: Db,
-  f: { account: string; ip: string; at: Date },
-): Promise<void> {
-  await db.insertInto('login_failures').values(f).execute();
+  keys: readonly string[],
+  now: Date,
+  windowStart: Date,
+): Promise<Map<string, number>> {
+  const r = await sql<{ key: string; attempts: number }>`
+    insert into login_attempts as a (key, window_start, attempts)
+    select k, ${now}::timestamptz, 1 from unnest(${[...keys]}::text[]) as k
+    on conflict (key) do update set
+      window_start = case when a.window_start <= ${windowStart} then excluded.window_start else a.window_start end,
+      attempts = case when a.window_start <= ${windowStart} then 1 else a.attempts + 1 end
+    returning a.key, a.attempts`.execute(db);
+  return new Map(r.rows.map((x) => [x.key, Number(x.attempts)]));
 }
 
-/** Failed sign-ins since `since`, for this account and for this address. */
-export async function countLoginFailures(
-  db: Db,
-  account: string,
-  ip: string,
-  since: Date,
-): Promise<{ account: number; ip: number }> {
-  const [a, i] = await Promise.all([
-    db
-      .selectFrom('login_failures')
-      .select((eb) => eb.fn.countAll<number>().as('n'))
-      .where('account', '=', account)
-      .where('at', '>', since)
-      .executeTakeFirstOrThrow(),
-    db
-      .selectFrom('login_failures')
-      .select((eb) => eb.fn.countAll<number>().as('n'))
-      .where('ip', '=', ip)
-      .where('at', '>', since)
-      .executeTakeFirstOrThrow(),
-  ]);
-  return { account: Number(a.n), ip: Number(i.n) };
+/** Gives back one reserved attempt (a sign-in that succeeded is not a failure). */
+export async function releaseAttempt(db: Db, key: string): Promise<void> {
+  await db
+    .updateTable('login_attempts')
+    .set((eb) => ({ attempts: sql<number>`greatest(${eb.ref('attempts')} - 1, 0)` }))
+    .where('key', '=', key)
+    .execute();
 }
 
-export async function clearLoginFailures(db: Db, account: string): Promise<void> {
-  await db.deleteFrom('login_failures').where('account', '=', account).execute();
+/** Forgets every attempt under a key (a success clears the account's count). */
+export async function clearAttempts(db: Db, key: string): Promise<void> {
+  await db.deleteFrom('login_attempts').where('key', '=', key).execute();
 }

@@ -65,13 +65,41 @@ export async function setPasswordHash(db: Db, userId: number, hash: string): Pro
   await db.updateTable('users').set({ password_hash: hash }).where('id', '=', userId).execute();
 }
 
-/** Sets or clears the TOTP secret; the replay guard restarts with it. */
+/** Sets or clears the (sealed) TOTP secret; the replay guard restarts with it, and any lock ends. */
 export async function setTotpSecret(db: Db, userId: number, secret: string | null): Promise<void> {
   await db
     .updateTable('users')
-    .set({ totp_secret: secret, totp_last_step: null })
+    .set({ totp_secret: secret, totp_last_step: null, locked_until: null })
     .where('id', '=', userId)
     .execute();
+}
+
+/** Users whose stored TOTP secret is not sealed under `currentKeyId` (or not sealed at all), locked. */
+export function totpSecretsToSeal(db: Db, currentKeyId: string) {
+  return db
+    .selectFrom('users')
+    .select(['id', 'totp_secret'])
+    .where('totp_secret', 'is not', null)
+    .where('totp_secret', 'not like', `v1.${currentKeyId}.%`)
+    .orderBy('id')
+    .forUpdate()
+    .execute() as Promise<Array<{ id: number; totp_secret: string }>>;
+}
+
+/** Replaces a stored TOTP secret by the same secret sealed again; keeps the replay guard. */
+export async function resealTotpSecret(db: Db, userId: number, sealed: string): Promise<void> {
+  await db.updateTable('users').set({ totp_secret: sealed }).where('id', '=', userId).execute();
+}
+
+/** Locks a user out of sign-in until `until` (too many second-factor failures); false if already locked. */
+export async function lockUser(db: Db, userId: number, until: Date, now: Date): Promise<boolean> {
+  const r = await db
+    .updateTable('users')
+    .set({ locked_until: until })
+    .where('id', '=', userId)
+    .where((eb) => eb.or([eb('locked_until', 'is', null), eb('locked_until', '<=', now)]))
+    .executeTakeFirst();
+  return Number(r.numUpdatedRows) === 1;
 }
 
 /** Records a used TOTP step; false when this step (or a later one) was already used, i.e. a replay. */

@@ -7,7 +7,8 @@ import {
   headEvent,
   toChainEvent,
 } from '../repositories/audit-repository.ts';
-import { authorize, type Actor } from './authorize.ts';
+import { hideContactFields } from '../domain/contact-fields.ts';
+import { authorize, can, type Actor } from './authorize.ts';
 
 export type VerifyResult =
   | { ok: true; count: number; head: string }
@@ -67,15 +68,21 @@ export function createAuditService(deps: { db: Db }) {
       return (await headEvent(db)) ?? null;
     },
 
+    /**
+     * The events of one record, oldest first. A role that may not see customer contacts (`notice.read`)
+     * gets every contact field hidden (an e-mail a notice went to, a contact's name), and no contact's
+     * history at all: least privilege holds in the history as on the pages.
+     */
     async timeline(actor: Actor, entity: string, id: number | string) {
-      authorize(actor, 'request.read');
+      authorize(actor, entity === 'contact' ? 'notice.read' : 'request.read');
+      const show = can(actor, 'notice.read') ? (v: unknown) => v : hideContactFields;
       return (await eventsFor(db, entity, id)).map((e) => ({
         seq: e.seq,
         at: e.at.toISOString(),
         actor: e.actor,
         action: e.action,
-        before: e.before,
-        after: e.after,
+        before: show(e.before),
+        after: show(e.after),
       }));
     },
   };

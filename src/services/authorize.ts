@@ -28,6 +28,7 @@ export const ACTIONS = {
   'report.publish': ['publisher', 'admin'],
   'audit.verify': ['viewer', 'handler', 'approver', 'publisher', 'admin'],
   'user.manage': ['admin'],
+  'keys.rotate': ['admin'],
   'contact.manage': ['handler', 'approver', 'admin'],
   'notice.read': ['handler', 'approver', 'admin'],
   'notice.send': ['handler', 'approver', 'admin'],

@@ -5,6 +5,8 @@ import { createDueService } from './due.ts';
 import { createAuthService } from './auth.ts';
 import { createDashboardService } from './dashboard.ts';
 import { createImportService } from './importer.ts';
+import { createKeyService } from './keys.ts';
+import { keyringSource, type KeyringSource } from '../keys/source.ts';
 import type { Mailer } from './mailer.ts';
 import { createNoticeWorker } from './notice-worker.ts';
 import { createNoticeService } from './notices.ts';
@@ -20,10 +22,20 @@ export interface Deps {
   clock: Clock;
   /** Where notices go; by default from config (SMTP, or .eml files in the data directory). */
   mailer?: Mailer;
+  /** The master keys for secrets at rest; by default from config (CANDOR_SECRET_KEY or the key file). */
+  keys?: KeyringSource;
 }
 
 /** Wires every service with plain functions: no container. */
-export function createServices(deps: Deps) {
+export function createServices(deps0: Deps) {
+  const keys =
+    deps0.keys ??
+    keyringSource({
+      secretKey: deps0.config.secretKey,
+      previousSecretKeys: deps0.config.previousSecretKeys,
+      dataDir: deps0.config.dataDir,
+    });
+  const deps = { ...deps0, keys };
   const reports = createReportService(deps);
   return {
     requests: createRequestService(deps),
@@ -37,6 +49,7 @@ export function createServices(deps: Deps) {
     reports,
     publish: createPublishService({ ...deps, frozenVersions: (actor) => reports.frozenVersions(actor) }),
     auth: createAuthService(deps),
+    keys: createKeyService(deps),
     dashboard: createDashboardService(deps),
   };
 }

@@ -181,6 +181,8 @@ export function createUserService(deps: { db: Db; clock: Clock }) {
         disabled: u.disabled_at !== null,
         disabled_at: u.disabled_at?.toISOString() ?? null,
         second_factor: u.totp_secret !== null,
+        /** Locked out of sign-in after too many wrong second-factor codes, until then. */
+        locked_until: u.locked_until && u.locked_until > clock() ? u.locked_until.toISOString() : null,
       }));
     },
   };

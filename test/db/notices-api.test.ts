@@ -4,6 +4,7 @@ import { buildApp } from '../../src/http/app.ts';
 import type { Services } from '../../src/services/index.ts';
 import { actor, servicesFor, testClock, testConfig, testDatabase, type TestDb } from '../helpers/db.ts';
 import { requestFactory } from '../helpers/factories.ts';
+import { userWithPassword, WebClient } from '../helpers/web.ts';
 
 let t: TestDb;
 let s: Services;
@@ -85,5 +86,38 @@ describe('notices over the API', () => {
     const refused = await call('POST', `/api/v1/requests/${held.json().id}/notices`, handlerToken, {});
     expect(refused.statusCode).toBe(409);
     expect(refused.json().error.code).toBe('invalid_state');
+  });
+});
+
+describe('customer contacts in the history', () => {
+  it('are hidden from roles that may not see contacts, in the API and on the web page', async () => {
+    const created = await call('POST', '/api/v1/requests', handlerToken, {
+      ...requestFactory({ accounts: ['HIST-1'] }),
+      outcome: 'content_produced',
+      responded_at: '2026-02-01',
+    });
+    const id = created.json().id as number;
+    await call('PUT', '/api/v1/contacts/HIST-1', handlerToken, {
+      email: 'hist.owner@example.com',
+      name: 'Hist Owner',
+    });
+    expect((await call('POST', `/api/v1/requests/${id}/notices`, handlerToken, {})).statusCode).toBe(201);
+    const audit = async (token: string) => (await call('GET', `/api/v1/requests/${id}/audit`, token)).body;
+    expect(await audit(handlerToken)).toContain('hist.owner@example.com');
+    for (const role of ['viewer', 'publisher'] as const) {
+      const { token } = await s.users.add(actor('admin'), `hist-${role}@example.com`, role);
+      const body = await audit(token);
+      expect(body).toContain('notice.queue');
+      expect(body).not.toContain('hist.owner@example.com');
+      expect(body).toContain('(hidden: customer contact)');
+      await expect(s.audit.timeline(actor(role), 'contact', 'HIST-1')).rejects.toThrow(/may not notice read/);
+      const web = new WebClient(app);
+      const u = await userWithPassword(s, role);
+      await web.signIn(u.email);
+      const page = await web.get(`/requests/${id}`);
+      expect(page.statusCode).toBe(200);
+      expect(page.body).toContain('Queued the customer notice');
+      expect(page.body).not.toContain('hist.owner@example.com');
+    }
   });
 });

@@ -60,6 +60,8 @@ export async function testDatabase(): Promise<TestDb> {
 // if something publishes (a test that publishes through the app gives its own: `{ ...testConfig, publishRepo }`).
 export const testConfig: Config = loadConfig({
   CANDOR_DATA_DIR: '/nonexistent-candor-test',
+  // Secrets at rest (TOTP secrets) are sealed with this fixed test key instead of a key file.
+  CANDOR_SECRET_KEY: '00112233445566778899aabbccddeeff00112233445566778899aabbccddeeff',
   CANDOR_PUBLISH_REPO: path.join(tmpdir(), `candor-test-publish-${process.pid}`),
 });
 

@@ -57,8 +57,25 @@ function AccountPage(props: { ctx: PageContext; done?: string; errors?: Errors; 
               <form method="post" action="/account/totp/disable">
                 <CsrfField ctx={props.ctx} />
                 <p>
-                  <span class="tag tag-ok">On</span> Sign-in asks for a code from your authenticator app.
+                  <span class="tag tag-ok">On</span> Sign-in asks for a code from your authenticator app. To
+                  turn it off, confirm with your password and a current code.
                 </p>
+                <Input
+                  name="totp_password"
+                  label="Password"
+                  type="password"
+                  autocomplete="current-password"
+                  errors={errors}
+                  required
+                />
+                <Input
+                  name="totp_code"
+                  label="Code"
+                  inputmode="numeric"
+                  autocomplete="one-time-code"
+                  errors={errors}
+                  required
+                />
                 <button type="submit" data-confirm="Turn off the second factor?">
                   Turn off
                 </button>
@@ -192,8 +209,19 @@ export const routes: WebRoute[] = [
     path: '/account/totp/disable',
     access: 'signed_in',
     handler: async (c) => {
-      await c.services.auth.disableTotp(c.actor, c.actor.userId ?? 0);
-      return redirect('/account?done=totp-off');
+      try {
+        await c.services.auth.disableOwnTotp(
+          c.actor,
+          c.form.rawValue('totp_password'),
+          c.form.get('totp_code'),
+        );
+        return redirect('/account?done=totp-off');
+      } catch (e) {
+        // The form's fields are named totp_*, so its errors do not land beside the password form's.
+        if (e instanceof CandorError)
+          e.issues.forEach((i) => (i.field = i.field === 'password' ? 'totp_password' : 'totp_code'));
+        return renderInvalid(c, e);
+      }
     },
   },
   {

@@ -110,6 +110,11 @@ function AdminPage(props: {
                   <td data-label="E-mail">
                     {u.email}{' '}
                     {u.disabled_at && <span class="tag tag-warn">disabled since {when(u.disabled_at)}</span>}
+                    {u.locked_until && (
+                      <span class="tag tag-warn">
+                        locked until {when(u.locked_until)} (wrong second-factor codes)
+                      </span>
+                    )}
                     {u.id === props.me && <span class="hint">(you)</span>}
                   </td>
                   <td data-label="Role">{u.role}</td>
@@ -311,11 +316,11 @@ export const routes: WebRoute[] = [
     access: 'user.manage',
     handler: async (c) => {
       const id = userId(c);
-      await c.services.auth.disableTotp(c.actor, id);
+      await c.services.auth.resetTotp(c.actor, id);
       return page(c, {
         shown: {
           title: 'Second factor reset.',
-          text: `${await emailOf(c, id)} signs in with the password alone until they enrol again.`,
+          text: `${await emailOf(c, id)} signs in with the password alone until they enrol again (a lock from wrong codes ends too).`,
         },
       });
     },

@@ -124,6 +124,7 @@ function signedIn(c: WebContext, token: string) {
 const REFUSED = {
   bad_credentials: 'The e-mail or password is not right.',
   rate_limited: `Too many failed attempts. Wait ${AUTH_POLICY.failureWindowMinutes} minutes and try again.`,
+  locked: `This account is locked for ${AUTH_POLICY.lockMinutes} minutes after too many wrong codes. An administrator can reset its second factor.`,
 };
 
 export const routes: WebRoute[] = [
@@ -145,7 +146,7 @@ export const routes: WebRoute[] = [
         c.setCookie(PENDING_COOKIE, r.token, AUTH_POLICY.secondFactorMinutes * 60);
         return redirect(`/login/second-factor?next=${encodeURIComponent(nextOf(c))}`);
       }
-      const status = r.reason === 'rate_limited' ? 429 : 401;
+      const status = r.reason === 'bad_credentials' ? 401 : 429;
       return {
         status,
         html: SignInPage({ ctx: c.page, email, message: REFUSED[r.reason], next: nextOf(c) }),
@@ -169,10 +170,11 @@ export const routes: WebRoute[] = [
         : ({ kind: 'refused', reason: 'bad_credentials' } as const);
       if (r.kind === 'signed_in') return signedIn(c, r.token);
       const message =
-        r.kind === 'refused' && r.reason === 'rate_limited'
-          ? REFUSED.rate_limited
+        r.kind === 'refused' && r.reason !== 'bad_credentials'
+          ? REFUSED[r.reason]
           : 'That code did not work. Sign in again if it keeps failing.';
-      return { status: 401, html: SecondFactorPage({ ctx: c.page, message, next: nextOf(c) }) };
+      const status = r.kind === 'refused' && r.reason !== 'bad_credentials' ? 429 : 401;
+      return { status, html: SecondFactorPage({ ctx: c.page, message, next: nextOf(c) }) };
     },
   },
   {
