@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
 import { defaultPolicy, policyConfig, type PolicyConfig } from './domain/policy-config.ts';
+import { parseStorageUrl, type S3Settings } from './documents/s3-store.ts';
 import { parseKey } from './keys/keyring.ts';
 
 /** Every environment variable Candor reads, parsed once at start-up. Zero configuration = embedded mode. */
@@ -41,7 +42,25 @@ const envSchema = z.object({
       'expected comma-separated keys of 32 bytes as base64 or hex',
     )
     .optional(),
+  /** Where document blobs live: unset = `<data dir>/documents`; `s3://bucket/prefix` = S3-compatible storage. */
+  CANDOR_STORAGE_URL: z
+    .string()
+    .refine((s) => parseStorageUrl(s) !== null, 'expected s3://bucket or s3://bucket/prefix')
+    .optional(),
+  CANDOR_S3_ENDPOINT: z.string().url().optional(),
+  CANDOR_S3_REGION: z.string().min(1).default('us-east-1'),
+  CANDOR_S3_FORCE_PATH_STYLE: z.enum(['true', 'false', '1', '0']).optional(),
+  /** The largest document accepted, in bytes (default 100 MiB). */
+  CANDOR_DOCUMENT_MAX_BYTES: z.coerce
+    .number()
+    .int()
+    .min(1024)
+    .max(64 * 1024 ** 3)
+    .default(100 * 1024 * 1024),
 });
+
+/** Where document blobs are kept (src/documents/). */
+export type StorageConfig = { kind: 'folder'; root: string } | ({ kind: 's3' } & S3Settings);
 
 export type Config = Readonly<{
   databaseUrl: string | undefined;
@@ -66,6 +85,9 @@ export type Config = Readonly<{
   /** CANDOR_SECRET_KEY (src/keys/keyring.ts); undefined: the data directory's key file. */
   secretKey: Buffer | undefined;
   previousSecretKeys: readonly Buffer[];
+  storage: StorageConfig;
+  /** CANDOR_DOCUMENT_MAX_BYTES: uploads larger than this are refused, at every door. */
+  documentMaxBytes: number;
 }>;
 
 export class ConfigError extends Error {}
@@ -106,6 +128,23 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
         .filter((k) => k.trim() !== '')
         .map((k) => parseKey(k)!),
     ),
+    storage: storageConfig(e, dataDir),
+    documentMaxBytes: e.CANDOR_DOCUMENT_MAX_BYTES,
+  });
+}
+
+function storageConfig(e: z.output<typeof envSchema>, dataDir: string): StorageConfig {
+  if (!e.CANDOR_STORAGE_URL) return Object.freeze({ kind: 'folder', root: path.join(dataDir, 'documents') });
+  const { bucket, prefix } = parseStorageUrl(e.CANDOR_STORAGE_URL)!;
+  const flag = e.CANDOR_S3_FORCE_PATH_STYLE;
+  return Object.freeze({
+    kind: 's3',
+    bucket,
+    prefix,
+    endpoint: e.CANDOR_S3_ENDPOINT,
+    region: e.CANDOR_S3_REGION,
+    // Path-style by default with a custom endpoint (most S3-compatible servers), virtual-hosted on AWS.
+    forcePathStyle: flag === undefined ? e.CANDOR_S3_ENDPOINT !== undefined : flag === 'true' || flag === '1',
   });
 }
 

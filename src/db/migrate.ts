@@ -9,6 +9,7 @@ import * as due from './migrations/2026-11-29-06-due.ts';
 import * as contactsSearch from './migrations/2026-11-29-07-contacts-search.ts';
 import * as receivedCover from './migrations/2026-11-29-08-received-cover.ts';
 import * as signInAttempts from './migrations/2026-12-04-13-01-sign-in-attempts.ts';
+import * as documents from './migrations/2026-12-04-14-01-documents.ts';
 
 /** Every migration, in order. Names are date-prefixed; add new ones at the end. */
 const migrations: Record<string, Migration> = {
@@ -21,6 +22,7 @@ const migrations: Record<string, Migration> = {
   '2026-11-29-07-contacts-search': contactsSearch,
   '2026-11-29-08-received-cover': receivedCover,
   '2026-12-04-13-01-sign-in-attempts': signInAttempts,
+  '2026-12-04-14-01-documents': documents,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

@@ -8,6 +8,7 @@ import type {
   DataSought,
   DeliveryMethod,
   DemandKind,
+  DocumentKind,
   DsaCategory,
   NdoAuthority,
   NoticeStatus,
@@ -272,6 +273,59 @@ export interface LoginAttemptsTable {
   attempts: number;
 }
 
+export type DocumentTextStatus = 'none' | 'extracted' | 'failed' | 'skipped';
+
+export interface DocumentsTable {
+  id: Generated<number>;
+  request_id: number | null;
+  kind: DocumentKind;
+  name: string;
+  media_type: string;
+  size_bytes: ColumnType<number, number, number>;
+  sha256: string;
+  blob_key: string;
+  wrapped_key: string | null;
+  key_id: string | null;
+  text_status: DocumentTextStatus;
+  text_sealed: string | null;
+  text_note: string | null;
+  uploaded_by: string;
+  uploaded_by_user_id: number | null;
+  uploaded_at: Timestamp;
+  legal_hold: Generated<boolean>;
+  removed_at: Timestamp | null;
+  removed_by: string | null;
+  removal_reason: string | null;
+}
+
+export interface ProductionsTable {
+  id: Generated<number>;
+  request_id: number;
+  number: number;
+  produced_at: Timestamp;
+  produced_by: string;
+  accounts: string[];
+  data_categories: ColumnType<DataSought[], DataSought[], DataSought[]>;
+  manifest: string;
+  manifest_sha256: string;
+  certification: string | null;
+  certification_sha256: string | null;
+}
+
+export interface ProductionFilesTable {
+  production_id: number;
+  document_id: number;
+  position: number;
+}
+
+export interface CertificationTemplatesTable {
+  id: Generated<number>;
+  body: string;
+  version: number;
+  updated_by: string;
+  updated_at: Timestamp;
+}
+
 export interface Database {
   users: UsersTable;
   api_tokens: ApiTokensTable;
@@ -292,6 +346,10 @@ export interface Database {
   sessions: SessionsTable;
   setup_tokens: SetupTokensTable;
   login_attempts: LoginAttemptsTable;
+  documents: DocumentsTable;
+  productions: ProductionsTable;
+  production_files: ProductionFilesTable;
+  certification_templates: CertificationTemplatesTable;
 }
 
 export type RequestRow = Selectable<RequestsTable>;
@@ -311,3 +369,5 @@ export type ContactRow = Selectable<CustomerContactsTable>;
 export type NoticeTemplateRow = Selectable<NoticeTemplatesTable>;
 export type OutboxRow = Selectable<NoticeOutboxTable>;
 export type SessionRow = Selectable<SessionsTable>;
+export type DocumentRow = Selectable<DocumentsTable>;
+export type ProductionRow = Selectable<ProductionsTable>;

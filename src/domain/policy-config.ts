@@ -1,5 +1,11 @@
 import { z } from 'zod';
-import { OUTCOMES, PROCESS_TYPES, type ProcessType } from './vocabulary.ts';
+import {
+  DOCUMENT_KINDS,
+  OUTCOMES,
+  PROCESS_TYPES,
+  type DocumentKind,
+  type ProcessType,
+} from './vocabulary.ts';
 
 /**
  * Every configurable number of the policy engine, with its default. The rules DOMAIN.md marks [verify] live
@@ -39,6 +45,19 @@ const RESPONSE_DAYS: Record<ProcessType, number | null> = {
   national_security_letter: 14,
   mlat_request: 14,
   other: null,
+};
+
+/**
+ * Days a document is kept after its request closed, by kind; null = without limit. Productions are copies
+ * of customer data, kept long enough to answer questions about them; the process and the correspondence
+ * are the record of why data was given.
+ */
+const RETENTION_DAYS: Record<DocumentKind, number | null> = {
+  legal_process: 7 * 365,
+  correspondence: 7 * 365,
+  production: 2 * 365,
+  certificate: 7 * 365,
+  other: 7 * 365,
 };
 
 /** Outcomes after which the customer is owed notice: something of theirs was disclosed or acted on. */
@@ -132,6 +151,14 @@ export const policyConfig = z.strictObject({
         GB: '2022-10-03',
         AU: '2024-01-31',
       }),
+    })
+    .prefault({}),
+  documents: z
+    .strictObject({
+      retentionDays: z
+        .partialRecord(z.enum(DOCUMENT_KINDS), z.number().int().min(0).max(36_500).nullable())
+        .default({})
+        .transform((over) => ({ ...RETENTION_DAYS, ...over })),
     })
     .prefault({}),
 });

@@ -135,3 +135,13 @@ export type DemandKind = (typeof DEMAND_KINDS)[number];
 
 export const ROLES = ['viewer', 'handler', 'approver', 'publisher', 'admin'] as const;
 export type Role = (typeof ROLES)[number];
+
+/** What a document attached to a request is (issue 14: documents and productions). */
+export const DOCUMENT_KINDS = [
+  'legal_process',
+  'correspondence',
+  'production',
+  'certificate',
+  'other',
+] as const;
+export type DocumentKind = (typeof DOCUMENT_KINDS)[number];

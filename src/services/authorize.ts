@@ -33,6 +33,16 @@ export const ACTIONS = {
   'notice.read': ['handler', 'approver', 'admin'],
   'notice.send': ['handler', 'approver', 'admin'],
   'notice.template': ['admin'],
+  // Documents (docs/documents.md): everyone sees that documents exist; their content is legal data.
+  'document.list': ['viewer', 'handler', 'approver', 'publisher', 'admin'],
+  'document.read': ['handler', 'approver', 'admin'],
+  'document.upload': ['handler', 'approver', 'admin'],
+  'document.delete': ['admin'],
+  'document.hold': ['approver', 'admin'],
+  'document.purge': ['admin'],
+  'production.record': ['handler', 'approver', 'admin'],
+  'production.read': ['handler', 'approver', 'admin'],
+  'certification.template': ['admin'],
 } as const satisfies Record<string, readonly Role[]>;
 export type Action = keyof typeof ACTIONS;
 

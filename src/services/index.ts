@@ -15,6 +15,13 @@ import { createReportService } from './reports.ts';
 import { createRequestService, type Clock } from './requests.ts';
 import { createUserService } from './users.ts';
 import { createWorkflowService } from './workflow.ts';
+import { folderStore } from '../documents/folder-store.ts';
+import { s3Store } from '../documents/s3-store.ts';
+import type { BlobStore } from '../documents/store.ts';
+import { createDocumentService } from './documents/documents.ts';
+import { createProductionService } from './documents/productions.ts';
+import { createRetentionService } from './documents/retention.ts';
+import { createVault } from './documents/vault.ts';
 
 export interface Deps {
   db: Db;
@@ -24,6 +31,15 @@ export interface Deps {
   mailer?: Mailer;
   /** The master keys for secrets at rest; by default from config (CANDOR_SECRET_KEY or the key file). */
   keys?: KeyringSource;
+  /** Where document blobs go; by default from config (a folder of the data directory, or S3). */
+  store?: BlobStore;
+}
+
+/** The configured blob store, made on first use (so commands that never touch documents never create it). */
+export function storeFor(config: Config): () => BlobStore {
+  let s: BlobStore | null = null;
+  return () =>
+    (s ??= config.storage.kind === 'folder' ? folderStore(config.storage.root) : s3Store(config.storage));
 }
 
 /** Wires every service with plain functions: no container. */
@@ -37,8 +53,16 @@ export function createServices(deps0: Deps) {
     });
   const deps = { ...deps0, keys };
   const reports = createReportService(deps);
+  const fixed = deps.store;
+  const store = fixed ? () => fixed : storeFor(deps.config);
+  const vault = createVault({ config: deps.config, keys, store });
+  const documents = createDocumentService({ ...deps, vault });
   return {
-    requests: createRequestService(deps),
+    vault,
+    documents,
+    productions: createProductionService({ ...deps, vault }),
+    retention: createRetentionService({ ...deps, vault, store }),
+    requests: createRequestService({ ...deps, attach: documents.attachInTransaction }),
     imports: createImportService(deps),
     users: createUserService(deps),
     audit: createAuditService(deps),

@@ -4,10 +4,12 @@ import { CandorError } from '../errors.ts';
 import { addKeyToFile, retirePreviousKeys, type Keyring } from '../keys/keyring.ts';
 import type { KeyringSource } from '../keys/source.ts';
 import { appendEvent } from '../repositories/audit-repository.ts';
+import { documentsToRewrap, replaceWrappedKey } from '../repositories/documents-repository.ts';
 import { resealTotpSecret, totpSecretsToSeal } from '../repositories/users-repository.ts';
 import { isSealed, totpContext } from './auth/second-factor.ts';
 import { authorize, type Actor } from './authorize.ts';
 import type { Clock } from './requests.ts';
+import { keyContext } from './documents/vault.ts';
 
 /**
  * One kind of value sealed with the master key. A rotation runs every step: each re-seals, under the
@@ -34,6 +36,23 @@ export const RESEAL_STEPS: ResealStep[] = [
         n++;
       }
       return n;
+    },
+  },
+  {
+    // Each document's data key is re-wrapped; the blob itself is not touched (docs/documents.md).
+    name: 'document_keys',
+    async run(trx, ring, o) {
+      if (o.plaintextOnly) return 0; // data keys were sealed from the start
+      let n = 0;
+      for (;;) {
+        const batch = await documentsToRewrap(trx, ring.currentId, 500);
+        if (batch.length === 0) return n;
+        for (const d of batch) {
+          const key = ring.open(d.wrapped_key!, keyContext(d.blob_key));
+          const wrapped = ring.seal(key, keyContext(d.blob_key));
+          if (await replaceWrappedKey(trx, d.id, d.wrapped_key!, { wrapped, keyId: ring.currentId })) n++;
+        }
+      }
     },
   },
 ];

@@ -164,7 +164,21 @@ function decodeCursor(s: string): Cursor {
   ]);
 }
 
-export function createRequestService(deps: { db: Db; clock: Clock; config: Config }) {
+/** Attaches documents uploaded before their request existed, inside the request's transaction. */
+export type AttachDocuments = (
+  trx: Db,
+  actor: Actor,
+  ids: readonly number[],
+  requestId: number,
+  now: Date,
+) => Promise<void>;
+
+export function createRequestService(deps: {
+  db: Db;
+  clock: Clock;
+  config: Config;
+  attach?: AttachDocuments;
+}) {
   const { db, clock, config } = deps;
 
   /** The request with what the legal workflow recorded on it. */
@@ -180,8 +194,16 @@ export function createRequestService(deps: { db: Db; clock: Clock; config: Confi
   return {
     get,
 
-    /** Records one request (any intake door). A second request with the same external_ref is a conflict. */
-    async create(actor: Actor, input: ValidRequest): Promise<PresentedRequest> {
+    /**
+     * Records one request (any intake door). A second request with the same external_ref is a conflict.
+     * `documentIds`: the actor's uploads from the new-request page (served process), attached in the same
+     * transaction.
+     */
+    async create(
+      actor: Actor,
+      input: ValidRequest,
+      opts: { documentIds?: readonly number[] } = {},
+    ): Promise<PresentedRequest> {
       authorize(actor, 'request.create');
       const now = clock();
       const prepared = prepareRequest(input, now);
@@ -205,6 +227,10 @@ export function createRequestService(deps: { db: Db; clock: Clock; config: Confi
             entityId: newId,
             after: input,
           });
+          if (opts.documentIds?.length) {
+            if (!deps.attach) throw new CandorError('unavailable', 'documents cannot be attached here');
+            await deps.attach(trx, actor, opts.documentIds, newId, now);
+          }
           return newId;
         })
         .catch((e: unknown) => {

@@ -25,6 +25,7 @@ const enums: Array<[string, readonly string[]]> = [
   ['demand_kind', v.DEMAND_KINDS],
   ['user_role', v.ROLES],
   ['account_result', v.ACCOUNT_RESULTS],
+  ['document_kind', v.DOCUMENT_KINDS],
 ];
 
 describe('the database vocabulary', () => {
