@@ -16,6 +16,7 @@ import { register as registerPublish } from './commands/publish.ts';
 import { collectAnchors } from '../publish/anchors.ts';
 import { register as registerReport } from './commands/report.ts';
 import { register as registerKeys } from './commands/keys.ts';
+import { register as registerDocuments } from './commands/documents.ts';
 
 /**
  * Each area of the product adds its subcommands here (src/cli/commands/*.ts), so areas do not edit one
@@ -27,6 +28,7 @@ const registrars: Array<(p: Command, setCode: (n: number) => void) => void> = [
   registerReport,
   registerPublish,
   registerKeys,
+  registerDocuments,
 ];
 
 function program(setCode: (n: number) => void): Command {
@@ -67,7 +69,8 @@ function program(setCode: (n: number) => void): Command {
   const add = request
     .command('add')
     .description('record one request, from flags named like the import columns or from a JSON file')
-    .option('--file <file>', 'a JSON file holding one request in the API shape (POST /api/v1/requests)');
+    .option('--file <file>', 'a JSON file holding one request in the API shape (POST /api/v1/requests)')
+    .option('--attach <ids>', 'documents from `candor document intake` (the served process) to attach');
   for (const c of IMPORT_COLUMNS) add.option(`--${c.replaceAll('_', '-')} <value>`);
   add.action(async (o: Record<string, string | undefined>) => {
     let input;
@@ -107,7 +110,18 @@ function program(setCode: (n: number) => void): Command {
       }
       input = res.value;
     }
-    const created = await withContext(({ services, actor }) => services.requests.create(actor, input));
+    const documentIds = (o.attach ?? '')
+      .split(',')
+      .filter(Boolean)
+      .map((x) => {
+        const n = Number(x);
+        if (!Number.isInteger(n) || n < 1)
+          throw new CandorError('invalid', '--attach: expected document ids, comma-separated');
+        return n;
+      });
+    const created = await withContext(({ services, actor }) =>
+      services.requests.create(actor, input, { documentIds }),
+    );
     out(`recorded request ${created.id} (${created.external_ref})`);
   });
   request

@@ -1,3 +1,4 @@
+import multipart from '@fastify/multipart';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import Fastify, { type FastifyInstance, type FastifyRequest } from 'fastify';
@@ -11,6 +12,7 @@ import type { Config } from '../config.ts';
 import type { Services } from '../services/index.ts';
 import { authenticate } from './auth.ts';
 import { errorHandler } from './errors.ts';
+import { documentRoutes } from './routes/documents.ts';
 import { noticeRoutes } from './routes/notices.ts';
 import { reportRoutes } from './routes/reports.ts';
 import { requestRoutes } from './routes/requests.ts';
@@ -61,6 +63,12 @@ export async function buildApp({ config, services, logger = false }: AppOptions)
       : webNotFound(req, reply),
   );
 
+  // Uploads stream through (never buffered): the services count the bytes and refuse past
+  // CANDOR_DOCUMENT_MAX_BYTES, so busboy's own limit sits one byte above to let that message through.
+  await app.register(multipart, {
+    limits: { fileSize: config.documentMaxBytes + 1, files: 1, fields: 20, fieldSize: 64 * 1024, parts: 25 },
+  });
+
   await app.register(swagger, {
     openapi: {
       info: {
@@ -82,6 +90,7 @@ export async function buildApp({ config, services, logger = false }: AppOptions)
       await api.register(workflowRoutes(services));
       await api.register(noticeRoutes(services));
       await api.register(reportRoutes(services));
+      await api.register(documentRoutes(services));
       api.get('/me', async (req) => ({ label: req.actor.label, role: req.actor.role }));
       api.get('/audit/verify', async (req) => services.audit.verify(req.actor));
     },

@@ -62,10 +62,27 @@ export function requestRoutes(services: Services): FastifyPluginAsyncZod {
       });
     });
 
-    app.post('/requests', { schema: { body: requestInput, tags: ['requests'] } }, async (req, reply) => {
-      const created = await services.requests.create(req.actor, req.body);
-      return reply.status(201).header('location', `/api/v1/requests/${created.id}`).send(created);
-    });
+    app.post(
+      '/requests',
+      {
+        schema: {
+          body: requestInput,
+          querystring: z.strictObject({
+            attach: z
+              .string()
+              .regex(/^\d+(,\d+)*$/, 'expected document ids, comma-separated')
+              .optional()
+              .describe('documents uploaded with POST /documents (the served process) to attach'),
+          }),
+          tags: ['requests'],
+        },
+      },
+      async (req, reply) => {
+        const documentIds = req.query.attach?.split(',').map(Number) ?? [];
+        const created = await services.requests.create(req.actor, req.body, { documentIds });
+        return reply.status(201).header('location', `/api/v1/requests/${created.id}`).send(created);
+      },
+    );
 
     app.get('/requests/:id', { schema: { params: idParams, tags: ['requests'] } }, async (req) =>
       services.requests.get(req.actor, req.params.id),
