@@ -1,0 +1,363 @@
+import {
+  AGENCY_KINDS,
+  AGENCY_LEVELS,
+  CASE_CLASSES,
+  CHANNELS,
+  DATA_SOUGHT,
+  DELIVERY_METHODS,
+  DEMAND_KINDS,
+  DSA_CATEGORIES,
+  NDO_AUTHORITIES,
+  NOTICE_STATUSES,
+  OUTCOMES,
+  PROCESS_TYPES,
+  REQUESTER_CLASSES,
+} from '../../domain/vocabulary.ts';
+import { Checkbox, Checkboxes, ErrorSummary, Errors, Form, Input, Select, TextArea } from '../forms.tsx';
+import type { Child, Html } from '../jsx/jsx-runtime.ts';
+import { CsrfField, Layout, type PageContext } from '../layout.tsx';
+
+// The new-request form (split from request-new.tsx; its fields map to the intake in request-new-input.ts).
+
+import { ACCOUNT_ARROW, NDO_GROUNDS } from './request-new-input.ts';
+
+export function NewRequestPage(props: {
+  ctx: PageContext;
+  f: Form;
+  errors: Errors;
+  message: string;
+  /** Above the form: the served process and its suggestions (request-new-process.tsx). */
+  process?: Child;
+}): Html {
+  const { f, errors: e } = props;
+  return (
+    <Layout ctx={props.ctx} title="New request">
+      <div class="page-head">
+        <h1>New request</h1>
+        <p class="lede">
+          Record a request as it arrived. Fields marked * are required; everything else can be added later.
+        </p>
+      </div>
+      <ErrorSummary errors={e} message={props.message} />
+      <form method="post" action="/requests" class="request-form" novalidate>
+        <CsrfField ctx={props.ctx} />
+        <fieldset class="card">
+          <legend>The request</legend>
+          <div class="grid">
+            <Input
+              name="external_ref"
+              label="External reference *"
+              value={f.get('external_ref')}
+              hint="The agency's case or docket number."
+              errors={e}
+              required
+            />
+            <Input
+              name="received_at"
+              label="Received (UTC) *"
+              type="datetime-local"
+              value={f.get('received_at')}
+              errors={e}
+              required
+            />
+            <Select
+              name="delivered_via"
+              label="Delivered via"
+              options={DELIVERY_METHODS}
+              value={f.get('delivered_via')}
+              empty="—"
+              errors={e}
+            />
+            <Select
+              name="process_type"
+              label="Process type *"
+              options={PROCESS_TYPES}
+              value={f.get('process_type')}
+              empty="Choose…"
+              errors={e}
+            />
+            <Input
+              name="legal_authority"
+              label="Legal authority"
+              value={f.get('legal_authority')}
+              hint="Citation, e.g. 18 U.S.C. 2703(d)."
+              errors={e}
+            />
+            <Select
+              name="case_class"
+              label="Case class"
+              options={CASE_CLASSES}
+              value={f.get('case_class')}
+              empty="—"
+              errors={e}
+            />
+            <Select
+              name="demand_kind"
+              label="Demand"
+              options={DEMAND_KINDS}
+              value={f.get('demand_kind')}
+              empty="From the process type"
+              errors={e}
+            />
+            <Select
+              name="channel"
+              label="Channel"
+              options={CHANNELS}
+              value={f.get('channel') || 'domestic'}
+              errors={e}
+            />
+          </div>
+          <Checkboxes
+            name="data_sought"
+            legend="Data sought"
+            options={DATA_SOUGHT}
+            values={f.all('data_sought')}
+            errors={e}
+          />
+        </fieldset>
+
+        <fieldset class="card">
+          <legend>Requester</legend>
+          <div class="grid">
+            <Input
+              name="agency.name"
+              label="Agency *"
+              value={f.get('agency.name')}
+              list="agency-options"
+              autocomplete="off"
+              hint="Start typing to pick a known agency."
+              errors={e}
+              required
+              wide
+            />
+            <datalist id="agency-options"></datalist>
+            <Select
+              name="agency.kind"
+              label="Agency kind *"
+              options={AGENCY_KINDS}
+              value={f.get('agency.kind') || 'law_enforcement'}
+              errors={e}
+            />
+            <Select
+              name="agency.level"
+              label="Level of government *"
+              options={AGENCY_LEVELS}
+              value={f.get('agency.level') || 'federal'}
+              errors={e}
+            />
+            <Input
+              name="agency.country"
+              label="Country *"
+              value={f.get('agency.country')}
+              hint="ISO code, e.g. US, DE."
+              errors={e}
+              required
+            />
+            <Input
+              name="agency.subdivision"
+              label="Subdivision"
+              value={f.get('agency.subdivision')}
+              hint="e.g. US-CA."
+              errors={e}
+            />
+            <Input
+              name="issuer"
+              label="Issuer"
+              value={f.get('issuer')}
+              hint="Court or judge, grand jury, or the agency itself."
+              errors={e}
+            />
+            <Select
+              name="requester_class"
+              label="Requester class"
+              options={REQUESTER_CLASSES}
+              value={f.get('requester_class') || 'government'}
+              errors={e}
+            />
+          </div>
+        </fieldset>
+
+        <fieldset class="card">
+          <legend>Targets</legend>
+          <div class="grid two">
+            <TextArea
+              name="accounts"
+              label="Accounts"
+              value={f.get('accounts')}
+              hint="One account identifier per line."
+              errors={e}
+              rows={4}
+            />
+            <TextArea
+              name="identifiers"
+              label="Other identifiers"
+              value={f.get('identifiers')}
+              hint={`Phone numbers, e-mail, IP addresses, URLs: one per line; add "${ACCOUNT_ARROW} account" to link one to an account.`}
+              errors={e}
+              rows={4}
+            />
+          </div>
+        </fieldset>
+
+        <fieldset class="card">
+          <legend>Emergency</legend>
+          <Checkbox
+            name="emergency"
+            label="This is an emergency request"
+            checked={f.get('emergency') === 'on'}
+            hint="Danger of death or serious physical injury (18 U.S.C. 2702(b)(8), (c)(4))."
+          />
+          <TextArea
+            name="emergency_basis"
+            label="Attested basis"
+            value={f.get('emergency_basis')}
+            hint="What the requester attested, and how it was verified (call-back number)."
+            errors={e}
+            wide
+          />
+        </fieldset>
+
+        <fieldset class="card">
+          <legend>Non-disclosure order</legend>
+          <Checkbox
+            name="ndo.present"
+            label="The request comes with a non-disclosure order"
+            checked={f.get('ndo.present') === 'on'}
+          />
+          <div class="grid">
+            <Select
+              name="ndo.authority"
+              label="Authority"
+              options={NDO_AUTHORITIES}
+              value={f.get('ndo.authority') || 'sca_2705b'}
+              errors={e}
+            />
+            <Input
+              name="ndo.issuing_court"
+              label="Issuing court"
+              value={f.get('ndo.issuing_court')}
+              errors={e}
+            />
+            <Input
+              name="ndo.issued_at"
+              label="Issued"
+              type="date"
+              value={f.get('ndo.issued_at')}
+              errors={e}
+            />
+            <Input
+              name="ndo.expires_at"
+              label="Expires"
+              type="date"
+              value={f.get('ndo.expires_at')}
+              errors={e}
+            />
+            <Select
+              name="ndo.ground"
+              label="Ground"
+              options={NDO_GROUNDS}
+              value={f.get('ndo.ground')}
+              empty="—"
+              errors={e}
+            />
+          </div>
+          <Checkbox
+            name="ndo.indefinite"
+            label="The order has no end date"
+            checked={f.get('ndo.indefinite') === 'on'}
+          />
+          {e.for('ndo').map((m) => (
+            <p class="error">{m}</p>
+          ))}
+        </fieldset>
+
+        <details
+          class="card"
+          open={[
+            'outcome',
+            'responded_at',
+            'notice_status',
+            'items_of_information',
+            'dsa_category',
+            'acknowledged_at',
+            'effect_given_at',
+            'data_location',
+            'notes',
+          ].some((k) => f.get(k) !== '' || e.for(k).length > 0)}
+        >
+          <summary>Outcome, EU fields and notes (for requests already answered)</summary>
+          <div class="grid">
+            <Select
+              name="outcome"
+              label="Outcome"
+              options={OUTCOMES}
+              value={f.get('outcome')}
+              empty="Not answered yet"
+              errors={e}
+            />
+            <Input
+              name="responded_at"
+              label="Responded (UTC)"
+              type="datetime-local"
+              value={f.get('responded_at')}
+              errors={e}
+            />
+            <Select
+              name="notice_status"
+              label="Customer notice"
+              options={NOTICE_STATUSES}
+              value={f.get('notice_status')}
+              empty="Decided by the notice policy"
+              errors={e}
+            />
+            <Input
+              name="data_location"
+              label="Data location"
+              value={f.get('data_location')}
+              hint="Country code where the data is held."
+              errors={e}
+            />
+            <Input
+              name="items_of_information"
+              label="Items of information"
+              type="number"
+              value={f.get('items_of_information')}
+              hint="DSA: items of content concerned."
+              errors={e}
+            />
+            <Select
+              name="dsa_category"
+              label="DSA category"
+              options={DSA_CATEGORIES}
+              value={f.get('dsa_category')}
+              empty="—"
+              errors={e}
+            />
+            <Input
+              name="acknowledged_at"
+              label="Acknowledged (UTC)"
+              type="datetime-local"
+              value={f.get('acknowledged_at')}
+              errors={e}
+            />
+            <Input
+              name="effect_given_at"
+              label="Effect given (UTC)"
+              type="datetime-local"
+              value={f.get('effect_given_at')}
+              errors={e}
+            />
+          </div>
+          <TextArea name="notes" label="Notes" value={f.get('notes')} errors={e} rows={4} wide />
+        </details>
+
+        <div class="actions">
+          <button type="submit" class="primary">
+            Record request
+          </button>
+          <a href="/requests">Cancel</a>
+        </div>
+      </form>
+    </Layout>
+  );
+}

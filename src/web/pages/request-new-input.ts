@@ -1,0 +1,78 @@
+import type { Form } from '../forms.tsx';
+
+// The new-request form's fields, turned into the intake shape every door shares (`requestInput`).
+
+export const NDO_GROUNDS = [
+  'endanger_life',
+  'flight',
+  'evidence',
+  'witnesses',
+  'jeopardize',
+  'other',
+] as const;
+/** Separates an identifier from the account it belongs to, on one line of the identifiers box. */
+export const ACCOUNT_ARROW = '=>';
+
+/** `datetime-local` gives `2026-01-10T09:30`; the form says UTC, so it is read as UTC. */
+function instantFrom(v: string): string | undefined {
+  if (!v) return undefined;
+  return /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2})?$/.test(v) ? `${v.length === 16 ? `${v}:00` : v}Z` : v;
+}
+
+const lines = (text: string) =>
+  text
+    .split(/\r?\n/)
+    .map((l) => l.trim())
+    .filter(Boolean);
+
+/** The form, turned into the intake shape every door shares (`requestInput`). */
+export function formToInput(f: Form): Record<string, unknown> {
+  const opt = (k: string) => f.get(k) || undefined;
+  const items = f.get('items_of_information');
+  return {
+    external_ref: f.get('external_ref'),
+    received_at: instantFrom(f.get('received_at')) ?? '',
+    delivered_via: opt('delivered_via'),
+    agency: {
+      name: f.get('agency.name'),
+      kind: f.get('agency.kind'),
+      level: f.get('agency.level'),
+      country: f.get('agency.country'),
+      subdivision: opt('agency.subdivision'),
+    },
+    issuer: opt('issuer'),
+    requester_class: opt('requester_class'),
+    channel: opt('channel'),
+    process_type: f.get('process_type'),
+    legal_authority: opt('legal_authority'),
+    case_class: opt('case_class'),
+    emergency: f.get('emergency') === 'on',
+    emergency_basis: opt('emergency_basis'),
+    demand_kind: opt('demand_kind'),
+    data_sought: f.all('data_sought'),
+    accounts: lines(f.get('accounts')),
+    identifiers: lines(f.get('identifiers')).map((l) => {
+      const [value, account] = l.split(ACCOUNT_ARROW).map((s) => s.trim());
+      return account ? { value, account } : { value };
+    }),
+    items_of_information: items === '' ? undefined : /^\d+$/.test(items) ? Number(items) : items,
+    dsa_category: opt('dsa_category'),
+    acknowledged_at: instantFrom(f.get('acknowledged_at')),
+    effect_given_at: instantFrom(f.get('effect_given_at')),
+    outcome: opt('outcome'),
+    responded_at: instantFrom(f.get('responded_at')),
+    notice_status: opt('notice_status'),
+    ndo:
+      f.get('ndo.present') === 'on'
+        ? {
+            authority: f.get('ndo.authority') || undefined,
+            issuing_court: opt('ndo.issuing_court'),
+            issued_at: opt('ndo.issued_at'),
+            expires_at: f.get('ndo.indefinite') === 'on' ? null : (opt('ndo.expires_at') ?? ''),
+            ground: opt('ndo.ground'),
+          }
+        : undefined,
+    data_location: opt('data_location'),
+    notes: opt('notes'),
+  };
+}
