@@ -1,3 +1,4 @@
+import type { Readable } from 'node:stream';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Config } from '../config.ts';
 import type { WebSession } from '../services/auth.ts';
@@ -28,8 +29,10 @@ export interface WebContext {
   page: PageContext;
   params: Record<string, string>;
   query: Form;
-  /** The parsed form body of a POST (empty for GET). */
+  /** The parsed form body of a POST (empty for GET); for an upload, the fields sent before the file. */
   form: Form;
+  /** The file of an upload route (multipart), not yet read: the handler streams it to a service. */
+  upload: { name: string; file: Readable } | null;
   cookies: Map<string, string>;
   ip: string;
   userAgent: string | undefined;
@@ -43,13 +46,20 @@ export type WebResult =
   | { status: number; html: Html }
   | { json: unknown }
   /** A download (report files); the handler sets Content-Disposition. */
-  | { body: Buffer; type: string };
+  | { body: Buffer; type: string }
+  /** A stored document or production, streamed as an attachment (http/download.ts). */
+  | { download: { name: string; mediaType: string; size?: number; stream: Readable } };
 
 /** One page or form endpoint. `access`: who may reach it; the services check again. */
 export interface WebRoute {
   method: 'GET' | 'POST';
   path: string;
   access: 'public' | 'signed_in' | Action;
+  /**
+   * A file upload (multipart/form-data, the file last): the fields before the file, `_csrf` among them, are
+   * read and checked first; the file is handed over unread, to be streamed.
+   */
+  upload?: boolean;
   handler: (c: WebContext) => Promise<WebResult>;
 }
 

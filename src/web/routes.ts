@@ -5,6 +5,7 @@ import { routes as contacts } from './pages/contacts.tsx';
 import { routes as dashboard } from './pages/dashboard.tsx';
 import { routes as requestActions } from './pages/request-actions.ts';
 import { routes as requestDetail } from './pages/request-detail.tsx';
+import { routes as requestDocuments } from './pages/request-documents.tsx';
 import { routes as requestNew } from './pages/request-new.tsx';
 import { routes as requestNotice } from './pages/request-notice.tsx';
 import { routes as reports } from './pages/reports.tsx';
@@ -32,6 +33,7 @@ export const WEB_ROUTES: readonly WebRoute[] = [
   ...requestNew,
   ...requestDetail,
   ...requestActions,
+  ...requestDocuments,
   ...requestNotice,
   agencies,
   ...contacts,

@@ -16,6 +16,7 @@ import {
 import { Form } from './forms.tsx';
 import { Html, renderDocument } from './jsx/jsx-runtime.ts';
 import type { PageContext } from './layout.tsx';
+import { sendDownload } from '../http/download.ts';
 import { ErrorPage } from './pages/errors.tsx';
 import { WEB_ROUTES } from './routes.ts';
 
@@ -48,6 +49,7 @@ function send(reply: FastifyReply, result: WebResult): FastifyReply {
   if ('redirect' in result) return reply.redirect(result.redirect, 303);
   if ('json' in result) return reply.type('application/json').send(JSON.stringify(result.json));
   if ('body' in result) return reply.type(result.type).send(result.body);
+  if ('download' in result) return sendDownload(reply, result.download);
   return reply.status(result.status).type('text/html; charset=utf-8').send(renderDocument(result.html));
 }
 
@@ -80,7 +82,8 @@ export async function webApp(app: FastifyInstance, opts: { services: Services; c
   });
 
   app.addHook('onSend', async (_req, reply) => {
-    for (const [k, v] of Object.entries(SECURITY_HEADERS)) reply.header(k, v);
+    // A download sets its own, stricter CSP (a sandbox); everything else gets the page policy.
+    for (const [k, v] of Object.entries(SECURITY_HEADERS)) if (!reply.hasHeader(k)) reply.header(k, v);
     if (!reply.hasHeader('cache-control')) reply.header('cache-control', 'no-store');
   });
 
@@ -120,7 +123,20 @@ export async function webApp(app: FastifyInstance, opts: { services: Services; c
       setCookie(PRE_COOKIE, pre);
     }
     const csrf = signedIn ? signedIn.csrf : pre;
-    const form = req.body instanceof Form ? req.body : new Form();
+    let form = req.body instanceof Form ? req.body : new Form();
+    let upload: WebContext['upload'] = null;
+    if (route.upload && route.method === 'POST' && req.isMultipart()) {
+      // The fields before the file (the CSRF token first of all) are parsed; the file is not read yet.
+      const part = await req.file().catch(() => undefined);
+      const fields = new Map<string, string[]>();
+      for (const [k, v] of Object.entries(part?.fields ?? {}))
+        for (const f of Array.isArray(v) ? v : [v])
+          if (f && f.type === 'field') fields.set(k, [...(fields.get(k) ?? []), String(f.value)]);
+      form = new Form(fields);
+      if (part) upload = { name: part.filename, file: part.file };
+      // A refused upload is answered before the file is read: the connection closes after the answer.
+      reply.header('connection', 'close');
+    }
     const c: WebContext = {
       req,
       reply,
@@ -135,6 +151,7 @@ export async function webApp(app: FastifyInstance, opts: { services: Services; c
       params: (req.params ?? {}) as Record<string, string>,
       query: Form.fromQuery(req.query),
       form,
+      upload,
       cookies,
       ip: req.ip,
       userAgent: req.headers['user-agent'],
@@ -146,7 +163,8 @@ export async function webApp(app: FastifyInstance, opts: { services: Services; c
       send(reply, { status, html: ErrorPage({ ctx: c.page, status, message }) });
 
     if (route.method === 'POST') {
-      if (!(req.body instanceof Form)) return fail(400, 'expected a form submission');
+      if (!(req.body instanceof Form) && !(route.upload && req.isMultipart()))
+        return fail(400, 'expected a form submission');
       if (!sameToken(form.get('_csrf'), csrf)) {
         return fail(
           403,

@@ -1,3 +1,4 @@
+import { Readable } from 'node:stream';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { requestInput } from '../../src/domain/request-input.ts';
@@ -16,6 +17,9 @@ let t: TestDb;
 let s: Services;
 let app: FastifyInstance;
 let requestId = 0;
+let producedRequest = 0;
+let documentId = 0;
+let productionId = 0;
 const users = {} as Record<Role, { id: number; email: string }>;
 let n = 0;
 
@@ -25,6 +29,23 @@ beforeAll(async () => {
   app = await buildApp({ config: testConfig, services: s });
   for (const role of ROLES) users[role] = await userWithPassword(s, role, `walk-${role}@example.com`);
   requestId = (await s.requests.create(actor('admin'), requestInput.parse(requestFactory()))).id;
+  // A request with a document and a production, for the document pages.
+  const admin = actor('admin');
+  producedRequest = (await s.requests.create(admin, requestInput.parse(requestFactory()))).id;
+  await s.workflow.transition(admin, producedRequest, { to: 'in_review' });
+  await s.workflow.respond(admin, producedRequest, {
+    outcome: 'non_content_produced',
+    produced: ['basic_subscriber'],
+    accounts: [],
+  });
+  documentId = (
+    await s.documents.upload(admin, producedRequest, {
+      kind: 'production',
+      name: 'walk.csv',
+      file: Readable.from([Buffer.from('a,b\n')]),
+    })
+  ).id;
+  productionId = (await s.productions.record(admin, producedRequest, {})).id;
 });
 afterAll(async () => {
   await app?.close();
@@ -47,6 +68,8 @@ async function versioned(): Promise<Record<string, string>> {
 interface Example {
   url: () => string | Promise<string>;
   form?: () => Record<string, string | string[]> | Promise<Record<string, string | string[]>>;
+  /** An upload: posted as multipart with a small file. */
+  file?: boolean;
   /** The route ends the session, or signs in someone else (a setup link): sign in again after it. */
   after?: 'signed_out' | 'other_user';
 }
@@ -86,6 +109,30 @@ const EXAMPLES: Record<string, Example> = {
     }),
   },
   'GET /requests/:id': { url: () => `/requests/${requestId}` },
+  'POST /requests/new/process': { url: () => '/requests/new/process', file: true },
+  'POST /requests/:id/documents': {
+    url: () => `/requests/${producedRequest}/documents`,
+    form: () => ({ kind: 'correspondence' }),
+    file: true,
+  },
+  'GET /documents/:id/download': { url: () => `/documents/${documentId}/download` },
+  'POST /documents/:id/delete': {
+    url: async () => {
+      const d = await s.documents.upload(actor('admin'), producedRequest, {
+        kind: 'other',
+        name: 'to delete',
+        file: Readable.from([Buffer.from('x')]),
+      });
+      return `/documents/${d.id}/delete`;
+    },
+    form: () => ({ reason: 'walked the delete form' }),
+  },
+  'POST /documents/:id/hold': {
+    url: () => `/documents/${documentId}/hold`,
+    form: () => ({ hold: 'on', reason: 'walk' }),
+  },
+  'POST /requests/:id/productions': { url: () => `/requests/${producedRequest}/productions` },
+  'GET /productions/:id/zip': { url: () => `/productions/${productionId}/zip` },
   'POST /requests/:id/assign': {
     url: () => `/requests/${requestId}/assign`,
     form: async () => ({ ...(await versioned()), user_id: String(users.handler.id) }),
@@ -200,6 +247,7 @@ async function call(web: WebClient, r: WebRoute) {
   if (r.method === 'GET') return web.get(url);
   // Load a page with a form first, for a current CSRF token (the session's, or the pre-session one).
   if ((await web.get('/account')).statusCode !== 200) await web.get('/login');
+  if (ex.file) return web.postFile(url, ((await ex.form?.()) ?? {}) as Record<string, string>);
   return web.post(url, (await ex.form?.()) ?? {});
 }
 

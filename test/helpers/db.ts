@@ -58,11 +58,15 @@ export async function testDatabase(): Promise<TestDb> {
 
 // Publishing from the web app goes to the configured repository: a directory of this test process, made only
 // if something publishes (a test that publishes through the app gives its own: `{ ...testConfig, publishRepo }`).
-export const testConfig: Config = loadConfig({
-  CANDOR_DATA_DIR: '/nonexistent-candor-test',
-  // Secrets at rest (TOTP secrets) are sealed with this fixed test key instead of a key file.
-  CANDOR_SECRET_KEY: '00112233445566778899aabbccddeeff00112233445566778899aabbccddeeff',
-  CANDOR_PUBLISH_REPO: path.join(tmpdir(), `candor-test-publish-${process.pid}`),
+// Secrets at rest (TOTP secrets, document keys) are sealed with a fixed test key instead of a key file;
+// document blobs go to a directory of this test process.
+export const testConfig: Config = Object.freeze({
+  ...loadConfig({
+    CANDOR_DATA_DIR: '/nonexistent-candor-test',
+    CANDOR_SECRET_KEY: '00112233445566778899aabbccddeeff00112233445566778899aabbccddeeff',
+    CANDOR_PUBLISH_REPO: path.join(tmpdir(), `candor-test-publish-${process.pid}`),
+  }),
+  storage: { kind: 'folder' as const, root: path.join(tmpdir(), `candor-test-documents-${process.pid}`) },
 });
 
 /** A settable clock for time-based rules. */

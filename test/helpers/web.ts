@@ -2,6 +2,7 @@ import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
 import type { Role } from '../../src/domain/vocabulary.ts';
 import type { Services } from '../../src/services/index.ts';
 import { actor } from './db.ts';
+import { multipart } from './multipart.ts';
 
 export const PASSWORD = 'a long enough passphrase';
 
@@ -64,6 +65,23 @@ export class WebClient {
           ...o.headers,
         },
         payload: body.toString(),
+      }),
+    );
+  }
+
+  /** Posts a multipart form (an upload): the CSRF token and fields first, the file last, as a browser does. */
+  async postFile(
+    url: string,
+    fields: Record<string, string> = {},
+    file: { name: string; body: Buffer } = { name: 'walk.txt', body: Buffer.from('walk') },
+  ): Promise<LightMyRequestResponse> {
+    const m = multipart({ _csrf: this.csrf, ...fields }, file);
+    return this.absorb(
+      await this.app.inject({
+        method: 'POST',
+        url,
+        headers: { ...this.headers, cookie: this.cookieHeader(), 'content-type': m.contentType },
+        payload: m.body,
       }),
     );
   }

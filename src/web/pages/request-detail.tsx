@@ -9,6 +9,12 @@ import { History } from '../history.tsx';
 import { label, when } from '../labels.ts';
 import { Layout, Notice, Section, type PageContext } from '../layout.tsx';
 import { ActionsPanel, type Detail, type Failed } from './request-forms.tsx';
+import {
+  DocumentsSection,
+  loadDocuments,
+  ProductionsSection,
+  type DocumentsView,
+} from './request-documents.tsx';
 
 type Timeline = Awaited<ReturnType<AuditService['timeline']>>;
 
@@ -77,6 +83,11 @@ const FLASH: Record<string, string> = {
   notice_queued: 'The customer notice was queued for sending.',
   notice_none: 'Nothing new was queued: the notices were already in the outbox.',
   contact_set: 'The contact was saved.',
+  uploaded: 'The document was uploaded.',
+  doc_deleted: 'The document was deleted; its key was destroyed.',
+  doc_held: 'The document is under legal hold.',
+  doc_released: 'The legal hold was released.',
+  produced: 'The production was recorded; its manifest hash is in the audit log.',
 };
 
 function RequestPage(props: {
@@ -85,6 +96,7 @@ function RequestPage(props: {
   timeline: Timeline;
   flash: string | undefined;
   actions: Html | null;
+  documents: DocumentsView;
 }): Html {
   const { r } = props;
   return (
@@ -174,6 +186,8 @@ function RequestPage(props: {
               <p class="prewrap">{r.emergency_basis ?? 'No attested basis recorded yet.'}</p>
             </Section>
           )}
+          <DocumentsSection ctx={props.ctx} requestId={r.id} v={props.documents} />
+          <ProductionsSection ctx={props.ctx} requestId={r.id} v={props.documents} />
           {r.notes && (
             <Section title="Notes" id="notes">
               <p class="prewrap">{r.notes}</p>
@@ -222,11 +236,16 @@ export function requestId(c: WebContext): number {
 }
 
 /** The request page, with the actions allowed now; `failed` shows a refused form again with its input. */
-export async function renderDetail(c: WebContext, id: number, failed?: Failed): Promise<Html> {
-  const [r, timeline] = await Promise.all([
-    c.services.requests.get(c.actor, id),
-    c.services.audit.timeline(c.actor, 'request', id),
-  ]);
+export async function renderDetail(
+  c: WebContext,
+  id: number,
+  failed?: Failed,
+  documentsMessage?: string,
+): Promise<Html> {
+  const r = await c.services.requests.get(c.actor, id);
+  // Documents first: showing a document's text is a view, and the history below should include it.
+  const documents = await loadDocuments(c, id, documentsMessage);
+  const timeline = await c.services.audit.timeline(c.actor, 'request', id);
   const [assignees, notice] = await Promise.all([
     can(c.actor, 'request.assign') ? c.services.workflow.assignees(c.actor) : [],
     can(c.actor, 'notice.read') ? c.services.notices.status(c.actor, id) : undefined,
@@ -236,7 +255,8 @@ export async function renderDetail(c: WebContext, id: number, failed?: Failed): 
     ctx: c.page,
     r,
     timeline,
-    flash: failed ? undefined : FLASH[done],
+    flash: failed || documentsMessage ? undefined : FLASH[done],
+    documents,
     actions: ActionsPanel({ ctx: c.page, r, actor: c.actor, assignees, notice, failed }),
   });
 }

@@ -28,6 +28,8 @@ export function NewRequestPage(props: {
   message: string;
   /** Above the form: the served process and its suggestions (request-new-process.tsx). */
   process?: Child;
+  /** The uploaded process this request will be recorded with. */
+  processDocument?: string;
 }): Html {
   const { f, errors: e } = props;
   return (
@@ -38,9 +40,13 @@ export function NewRequestPage(props: {
           Record a request as it arrived. Fields marked * are required; everything else can be added later.
         </p>
       </div>
+      {props.process}
       <ErrorSummary errors={e} message={props.message} />
       <form method="post" action="/requests" class="request-form" novalidate>
         <CsrfField ctx={props.ctx} />
+        {props.processDocument && (
+          <input type="hidden" name="process_document" value={props.processDocument} />
+        )}
         <fieldset class="card">
           <legend>The request</legend>
           <div class="grid">

@@ -1,6 +1,7 @@
 // Progressive enhancement only: every page works without this file.
 // 1. Buttons with data-confirm ask before submitting their form.
 // 2. The agency field of the intake form suggests known agencies and fills in their kind, level and country.
+// 3. Upload forms take a dropped file.
 document.addEventListener('submit', (event) => {
   const button = event.submitter;
   const message = button && button.getAttribute('data-confirm');
@@ -41,5 +42,24 @@ if (agencyInput && agencyList) {
         }),
       );
     }, 150);
+  });
+}
+
+// 3. Upload forms accept a file dropped onto them (the file field works the same without this).
+for (const zone of document.querySelectorAll('[data-dropzone]')) {
+  const input = zone.querySelector('input[type=file]');
+  if (!input) continue;
+  const over = (on) => zone.classList.toggle('dragging', on);
+  zone.addEventListener('dragover', (e) => {
+    e.preventDefault();
+    over(true);
+  });
+  zone.addEventListener('dragleave', () => over(false));
+  zone.addEventListener('drop', (e) => {
+    e.preventDefault();
+    over(false);
+    if (!e.dataTransfer || e.dataTransfer.files.length === 0) return;
+    input.files = e.dataTransfer.files;
+    zone.requestSubmit();
   });
 }
