@@ -20,6 +20,7 @@ if (r.status !== 0) process.exit(r.status ?? 1);
 const copies = [
   ['src/web/static', 'src/web/static'],
   ['src/db/embedded-worker.js', 'src/db/embedded-worker.js'],
+  ['src/documents/pdf-worker.js', 'src/documents/pdf-worker.js'],
   ...readdirSync(path.join(root, 'schema'))
     .filter((f) => f.endsWith('.json'))
     .map((f) => [`schema/${f}`, `schema/${f}`]),
