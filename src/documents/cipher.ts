@@ -30,22 +30,27 @@ function nonce(prefix: Buffer, i: number, last: boolean): Buffer {
   return n;
 }
 
-function sealChunk(key: Buffer, header: Buffer, i: number, last: boolean, plain: Buffer): Buffer {
+/** Seals one chunk; returns its ciphertext and tag as two buffers (no copy to join them). */
+function sealChunk(key: Buffer, header: Buffer, i: number, last: boolean, plain: Buffer): [Buffer, Buffer] {
   const c = createCipheriv('aes-256-gcm', key, nonce(header.subarray(8, 15), i, last));
   c.setAAD(header);
   const body = c.update(plain);
   c.final();
-  return Buffer.concat([body, c.getAuthTag()]);
+  return [body, c.getAuthTag()];
 }
 
-/** A Transform that encrypts plaintext into the blob format under `key` (32 bytes). */
+/**
+ * A Transform that encrypts plaintext into the blob format under `key` (32 bytes). The current chunk is
+ * gathered in one reused buffer and sealed only once a byte of the next one arrives: the last chunk must be
+ * known to be last.
+ */
 export function encryptStream(key: Buffer, chunkSize = CHUNK_SIZE): Transform {
   const header = Buffer.alloc(HEADER);
   MAGIC.copy(header, 0);
   header.writeUInt32BE(chunkSize, 4);
   randomBytes(7).copy(header, 8);
-  let pending: Buffer[] = [];
-  let pendingBytes = 0;
+  const current = Buffer.allocUnsafe(chunkSize);
+  let filled = 0;
   let i = 0;
   let started = false;
   return new Transform({
@@ -54,25 +59,26 @@ export function encryptStream(key: Buffer, chunkSize = CHUNK_SIZE): Transform {
         this.push(header);
         started = true;
       }
-      pending.push(chunk);
-      pendingBytes += chunk.length;
-      // Seal a chunk only once more bytes follow it: the last one must be known to be last.
-      if (pendingBytes > chunkSize) {
-        let buf = Buffer.concat(pending, pendingBytes);
-        let at = 0;
-        while (buf.length - at > chunkSize) {
-          this.push(sealChunk(key, header, i++, false, buf.subarray(at, at + chunkSize)));
-          at += chunkSize;
+      let at = 0;
+      while (at < chunk.length) {
+        if (filled === chunkSize) {
+          const [body, tag] = sealChunk(key, header, i++, false, current);
+          this.push(body);
+          this.push(tag);
+          filled = 0;
         }
-        buf = buf.subarray(at);
-        pending = [buf];
-        pendingBytes = buf.length;
+        const n = Math.min(chunkSize - filled, chunk.length - at);
+        chunk.copy(current, filled, at, at + n);
+        filled += n;
+        at += n;
       }
       done();
     },
     flush(done: TransformCallback) {
       if (!started) this.push(header);
-      this.push(sealChunk(key, header, i, true, Buffer.concat(pending, pendingBytes)));
+      const [body, tag] = sealChunk(key, header, i, true, current.subarray(0, filled));
+      this.push(body);
+      this.push(tag);
       done();
     },
   });
@@ -98,7 +104,6 @@ export async function* decryptChunks(
   key: Buffer,
   expected: Expected,
 ): AsyncGenerator<Buffer> {
-  let buf = Buffer.alloc(0);
   let header: Buffer | null = null;
   let chunkSize = 0;
   let i = 0;
@@ -120,26 +125,42 @@ export async function* decryptChunks(
     hash.update(plain);
     return plain;
   };
-  for await (const part of source) {
-    buf = buf.length ? Buffer.concat([buf, part]) : Buffer.from(part);
-    if (!header) {
-      if (buf.length < HEADER) continue;
-      header = Buffer.from(buf.subarray(0, HEADER));
-      if (!header.subarray(0, 4).equals(MAGIC)) throw damaged('not a Candor blob');
-      chunkSize = header.readUInt32BE(4);
-      if (chunkSize < 1024 || chunkSize > 16 * 1024 * 1024) throw damaged('bad chunk size');
-      buf = buf.subarray(HEADER);
-    }
-    // A full chunk followed by more bytes is not the last one.
-    while (buf.length > chunkSize + TAG) {
-      const plain = open(buf.subarray(0, chunkSize + TAG), false);
-      buf = buf.subarray(chunkSize + TAG);
-      if (size > expected.size) throw damaged('it is longer than recorded');
-      yield plain;
+  // Incoming bytes gather in one reused buffer (a chunk and its tag, and the header before that).
+  let pending = Buffer.allocUnsafe(CHUNK_SIZE + TAG);
+  let have = 0;
+  for await (const part0 of source) {
+    const part = Buffer.isBuffer(part0) ? part0 : Buffer.from(part0);
+    let at = 0;
+    while (at < part.length) {
+      if (!header) {
+        const n = Math.min(HEADER - have, part.length - at);
+        part.copy(pending, have, at, at + n);
+        have += n;
+        at += n;
+        if (have < HEADER) continue;
+        header = Buffer.from(pending.subarray(0, HEADER));
+        if (!header.subarray(0, 4).equals(MAGIC)) throw damaged('not a Candor blob');
+        chunkSize = header.readUInt32BE(4);
+        if (chunkSize < 1024 || chunkSize > 16 * 1024 * 1024) throw damaged('bad chunk size');
+        if (pending.length < chunkSize + TAG) pending = Buffer.allocUnsafe(chunkSize + TAG);
+        have = 0;
+        continue;
+      }
+      // A full chunk followed by more bytes is not the last one.
+      if (have === chunkSize + TAG) {
+        const plain = open(pending.subarray(0, chunkSize + TAG), false);
+        have = 0;
+        if (size > expected.size) throw damaged('it is longer than recorded');
+        yield plain;
+      }
+      const n = Math.min(chunkSize + TAG - have, part.length - at);
+      part.copy(pending, have, at, at + n);
+      have += n;
+      at += n;
     }
   }
   if (!header) throw damaged('it is empty or cut short');
-  const last = open(buf, true);
+  const last = open(pending.subarray(0, have), true);
   if (size !== expected.size) throw damaged(`${size} bytes where ${expected.size} were recorded`);
   if (hash.digest('hex') !== expected.sha256) throw damaged('its SHA-256 is not the one recorded');
   if (last.length) yield last;

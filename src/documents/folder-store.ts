@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { createReadStream, createWriteStream } from 'node:fs';
-import { mkdir, readdir, rename, rm, stat } from 'node:fs/promises';
+import { mkdir, open, readdir, rename, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
 import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
@@ -28,6 +28,10 @@ export function folderStore(root: string): BlobStore {
       const tmp = `${file}.${randomBytes(6).toString('hex')}.part`;
       try {
         await pipeline(body, createWriteStream(tmp, { mode: 0o600, flags: 'wx' }));
+        // On disk before the row that names it is committed: a crash never leaves a row without its blob.
+        const h = await open(tmp, 'r+');
+        await h.sync();
+        await h.close();
         await rename(tmp, file);
       } catch (e) {
         await rm(tmp, { force: true });
