@@ -6,7 +6,7 @@ import { requestInput } from '../../src/domain/request-input.ts';
 import { keyringOf, newKey } from '../../src/keys/keyring.ts';
 import { createServices, type Services } from '../../src/services/index.ts';
 import { actor, testDatabase, type TestDb } from '../helpers/db.ts';
-import { collect, documentsConfig, randomFile, streamOf } from '../helpers/documents.ts';
+import { collect, documentsConfig, fixedKeys, randomFile, streamOf } from '../helpers/documents.ts';
 import { requestFactory } from '../helpers/factories.ts';
 import { haveS3, startS3, type TestS3 } from '../helpers/s3.ts';
 import { refusal } from '../helpers/workflow.ts';
@@ -34,7 +34,7 @@ beforeAll(async () => {
   });
   // One master key for both instances (CANDOR_SECRET_KEY), as several servers must share it.
   const ring = keyringOf(newKey());
-  const keys = { get: () => ring, reload: () => ring };
+  const keys = fixedKeys(ring);
   a = createServices({ db: t.db, config, clock: () => new Date(), keys });
   b = createServices({ db: t.db, config, clock: () => new Date(), keys });
   sdk = await import('@aws-sdk/client-s3');
