@@ -206,3 +206,27 @@ export function bandNationalSecurity(
 
 /** "0 - 249", for prose; published data always carries the numeric pair as well. */
 export const formatBand = (b: Band): string => `${b.low} - ${b.high}`;
+
+/**
+ * Why `option` cannot be used for the report of `periodId`, or null when it can. (a)(4) is an annual report
+ * (1874(a)(4)), so a half-year or a range of days is refused. (a)(1)/(a)(2) must keep a first FISA order or
+ * directive for a platform, product or service that never had one out of reports for 540 days
+ * (1874(b)(1)(B)); the record does not say which orders those are, so both options are refused until it
+ * does, rather than risk publishing one early.
+ */
+export function optionRefusal(option: NationalSecurityOption, periodId: string): string | null {
+  if (option === 'a4' && !/^\d{4}$/.test(periodId)) {
+    return (
+      `national-security option a4 (50 U.S.C. 1874(a)(4)) is an annual report: build it for a calendar ` +
+      `year such as ${periodId.slice(0, 4)}, not ${periodId}`
+    );
+  }
+  if (option === 'a1' || option === 'a2') {
+    return (
+      `national-security option ${option} (50 U.S.C. 1874(${option === 'a1' ? 'a)(1' : 'a)(2'})) must hold ` +
+      `back a first FISA order for a new platform, product or service for 540 days (1874(b)(1)(B)), and ` +
+      `Candor does not record that yet: set CANDOR_NS_OPTION to a3 (half-year) or a4 (annual)`
+    );
+  }
+  return null;
+}

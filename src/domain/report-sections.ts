@@ -40,9 +40,9 @@ export interface SectionFacts {
  * built from the constants above); this function states it once for people and tests.
  */
 export function sectionOf(r: SectionFacts): Section {
-  // Any process in a national-security case is banded, whatever its form: an exact count must never leak.
-  if (NATIONAL_SECURITY_PROCESS.includes(r.process_type) || r.case_class === 'national_security')
-    return 'national_security';
+  // Only NSLs and FISA orders and directives are 1874 process: a grand jury subpoena in a national-security
+  // case is ordinary process and is counted exactly, like any other subpoena.
+  if (NATIONAL_SECURITY_PROCESS.includes(r.process_type)) return 'national_security';
   if (r.process_type === 'preservation_request' || PRESERVATION_DEMANDS.includes(r.demand_kind))
     return 'preservation';
   if (r.process_type === 'takedown_request' || TAKEDOWN_DEMANDS.includes(r.demand_kind)) return 'takedown';

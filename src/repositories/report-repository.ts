@@ -28,12 +28,13 @@ export interface Span {
 
 const list = (xs: readonly string[]) => sql.join(xs.map((x) => sql.lit(x)));
 
-/** The first branch of the section rule: process that is only ever published in bands. */
+/**
+ * The first branch of the section rule: process that is only ever published in bands (50 U.S.C. 1874: NSLs
+ * and FISA orders and directives). The case class does not count: a grand jury subpoena in a
+ * national-security case is ordinary process, reported exactly.
+ */
 function isNationalSecurity(r: string): RawBuilder<boolean> {
-  const c = (col: string) => sql.ref(`${r}.${col}`);
-  // Never null (case_class may be), so that `not (...)` keeps a request without a case class.
-  return sql<boolean>`(${c('process_type')} in (${list(NATIONAL_SECURITY_PROCESS)})
-    or coalesce(${c('case_class')} = 'national_security', false))`;
+  return sql<boolean>`(${sql.ref(`${r}.process_type`)} in (${list(NATIONAL_SECURITY_PROCESS)}))`;
 }
 
 /** The section rule of `domain/report-sections.ts`, as SQL over the request alias `r`. */
@@ -286,35 +287,45 @@ export interface DsaGrainRow {
 }
 
 /**
- * EU DSA Art. 9 / 10 orders from Member State authorities, by category and Member State (Eurostat codes),
- * with medians in hours from receipt (Annex II: an acknowledgement within the first hour counts as 0).
+ * Orders from Member State authorities, by category and Member State (Eurostat codes), with medians in hours
+ * from receipt (Annex II: an acknowledgement within the first hour counts as 0). Annex II §1.2 counts orders
+ * "including but not limited to" Art. 9 and 10, so the channel does not decide: an order to act is a DSA
+ * Art. 9 order or any other government demand to restrict content or an account; an order to provide
+ * information is a DSA Art. 10 order or any other government demand to disclose. Preservation demands are
+ * neither. National-security process (NSLs, FISA) never enters an exact table, this one included.
  */
 export async function dsaGrain(db: Db, span: Span): Promise<DsaGrainRow[]> {
   const hours = (col: string) =>
     sql`case when ${sql.ref(col)} is null then null
              when extract(epoch from ${sql.ref(col)} - received_at) < 3600 then 0
              else extract(epoch from ${sql.ref(col)} - received_at) / 3600 end`;
-  const median = (col: string, channel: string) =>
+  const median = (col: string, kind: string) =>
     sql`percentile_cont(0.5) within group (order by ${hours(col)})
-        filter (where channel = ${sql.lit(channel)})`;
+        filter (where kind = ${sql.lit(kind)})`;
   const { rows } = await sql<DsaGrainRow>`
     select category, member_state,
-      count(*) filter (where channel = 'dsa_art_9')::int as orders_to_act,
-      coalesce(sum(items) filter (where channel = 'dsa_art_9'), 0)::int as items,
-      ${median('acknowledged_at', 'dsa_art_9')} as ack_hours,
-      ${median('effect_given_at', 'dsa_art_9')} as effect_hours,
-      count(*) filter (where channel = 'dsa_art_10')::int as orders_to_provide_information,
-      ${median('acknowledged_at', 'dsa_art_10')} as ack_hours_information,
-      ${median('effect_given_at', 'dsa_art_10')} as effect_hours_information
+      count(*) filter (where kind = 'act')::int as orders_to_act,
+      coalesce(sum(items) filter (where kind = 'act'), 0)::int as items,
+      ${median('acknowledged_at', 'act')} as ack_hours,
+      ${median('effect_given_at', 'act')} as effect_hours,
+      count(*) filter (where kind = 'information')::int as orders_to_provide_information,
+      ${median('acknowledged_at', 'information')} as ack_hours_information,
+      ${median('effect_given_at', 'information')} as effect_hours_information
     from (
       select coalesce(r.dsa_category, 'STATEMENT_CATEGORY_NOT_SPECIFIED_ORDER') as category,
         case a.country when 'GR' then 'EL' else a.country::text end as member_state,
-        r.channel::text as channel, r.items_of_information as items,
-        r.received_at, r.acknowledged_at, r.effect_given_at
+        case when r.channel = 'dsa_art_9' then 'act'
+             when r.channel = 'dsa_art_10' then 'information'
+             when r.process_type = 'takedown_request' or r.demand_kind in (${list(TAKEDOWN_DEMANDS)}) then 'act'
+             when r.process_type <> 'preservation_request' and r.demand_kind = 'disclose' then 'information'
+        end as kind,
+        r.items_of_information as items, r.received_at, r.acknowledged_at, r.effect_given_at
       from requests r join agencies a on a.id = r.agency_id
       where r.received_at >= ${span.from} and r.received_at < ${span.to}
-        and r.channel in ('dsa_art_9', 'dsa_art_10') and a.country in (${list(EU_MEMBER_STATES)})
+        and a.country in (${list(EU_MEMBER_STATES)}) and r.requester_class = 'government'
+        and not (${isNationalSecurity('r')})
     ) d
+    where kind is not null
     group by grouping sets ((), (category), (member_state), (category, member_state))
   `.execute(db);
   return rows;

@@ -1,5 +1,6 @@
 import type { Db } from '../db/connect.ts';
 import { fromDatabaseError } from '../db/errors.ts';
+import { OPTION_RULES, optionRefusal } from '../domain/national-security.ts';
 import { halfYearsBetween, parsePeriod } from '../domain/periods.ts';
 import { CandorError } from '../errors.ts';
 import { computeReport } from '../reports/compute.ts';
@@ -67,6 +68,10 @@ export function createReportService({ db, config, clock }: Deps) {
     period: string,
     o: { now: Date; publicationDate?: string; previous?: FrozenVersion; version?: ReportData['version'] },
   ) {
+    const refusal = optionRefusal(config.nsOption, period);
+    if (refusal) {
+      throw new CandorError('invalid', refusal, [{ field: 'CANDOR_NS_OPTION', message: refusal }]);
+    }
     const head = await headEvent(executor);
     return computeReport(executor, {
       period,
@@ -237,7 +242,7 @@ export function createReportService({ db, config, clock }: Deps) {
     },
 
     /**
-     * Freezes every complete half-year (ended before today) from the first request on record that has no
+     * Freezes every complete half-year (a year under option (a)(4)) ended before today from the first request on record that has no
      * frozen version yet, oldest first. Each period is frozen in its own transaction, so a failure keeps
      * the periods frozen before it; running it again carries on where it stopped.
      */
@@ -250,9 +255,13 @@ export function createReportService({ db, config, clock }: Deps) {
       const today = dateOf(clock());
       if (!first) return { frozen: [], alreadyFrozen: [] };
       const day = (d: string) => `${d}..${d}`;
-      const complete = halfYearsBetween(day(dateOf(first)), day(today)).filter(
-        (p) => parsePeriod(p).end < today,
-      );
+      // Under an annual national-security option ((a)(4)) the report is a year's; otherwise half-years.
+      const halves = halfYearsBetween(day(dateOf(first)), day(today));
+      const periods =
+        OPTION_RULES[config.nsOption].frequency === 'annual'
+          ? [...new Set(halves.map((p) => p.slice(0, 4)))]
+          : halves;
+      const complete = periods.filter((p) => parsePeriod(p).end < today);
       const frozenPeriods = new Set((await listVersions(db)).map((v) => v.period));
       const frozen: FrozenVersion[] = [];
       for (const period of complete.filter((p) => !frozenPeriods.has(p))) {

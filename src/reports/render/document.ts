@@ -522,6 +522,15 @@ export function reportDocument(data: ReportData): ReportDocument {
       ['Accurate as of', data.accurate_as_of],
       ['Generated', data.generated_at],
       ['Audit log head', data.audit_head ?? 'none'],
+      // The date the 1874(b) windows were computed from: kept with a frozen version, so shown with it.
+      ...(t.national_security
+        ? [
+            [
+              'Publication date',
+              `${t.national_security.publication_date} (fixes the national-security windows)`,
+            ] as [string, string],
+          ]
+        : []),
     ],
     updated: v.updated
       ? {

@@ -1,0 +1,171 @@
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { sql } from 'kysely';
+import { requestInput, type RequestInput } from '../../src/domain/request-input.ts';
+import { computeReport, type ComputeOptions } from '../../src/reports/compute.ts';
+import { createServices } from '../../src/services/index.ts';
+import { prepareRequest, writeRequests } from '../../src/services/requests.ts';
+import { actor, testClock, testConfig, testDatabase, type TestDb } from '../helpers/db.ts';
+import { requestFactory } from '../helpers/factories.ts';
+
+/**
+ * Issue 11 items 5-6 and issue 19 item 1: every statement a report makes is true of the record, and no
+ * national-security figure is exact in any table. One database for the file; each test starts empty.
+ */
+
+let t: TestDb;
+beforeAll(async () => {
+  t = await testDatabase();
+});
+afterAll(async () => t?.close());
+beforeEach(async () => {
+  await sql`delete from request_targets`.execute(t.db);
+  await sql`delete from nondisclosure_orders`.execute(t.db);
+  await sql`delete from requests`.execute(t.db);
+});
+
+const NOW = new Date('2015-09-01T00:00:00Z');
+async function load(inputs: RequestInput[]): Promise<void> {
+  await t.db.transaction().execute(async (trx) => {
+    await writeRequests(
+      trx,
+      inputs.map((i) => prepareRequest(requestInput.parse(i), NOW)),
+    );
+  });
+}
+const opts = (over: Partial<ComputeOptions> = {}): ComputeOptions => ({
+  period: '2015-H1',
+  provider: { name: 'Example Inc.' },
+  nsOption: 'a3',
+  publicationDate: '2015-08-31',
+  now: NOW,
+  ...over,
+});
+const at = (day: string) => `${day}T10:00:00Z`;
+const eu = (country: string) => ({
+  name: `Police ${country}`,
+  kind: 'law_enforcement' as const,
+  level: 'national' as const,
+  country,
+});
+const dsaTotal = (r: Awaited<ReturnType<typeof computeReport>>) =>
+  r.tables.dsa?.rows.find((x) => x.category === 'TOTAL' && x.scope === 'TOTAL');
+
+describe('national-security process is excluded from every exact table (19.1, 11.5)', () => {
+  it('keeps FISA orders from an EU authority out of DSA Part 3, so DSA minus the country table reveals nothing', async () => {
+    await load([
+      requestFactory({ received_at: at('2015-03-01'), agency: eu('DE'), channel: 'dsa_art_10' }),
+      ...[1, 2, 3].map(() =>
+        requestFactory({
+          received_at: at('2015-03-02'),
+          agency: eu('DE'),
+          channel: 'dsa_art_10',
+          process_type: 'fisa_non_content_order',
+          case_class: 'national_security',
+          data_sought: ['non_content'],
+        }),
+      ),
+    ]);
+    const r = await computeReport(t.db, opts());
+    const germany = r.tables.by_country.find((c) => c.country === 'DE')?.requests;
+    expect(germany).toBe(1);
+    expect(dsaTotal(r)?.orders_to_provide_information).toBe(germany);
+  });
+
+  it('counts a grand jury subpoena in a national-security case exactly, in the headline and in DSA alike', async () => {
+    await load([
+      requestFactory({ received_at: at('2015-03-01'), case_class: 'national_security' }),
+      requestFactory({
+        received_at: at('2015-03-01'),
+        agency: eu('FR'),
+        channel: 'dsa_art_10',
+        process_type: 'court_order',
+        case_class: 'national_security',
+      }),
+    ]);
+    const r = await computeReport(t.db, opts());
+    expect(r.tables.summary.requests.count).toBe(2);
+    expect(r.tables.process_outcome.map((p) => [p.process_type, p.requests])).toEqual([
+      ['court_order', 1],
+      ['grand_jury_subpoena', 1],
+    ]);
+    expect(dsaTotal(r)?.orders_to_provide_information).toBe(1);
+    // Not 1874 process, so not in the bands either (the band would hide it anyway; the table says so).
+    expect(r.tables.national_security?.entries[0]?.requests).toEqual({ low: 0, high: 249 });
+  });
+});
+
+describe('DSA Part 3 counts orders from Member State authorities whatever the channel (11.6)', () => {
+  it('counts a takedown and a disclosure order that came directly, not a civil litigant nor a preservation', async () => {
+    await load([
+      requestFactory({
+        received_at: at('2015-04-01'),
+        agency: eu('FR'),
+        process_type: 'takedown_request',
+        items_of_information: 4,
+      }),
+      requestFactory({ received_at: at('2015-04-01'), agency: eu('IT'), process_type: 'court_order' }),
+      requestFactory({
+        received_at: at('2015-04-01'),
+        agency: eu('IT'),
+        process_type: 'civil_subpoena',
+        requester_class: 'civil_litigant',
+      }),
+      requestFactory({
+        received_at: at('2015-04-01'),
+        agency: eu('IT'),
+        process_type: 'preservation_request',
+      }),
+      requestFactory({
+        received_at: at('2015-04-01'),
+        agency: eu('IT'),
+        channel: 'mlat',
+        process_type: 'mlat_request',
+      }),
+    ]);
+    const d = (await computeReport(t.db, opts())).tables.dsa!;
+    expect(d.member_states).toEqual(['FR', 'IT']);
+    expect(dsaTotal({ tables: { dsa: d } } as never)).toMatchObject({
+      orders_to_act: 1,
+      items: 4,
+      orders_to_provide_information: 2,
+    });
+  });
+});
+
+describe('50 U.S.C. 1874 options, exactly (11.5)', () => {
+  const admin = actor('admin');
+  const reports = (nsOption: 'a1' | 'a2' | 'a3' | 'a4') =>
+    createServices({
+      db: t.db,
+      config: { ...testConfig, nsOption },
+      clock: testClock('2016-03-01T12:00:00Z'),
+    }).reports;
+
+  it('refuses option (a)(4), an annual report, for a half-year, in build, render and freeze', async () => {
+    const a4 = reports('a4');
+    const refused = { code: 'invalid', message: expect.stringMatching(/annual report.*calendar year/) };
+    await expect(a4.build(admin, '2015-H1')).rejects.toMatchObject(refused);
+    await expect(a4.render(admin, '2015-H2', 'text')).rejects.toMatchObject(refused);
+    await expect(a4.freeze(admin, '2015-H1')).rejects.toMatchObject(refused);
+    expect((await a4.build(admin, '2015')).data.tables.national_security?.option).toBe('a4');
+    // Freezing history in bulk under (a)(4) freezes whole years, never a half-year.
+    await load([requestFactory({ received_at: at('2014-05-01') })]);
+    const { frozen } = await a4.freezeAllComplete(admin);
+    expect(frozen.map((v) => v.period)).toEqual(['2014', '2015']);
+  });
+
+  it('refuses options (a)(1) and (a)(2) until the 540-day hold-back of a first FISA order is modelled', async () => {
+    for (const option of ['a1', 'a2'] as const) {
+      await expect(reports(option).build(admin, '2015-H1')).rejects.toMatchObject({
+        code: 'invalid',
+        message: expect.stringMatching(/540 days/),
+      });
+    }
+  });
+
+  it('shows the publication date that fixes the windows in every reader format', async () => {
+    const files = await reports('a3').render(admin, '2015-H1', 'text', { publicationDate: '2015-08-31' });
+    const text = files.get('report.txt')!.toString('utf8');
+    expect(text).toMatch(/Publication date:\s+2015-08-31 \(fixes the national-security windows\)/);
+  });
+});
