@@ -185,8 +185,8 @@ export async function computeReport(db: Db, o: ComputeOptions): Promise<ReportDa
           base: 'accounts_specified',
         },
         in_process: {
-          count: info?.in_process ?? 0,
-          pct: pct(info?.in_process ?? 0, requests),
+          count: info?.in_process_at_end ?? 0,
+          pct: pct(info?.in_process_at_end ?? 0, requests),
           base: 'requests',
         },
       },

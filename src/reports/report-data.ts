@@ -37,7 +37,9 @@ function countsOf<const K extends readonly string[]>(keys: K, describe: (k: K[nu
 export const outcomeCountsSchema = z
   .strictObject({
     ...countsOf(OUTCOMES, (o) => `Requests closed with outcome "${o}".`).shape,
-    in_process: count.describe('Requests still open at the end of the period (no outcome yet).'),
+    in_process: count.describe(
+      'Requests with no outcome recorded when the report was computed (accurate_as_of): "open".',
+    ),
   })
   .describe(
     'Requests by outcome (vocabulary OUTCOMES) plus those still in process; they sum to the requests.',
@@ -194,7 +196,7 @@ export const reportDataSchema = z
           identifiers_specified: measure,
           accounts_specified: measure,
           accounts_with_data_produced: measure,
-          in_process: measure,
+          in_process: measure.describe('Requests without a response by the last instant of the period.'),
         })
         .describe(
           'Headline figures: every request except national-security process (emergency, preservation and takedown requests included).',
@@ -233,7 +235,7 @@ export const reportDataSchema = z
       preservation: z
         .strictObject({
           requests: count,
-          extensions: count.describe('Renewed requests extending a hold (2703(f)(2)).'),
+          extensions: count.describe('Renewals recorded on the holds of these requests (2703(f)(2)).'),
           accounts_preserved: count,
         })
         .describe('Record preservation requests; a hold is not a disclosure.'),

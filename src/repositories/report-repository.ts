@@ -82,7 +82,10 @@ export interface RequestGrainRow extends OutcomeColumns {
   process_type: string | null;
   channel: string | null;
   requests: number;
+  /** no outcome recorded yet (when the report is computed) */
   in_process: number;
+  /** no response by the last instant of the period (from responded_at) */
+  in_process_at_end: number;
   notice_sent: number;
   notice_sent_after_order: number;
   notice_prohibited: number;
@@ -123,7 +126,10 @@ export async function requestGrain(db: Db, span: Span): Promise<RequestGrainRow[
         case when a.country = 'US' and a.level in ('state', 'local', 'municipal') then a.subdivision end
           as us_state,
         r.channel::text as channel, r.outcome::text as outcome, r.notice_status::text as notice_status,
-        r.items_of_information
+        r.items_of_information,
+        -- In process at the period's end: no response by its last instant. An outcome brought in from
+        -- history without a response time counts as answered (nothing says it was still open).
+        (r.outcome is null or r.responded_at >= ${span.to}) as open_at_end
       from requests r join agencies a on a.id = r.agency_id
       where r.received_at >= ${span.from} and r.received_at < ${span.to}
         and not (${isNationalSecurity('r')})
@@ -142,24 +148,18 @@ export async function requestGrain(db: Db, span: Span): Promise<RequestGrainRow[
         select id from period where notice_status in ('sent', 'prohibited_by_order')))
       group by n.request_id
     ),
-    -- An extension (2703(f)(2)): the same agency asked to preserve the same account in the 180 days before.
-    -- Candidates are the preservation requests of the period and of the 180 days before it, joined by hash.
-    holds as materialized (
-      select r.id, r.agency_id, r.received_at, t.account_ref
-      from requests r join request_targets t on t.request_id = r.id
-      where r.received_at >= ${span.from}::timestamptz - interval '180 days' and r.received_at < ${span.to}
-        and ${sectionOf('r')} = 'preservation' and t.account_ref is not null
-    ),
-    extensions as (
-      select distinct h.id
-      from holds h join holds h0 on h0.agency_id = h.agency_id and h0.account_ref = h.account_ref
-      where h.received_at >= ${span.from}
-        and h0.received_at < h.received_at and h0.received_at >= h.received_at - interval '180 days'
+    -- Extensions (2703(f)(2)): the renewals actually recorded on the holds of the period's requests.
+    renewals as (
+      select h.request_id, sum(h.extensions)::int as renewals
+      from preservation_holds h
+      where h.request_id = any(array(select id from period where section = 'preservation'))
+      group by h.request_id
     )
     select grouping(section, country, is_us, us_level, us_state, process_type, channel) as g,
       section, country, is_us, us_level, us_state, process_type, channel,
       count(*)::int as requests,
       count(*) filter (where outcome is null)::int as in_process,
+      count(*) filter (where open_at_end)::int as in_process_at_end,
       ${outcomes},
       count(*) filter (where notice_status = 'sent')::int as notice_sent,
       count(*) filter (where notice_status = 'sent' and had_order)::int as notice_sent_after_order,
@@ -171,7 +171,7 @@ export async function requestGrain(db: Db, span: Span): Promise<RequestGrainRow[
       count(*) filter (where notice_status = 'not_applicable')::int as notice_not_applicable,
       count(*) filter (where notice_status = 'pending')::int as notice_pending,
       count(*) filter (where narrowed)::int as narrowed,
-      count(*) filter (where extension)::int as extensions,
+      coalesce(sum(renewals), 0)::int as extensions,
       coalesce(sum(items_of_information), 0)::int as items
     from (
       select p.*,
@@ -180,11 +180,11 @@ export async function requestGrain(db: Db, span: Span): Promise<RequestGrainRow[
         -- Narrowed: data was produced, but not for every identifier the request named.
         coalesce(p.outcome in ('non_content_produced', 'content_produced') and t.some_not_produced, false)
           as narrowed,
-        e.id is not null as extension
+        e.renewals
       from period p
       left join targets t on t.request_id = p.id
       left join orders o on o.request_id = p.id
-      left join extensions e on e.id = p.id
+      left join renewals e on e.request_id = p.id
     ) b
     group by grouping sets ((), (country), (is_us), (is_us, us_level), (us_state), (process_type), (channel),
       (section), (section, is_us))

@@ -158,7 +158,8 @@ describe('computeReport', () => {
       'preservation_request',
       'takedown_request',
     ]);
-    expect(r.tables.preservation).toEqual({ requests: 2, extensions: 1, accounts_preserved: 1 });
+    // A second request for the same account is not an extension: only renewals recorded on holds are.
+    expect(r.tables.preservation).toEqual({ requests: 2, extensions: 0, accounts_preserved: 1 });
     expect(r.tables.emergency.us.requests).toBe(1);
     expect(r.tables.takedown).toMatchObject({ requests: 1, items: 3, outcomes: { content_restricted: 1 } });
     expect(r.tables.by_country.reduce((n, c) => n + c.requests, 0)).toBe(5);

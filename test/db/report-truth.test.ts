@@ -169,3 +169,48 @@ describe('50 U.S.C. 1874 options, exactly (11.5)', () => {
     expect(text).toMatch(/Publication date:\s+2015-08-31 \(fixes the national-security windows\)/);
   });
 });
+
+describe('true statements about the period (11.6)', () => {
+  it('counts "in process at the end of the period" from responded_at, not from the outcome known today', async () => {
+    await load([
+      // Answered within the period, after it, and not at all.
+      requestFactory({ received_at: at('2015-06-01'), outcome: 'no_data', responded_at: at('2015-06-20') }),
+      requestFactory({ received_at: at('2015-06-25'), outcome: 'no_data', responded_at: at('2015-07-03') }),
+      requestFactory({ received_at: at('2015-06-26') }),
+    ]);
+    const r = await computeReport(t.db, opts());
+    expect(r.tables.summary.in_process.count).toBe(2);
+    // The outcome tables show what is known when computed: two answered, one still open.
+    expect(r.tables.process_outcome[0]?.outcomes).toMatchObject({ no_data: 2, in_process: 1 });
+  });
+
+  it('counts preservation extensions as the renewals recorded on holds, not as repeated requests', async () => {
+    await load([
+      requestFactory({
+        received_at: at('2015-02-01'),
+        process_type: 'preservation_request',
+        accounts: ['P1'],
+      }),
+      requestFactory({
+        received_at: at('2015-03-01'),
+        process_type: 'preservation_request',
+        accounts: ['P1'],
+      }),
+      requestFactory({
+        received_at: at('2015-03-02'),
+        process_type: 'preservation_request',
+        accounts: ['P2'],
+      }),
+    ]);
+    const { rows } = await sql<{ id: number }>`
+      select id from requests where process_type = 'preservation_request' order by received_at`.execute(t.db);
+    const hold = (id: number, extensions: number) =>
+      sql`insert into preservation_holds (request_id, regime, started_at, extensions, last_extended_at, created_by)
+        values (${id}, 'sca_2703f', '2015-03-05T00:00:00Z', ${extensions},
+          ${extensions ? '2015-05-01T00:00:00Z' : null}, 'test')`.execute(t.db);
+    await hold(rows[0]!.id, 0);
+    await hold(rows[2]!.id, 1);
+    expect((await computeReport(t.db, opts())).tables.preservation.extensions).toBe(1);
+    await sql`delete from preservation_holds`.execute(t.db);
+  });
+});

@@ -13,7 +13,7 @@ export const OUTCOME_LABELS: Readonly<Record<Outcome | 'in_process', string>> = 
   preserved: 'Preserved',
   content_restricted: 'Content restricted',
   no_action: 'No action',
-  in_process: 'In process',
+  in_process: 'Open',
 };
 
 export const PROCESS_LABELS: Readonly<Record<ProcessType, string>> = {
