@@ -10,6 +10,7 @@ import * as contactsSearch from './migrations/2026-11-29-07-contacts-search.ts';
 import * as receivedCover from './migrations/2026-11-29-08-received-cover.ts';
 import * as signInAttempts from './migrations/2026-12-04-13-01-sign-in-attempts.ts';
 import * as documents from './migrations/2026-12-04-14-01-documents.ts';
+import * as policyGate from './migrations/2026-12-04-20-11-policy-gate.ts';
 
 /** Every migration, in order. Names are date-prefixed; add new ones at the end. */
 const migrations: Record<string, Migration> = {
@@ -23,6 +24,7 @@ const migrations: Record<string, Migration> = {
   '2026-11-29-08-received-cover': receivedCover,
   '2026-12-04-13-01-sign-in-attempts': signInAttempts,
   '2026-12-04-14-01-documents': documents,
+  '2026-12-04-20-11-policy-gate': policyGate,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

@@ -86,6 +86,8 @@ export interface RequestsTable {
   notice_status: Generated<NoticeStatus>;
   data_location: string | null;
   notes: string | null;
+  /** The targeted customer is a US person or located in the US; null = not recorded (18 U.S.C. 2523(b)(4)). */
+  target_us_person: ColumnType<boolean | null, boolean | null | undefined, boolean | null>;
   assigned_to: number | null;
   version: Generated<number>;
   created_at: CreatedAt;
@@ -175,6 +177,19 @@ export interface ProductionOverridesTable {
   beyond: ColumnType<DataSought[], DataSought[], DataSought[]>;
   findings: string[];
   reason: string;
+  created_at: Timestamp;
+}
+
+/** What history imported from another system carries past the policy gate, with the written reason. */
+export interface HistoryOverridesTable {
+  id: Generated<number>;
+  request_id: number;
+  rules: string[];
+  findings: string[];
+  reason: string;
+  source: string;
+  line: number | null;
+  created_by: string;
   created_at: Timestamp;
 }
 
@@ -338,6 +353,7 @@ export interface Database {
   request_approvals: RequestApprovalsTable;
   request_responses: RequestResponsesTable;
   production_overrides: ProductionOverridesTable;
+  history_overrides: HistoryOverridesTable;
   preservation_holds: PreservationHoldsTable;
   customer_contacts: CustomerContactsTable;
   notice_templates: NoticeTemplatesTable;

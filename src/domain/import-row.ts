@@ -41,6 +41,7 @@ export const IMPORT_COLUMNS = [
   'ndo_expires_at',
   'ndo_ground',
   'data_location',
+  'target_us_person',
   'notes',
 ] as const;
 export type ImportColumn = (typeof IMPORT_COLUMNS)[number];
@@ -166,6 +167,17 @@ export function rowToRequest(record: Record<string, unknown>, line: number): Row
     if (text === undefined || FALSE_WORDS.has(text)) input.emergency = false;
     else if (TRUE_WORDS.has(text)) input.emergency = true;
     else fail('emergency', record.emergency, 'one of: true, false, yes, no, 1, 0 (empty = false)');
+  }
+
+  const usPerson = record.target_us_person;
+  if (typeof usPerson === 'boolean') input.target_us_person = usPerson;
+  else {
+    const text = cell('target_us_person')?.trim().toLowerCase();
+    if (text !== undefined) {
+      if (TRUE_WORDS.has(text)) input.target_us_person = true;
+      else if (FALSE_WORDS.has(text)) input.target_us_person = false;
+      else fail('target_us_person', usPerson, 'one of: true, false, yes, no, 1, 0 (empty = not recorded)');
+    }
   }
 
   const items = record.items_of_information;
@@ -300,6 +312,7 @@ export function requestToRow(v: ValidRequest): Record<ImportColumn, string> {
     ndo_expires_at: v.ndo ? (v.ndo.expires_at ?? INDEFINITE) : '',
     ndo_ground: text(v.ndo?.ground),
     data_location: text(v.data_location),
+    target_us_person: v.target_us_person == null ? '' : String(v.target_us_person),
     // A blank note would come back as no note: write it as one.
     notes: v.notes?.trim() ? v.notes : '',
   };

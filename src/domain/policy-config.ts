@@ -142,6 +142,23 @@ export const policyConfig = z.strictObject({
       civilSubpoenaMax: z.enum(['none', 'basic_subscriber', 'non_content']).default('basic_subscriber'),
     })
     .prefault({}),
+  jurisdiction: z
+    .strictObject({
+      /**
+       * The law the provider answers to. 'us_sca': a provider of an electronic communication or remote
+       * computing service to the public, subject to the Stored Communications Act: its 2702 bars bind and no
+       * role may override them. 'other': a provider established elsewhere; the same limits then apply as its
+       * own policy, which an approver may override in writing (docs/workflow.md).
+       */
+      subjectTo: z.enum(['us_sca', 'other']).default('us_sca'),
+    })
+    .prefault({}),
+  signOff: z
+    .strictObject({
+      /** Process types on which data is produced only after an attorney's sign-off (approval `legal_sign_off`). */
+      requiredFor: z.array(z.enum(PROCESS_TYPES)).default([]),
+    })
+    .prefault({}),
   cloudAct: z
     .strictObject({
       /** 18 U.S.C. 2703(h)(2): a motion to quash or modify is filed "not later than 14 days" after service. */

@@ -103,6 +103,8 @@ export const requestFields = z.strictObject({
   notice_status: z.enum(NOTICE_STATUSES).nullish(),
   ndo: ndoInput.nullish(),
   data_location: countryCode.nullish(),
+  /** The targeted customer is a US person or located in the US (18 U.S.C. 2523(b)(4), 2703(h)(2)). */
+  target_us_person: z.boolean().nullish(),
   notes: z.string().max(20_000).nullish(),
 });
 

@@ -51,6 +51,7 @@ export interface RequestRecord {
   notice_status: NoticeStatus;
   data_location: string | null;
   notes: string | null;
+  target_us_person: boolean | null;
 }
 
 export interface TargetRecord {
@@ -106,10 +107,10 @@ export async function insertRequests(db: Db, rows: RequestRecord[]): Promise<Map
       external_ref, received_at, delivered_via, agency_id, issuer, requester_class, channel, process_type,
       legal_authority, case_class, emergency, emergency_basis, demand_kind, data_sought, items_of_information,
       dsa_category, acknowledged_at, effect_given_at, status, outcome, responded_at, notice_status,
-      data_location, notes)
+      data_location, notes, target_us_person)
     select ref, rec, dv::delivery_method, ag, iss, rc::requester_class, ch::channel, pt::process_type,
       la, cc::case_class, em, eb, dk::demand_kind, ds::data_sought[], items, dsa, ack, eff,
-      st::request_status, oc::outcome, resp, ns::notice_status, dl, notes
+      st::request_status, oc::outcome, resp, ns::notice_status, dl, notes, tus
     from unnest(
       ${col('external_ref')}::text[], ${col('received_at')}::timestamptz[], ${col('delivered_via')}::text[],
       ${col('agency_id')}::bigint[], ${col('issuer')}::text[], ${col('requester_class')}::text[],
@@ -119,8 +120,9 @@ export async function insertRequests(db: Db, rows: RequestRecord[]): Promise<Map
       ${col('items_of_information')}::integer[], ${col('dsa_category')}::text[],
       ${col('acknowledged_at')}::timestamptz[], ${col('effect_given_at')}::timestamptz[],
       ${col('status')}::text[], ${col('outcome')}::text[], ${col('responded_at')}::timestamptz[],
-      ${col('notice_status')}::text[], ${col('data_location')}::text[], ${col('notes')}::text[]
-    ) as t(ref, rec, dv, ag, iss, rc, ch, pt, la, cc, em, eb, dk, ds, items, dsa, ack, eff, st, oc, resp, ns, dl, notes)
+      ${col('notice_status')}::text[], ${col('data_location')}::text[], ${col('notes')}::text[],
+      ${col('target_us_person')}::boolean[]
+    ) as t(ref, rec, dv, ag, iss, rc, ch, pt, la, cc, em, eb, dk, ds, items, dsa, ack, eff, st, oc, resp, ns, dl, notes, tus)
     on conflict (external_ref) do nothing
     returning id, external_ref`.execute(db);
   return new Map(result.rows.map((r) => [r.external_ref, Number(r.id)]));

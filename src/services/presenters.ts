@@ -46,6 +46,7 @@ export function presentRequest(b: RequestBundle) {
     responded_at: iso(r.responded_at),
     notice_status: r.notice_status,
     data_location: r.data_location,
+    target_us_person: r.target_us_person,
     notes: r.notes,
     assigned_to: r.assigned_to,
     identifiers_specified: b.targets.length,

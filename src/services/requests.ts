@@ -7,7 +7,7 @@ import {
   initialStatus,
 } from '../domain/intake-defaults.ts';
 import { requestInput, type ValidRequest } from '../domain/request-input.ts';
-import type { NoticeStatus, Outcome } from '../domain/vocabulary.ts';
+import type { NoticeStatus } from '../domain/vocabulary.ts';
 import { fromDatabaseError } from '../db/errors.ts';
 import { CandorError, zodIssues } from '../errors.ts';
 import { appendEvent } from '../repositories/audit-repository.ts';
@@ -29,7 +29,6 @@ import {
   type TargetRecord,
 } from '../repositories/requests-repository.ts';
 import { findWorkflowRecords, NO_WORKFLOW_RECORDS } from '../repositories/workflow-repository.ts';
-import { disclosesData } from '../domain/response.ts';
 import { authorize, type Actor } from './authorize.ts';
 import {
   presentRequest,
@@ -37,7 +36,8 @@ import {
   type PresentedRequest,
   type PresentedWorkflow,
 } from './presenters.ts';
-import { assertEmergencyReady, assertNoticeChange } from './workflow-guards.ts';
+import { intakeFacts, policyGate, producedFor } from '../domain/policy-gate.ts';
+import { assertGate, assertGateChange } from './workflow-guards.ts';
 
 export type Clock = () => Date;
 
@@ -87,6 +87,7 @@ export function prepareRequest(v: ValidRequest, now: Date): PreparedRequest {
       notice_status: notice,
       data_location: v.data_location ?? null,
       notes: v.notes ?? null,
+      target_us_person: v.target_us_person ?? null,
     },
     targets: [...targets.values()],
     ndo: v.ndo
@@ -206,6 +207,9 @@ export function createRequestService(deps: {
     ): Promise<PresentedRequest> {
       authorize(actor, 'request.create');
       const now = clock();
+      // Intake records facts, it does not decide: no override here (an approver overrides a policy tier when
+      // recording the response through the workflow).
+      assertGate(policyGate(intakeFacts(input, now), config.policy));
       const prepared = prepareRequest(input, now);
       const id = await db
         .transaction()
@@ -329,18 +333,26 @@ export function createRequestService(deps: {
               before.agency_id = b.agency.id;
             }
           }
-          // The generic change path obeys the workflow's rules too: no notice while an order or an emergency
-          // delay holds it back, and no emergency disclosure before verification and a second approval.
-          if (typeof changed.notice_status === 'string') {
-            await assertNoticeChange(trx, id, changed.notice_status as NoticeStatus, now, config.policy);
-          }
-          if (
-            b.request.emergency &&
-            typeof changed.outcome === 'string' &&
-            disclosesData(changed.outcome as Outcome)
-          ) {
-            assertEmergencyReady(b, await findWorkflowRecords(trx, id));
-          }
+          // The generic change path goes through the same policy gate as every other door. A refusal the
+          // request already carried (an approver's override, imported history) does not block an unrelated
+          // change; any refusal the change would add does.
+          const w = await findWorkflowRecords(trx, id);
+          const produced = 'outcome' in changed || 'data_sought' in changed;
+          assertGateChange(b, w, now, config.policy, {
+            processType: merged.data.process_type,
+            channel: merged.data.channel,
+            requesterClass: merged.data.requester_class,
+            agencyCountry: next.agency.country,
+            emergency: next.record.emergency,
+            receivedAt: new Date(merged.data.received_at),
+            outcome: next.record.outcome,
+            respondedAt: merged.data.responded_at ? new Date(merged.data.responded_at) : null,
+            targetUsPerson: next.record.target_us_person,
+            ...(produced ? { produced: producedFor(next.record.outcome, next.record.data_sought) } : {}),
+            ...(typeof changed.notice_status === 'string'
+              ? { noticeStatus: changed.notice_status as NoticeStatus }
+              : {}),
+          });
           const targetsChanged = 'accounts' in patch || 'identifiers' in patch;
           if (Object.keys(changed).length === 0 && !targetsChanged) return;
           if (!(await updateRequestRow(trx, id, version, { ...changed, updated_at: now })))
@@ -416,6 +428,7 @@ function toInput(p: PresentedRequest): Record<string, unknown> {
         }
       : null,
     data_location: p.data_location,
+    target_us_person: p.target_us_person,
     notes: p.notes,
   };
 }

@@ -3,6 +3,14 @@ import { checkEmergencyReady, type EmergencyProblem } from '../domain/emergency.
 import { checkNoticeChange } from '../domain/notice-change.ts';
 import { noticeDecision, type NoticeDecision } from '../domain/notice-policy.ts';
 import type { PolicyConfig } from '../domain/policy-config.ts';
+import {
+  policyGate,
+  producedFor,
+  whoLifts,
+  type GateFacts,
+  type Refusal,
+  type RefusalKind,
+} from '../domain/policy-gate.ts';
 import type { NoticeStatus, Outcome } from '../domain/vocabulary.ts';
 import { CandorError } from '../errors.ts';
 import type { RequestBundle } from '../repositories/requests-repository.ts';
@@ -78,4 +86,86 @@ export function assertEmergencyReady(b: RequestBundle, w: WorkflowRecords): void
       problems.map((p) => ({ field: `emergency.${p.code}`, message: p.message })),
     );
   }
+}
+
+/** The gate's facts for a stored request, as a write would change them (`over`). */
+export function storedFacts(
+  b: RequestBundle,
+  w: WorkflowRecords,
+  now: Date,
+  over: Partial<GateFacts> = {},
+): GateFacts {
+  const r = b.request;
+  const current = w.responses.filter((x) => x.superseded_at === null).at(-1);
+  const produced =
+    current && current.outcome === r.outcome ? current.produced : producedFor(r.outcome, r.data_sought);
+  return {
+    processType: r.process_type,
+    channel: r.channel,
+    requesterClass: r.requester_class,
+    agencyCountry: b.agency.country,
+    emergency: r.emergency,
+    receivedAt: r.received_at,
+    outcome: r.outcome,
+    produced,
+    targetUsPerson: r.target_us_person,
+    ndos: b.ndos.map((n) => ({
+      authority: n.authority,
+      issuedAt: n.issued_at,
+      expiresAt: n.expires_at,
+      liftedAt: n.lifted_at,
+    })),
+    respondedAt: r.responded_at,
+    emergencyPassedAt: w.emergency?.passed_at ?? null,
+    emergencyProblems: emergencyProblems(b, w),
+    legalSignOff: w.approvals.some((a) => a.purpose === 'legal_sign_off' && a.approver_id !== r.assigned_to),
+    now,
+    ...over,
+  };
+}
+
+/**
+ * Throws when the gate refuses the write: every refusal not in `lifted` is named with its field, its rule and
+ * who may lift it. A rejected write changes nothing (callers run inside their transaction).
+ */
+export function assertGate(refusals: readonly Refusal[], lifted: readonly RefusalKind[] = []): void {
+  const left = refusals.filter((r) => !lifted.includes(r.kind));
+  if (left.length === 0) return;
+  const bars = left.some((r) => r.kind === 'bar');
+  throw new CandorError(
+    'invalid_state',
+    `the policy gate refuses this: ${left.map((r) => `${r.message} (${r.rule}; ${whoLifts(r.kind)})`).join('; ')}${
+      !bars && left.some((r) => r.kind === 'tier')
+        ? '. An approver may override a policy tier with a written reason when recording the response.'
+        : ''
+    }`,
+    left.map((r) => ({ field: r.field, message: `${r.rule}: ${r.message}` })),
+  );
+}
+
+/** The gate over stored facts, with the given changes. */
+export function gateStored(
+  b: RequestBundle,
+  w: WorkflowRecords,
+  now: Date,
+  policy: PolicyConfig,
+  over: Partial<GateFacts> = {},
+): Refusal[] {
+  return policyGate(storedFacts(b, w, now, over), policy);
+}
+
+/**
+ * The gate for a change of a stored request: refuses what the change would add. A refusal the request
+ * already carried (an approver's override, imported history) does not block an unrelated change.
+ */
+export function assertGateChange(
+  b: RequestBundle,
+  w: WorkflowRecords,
+  now: Date,
+  policy: PolicyConfig,
+  over: Partial<GateFacts>,
+): void {
+  const key = (r: Refusal) => `${r.rule}:${r.field}:${(r.beyond ?? []).join(',')}`;
+  const already = new Set(gateStored(b, w, now, policy).map(key));
+  assertGate(gateStored(b, w, now, policy, over).filter((r) => !already.has(key(r))));
 }

@@ -2,7 +2,7 @@ import type { Config } from '../config.ts';
 import type { Db } from '../db/connect.ts';
 import { fromDatabaseError } from '../db/errors.ts';
 import type { AccountResult, ApprovalPurpose, HoldReleaseReason } from '../db/schema.ts';
-import { checkProduction, guidance, mayCompel, requiredChannel } from '../domain/compel.ts';
+import { guidance, mayCompel, requiredChannel } from '../domain/compel.ts';
 import { responseDueAt } from '../domain/deadlines.ts';
 import { dueItems } from '../domain/due.ts';
 import type { NumberSource } from '../domain/emergency.ts';
@@ -11,8 +11,7 @@ import { checkTransition } from '../domain/lifecycle.ts';
 import { exceedsDojPolicy, ndoInForce, nextReviewAt } from '../domain/ndo.ts';
 import { noticeDecision } from '../domain/notice-policy.ts';
 import { acceptsHold, canExtend, holdExpiresAt, holdState, type HoldRegime } from '../domain/preservation.ts';
-import { checkResponse, disclosesData } from '../domain/response.ts';
-import type { PolicyConfig } from '../domain/policy-config.ts';
+import { checkResponse } from '../domain/response.ts';
 import type { DataSought, NdoAuthority, NoticeStatus, Outcome, RequestStatus } from '../domain/vocabulary.ts';
 import { CandorError } from '../errors.ts';
 import { appendEvent } from '../repositories/audit-repository.ts';
@@ -48,10 +47,12 @@ import { ACTIONS, authorize, can, type Actor } from './authorize.ts';
 import { presentDue, snapshotsFrom } from './due.ts';
 import type { Clock } from './requests.ts';
 import {
-  assertEmergencyReady,
+  assertGate,
+  assertGateChange,
   assertNoticeChange,
   decideNotice,
   emergencyProblems,
+  gateStored,
 } from './workflow-guards.ts';
 
 /** The actor of scheduled work (hold and notice release) when no person starts it. */
@@ -97,23 +98,6 @@ export interface NdoInput extends Versioned {
 
 const HANDLER_ROLES: readonly string[] = ACTIONS['request.update'];
 const HELD: readonly NoticeStatus[] = ['prohibited_by_order', 'delayed_emergency'];
-
-/** What the policy engine says of producing `produced` for this request (18 U.S.C. 2703 tiers, foreign channel). */
-function productionCheck(b: RequestBundle, produced: DataSought[], policy: PolicyConfig) {
-  const r = b.request;
-  return checkProduction(
-    {
-      processType: r.process_type,
-      produced,
-      foreign: b.agency.country !== 'US',
-      channel: r.channel,
-      emergency: r.emergency,
-      country: b.agency.country,
-      receivedAt: r.received_at,
-    },
-    policy,
-  );
-}
 
 export function createWorkflowService(deps: { db: Db; clock: Clock; config: Config }) {
   const { db, clock, config } = deps;
@@ -439,15 +423,27 @@ export function createWorkflowService(deps: { db: Db; clock: Clock; config: Conf
         if (issues.length)
           throw new CandorError('invalid', 'the response names accounts the request does not', issues);
 
-        const prod = productionCheck(b, input.produced, policy);
+        // The policy gate: statutory bars and workflow rules refuse outright; a policy tier may be
+        // overridden by an approver other than the handler, in writing.
+        const refusals = gateStored(b, w, now, policy, {
+          outcome: input.outcome,
+          produced: input.produced,
+          respondedAt,
+        });
+        assertGate(refusals, ['tier']);
+        const tiers = refusals.filter((x) => x.kind === 'tier');
+        const prod = {
+          beyond: [...new Set(tiers.flatMap((x) => x.beyond ?? []))],
+          reasons: tiers.map((x) => x.message),
+        };
         const reason = input.overrideReason?.trim() || null;
         let approverId: number | null = null;
-        if (prod.beyond.length > 0) {
+        if (tiers.length > 0) {
           if (!reason) {
             throw new CandorError(
               'invalid_state',
               `the production goes beyond what the process may compel: ${prod.reasons.join(' ')} An approver may override with a written reason.`,
-              prod.beyond.map((d) => ({ field: 'produced', message: `${d} is beyond the process` })),
+              tiers.map((x) => ({ field: 'produced', message: `${x.rule}: ${x.message}` })),
             );
           }
           approverId = secondPerson(actor, b, 'override the compelled-data tier');
@@ -465,16 +461,6 @@ export function createWorkflowService(deps: { db: Db; clock: Clock; config: Conf
             [{ field: 'override_reason', message: 'not needed' }],
           );
         }
-        const signOff = w.approvals.some(
-          (a) => a.purpose === 'legal_sign_off' && a.approver_id !== r.assigned_to,
-        );
-        if (prod.needsLegalSignOff && !signOff) {
-          throw new CandorError(
-            'invalid_state',
-            'a foreign emergency request for content needs legal sign-off first: 18 U.S.C. 2702(b)(8) covers only a US governmental entity (2711(4))',
-          );
-        }
-        if (r.emergency && disclosesData(input.outcome)) assertEmergencyReady(b, w);
 
         const responseId = await insertResponse(trx, {
           requestId: id,
@@ -784,13 +770,14 @@ export function createWorkflowService(deps: { db: Db; clock: Clock; config: Conf
       input: Versioned & { status: NoticeStatus; reason: string },
     ): Promise<void> {
       authorize(actor, 'notice.record');
-      await change(actor, id, input.expectedVersion, 'notice.record', async (trx, b, _w, now) => {
+      await change(actor, id, input.expectedVersion, 'notice.record', async (trx, b, w, now) => {
         const reason = input.reason.trim();
         if (reason.length < 3)
           throw new CandorError('invalid', 'give the reason for the notice decision', [
             { field: 'reason', message: 'required' },
           ]);
         await assertNoticeChange(trx, id, input.status, now, policy);
+        assertGateChange(b, w, now, policy, { noticeStatus: input.status });
         if (input.status === 'sent' && !b.request.outcome) {
           throw new CandorError('invalid_state', 'record the response before recording notice as sent');
         }
@@ -816,7 +803,11 @@ export function createWorkflowService(deps: { db: Db; clock: Clock; config: Conf
         { country: b.agency.country, dataSought: r.data_sought, receivedAt: r.received_at },
         policy,
       );
-      const sought = productionCheck(b, r.data_sought, policy);
+      // What the gate would say if everything sought were produced now.
+      const sought = gateStored(b, w, now, policy, {
+        produced: r.data_sought,
+        outcome: r.data_sought.includes('content') ? 'content_produced' : 'non_content_produced',
+      });
       const due = responseDueAt(
         {
           processType: r.process_type,
@@ -838,9 +829,9 @@ export function createWorkflowService(deps: { db: Db; clock: Clock; config: Conf
           reason: channel.reason,
         },
         data_sought_check: {
-          beyond: sought.beyond,
-          reasons: sought.reasons,
-          needs_legal_sign_off: sought.needsLegalSignOff,
+          beyond: [...new Set(sought.flatMap((x) => x.beyond ?? []))],
+          refusals: sought.map((x) => ({ field: x.field, rule: x.rule, kind: x.kind, message: x.message })),
+          barred: sought.some((x) => x.kind === 'bar'),
         },
         emergency: r.emergency
           ? { problems: emergencyProblems(b, w), ready: emergencyProblems(b, w).length === 0 }

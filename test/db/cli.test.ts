@@ -103,6 +103,37 @@ describe('the candor command', () => {
     expect(r.err).not.toMatch(/at .*\.ts:\d+/); // no stack trace for a user's mistake
   });
 
+  it('refuses `request add --process-type subpoena --outcome content_produced` by the policy gate', async () => {
+    const add = (outcome: string) =>
+      run(
+        'request',
+        'add',
+        '--external-ref',
+        'CLI-GATE-1',
+        '--received-at',
+        '2026-03-02',
+        '--agency-name',
+        'Drug Enforcement Administration',
+        '--agency-kind',
+        'law_enforcement',
+        '--agency-level',
+        'federal',
+        '--country',
+        'US',
+        '--process-type',
+        'subpoena',
+        '--outcome',
+        outcome,
+      );
+    const r = await add('content_produced');
+    expect(r.code).toBe(ERROR_CODES.invalid_state.exit);
+    expect(r.err).toMatch(/outcome/);
+    expect(r.err).toMatch(/sca_tier/);
+    expect(r.err).toMatch(/2703\(c\)\(2\)/);
+    // Nothing was recorded: the same reference is still free for what the gate allows.
+    expect((await add('non_content_produced')).code).toBe(0);
+  });
+
   it('imports a file quietly when piped, and refuses a bad one with every line named', async () => {
     const good = path.join(dir, 'good.csv');
     writeFileSync(

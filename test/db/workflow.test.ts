@@ -159,7 +159,7 @@ describe('what the process may compel', () => {
     expect(respond?.after).toMatchObject({ override: { reason, beyond: ['content'] } });
   });
 
-  it('needs legal sign-off and an override for content to a foreign authority in an emergency', async () => {
+  it('refuses content to a foreign authority in an emergency for every role, override or not (2702(b)(8), 2711(4))', async () => {
     const r = await create({
       process_type: 'emergency_request',
       emergency: true,
@@ -170,15 +170,23 @@ describe('what the process may compel', () => {
     await s.workflow.transition(handler, r.id, { to: 'in_review' });
     const g = await s.workflow.guidance(viewer, r.id);
     expect(g.channel).toMatchObject({ required: ['mlat', 'letter_rogatory'], ok: false });
-    expect(g.data_sought_check.needs_legal_sign_off).toBe(true);
+    expect(g.data_sought_check.barred).toBe(true);
     const input = {
       outcome: 'content_produced' as const,
       produced: ['content' as const],
       accounts: [],
       overrideReason: 'imminent threat to life confirmed with the BKA duty officer',
     };
-    const e = await refusal(s.workflow.respond(approver, r.id, input));
-    expect(e.message).toMatch(/legal sign-off/);
+    const before = await stateOf(t, r.id);
+    for (const who of [approver, handler, actor('admin')]) {
+      const e = await refusal(s.workflow.respond(who, r.id, input));
+      expect(e.code).toBe('invalid_state');
+      expect(e.issues.map((i) => i.message)).toEqual(
+        expect.arrayContaining([expect.stringMatching(/^emergency_content_non_us: /)]),
+      );
+      expect(e.message).toMatch(/no role may override/);
+    }
+    expect(await stateOf(t, r.id)).toEqual(before);
   });
 });
 

@@ -84,7 +84,11 @@ export const routes: WebRoute[] = [
         const created = await c.services.requests.create(c.actor, parsed.data, { documentIds });
         return redirect(`/requests/${created.id}?created=1`);
       } catch (err) {
-        if (err instanceof CandorError && (err.code === 'invalid' || err.code === 'conflict'))
+        // The policy gate's refusals (invalid_state) name their field, so they show beside it as well.
+        if (
+          err instanceof CandorError &&
+          (err.code === 'invalid' || err.code === 'conflict' || err.code === 'invalid_state')
+        )
           return again(err.issues, err.message);
         throw err;
       }
