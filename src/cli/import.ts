@@ -36,7 +36,8 @@ export async function runImport(
     bar?.stop();
     const secs = (Date.now() - t0) / 1000;
     out(
-      `imported ${r.file}: ${r.rows} rows, ${r.created} new, ${r.unchanged} already recorded (unchanged) ` +
+      `imported ${r.file}: ${r.rows} rows, ${r.created} new, ${r.unchanged} already recorded (unchanged), ` +
+        `${r.overrides} carried past the policy gate with an override_reason ` +
         `in ${secs.toFixed(1)} s; sha256 ${r.sha256}`,
     );
   } finally {

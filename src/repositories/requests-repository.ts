@@ -455,3 +455,24 @@ export async function recordRefs(
   const firstLine = new Map(first.rows.map((r) => [r.ref, Number(r.line)]));
   return repeated.map((r) => ({ ...r, firstLine: firstLine.get(r.ref) ?? r.line }));
 }
+
+/** Records what imported history carries past the policy gate, with its written reason (one row per request). */
+export async function insertHistoryOverrides(
+  db: Db,
+  rows: ReadonlyArray<{
+    request_id: number;
+    rules: string[];
+    findings: string[];
+    reason: string;
+    source: string;
+    line: number | null;
+    created_by: string;
+    created_at: Date;
+  }>,
+): Promise<void> {
+  if (rows.length === 0) return;
+  await db
+    .insertInto('history_overrides')
+    .values([...rows])
+    .execute();
+}

@@ -6,11 +6,13 @@ import { Transform } from 'node:stream';
 import { parse } from 'csv-parse';
 import type { Db } from '../db/connect.ts';
 import { IMPORT_COLUMNS, rowToRequest } from '../domain/import-row.ts';
+import type { PolicyConfig } from '../domain/policy-config.ts';
+import { intakeFacts, policyGate, whoLifts } from '../domain/policy-gate.ts';
 import { fromDatabaseError } from '../db/errors.ts';
 import { CandorError, type FieldIssue } from '../errors.ts';
 import { appendEvent } from '../repositories/audit-repository.ts';
-import { createRefLedger, recordRefs } from '../repositories/requests-repository.ts';
-import { authorize, type Actor } from './authorize.ts';
+import { createRefLedger, insertHistoryOverrides, recordRefs } from '../repositories/requests-repository.ts';
+import { authorize, can, type Actor } from './authorize.ts';
 import { prepareRequest, writeRequests, type Clock, type PreparedRequest } from './requests.ts';
 
 export type ImportFormat = 'csv' | 'jsonl';
@@ -30,7 +32,12 @@ export interface ImportResult {
   created: number;
   /** Rows whose external_ref was already recorded: left unchanged, so re-importing a file is harmless. */
   unchanged: number;
+  /** Rows of history accepted past the policy gate with their `override_reason` (docs/import-format.md). */
+  overrides: number;
 }
+
+/** The column that carries history past a policy tier or workflow rule: import only, never intake. */
+export const OVERRIDE_COLUMN = 'override_reason';
 
 const REQUIRED = [
   'external_ref',
@@ -53,6 +60,15 @@ export function detectFormat(file: string): ImportFormat {
 }
 
 type Raw = { line: number; record: Record<string, unknown> };
+
+/** A row the gate refuses, carried as history with its written reason. */
+interface Overridden {
+  ref: string;
+  line: number;
+  rules: string[];
+  findings: string[];
+  reason: string;
+}
 
 /** Streams the records of a file with their line numbers; the hash covers the exact bytes read. */
 async function* records(
@@ -118,7 +134,7 @@ async function* records(
 }
 
 function checkHeader(header: string[]): string[] {
-  const known = new Set<string>(IMPORT_COLUMNS);
+  const known = new Set<string>([...IMPORT_COLUMNS, OVERRIDE_COLUMN]);
   const issues: FieldIssue[] = [];
   for (const h of header) {
     if (!known.has(h))
@@ -138,8 +154,8 @@ function checkHeader(header: string[]): string[] {
   return header;
 }
 
-export function createImportService(deps: { db: Db; clock: Clock }) {
-  const { db, clock } = deps;
+export function createImportService(deps: { db: Db; clock: Clock; policy: PolicyConfig }) {
+  const { db, clock, policy } = deps;
   return {
     /**
      * Imports a CSV or JSON Lines file, all or nothing, in one streaming pass and one transaction. Every bad
@@ -172,6 +188,7 @@ export function createImportService(deps: { db: Db; clock: Clock }) {
       let rows = 0;
       let created = 0;
       let bytesSeen = 0;
+      const overridden: Array<{ line: number | null; rules: string[] }> = [];
       const sha256 = await db
         .transaction()
         .execute(async (trx) => {
@@ -179,14 +196,17 @@ export function createImportService(deps: { db: Db; clock: Clock }) {
           await createRefLedger(trx);
           let batch: PreparedRequest[] = [];
           let refs: Array<{ ref: string; line: number }> = [];
+          let held: Overridden[] = [];
           let writing: Promise<void> = Promise.resolve();
           // The database checks one batch of refs and writes one batch of rows while the next is parsed. A
           // repeated ref found a batch late is still found before the commit, which it then prevents.
           const flush = async () => {
             const rowsNow = batch;
             const refsNow = refs;
+            const heldNow = held;
             batch = [];
             refs = [];
+            held = [];
             await writing;
             writing = (async () => {
               for (const d of await recordRefs(trx, refsNow)) {
@@ -198,8 +218,29 @@ export function createImportService(deps: { db: Db; clock: Clock }) {
                   message: `expected a unique value; line ${d.firstLine} has it too`,
                 });
               }
-              if (badRows === 0 && rowsNow.length)
-                created += (await writeRequests(trx, rowsNow, agencies)).size;
+              if (badRows === 0 && rowsNow.length) {
+                const ids = await writeRequests(trx, rowsNow, agencies);
+                created += ids.size;
+                const kept = heldNow.flatMap((h) => {
+                  const id = ids.get(h.ref);
+                  return id === undefined
+                    ? []
+                    : [
+                        {
+                          request_id: id,
+                          rules: h.rules,
+                          findings: h.findings,
+                          reason: h.reason,
+                          source: path.basename(file),
+                          line: h.line,
+                          created_by: actor.label,
+                          created_at: now,
+                        },
+                      ];
+                });
+                overridden.push(...kept.map((k) => ({ line: k.line, rules: k.rules })));
+                await insertHistoryOverrides(trx, kept);
+              }
             })();
             // Keep the rejection observed until it is awaited, so a database error is reported once, in order.
             writing.catch(() => {});
@@ -207,12 +248,53 @@ export function createImportService(deps: { db: Db; clock: Clock }) {
           for await (const { line, record } of records(file, format, hash, (b) => (bytesSeen = b))) {
             rows++;
             if (rows % 1000 === 0) progress({ phase: 'write', bytes: bytesSeen, totalBytes, rows });
-            const res = rowToRequest(record, line);
+            const { [OVERRIDE_COLUMN]: overrideCell, ...fields } = record;
+            const res = rowToRequest(fields, line);
             if (!res.ok) {
               badRows++;
               for (const e of res.errors) {
                 note({ line: e.line, field: e.column, value: e.value, message: `expected ${e.expected}` });
               }
+              continue;
+            }
+            // The policy gate, as at every door. History from another system may carry a policy tier or a
+            // workflow rule with a written reason in its own column; a statutory bar, never.
+            const refusals = policyGate(intakeFacts(res.value, now), policy);
+            if (refusals.length > 0) {
+              const reason = typeof overrideCell === 'string' ? overrideCell.trim() : '';
+              const bars = refusals.filter((r) => r.kind === 'bar');
+              const allowed = bars.length === 0 && reason.length >= 10 && can(actor, 'request.approve');
+              if (!allowed) {
+                badRows++;
+                for (const r of bars.length > 0 ? bars : refusals) {
+                  note({
+                    line,
+                    field: r.field.split('.')[0]!,
+                    message: `${r.rule}: ${r.message} (${
+                      r.kind === 'bar'
+                        ? whoLifts(r.kind)
+                        : reason.length < 10
+                          ? `history only with an ${OVERRIDE_COLUMN} of 10 characters or more`
+                          : `an ${OVERRIDE_COLUMN} needs an approver or admin to import it`
+                    })`,
+                  });
+                }
+                continue;
+              }
+              held.push({
+                ref: res.value.external_ref,
+                line,
+                rules: refusals.map((r) => r.rule),
+                findings: refusals.map((r) => r.message),
+                reason,
+              });
+            } else if (typeof overrideCell === 'string' && overrideCell.trim() !== '') {
+              badRows++;
+              note({
+                line,
+                field: OVERRIDE_COLUMN,
+                message: 'nothing to override: the policy gate allows this row; leave the cell empty',
+              });
               continue;
             }
             refs.push({ ref: res.value.external_ref, line });
@@ -244,6 +326,7 @@ export function createImportService(deps: { db: Db; clock: Clock }) {
               rows,
               created,
               unchanged: rows - created,
+              overrides: overridden,
             },
           });
           return digest;
@@ -251,7 +334,7 @@ export function createImportService(deps: { db: Db; clock: Clock }) {
         .catch((e: unknown) => {
           throw fromDatabaseError(e, `${path.basename(file)}; nothing was imported`);
         });
-      return { file, sha256, rows, created, unchanged: rows - created };
+      return { file, sha256, rows, created, unchanged: rows - created, overrides: overridden.length };
     },
   };
 }

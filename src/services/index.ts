@@ -63,7 +63,7 @@ export function createServices(deps0: Deps) {
     productions: createProductionService({ ...deps, vault }),
     retention: createRetentionService({ ...deps, vault, store }),
     requests: createRequestService({ ...deps, attach: documents.attachInTransaction }),
-    imports: createImportService(deps),
+    imports: createImportService({ ...deps, policy: deps.config.policy }),
     users: createUserService(deps),
     audit: createAuditService(deps),
     workflow: createWorkflowService(deps),

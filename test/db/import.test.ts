@@ -101,6 +101,77 @@ describe('bulk import', () => {
     expect(await s.requests.findIdByRef(handler, good.external_ref)).toBeUndefined();
   });
 
+  it('runs the policy gate on every row: notice sent under a 2705(b) order to 2099 is refused by line', async () => {
+    const gagged = {
+      ...row({
+        process_type: 'grand_jury_subpoena',
+        outcome: 'non_content_produced',
+        responded_at: '2026-01-20',
+      }),
+      notice_status: 'sent',
+      ndo_authority: 'sca_2705b',
+      ndo_expires_at: '2099-01-01',
+    };
+    const content = row({
+      process_type: 'subpoena',
+      agency: { name: 'A litigant', kind: 'other', level: 'state', country: 'US' },
+      requester_class: 'civil_litigant',
+      outcome: 'content_produced',
+      responded_at: '2026-01-20',
+    });
+    const before = await countRequests();
+    const e = await importError(file('gate.csv', csv([row(), gagged, content])));
+    expect(e.message).toMatch(/2 of 3 rows are invalid/);
+    expect(e.issues.map((i) => [i.line, i.field, i.message.split(':')[0]])).toEqual([
+      [3, 'notice_status', 'notice_held'],
+      [4, 'outcome', 'civil_litigant_content'],
+    ]);
+    expect(e.issues[1]?.message).toMatch(/no role may override/);
+    expect(await countRequests()).toBe(before);
+  });
+
+  it('accepts history past a policy tier or rule only with an override_reason, audited and counted; never a bar', async () => {
+    const columns = [...IMPORT_COLUMNS, 'override_reason'];
+    const reason = 'Recorded in the old system in 2019; the notice went before the order was served';
+    const gagged = {
+      ...row({
+        process_type: 'grand_jury_subpoena',
+        outcome: 'non_content_produced',
+        responded_at: '2026-01-20',
+      }),
+      notice_status: 'sent',
+      ndo_authority: 'sca_2705b',
+      ndo_expires_at: '2099-01-01',
+      override_reason: reason,
+    };
+    const approver = actor('approver');
+    // A handler may not bring overrides in; an approver may.
+    const asHandler = await importError(file('history-h.csv', csv([gagged], columns)));
+    expect(asHandler.issues[0]?.message).toMatch(/needs an approver/);
+    const r = await s.imports.importFile(approver, file('history.csv', csv([row(), gagged], columns)));
+    expect(r).toMatchObject({ created: 2, overrides: 1 });
+    const id = (await s.requests.findIdByRef(handler, gagged.external_ref))!;
+    const kept = await t.db
+      .selectFrom('history_overrides')
+      .selectAll()
+      .where('request_id', '=', id)
+      .execute();
+    expect(kept).toMatchObject([{ rules: ['notice_held'], reason, line: 3, source: 'history.csv' }]);
+    const barred = {
+      ...row({
+        process_type: 'police_force_order',
+        agency: { name: 'Polizei', kind: 'law_enforcement', level: 'national', country: 'DE' },
+        outcome: 'content_produced',
+        responded_at: '2026-01-20',
+      }),
+      override_reason: reason,
+    };
+    const e = await importError(file('barred.csv', csv([barred], columns)));
+    expect(e.issues.map((i) => [i.line, i.field, i.message.split(':')[0]])).toEqual([
+      [2, 'channel', 'foreign_content_channel'],
+    ]);
+  });
+
   it('refuses a file that repeats an external_ref, naming both lines', async () => {
     const r = row();
     const e = await importError(file('dup.csv', csv([r, row(), r])));
