@@ -43,6 +43,8 @@ export interface ComputeOptions {
   /** Version metadata; a draft by default (number = previous + 1). */
   version?: ReportData['version'];
   auditHead?: string | null;
+  /** Frozen before the period ended (allowed with a reason): every page says "partial period". */
+  partial?: { reason: string };
 }
 
 const instant = (d: Date) => `${d.toISOString().slice(0, 19)}Z`;
@@ -160,7 +162,14 @@ export async function computeReport(db: Db, o: ComputeOptions): Promise<ReportDa
   const data: ReportData = {
     schema_version: 1,
     provider: { ...o.provider },
-    period: { id: period.id, start: period.start, end: period.end },
+    period: {
+      id: period.id,
+      start: period.start,
+      end: period.end,
+      ...(o.partial
+        ? { partial: { through: o.now.toISOString().slice(0, 10), reason: o.partial.reason } }
+        : {}),
+    },
     generated_at: instant(o.now),
     accurate_as_of: instant(o.now),
     version: o.version ?? {

@@ -164,6 +164,13 @@ export const reportDataSchema = z
           .describe('2015-H1, 2015, or 2015-01-01..2015-03-31.'),
         start: isoDate.describe('First day of the period (inclusive).'),
         end: isoDate.describe('Last day of the period (inclusive).'),
+        partial: z
+          .strictObject({
+            through: isoDate.describe('The last day the figures can cover: the period had not ended.'),
+            reason: z.string().min(1).describe('Why the report was frozen before the period ended.'),
+          })
+          .optional()
+          .describe('Present only when a report was frozen before its period ended (--allow-partial).'),
       })
       .describe('The reporting period; a request counts in the period in which it was received.'),
     generated_at: isoInstant.describe('When this version was computed (UTC).'),

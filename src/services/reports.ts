@@ -46,6 +46,8 @@ export interface CorrectionInput {
   method: string;
   /** What changed; by default a list of the changed cells. */
   what?: string;
+  /** Why a period that has not ended is corrected already (required then; the report says "partial period"). */
+  allowPartial?: string;
 }
 
 const dateOf = (d: Date) => d.toISOString().slice(0, 10);
@@ -60,13 +62,38 @@ function periodId(period: string): string {
   }
 }
 
+/**
+ * A half-year that has not ended can be previewed (build, render) but not frozen, since "in process at the
+ * end of the period" and every count would still move; `allowPartial` with a reason freezes it anyway, marked.
+ */
+function partialPeriod(
+  period: string,
+  now: Date,
+  allowPartial: string | undefined,
+): { reason: string } | undefined {
+  const p = parsePeriod(period);
+  if (p.endExclusiveInstant <= now.toISOString()) return undefined;
+  const reason = allowPartial?.trim();
+  if (reason) return { reason };
+  const message =
+    `${p.id} has not ended (its last day is ${p.end}): preview it with build, or freeze it early only with ` +
+    `--allow-partial and a reason (the report then says "partial period" on every page)`;
+  throw new CandorError('invalid_state', message, [{ field: 'allow_partial', message }]);
+}
+
 export function createReportService({ db, config, clock }: Deps) {
   const provider = { name: config.providerName };
 
   async function compute(
     executor: Db,
     period: string,
-    o: { now: Date; publicationDate?: string; previous?: FrozenVersion; version?: ReportData['version'] },
+    o: {
+      now: Date;
+      publicationDate?: string;
+      previous?: FrozenVersion;
+      version?: ReportData['version'];
+      partial?: { reason: string };
+    },
   ) {
     const refusal = optionRefusal(config.nsOption, period);
     if (refusal) {
@@ -84,6 +111,7 @@ export function createReportService({ db, config, clock }: Deps) {
       previous: o.previous?.data,
       version: o.version,
       auditHead: head?.hash ?? null,
+      partial: o.partial,
     });
   }
 
@@ -122,12 +150,14 @@ export function createReportService({ db, config, clock }: Deps) {
     period: string,
     number: number,
     change: { what: string; why: string; method: string } | null,
+    allowPartial?: string,
   ): Promise<FrozenVersion> {
     const now = clock();
+    const partial = partialPeriod(period, now, allowPartial);
     try {
       const { previous, draft } = await inSnapshot(async (trx) => {
         const previous = number > 1 ? await findVersion(trx, period, number - 1) : undefined;
-        return { previous, draft: await compute(trx, period, { now, previous }) };
+        return { previous, draft: await compute(trx, period, { now, previous, partial }) };
       });
       if (number > 1 && !previous) {
         throw new CandorError('conflict', `version ${number - 1} of ${period} is not there; try again`);
@@ -227,8 +257,11 @@ export function createReportService({ db, config, clock }: Deps) {
       return { data, latest: latest?.number ?? null, drift: latest ? data.tables.changes : [] };
     },
 
-    /** Stores version 1 of a period's report; a period already frozen is corrected, not frozen again. */
-    async freeze(actor: Actor, period: string): Promise<FrozenVersion> {
+    /**
+     * Stores version 1 of a period's report; a period already frozen is corrected, not frozen again. A period
+     * that has not ended is refused unless `allowPartial` gives a reason (the report then says so).
+     */
+    async freeze(actor: Actor, period: string, o: { allowPartial?: string } = {}): Promise<FrozenVersion> {
       authorize(actor, 'report.freeze');
       const id = periodId(period);
       const latest = await latestVersion(db, id);
@@ -238,7 +271,7 @@ export function createReportService({ db, config, clock }: Deps) {
           `report ${id} is already frozen (version ${latest.number}); use correct to publish a new version`,
         );
       }
-      return store(actor, id, 1, null);
+      return store(actor, id, 1, null, o.allowPartial);
     },
 
     /**
@@ -289,11 +322,17 @@ export function createReportService({ db, config, clock }: Deps) {
           'invalid_state',
           `report ${id} has no frozen version to correct; freeze it first`,
         );
-      return store(actor, id, latest.number + 1, {
-        what: input.what?.trim() ?? '',
-        why: input.why.trim(),
-        method: input.method.trim(),
-      });
+      return store(
+        actor,
+        id,
+        latest.number + 1,
+        {
+          what: input.what?.trim() ?? '',
+          why: input.why.trim(),
+          method: input.method.trim(),
+        },
+        input.allowPartial,
+      );
     },
 
     /** Every cell that differs between two frozen versions. */

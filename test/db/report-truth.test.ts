@@ -214,3 +214,65 @@ describe('true statements about the period (11.6)', () => {
     await sql`delete from preservation_holds`.execute(t.db);
   });
 });
+
+/** The text of each page of a PDF. */
+async function pdfPages(pdf: Buffer): Promise<string[]> {
+  const pdfjs = await import('pdfjs-dist/legacy/build/pdf.mjs');
+  const doc = await pdfjs.getDocument({ data: new Uint8Array(pdf), disableFontFace: true, verbosity: 0 })
+    .promise;
+  const pages: string[] = [];
+  for (let i = 1; i <= doc.numPages; i++) {
+    const content = await (await doc.getPage(i)).getTextContent();
+    pages.push(
+      content.items
+        .map((x) => ('str' in x ? x.str : ''))
+        .join(' ')
+        .replace(/\s+/g, ' '),
+    );
+  }
+  return pages;
+}
+
+describe('a half-year that has not ended (11.6) and a draft say so on every page (19.9)', () => {
+  const admin = actor('admin');
+  const clock = testClock('2015-05-01T12:00:00Z');
+  const reports = () => createServices({ db: t.db, config: testConfig, clock }).reports;
+
+  it('previews a running half-year but refuses to freeze or correct it without a reason', async () => {
+    await load([requestFactory({ received_at: at('2015-02-01') })]);
+    expect((await reports().build(admin, '2015-H1')).data.tables.summary.requests.count).toBe(1);
+    const refused = {
+      code: 'invalid_state',
+      message: expect.stringMatching(/has not ended.*--allow-partial/),
+    };
+    await expect(reports().freeze(admin, '2015-H1')).rejects.toMatchObject(refused);
+    await expect(reports().freeze(admin, '2015-H1', { allowPartial: '  ' })).rejects.toMatchObject(refused);
+  });
+
+  it('freezes it with --allow-partial and a reason, and every page of the PDF says "partial period"', async () => {
+    const v = await reports().freeze(admin, '2015-H1', { allowPartial: 'Board meeting' });
+    expect(v.data.period.partial).toEqual({ through: '2015-05-01', reason: 'Board meeting' });
+    const text = (await reports().render(admin, '2015-H1', 'text', { version: 1 })).get('report.txt')!;
+    expect(text.toString('utf8')).toMatch(/PARTIAL PERIOD: the period ends on 30 June 2015/);
+    const pdf = (await reports().render(admin, '2015-H1', 'pdf', { version: 1 })).get('report.pdf')!;
+    const pages = await pdfPages(pdf);
+    expect(pages.length).toBeGreaterThan(2);
+    for (const [i, p] of pages.entries()) {
+      expect(p, `page ${i + 1}`).toContain('PARTIAL PERIOD');
+      expect(p, `page ${i + 1}`).not.toContain('DRAFT');
+    }
+    await sql`delete from report_versions`.execute(t.db).catch(() => undefined);
+  });
+
+  it('marks every page and footer of a draft PDF "DRAFT"', async () => {
+    clock.set('2015-09-01T12:00:00Z');
+    const pdf = (await reports().render(admin, '2015-H2', 'pdf')).get('report.pdf')!;
+    const pages = await pdfPages(pdf);
+    expect(pages.length).toBeGreaterThan(2);
+    for (const [i, p] of pages.entries()) {
+      // The header, the watermark and the footer ("Version 1 - DRAFT").
+      expect(p.match(/DRAFT/g)?.length ?? 0, `page ${i + 1}`).toBeGreaterThanOrEqual(3);
+      expect(p, `page ${i + 1}`).toContain('Version 1 - DRAFT');
+    }
+  });
+});

@@ -93,7 +93,11 @@ export function register(p: Command): void {
     )
     .option('--period <period>', '2015-H1, 2015 or 2015-01-01..2015-03-31')
     .option('--all-complete', 'every half-year that has ended and has no frozen version yet, oldest first')
-    .action(async (o: { period?: string; allComplete?: boolean }) => {
+    .option(
+      '--allow-partial <reason>',
+      'freeze a period that has not ended; the report says "partial period"',
+    )
+    .action(async (o: { period?: string; allComplete?: boolean; allowPartial?: string }) => {
       if (!o.period === !o.allComplete)
         throw new CandorError('invalid', 'give either --period P or --all-complete');
       const line = (v: FrozenVersion) =>
@@ -108,7 +112,9 @@ export function register(p: Command): void {
         return;
       }
       const period = o.period!;
-      const v = await withContext(({ services, actor }) => services.reports.freeze(actor, period));
+      const v = await withContext(({ services, actor }) =>
+        services.reports.freeze(actor, period, { allowPartial: o.allowPartial }),
+      );
       out(`froze ${v.period} v${v.number} at ${v.frozen_at} (audit head ${v.audit_head ?? 'none'})`);
       for (const [f, h] of Object.entries(v.file_hashes)) out(`  ${h}  ${f}`);
     });
@@ -120,13 +126,24 @@ export function register(p: Command): void {
     .requiredOption('--reason <why>', 'why the report is corrected')
     .requiredOption('--method <how>', 'how the new figures were obtained')
     .option('--what <what>', 'what changed (default: the list of changed cells)')
-    .action(async (o: { period: string; reason: string; method: string; what?: string }) => {
-      const v = await withContext(({ services, actor }) =>
-        services.reports.correct(actor, o.period, { why: o.reason, method: o.method, what: o.what }),
-      );
-      out(`stored ${v.period} v${v.number}: ${v.data.tables.changes.length} cell(s) changed`);
-      for (const c of v.data.tables.changes) out(`  ${describeChange(c)}`);
-    });
+    .option(
+      '--allow-partial <reason>',
+      'correct a period that has not ended; the report says "partial period"',
+    )
+    .action(
+      async (o: { period: string; reason: string; method: string; what?: string; allowPartial?: string }) => {
+        const v = await withContext(({ services, actor }) =>
+          services.reports.correct(actor, o.period, {
+            why: o.reason,
+            method: o.method,
+            what: o.what,
+            allowPartial: o.allowPartial,
+          }),
+        );
+        out(`stored ${v.period} v${v.number}: ${v.data.tables.changes.length} cell(s) changed`);
+        for (const c of v.data.tables.changes) out(`  ${describeChange(c)}`);
+      },
+    );
 
   report
     .command('diff <period> <from> <to>')

@@ -55,9 +55,29 @@ export function reportRoutes(services: Services): FastifyPluginAsyncZod {
 
     app.post(
       '/reports/:period/freeze',
-      { schema: { params: periodParams, tags: ['reports'] } },
+      {
+        schema: {
+          params: periodParams,
+          body: z
+            .strictObject({
+              allow_partial: z
+                .string()
+                .trim()
+                .min(1)
+                .max(2000)
+                .optional()
+                .describe(
+                  'why a period that has not ended is frozen already; the report says "partial period"',
+                ),
+            })
+            .nullish(),
+          tags: ['reports'],
+        },
+      },
       async (req, reply) => {
-        const v = await services.reports.freeze(req.actor, req.params.period);
+        const v = await services.reports.freeze(req.actor, req.params.period, {
+          allowPartial: req.body?.allow_partial,
+        });
         return reply
           .status(201)
           .send({ period: v.period, number: v.number, frozen_at: v.frozen_at, file_hashes: v.file_hashes });
@@ -73,6 +93,7 @@ export function reportRoutes(services: Services): FastifyPluginAsyncZod {
             reason: z.string().trim().min(1).max(2000).describe('why the report is corrected'),
             method: z.string().trim().min(1).max(2000).describe('how the new figures were obtained'),
             what: z.string().trim().min(1).max(4000).optional(),
+            allow_partial: z.string().trim().min(1).max(2000).optional(),
           }),
           tags: ['reports'],
         },
@@ -82,6 +103,7 @@ export function reportRoutes(services: Services): FastifyPluginAsyncZod {
           why: req.body.reason,
           method: req.body.method,
           what: req.body.what,
+          allowPartial: req.body.allow_partial,
         });
         return reply.status(201).send({
           period: v.period,

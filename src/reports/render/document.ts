@@ -47,6 +47,10 @@ export interface ReportDocument {
   title: string;
   subtitle: string;
   facts: Array<[string, string]>;
+  /** "DRAFT", "PARTIAL PERIOD": said on every page (PDF header and footer) and at the top of the others. */
+  marks: string[];
+  /** Present when the period had not ended: what the figures cover and why it was frozen early. */
+  partial: string | null;
   /** Present when this version corrects an earlier one. */
   updated: { banner: string; changelog: Array<[string, string]> } | null;
   sections: DocSection[];
@@ -511,9 +515,17 @@ export function reportDocument(data: ReportData): ReportDocument {
   });
 
   const v = data.version;
+  const partial = data.period.partial;
   return {
     title: 'Transparency Report',
-    subtitle: `${data.provider.name}: government requests for customer information, ${periodText(data)}`,
+    subtitle:
+      `${data.provider.name}: government requests for customer information, ${periodText(data)}` +
+      (partial ? ' (partial period)' : ''),
+    marks: [...(v.status === 'draft' ? ['DRAFT'] : []), ...(partial ? ['PARTIAL PERIOD'] : [])],
+    partial: partial
+      ? `PARTIAL PERIOD: the period ends on ${formatDate(data.period.end)}, but these figures cover only ` +
+        `${formatDate(data.period.start)} to ${formatDate(partial.through)}. Reason: ${partial.reason}`
+      : null,
     facts: [
       ['Provider', data.provider.name],
       ...(data.provider.service ? [['Service', data.provider.service] as [string, string]] : []),

@@ -75,6 +75,14 @@ export async function renderHtml(data: ReportData): Promise<string> {
     '<header>',
     `<h1>${escapeHtml(doc.title)}</h1>`,
     `<p class="subtitle">${escapeHtml(doc.subtitle)}</p>`,
+    ...(doc.marks.length
+      ? [`<p class="marks"><strong>${escapeHtml(doc.marks.join(' · '))}</strong></p>`]
+      : []),
+    ...(doc.partial
+      ? [
+          `<section class="updated" aria-label="Partial period"><p><strong>${escapeHtml(doc.partial)}</strong></p></section>`,
+        ]
+      : []),
   ];
   if (doc.updated) {
     out.push(

@@ -38,6 +38,8 @@ export function renderMarkdown(data: ReportData): string {
   const doc = reportDocument(data);
   const out: string[] = [`# ${escapeMarkdown(doc.title)}: ${escapeMarkdown(data.provider.name)}`, ''];
   out.push(escapeMarkdown(doc.subtitle), '');
+  if (doc.marks.length) out.push(`**${doc.marks.map(escapeMarkdown).join(' · ')}**`, '');
+  if (doc.partial) out.push(`> **${escapeMarkdown(doc.partial)}**`, '');
   if (doc.updated) {
     out.push(`> **${escapeMarkdown(doc.updated.banner)}**`, '>', '> Changelog:', '>');
     for (const [when, what] of doc.updated.changelog)

@@ -99,6 +99,7 @@ export async function renderPdf(data: ReportData): Promise<Buffer> {
   const charts = new Map((await renderCharts(data)).map((c) => [c.id as string, c]));
   const when = new Date(data.generated_at);
   const title = `${doc.title}: ${data.provider.name}, ${data.period.id}`;
+  const marks = doc.marks.join(' - ');
 
   const cover: Content[] = [
     { text: data.provider.name, style: 'coverProvider', margin: [0, 150, 0, 8] },
@@ -109,6 +110,9 @@ export async function renderPdf(data: ReportData): Promise<Buffer> {
       margin: [0, 0, 0, 24],
     },
     { text: `${formatDate(data.period.start)} to ${formatDate(data.period.end)}`, style: 'coverPeriod' },
+    ...(doc.partial
+      ? [{ text: doc.partial, bold: true, color: '#8a4500', margin: [0, 6, 0, 0] } as Content]
+      : []),
     {
       text: `Version ${data.version.number}${data.version.status === 'draft' ? ' (draft)' : ''}, ${formatDate(data.generated_at)}`,
       style: 'coverMeta',
@@ -194,16 +198,35 @@ export async function renderPdf(data: ReportData): Promise<Buffer> {
       creationDate: when,
       modDate: when,
     },
+    // A draft or a partial period says so on every page, the cover included: in the header, the footer and
+    // (a draft) a watermark, so no page printed or cut out of it can pass for the published report.
+    ...(doc.marks.includes('DRAFT')
+      ? { watermark: { text: 'DRAFT', color: '#b35900', opacity: 0.12, bold: true } }
+      : {}),
     header: (page: number) =>
-      page === 1
+      page === 1 && !marks
         ? ''
-        : { text: title, alignment: 'right', fontSize: 8, color: MUTED, margin: [54, 30, 54, 0] },
+        : {
+            text: [
+              ...(marks ? [{ text: `${marks}   `, bold: true, color: '#8a4500' }] : []),
+              ...(page === 1 ? [] : [title]),
+            ],
+            alignment: 'right',
+            fontSize: 8,
+            color: MUTED,
+            margin: [54, 30, 54, 0],
+          },
     footer: (page: number, pages: number) =>
-      page === 1
+      page === 1 && !marks
         ? ''
         : {
             columns: [
-              { text: `Version ${data.version.number}`, fontSize: 8, color: MUTED },
+              {
+                text: `Version ${data.version.number}${marks ? ` - ${marks}` : ''}`,
+                fontSize: 8,
+                color: marks ? '#8a4500' : MUTED,
+                bold: Boolean(marks),
+              },
               { text: `Page ${page} of ${pages}`, alignment: 'right', fontSize: 8, color: MUTED },
             ],
             margin: [54, 20, 54, 0],

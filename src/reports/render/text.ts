@@ -65,6 +65,8 @@ export function renderText(data: ReportData): string {
   const out: string[] = [];
   out.push(...heading(`${doc.title.toUpperCase()}: ${data.provider.name}`, '='));
   out.push(...wrap(doc.subtitle, WIDTH), '');
+  if (doc.marks.length) out.push(`[${doc.marks.join('] [')}]`, '');
+  if (doc.partial) out.push(...wrap(doc.partial, WIDTH), '');
   if (doc.updated) {
     out.push('*'.repeat(WIDTH));
     out.push(...wrap(doc.updated.banner, WIDTH, '* '));
