@@ -9,11 +9,13 @@ export async function runDemo(seed: number): Promise<void> {
   // Nothing in the future: the demo's last half-year is filled up to today, with the newest requests still open.
   const requests = generateDemo({ seed, now: new Date() });
   const { created, contacts, describe } = await withContext(
-    async ({ conn, actor }) => {
+    async ({ conn, actor, config }) => {
       authorize(actor, 'request.import');
       const loaded = await conn.db
         .transaction()
-        .execute((trx) => loadDemo(trx, requests, { seed, actor: actor.label, now: new Date() }));
+        .execute((trx) =>
+          loadDemo(trx, requests, { seed, actor: actor.label, now: new Date(), policy: config.policy }),
+        );
       return { ...loaded, describe: conn.describe };
     },
     { migrate: true },

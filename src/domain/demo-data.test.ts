@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { accountsOf, demoStream, demoSummary, generateDemo, periodOf, TWILIO_2015_H1 } from './demo-data.ts';
+import { defaultPolicy } from './policy-config.ts';
+import { intakeFacts, policyGate } from './policy-gate.ts';
 import { inHeadline, sectionOf } from './report-sections.ts';
 import { requestInput, type ValidRequest } from './request-input.ts';
 
@@ -285,5 +287,26 @@ describe('demoStream', () => {
     expect(new Set(rows.map((r) => r.external_ref)).size).toBe(2_000);
     const strip = ({ external_ref: _, ...rest }: ValidRequest) => rest;
     expect([...demoStream({ seed: 3, rows: 50 })].map(strip)).toEqual(rows.slice(0, 50).map(strip));
+  });
+});
+
+describe('the demo and the policy gate', () => {
+  it('records nothing the gate refuses but its emergency history (carried with a history override)', () => {
+    // generateDemo() fills 2026-H2 up to its last instant.
+    const now = new Date(Date.parse('2027-01-01T00:00:00Z') - 1);
+    const refused = new Map<string, number>();
+    for (const r of demo) {
+      for (const x of policyGate(intakeFacts(r, now), defaultPolicy)) {
+        const k = `${x.rule}:${r.process_type}:${r.channel}`;
+        refused.set(k, (refused.get(k) ?? 0) + 1);
+      }
+    }
+    expect([...refused.keys()]).toEqual(['emergency_not_ready:emergency_request:domestic']);
+    // Agreement orders reach content without an override: on their channel, with the target recorded.
+    const agreement = demo.filter(
+      (r) => r.channel === 'executive_agreement' && r.outcome === 'content_produced',
+    );
+    expect(agreement.length).toBeGreaterThan(0);
+    expect(agreement.every((r) => r.target_us_person === false)).toBe(true);
   });
 });

@@ -928,7 +928,11 @@ function draftUs(rng: Rng, at: number, first2015: boolean, d: Make): Draft {
         issuer: court,
         process,
         legal: process === 'wiretap_order' ? '18 U.S.C. 2518' : '18 U.S.C. 2703(a), (b)(1)(A)',
-        dataSought: ['basic_subscriber', 'non_content', 'content'],
+        // A wiretap intercepts communications and their call-identifying data; it asks for no stored records.
+        dataSought:
+          process === 'wiretap_order'
+            ? ['non_content', 'content']
+            : ['basic_subscriber', 'non_content', 'content'],
         responseDays: rng.int(3, 20),
         outcome: rng.weighted<Outcome>({
           content_produced: 72,
@@ -1047,7 +1051,8 @@ function draftForeign(rng: Rng, country: string, at: number, d: Make): Draft {
       demand: preserve ? 'preserve' : 'disclose',
       dataSought: preserve
         ? ['basic_subscriber', 'non_content', 'content']
-        : rng.pick([['basic_subscriber'], ['basic_subscriber', 'non_content']] as DataSought[][]),
+        : // An EPOC reaches subscriber data here until e-Evidence tiers are modelled (policy tier of `other`).
+          rng.pick([['basic_subscriber'], ['basic_subscriber']] as DataSought[][]),
       ackHours: rng.int(0, 20),
       effectHours: preserve ? rng.int(1, 24) : rng.int(24, 230),
       responseDays: 0,
@@ -1181,7 +1186,8 @@ function draftForeign(rng: Rng, country: string, at: number, d: Make): Draft {
         issuer: agency.name,
         process: 'police_force_order',
         legal: info.law,
-        dataSought: rng.chance(0.6) ? ['basic_subscriber'] : ['basic_subscriber', 'non_content', 'content'],
+        // A direct foreign order may ask for more; it gets basic subscriber information at most (the policy tier).
+        dataSought: rng.chance(0.6) ? ['basic_subscriber'] : ['basic_subscriber', 'content'],
         responseDays: rng.int(5, 30),
         // Content only through MLAT or an executive agreement: a direct foreign order gets non-content at most.
         outcome: rng.weighted<Outcome>({
@@ -1315,6 +1321,9 @@ function finish(rng: Rng, d: Draft, ref: string, now: number): ValidRequest {
     notice_status: noticeStatus(rng, d, outcome, now),
     ndo: d.ndo,
     data_location: dataLocation(rng, d.at),
+    // An agreement order may not target a US person or a person in the US (2523(b)(4)); the team records that
+    // it does not, so the gate lets the order reach content.
+    ...(d.channel === 'executive_agreement' ? { target_us_person: false } : {}),
     notes: d.notes,
   };
 }

@@ -1,7 +1,11 @@
 import type { Db } from '../db/connect.ts';
+import { defaultPolicy, type PolicyConfig } from '../domain/policy-config.ts';
+import { intakeFacts, policyGate, type Refusal } from '../domain/policy-gate.ts';
 import type { ValidRequest } from '../domain/request-input.ts';
+import { CandorError } from '../errors.ts';
 import { appendEvent } from '../repositories/audit-repository.ts';
 import { recordKeptUpWork } from '../repositories/demo-repository.ts';
+import { insertHistoryOverrides } from '../repositories/requests-repository.ts';
 import { upsertContact } from '../repositories/notices-repository.ts';
 import { prepareRequest, writeRequests } from './requests.ts';
 
@@ -18,10 +22,27 @@ const NOTICE_OPEN = new Set(['pending', 'prohibited_by_order', 'delayed_emergenc
 export async function loadDemo(
   trx: Db,
   requests: readonly ValidRequest[],
-  o: { seed: number; actor: string; now: Date },
-): Promise<{ created: number; contacts: number }> {
+  o: { seed: number; actor: string; now: Date; policy?: PolicyConfig },
+): Promise<{ created: number; contacts: number; overrides: number }> {
+  // The demo obeys the policy gate like every door. Its emergency disclosures are history: verified by
+  // call-back and approved before the record began, so each carries a history override with that reason,
+  // as an import would. Anything else the gate refuses is a bug in the generator.
+  const historyRules = new Set<Refusal['rule']>(['emergency_not_ready']);
+  const carried = new Map<string, Refusal[]>();
+  for (const r of requests) {
+    const refusals = policyGate(intakeFacts(r, o.now), o.policy ?? defaultPolicy);
+    const wrong = refusals.find((x) => !historyRules.has(x.rule));
+    if (wrong) {
+      throw new CandorError(
+        'invalid_state',
+        `the demo generator made ${r.external_ref}, which the policy gate refuses: ${wrong.rule}: ${wrong.message}`,
+      );
+    }
+    if (refusals.length > 0) carried.set(r.external_ref, refusals);
+  }
   const agencies = new Map<string, number>();
   let created = 0;
+  let overrides = 0;
   for (let i = 0; i < requests.length; i += 2000) {
     const ids = await writeRequests(
       trx,
@@ -29,6 +50,25 @@ export async function loadDemo(
       agencies,
     );
     created += ids.size;
+    const rows = [...ids].flatMap(([ref, id]) => {
+      const refusals = carried.get(ref);
+      return refusals
+        ? [
+            {
+              request_id: id,
+              rules: [...new Set(refusals.map((x) => x.rule))],
+              findings: refusals.map((x) => x.message),
+              reason: 'Demo history: verified by call-back and approved before the record was kept in Candor',
+              source: `demo-seed-${o.seed}`,
+              line: null,
+              created_by: o.actor,
+              created_at: o.now,
+            },
+          ]
+        : [];
+    });
+    overrides += rows.length;
+    await insertHistoryOverrides(trx, rows);
   }
   const accounts = new Set<string>();
   requests.forEach((r, i) => {
@@ -54,7 +94,7 @@ export async function loadDemo(
     action: 'demo.load',
     entity: 'import',
     entityId: `demo-seed-${o.seed}`,
-    after: { seed: o.seed, requests: requests.length, created, contacts: accounts.size },
+    after: { seed: o.seed, requests: requests.length, created, contacts: accounts.size, overrides },
   });
-  return { created, contacts: accounts.size };
+  return { created, contacts: accounts.size, overrides };
 }

@@ -1,11 +1,10 @@
-import { checkProduction } from '../../domain/compel.ts';
 import type { PolicyConfig } from '../../domain/policy-config.ts';
 import { disclosesData } from '../../domain/response.ts';
 import type { DataSought } from '../../domain/vocabulary.ts';
 import { CandorError } from '../../errors.ts';
 import type { RequestBundle } from '../../repositories/requests-repository.ts';
 import type { WorkflowRecords } from '../../repositories/workflow-repository.ts';
-import { assertEmergencyReady } from '../workflow-guards.ts';
+import { assertGate, gateStored } from '../workflow-guards.ts';
 
 /**
  * Whether the provider may hand these data categories over for this request: the one question every door
@@ -19,6 +18,7 @@ export function assertMayProduce(
   w: WorkflowRecords,
   categories: readonly DataSought[],
   policy: PolicyConfig,
+  now: Date,
 ): void {
   const response = w.responses.filter((r) => r.superseded_at === null).at(-1);
   if (!response || !disclosesData(response.outcome)) {
@@ -39,37 +39,23 @@ export function assertMayProduce(
       beyondResponse.map((c) => ({ field: 'data_categories', message: `${c} was not in the response` })),
     );
   }
-  const r = b.request;
-  const check = checkProduction(
-    {
-      processType: r.process_type,
-      produced: [...categories],
-      foreign: b.agency.country !== 'US',
-      channel: r.channel,
-      emergency: r.emergency,
-      country: b.agency.country,
-      receivedAt: r.received_at,
-    },
-    policy,
-  );
-  if (check.beyond.length > 0) {
+  // The one policy gate, as for the response: a statutory bar or a workflow rule refuses; a policy tier
+  // passes only where an approver's override on this response covers it.
+  const refusals = gateStored(b, w, now, policy, {
+    outcome: response.outcome,
+    produced: [...categories],
+    respondedAt: response.responded_at,
+  });
+  assertGate(refusals, ['tier']);
+  const beyond = [...new Set(refusals.flatMap((x) => x.beyond ?? []))];
+  if (beyond.length > 0) {
     const override = w.overrides.find((o) => o.response_id === response.id);
-    if (!override || !check.beyond.every((c) => override.beyond.includes(c))) {
+    if (!override || !beyond.every((c) => override.beyond.includes(c))) {
       throw new CandorError(
         'invalid_state',
-        `the policy refuses this disclosure: ${check.reasons.join(' ')}`,
-        check.beyond.map((c) => ({ field: 'data_categories', message: `${c} is beyond the process` })),
+        `the policy refuses this disclosure: ${refusals.map((x) => x.message).join(' ')}`,
+        beyond.map((c) => ({ field: 'data_categories', message: `${c} is beyond the process` })),
       );
     }
   }
-  if (
-    check.needsLegalSignOff &&
-    !w.approvals.some((a) => a.purpose === 'legal_sign_off' && a.approver_id !== r.assigned_to)
-  ) {
-    throw new CandorError(
-      'invalid_state',
-      'a foreign emergency request for content needs legal sign-off first',
-    );
-  }
-  if (r.emergency) assertEmergencyReady(b, w);
 }

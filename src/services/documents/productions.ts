@@ -143,7 +143,7 @@ export function createProductionService(deps: { db: Db; clock: Clock; config: Co
           throw new CandorError('invalid', `the request does not name ${unknown.join(', ')}`, [
             { field: 'accounts', message: 'not named on the request' },
           ]);
-        assertMayProduce(b, w, categories, config.policy);
+        assertMayProduce(b, w, categories, config.policy, now);
 
         const number = await nextProductionNumber(trx, requestId);
         const manifest: Manifest = {
