@@ -22,6 +22,8 @@ const envSchema = z.object({
     .optional(),
   CANDOR_MAIL_FROM: z.string().min(3).default('legal@example.com'),
   CANDOR_NS_OPTION: z.enum(['a1', 'a2', 'a3', 'a4']).default('a3'),
+  /** Days after a period's last day its report is published by default (bulk freeze, the report desk). */
+  CANDOR_NS_PUBLICATION_LAG_DAYS: z.coerce.number().int().min(0).max(730).default(1),
   CANDOR_TRUST_PROXY: z.enum(['true', 'false', '1', '0']).default('false'),
   CANDOR_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'silent']).default('info'),
   /** Seconds between runs of the background jobs in `candor serve`; 0 turns them off. */
@@ -72,6 +74,8 @@ export type Config = Readonly<{
   smtpUrl: string | undefined;
   mailFrom: string;
   nsOption: 'a1' | 'a2' | 'a3' | 'a4';
+  /** CANDOR_NS_PUBLICATION_LAG_DAYS: a period's default publication date is its last day plus this. */
+  publicationLagDays: number;
   logLevel: string;
   jobsIntervalSeconds: number;
   policy: PolicyConfig;
@@ -116,6 +120,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     smtpUrl: e.CANDOR_SMTP_URL,
     mailFrom: e.CANDOR_MAIL_FROM,
     nsOption: e.CANDOR_NS_OPTION,
+    publicationLagDays: e.CANDOR_NS_PUBLICATION_LAG_DAYS,
     logLevel: e.CANDOR_LOG_LEVEL,
     jobsIntervalSeconds: e.CANDOR_JOBS_INTERVAL,
     policy: policy.value,

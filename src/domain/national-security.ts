@@ -69,6 +69,11 @@ export const nationalSecurityTableSchema = z
                 '(content; pen register, trap and trace, business records); combined: all national-security ' +
                 'process together ((a)(3) and (a)(4)).',
             ),
+          period: z
+            .string()
+            .regex(/^\d{4}-H[12]$/)
+            .optional()
+            .describe('The half-year this entry covers, in an annual report that shows each half-year.'),
           window: dateWindowSchema,
           requests: bandSchema.describe('Band of the number of orders, directives or letters received.'),
           selectors: bandSchema.describe('Band of the number of customer selectors targeted.'),
@@ -76,6 +81,22 @@ export const nationalSecurityTableSchema = z
       )
       .describe(
         'Three entries (nsl, fisa_content, fisa_non_content) under (a)(1)/(a)(2); one (combined) otherwise.',
+      ),
+    uncovered: z
+      .array(
+        z.strictObject({
+          kind: z.enum(['nsl', 'fisa', 'combined']).describe('fisa stands for both FISA entries.'),
+          start: isoDate,
+          end: isoDate,
+          appears_in: z
+            .string()
+            .nullable()
+            .describe('The report (period) whose window holds these days; null when none does.'),
+        }),
+      )
+      .optional()
+      .describe(
+        "Days of the report's period that no window above covers (180-day windows never cover a year), and where they are reported.",
       ),
   })
   .describe('National-security process in statutory bands only (50 U.S.C. 1874).');

@@ -2,10 +2,13 @@ import type { Db } from '../db/connect.ts';
 import { country, usStateName } from '../domain/countries.ts';
 import {
   bandNationalSecurity,
+  OPTION_RULES,
   reportingWindows,
   type DateWindow,
   type NationalSecurityOption,
+  type NationalSecurityTable,
 } from '../domain/national-security.ts';
+import { defaultPublicationDate, uncoveredDays, type WindowKind } from '../domain/ns-coverage.ts';
 import { parsePeriod, type Period } from '../domain/periods.ts';
 import type { Section } from '../domain/report-sections.ts';
 import { CHANNELS, DSA_CATEGORIES, OUTCOMES, PROCESS_TYPES, type ProcessType } from '../domain/vocabulary.ts';
@@ -36,6 +39,12 @@ export interface ComputeOptions {
   nsOption: NationalSecurityOption;
   /** YYYY-MM-DD: the planned publication date, which fixes the national-security windows (1874(b)). */
   publicationDate: string;
+  /**
+   * Days after a period's end its report is published by default (CANDOR_NS_PUBLICATION_LAG_DAYS, 1 by
+   * default): where the days no window of this report covers will appear, and the date of the first
+   * half-year's bands in an annual report.
+   */
+  publicationLagDays?: number;
   /** The state of the record the figures reflect: generated_at and accurate_as_of. */
   now: Date;
   /** The latest frozen version: `changes` lists the cells that differ from it. */
@@ -73,15 +82,7 @@ export async function computeReport(db: Db, o: ComputeOptions): Promise<ReportDa
   const byAccount = await accountGrain(db, span);
   const dsa = await dsaGrain(db, span);
 
-  const windows = reportingWindows(o.nsOption, o.publicationDate);
-  const nsl = windows.nsl ?? windows.combined;
-  const fisa = windows.fisa ?? windows.combined;
-  // Exact counts live only in this expression: they go straight into the bands.
-  const nationalSecurity = bandNationalSecurity(
-    o.nsOption,
-    await nationalSecurityCounts(db, { nsl: spanOf(nsl!), fisa: spanOf(fisa!) }),
-    o.publicationDate,
-  );
+  const nationalSecurity = await nationalSecurityTable(db, period, o);
 
   // Headline sets count every request but national security; the section sets feed the detail tables.
   const req = (set: RequestGrainRow['set'], match: Partial<RequestGrainRow> = {}) =>
@@ -254,6 +255,51 @@ export async function computeReport(db: Db, o: ComputeOptions): Promise<ReportDa
   if (o.previous) data.tables.changes = diffReports(o.previous, data);
   validateReport(data);
   return data;
+}
+
+/** Banded for the publication date's windows; exact counts live only inside `banded`. */
+async function banded(db: Db, option: NationalSecurityOption, publicationDate: string) {
+  const windows = reportingWindows(option, publicationDate);
+  const nsl = windows.nsl ?? windows.combined;
+  const fisa = windows.fisa ?? windows.combined;
+  return bandNationalSecurity(
+    option,
+    await nationalSecurityCounts(db, { nsl: spanOf(nsl!), fisa: spanOf(fisa!) }),
+    publicationDate,
+  );
+}
+
+/**
+ * The national-security table with the days its windows leave out. An annual report under a half-year
+ * option shows each half-year's bands, the first as published at its end plus the lag, the second as of
+ * the report's publication date (as providers that report yearly do).
+ */
+async function nationalSecurityTable(
+  db: Db,
+  period: Period,
+  o: ComputeOptions,
+): Promise<NationalSecurityTable> {
+  const lag = o.publicationLagDays ?? 1;
+  const halves = /^\d{4}$/.test(period.id) && OPTION_RULES[o.nsOption].frequency === 'semiannual';
+  let table: NationalSecurityTable;
+  if (halves) {
+    const h1 = parsePeriod(`${period.id}-H1`);
+    const first = await banded(db, o.nsOption, defaultPublicationDate(h1.end, lag));
+    const second = await banded(db, o.nsOption, o.publicationDate);
+    table = {
+      ...second,
+      entries: [
+        ...first.entries.map((e) => ({ ...e, period: h1.id })),
+        ...second.entries.map((e) => ({ ...e, period: `${period.id}-H2` })),
+      ],
+    };
+  } else table = await banded(db, o.nsOption, o.publicationDate);
+  const own: Partial<Record<WindowKind, DateWindow[]>> = {};
+  for (const e of table.entries) {
+    const k: WindowKind = e.kind === 'nsl' || e.kind === 'combined' ? e.kind : 'fisa';
+    own[k] = [...(own[k] ?? []).filter((w) => w.start !== e.window.start), e.window];
+  }
+  return { ...table, uncovered: uncoveredDays(o.nsOption, period.id, o.publicationDate, lag, own) };
 }
 
 const hours = (h: number | null): number | null => (h === null ? null : Math.round(h * 100) / 100);

@@ -49,9 +49,13 @@ export function reportCells(data: ReportData): Map<string, Map<string, Value>> {
   put('international_channel', '', t.international_channel);
   put('pushback', '', t.pushback);
   if (t.national_security) {
-    const { entries, ...head } = t.national_security;
+    // `uncovered` follows from the publication date (a cell of `head`); it is not a figure.
+    const { entries, uncovered: _uncovered, ...head } = t.national_security;
     put('national_security', '', head);
-    keyed('national_security', entries, (e) => e.kind, ['kind']);
+    keyed('national_security', entries, (e) => (e.period ? `${e.period}.${e.kind}` : e.kind), [
+      'kind',
+      'period',
+    ]);
   }
   if (t.dsa) {
     const { rows, ...head } = t.dsa;

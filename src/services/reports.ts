@@ -1,6 +1,7 @@
 import type { Db } from '../db/connect.ts';
 import { fromDatabaseError } from '../db/errors.ts';
 import { OPTION_RULES, optionRefusal } from '../domain/national-security.ts';
+import { defaultPublicationDate } from '../domain/ns-coverage.ts';
 import { halfYearsBetween, parsePeriod } from '../domain/periods.ts';
 import { CandorError } from '../errors.ts';
 import { computeReport } from '../reports/compute.ts';
@@ -81,6 +82,18 @@ function partialPeriod(
   throw new CandorError('invalid_state', message, [{ field: 'allow_partial', message }]);
 }
 
+function checkDate(date: string): void {
+  const t = Date.parse(`${date}T00:00:00Z`);
+  const ok =
+    /^\d{4}-\d{2}-\d{2}$/.test(date) && !Number.isNaN(t) && new Date(t).toISOString().startsWith(date);
+  if (!ok) {
+    const message = `expected a date YYYY-MM-DD, got "${date}"`;
+    throw new CandorError('invalid', `publication date: ${message}`, [
+      { field: 'publication_date', message },
+    ]);
+  }
+}
+
 export function createReportService({ db, config, clock }: Deps) {
   const provider = { name: config.providerName };
 
@@ -104,6 +117,7 @@ export function createReportService({ db, config, clock }: Deps) {
       period,
       provider,
       nsOption: config.nsOption,
+      publicationLagDays: config.publicationLagDays,
       // A correction keeps the publication date its national-security windows were computed for.
       publicationDate:
         o.publicationDate ?? o.previous?.data.tables.national_security?.publication_date ?? dateOf(o.now),
@@ -151,13 +165,17 @@ export function createReportService({ db, config, clock }: Deps) {
     number: number,
     change: { what: string; why: string; method: string } | null,
     allowPartial?: string,
+    publicationDate?: string,
   ): Promise<FrozenVersion> {
     const now = clock();
     const partial = partialPeriod(period, now, allowPartial);
     try {
       const { previous, draft } = await inSnapshot(async (trx) => {
         const previous = number > 1 ? await findVersion(trx, period, number - 1) : undefined;
-        return { previous, draft: await compute(trx, period, { now, previous, partial }) };
+        return {
+          previous,
+          draft: await compute(trx, period, { now, previous, partial, publicationDate }),
+        };
       });
       if (number > 1 && !previous) {
         throw new CandorError('conflict', `version ${number - 1} of ${period} is not there; try again`);
@@ -257,13 +275,24 @@ export function createReportService({ db, config, clock }: Deps) {
       return { data, latest: latest?.number ?? null, drift: latest ? data.tables.changes : [] };
     },
 
+    /** The date a period's report is published unless told otherwise: its last day plus the configured lag. */
+    defaultPublicationDate(period: string): string {
+      return defaultPublicationDate(parsePeriod(periodId(period)).end, config.publicationLagDays);
+    },
+
     /**
-     * Stores version 1 of a period's report; a period already frozen is corrected, not frozen again. A period
-     * that has not ended is refused unless `allowPartial` gives a reason (the report then says so).
+     * Stores version 1 of a period's report; a period already frozen is corrected, not frozen again. The
+     * publication date (default: today) fixes the national-security windows and is kept with the version.
+     * A period that has not ended is refused unless `allowPartial` gives a reason (the report then says so).
      */
-    async freeze(actor: Actor, period: string, o: { allowPartial?: string } = {}): Promise<FrozenVersion> {
+    async freeze(
+      actor: Actor,
+      period: string,
+      o: { publicationDate?: string; allowPartial?: string } = {},
+    ): Promise<FrozenVersion> {
       authorize(actor, 'report.freeze');
       const id = periodId(period);
+      if (o.publicationDate !== undefined) checkDate(o.publicationDate);
       const latest = await latestVersion(db, id);
       if (latest) {
         throw new CandorError(
@@ -271,7 +300,7 @@ export function createReportService({ db, config, clock }: Deps) {
           `report ${id} is already frozen (version ${latest.number}); use correct to publish a new version`,
         );
       }
-      return store(actor, id, 1, null, o.allowPartial);
+      return store(actor, id, 1, null, o.allowPartial, o.publicationDate);
     },
 
     /**
@@ -298,7 +327,9 @@ export function createReportService({ db, config, clock }: Deps) {
       const frozenPeriods = new Set((await listVersions(db)).map((v) => v.period));
       const frozen: FrozenVersion[] = [];
       for (const period of complete.filter((p) => !frozenPeriods.has(p))) {
-        const v = await store(actor, period, 1, null);
+        // Each period its own date, so its national-security windows cover its own days (1874(b)).
+        const date = defaultPublicationDate(parsePeriod(period).end, config.publicationLagDays);
+        const v = await store(actor, period, 1, null, undefined, date);
         frozen.push(v);
         o.onFrozen?.(v);
       }

@@ -50,9 +50,20 @@ describe('the report desk', () => {
   });
 
   it('freezes, shows drift once the record changes, corrects with reason and method, diffs and downloads', async () => {
-    await publisher.get('/reports/2026-H1');
-    const frozen = await publisher.post('/reports/2026-H1/freeze');
+    // The desk asks for the publication date, proposing the period's last day plus the lag, and names
+    // the days the national-security windows of that date leave out (issue 19.4).
+    const desk = (await publisher.get('/reports/2026-H1')).body;
+    expect(desk).toMatch(/name="publication_date" type="date" value="2026-07-01"/);
+    expect(desk.replace(/\s+/g, ' ')).toContain('The day 2026-01-01 of this period');
+    const bad = await publisher.post('/reports/2026-H1/freeze', { publication_date: '2026-02-31' });
+    expect(bad.statusCode).toBe(422);
+    expect(bad.body).toContain('expected a date YYYY-MM-DD');
+    const frozen = await publisher.post('/reports/2026-H1/freeze', { publication_date: '2026-07-20' });
     expect(frozen.headers.location).toBe('/reports/2026-H1?done=frozen');
+    expect(
+      (await s.reports.version(actor('viewer'), '2026-H1', 1)).data.tables.national_security
+        ?.publication_date,
+    ).toBe('2026-07-20');
     expect((await publisher.get('/reports/2026-H1')).body).toContain('The record still matches');
 
     const { id } = await s.requests.create(actor('admin'), requestInput.parse(requestFactory()));
@@ -60,10 +71,10 @@ describe('the report desk', () => {
     expect(page).not.toContain('The record still matches');
     expect(id).toBeGreaterThan(0);
 
-    const bad = await publisher.post('/reports/2026-H1/correct', { reason: '', method: 'recount' });
-    expect(bad.statusCode).toBe(422);
-    expect(bad.body).toContain('say why the report is corrected');
-    expect(bad.body).toContain('recount');
+    const badFix = await publisher.post('/reports/2026-H1/correct', { reason: '', method: 'recount' });
+    expect(badFix.statusCode).toBe(422);
+    expect(badFix.body).toContain('say why the report is corrected');
+    expect(badFix.body).toContain('recount');
     const ok = await publisher.post('/reports/2026-H1/correct', {
       reason: 'a request was recorded late',
       method: 'recounted from the record',

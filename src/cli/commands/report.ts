@@ -3,6 +3,7 @@ import path from 'node:path';
 import { Option, type Command } from 'commander';
 import { CandorError } from '../../errors.ts';
 import { describeChange } from '../../reports/diff.ts';
+import { uncoveredText } from '../../reports/render/document.ts';
 import { FORMATS, type Format } from '../../reports/files.ts';
 import type { FrozenVersion } from '../../reports/versions.ts';
 import { withContext } from '../context.ts';
@@ -92,32 +93,59 @@ export function register(p: Command): void {
       'store version 1 of a period’s report (data, file hashes, audit head; immutable), or of every complete half-year',
     )
     .option('--period <period>', '2015-H1, 2015 or 2015-01-01..2015-03-31')
-    .option('--all-complete', 'every half-year that has ended and has no frozen version yet, oldest first')
+    .option(
+      '--all-complete',
+      'every half-year that has ended and has no frozen version yet, oldest first; each is dated its last day plus CANDOR_NS_PUBLICATION_LAG_DAYS',
+    )
+    .option(
+      '--publication-date <date>',
+      'publication date, YYYY-MM-DD: fixes the national-security windows (default: today; with --period only)',
+    )
     .option(
       '--allow-partial <reason>',
       'freeze a period that has not ended; the report says "partial period"',
     )
-    .action(async (o: { period?: string; allComplete?: boolean; allowPartial?: string }) => {
-      if (!o.period === !o.allComplete)
-        throw new CandorError('invalid', 'give either --period P or --all-complete');
-      const line = (v: FrozenVersion) =>
-        `froze ${v.period} v${v.number}: ${v.data.tables.summary.requests.count} requests (audit head ${v.audit_head?.slice(0, 12) ?? 'none'})`;
-      if (o.allComplete) {
-        const r = await withContext(({ services, actor }) =>
-          services.reports.freezeAllComplete(actor, { onFrozen: (v) => out(line(v)) }),
+    .action(
+      async (o: {
+        period?: string;
+        allComplete?: boolean;
+        publicationDate?: string;
+        allowPartial?: string;
+      }) => {
+        if (!o.period === !o.allComplete)
+          throw new CandorError('invalid', 'give either --period P or --all-complete');
+        if (o.allComplete && o.publicationDate !== undefined)
+          throw new CandorError(
+            'invalid',
+            '--publication-date goes with --period; --all-complete dates each period itself',
+          );
+        const publicationDate = date(o.publicationDate);
+        const line = (v: FrozenVersion) =>
+          `froze ${v.period} v${v.number}: ${v.data.tables.summary.requests.count} requests, published ${v.data.tables.national_security?.publication_date ?? '-'} (audit head ${v.audit_head?.slice(0, 12) ?? 'none'})`;
+        if (o.allComplete) {
+          const r = await withContext(({ services, actor }) =>
+            services.reports.freezeAllComplete(actor, { onFrozen: (v) => out(line(v)) }),
+          );
+          out(
+            `${r.frozen.length} period${r.frozen.length === 1 ? '' : 's'} frozen${r.alreadyFrozen.length ? `; already frozen: ${r.alreadyFrozen.join(', ')}` : ''}`,
+          );
+          return;
+        }
+        const period = o.period!;
+        const v = await withContext(({ services, actor }) =>
+          services.reports.freeze(actor, period, { allowPartial: o.allowPartial, publicationDate }),
         );
-        out(
-          `${r.frozen.length} period${r.frozen.length === 1 ? '' : 's'} frozen${r.alreadyFrozen.length ? `; already frozen: ${r.alreadyFrozen.join(', ')}` : ''}`,
-        );
-        return;
-      }
-      const period = o.period!;
-      const v = await withContext(({ services, actor }) =>
-        services.reports.freeze(actor, period, { allowPartial: o.allowPartial }),
-      );
-      out(`froze ${v.period} v${v.number} at ${v.frozen_at} (audit head ${v.audit_head ?? 'none'})`);
-      for (const [f, h] of Object.entries(v.file_hashes)) out(`  ${h}  ${f}`);
-    });
+        out(`froze ${v.period} v${v.number} at ${v.frozen_at} (audit head ${v.audit_head ?? 'none'})`);
+        const ns = v.data.tables.national_security;
+        if (ns) {
+          out(`national-security windows as published on ${ns.publication_date}:`);
+          for (const e of ns.entries)
+            out(`  ${e.period ? `${e.period} ` : ''}${e.kind}: ${e.window.start} to ${e.window.end}`);
+          for (const line of uncoveredText(ns.uncovered ?? [])) out(`  ${line}`);
+        }
+        for (const [f, h] of Object.entries(v.file_hashes)) out(`  ${h}  ${f}`);
+      },
+    );
 
   report
     .command('correct')

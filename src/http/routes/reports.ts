@@ -60,6 +60,11 @@ export function reportRoutes(services: Services): FastifyPluginAsyncZod {
           params: periodParams,
           body: z
             .strictObject({
+              publication_date: z
+                .string()
+                .regex(/^\d{4}-\d{2}-\d{2}$/)
+                .optional()
+                .describe('fixes the national-security windows (default: today)'),
               allow_partial: z
                 .string()
                 .trim()
@@ -77,6 +82,7 @@ export function reportRoutes(services: Services): FastifyPluginAsyncZod {
       async (req, reply) => {
         const v = await services.reports.freeze(req.actor, req.params.period, {
           allowPartial: req.body?.allow_partial,
+          publicationDate: req.body?.publication_date,
         });
         return reply
           .status(201)

@@ -108,7 +108,7 @@ export function renderCsv(data: ReportData): string {
     for (const e of ns.entries) {
       const d: [string, string, string, string] = [
         'kind',
-        e.kind,
+        e.period ? `${e.period}/${e.kind}` : e.kind,
         'window',
         `${e.window.start}/${e.window.end}`,
       ];
@@ -117,6 +117,16 @@ export function renderCsv(data: ReportData): string {
       rows.push(['national_security', ...d, 'selectors_low', e.selectors.low]);
       rows.push(['national_security', ...d, 'selectors_high', e.selectors.high]);
     }
+    for (const g of ns.uncovered ?? [])
+      rows.push([
+        'national_security',
+        'uncovered',
+        g.kind,
+        'days',
+        `${g.start}/${g.end}`,
+        'appears_in',
+        g.appears_in,
+      ]);
   }
   for (const r of t.dsa?.rows ?? []) {
     const cat = r.keyword ? `${r.category}/${r.keyword}` : r.category;

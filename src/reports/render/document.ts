@@ -1,4 +1,5 @@
 import { formatBand } from '../../domain/national-security.ts';
+import type { UncoveredDays } from '../../domain/ns-coverage.ts';
 import { CHANNELS, OUTCOMES } from '../../domain/vocabulary.ts';
 import { REGIONS, type OutcomeCounts, type ReportData } from '../report-data.ts';
 import {
@@ -67,6 +68,24 @@ function usedOutcomes(rows: readonly OutcomeCounts[]): OutcomeKey[] {
 }
 
 const plural = (n: number, one: string, many: string): string => `${n} ${n === 1 ? one : many}`;
+
+const WINDOW_NAMES: Record<UncoveredDays['kind'], string> = {
+  nsl: 'National Security Letters',
+  fisa: 'FISA orders and directives',
+  combined: 'national-security process',
+};
+
+/** One sentence per range of days no window covers, saying where they are reported (or that they are not). */
+export function uncoveredText(gaps: readonly UncoveredDays[]): string[] {
+  return gaps.map(
+    (g) =>
+      `${g.start === g.end ? `The day ${g.start}` : `The days ${g.start} to ${g.end}`} of this period ` +
+      `(${WINDOW_NAMES[g.kind]}) are not covered by this report: ` +
+      (g.appears_in === null
+        ? 'no report covers them, because the 180-day and one-year windows of the statute leave them out.'
+        : `they appear in the report for ${g.appears_in}.`),
+  );
+}
 
 export function periodText(data: ReportData): string {
   return `${formatDate(data.period.start)} to ${formatDate(data.period.end)}`;
@@ -383,7 +402,12 @@ export function reportDocument(data: ReportData): ReportDocument {
     paragraphs: ns
       ? [
           `The law allows us to report National Security Letters and FISA orders only in bands of ${ns.band_width} ` +
-            `(${ns.statute}), each for the period the law sets, which is not the period of this report.`,
+            `(${ns.statute}), each for the period the law sets, which is not the period of this report.` +
+            // Versions frozen before the gaps were computed keep their wording (their bytes are hashed).
+            (ns.uncovered
+              ? ` The periods below are those of a report published on ${ns.publication_date}.`
+              : ''),
+          ...uncoveredText(ns.uncovered ?? []),
         ]
       : ['We do not publish national-security figures in this report.'],
     tables: ns
@@ -395,7 +419,9 @@ export function reportDocument(data: ReportData): ReportDocument {
             rows: ns.entries.map((e) => ({
               kind: 'normal',
               cells: [
-                NATIONAL_SECURITY_LABELS[e.kind],
+                e.period
+                  ? `${NATIONAL_SECURITY_LABELS[e.kind]}, ${e.period}`
+                  : NATIONAL_SECURITY_LABELS[e.kind],
                 `${e.window.start} to ${e.window.end}`,
                 formatBand(e.requests),
                 formatBand(e.selectors),

@@ -2,10 +2,11 @@ import { halfYearsBetween } from '../../domain/periods.ts';
 import { CandorError, type FieldIssue } from '../../errors.ts';
 import { FORMATS, type Format } from '../../reports/files.ts';
 import type { Change } from '../../reports/diff.ts';
+import { uncoveredText } from '../../reports/render/document.ts';
 import type { FrozenVersion } from '../../reports/versions.ts';
 import { can, type Actor } from '../../services/authorize.ts';
 import type { WebContext, WebRoute } from '../context.ts';
-import { Errors, TextArea } from '../forms.tsx';
+import { Errors, Input, TextArea } from '../forms.tsx';
 import { raw, type Html } from '../jsx/jsx-runtime.ts';
 import { when } from '../labels.ts';
 import { CsrfField, Layout, Notice, Section, type PageContext } from '../layout.tsx';
@@ -81,6 +82,10 @@ interface DeskProps {
   drift: Change[];
   latest: number | null;
   preview: string;
+  /** The publication date the draft was computed for; the freeze form proposes it. */
+  publicationDate: string;
+  /** Days of the period no national-security window covers, as sentences. */
+  uncovered: string[];
   flash?: string;
   failed?: { form: string; message: string; errors: Errors; input: WebContext['form'] };
   repo: string;
@@ -164,6 +169,26 @@ function Desk(p: DeskProps): Html {
                 <CsrfField ctx={p.ctx} />
                 {f('freeze') && <Notice kind="error">{f('freeze')?.message}</Notice>}
                 <p>Stores version 1 of this report; it never changes afterwards.</p>
+                <Input
+                  name="publication_date"
+                  form="freeze"
+                  type="date"
+                  label="Publication date"
+                  value={f('freeze')?.input.get('publication_date') || p.publicationDate}
+                  hint="Fixes the national-security windows (50 U.S.C. 1874(b)); the default is the period's last day plus the configured lag."
+                  errors={f('freeze')?.errors}
+                  required
+                />
+                {p.uncovered.length > 0 && (
+                  <div class="uncovered">
+                    <p>Days the national-security windows of this date leave out:</p>
+                    <ul>
+                      {p.uncovered.map((u) => (
+                        <li>{u}</li>
+                      ))}
+                    </ul>
+                  </div>
+                )}
                 <button type="submit" class="button">
                   Freeze version 1
                 </button>
@@ -231,11 +256,18 @@ function Desk(p: DeskProps): Html {
 }
 
 async function desk(c: WebContext, per: string, failed?: DeskProps['failed']): Promise<Html> {
-  const [draft, versions, all, html] = await Promise.all([
-    c.services.reports.build(c.actor, per),
-    c.services.reports.frozenVersions(c.actor, per),
+  const asked = c.query.get('publication_date');
+  const versions = await c.services.reports.frozenVersions(c.actor, per);
+  // A frozen period keeps the date of its first version (drift is measured against it); a new one is
+  // proposed its last day plus the configured lag.
+  const publicationDate = /^\d{4}-\d{2}-\d{2}$/.test(asked)
+    ? asked
+    : (versions[0]?.data.tables.national_security?.publication_date ??
+      c.services.reports.defaultPublicationDate(per));
+  const [draft, all, html] = await Promise.all([
+    c.services.reports.build(c.actor, per, { publicationDate }),
     c.services.reports.frozenVersions(c.actor),
-    c.services.reports.render(c.actor, per, 'html'),
+    c.services.reports.render(c.actor, per, 'html', { publicationDate }),
   ]);
   const current = c.services.dashboard.currentPeriod();
   const recent = halfYearsBetween(`${Number(current.slice(0, 4)) - 2}`, current);
@@ -249,6 +281,8 @@ async function desk(c: WebContext, per: string, failed?: DeskProps['failed']): P
     drift: draft.drift,
     latest: draft.latest,
     preview: reportBody(html.get('report.html')?.toString('utf8') ?? ''),
+    publicationDate,
+    uncovered: uncoveredText(draft.data.tables.national_security?.uncovered ?? []),
     flash: failed ? undefined : FLASH[c.query.get('done')],
     failed,
     repo: c.config.publishRepo,
@@ -347,7 +381,8 @@ export const routes: WebRoute[] = [
     },
   },
   post('freeze', 'report.freeze', 'freeze', async (c, per) => {
-    await c.services.reports.freeze(c.actor, per);
+    const date = c.form.get('publication_date').trim();
+    await c.services.reports.freeze(c.actor, per, { publicationDate: date || undefined });
     return 'frozen';
   }),
   post('correct', 'report.freeze', 'correct', async (c, per) => {
