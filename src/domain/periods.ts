@@ -31,7 +31,12 @@ function day(text: string, whole: string): number {
 
 const dateOf = (t: number): string => new Date(t).toISOString().slice(0, 10);
 
+/** The first instant Candor cannot store: a period must end before it (its exclusive bound is a day later). */
+const LAST_DAY = Date.UTC(9999, 11, 31);
+
 function make(id: string, start: number, endInclusive: number): Period {
+  if (endInclusive >= LAST_DAY)
+    throw new RangeError(`invalid period "${id}": it must end before 9999-12-31 (${FORMS})`);
   return Object.freeze({
     id,
     start: dateOf(start),

@@ -14,26 +14,14 @@ import {
   PROCESS_TYPES,
   REQUESTER_CLASSES,
 } from './vocabulary.ts';
+import { cleanString, INT4_MAX, instant, versionNumber } from './primitives.ts';
 
 /**
  * The one schema every intake door shares: `candor request add`, `POST /api/v1/requests` and the importer
  * (which first turns a CSV / JSON Lines row into this shape, see `import-row.ts`).
  */
 
-/** An instant: a full ISO 8601 timestamp with zone, or a date (read as 00:00 UTC). Normalised to ISO UTC. */
-export const instant = z
-  .string()
-  .trim()
-  .refine(
-    (s) => /^\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d{1,6})?)?(?:Z|[+-]\d{2}:?\d{2}))?$/.test(s),
-    {
-      message: 'expected an ISO 8601 date (2015-03-01) or timestamp with zone (2015-03-01T14:00:00Z)',
-    },
-  )
-  .transform((s) => (s.length === 10 ? `${s}T00:00:00.000Z` : new Date(s.replace(' ', 'T')).toISOString()))
-  .refine((s) => !Number.isNaN(Date.parse(s)) && Date.parse(s) > Date.parse('1970-01-01'), {
-    message: 'expected a real calendar date after 1970',
-  });
+export { instant };
 
 export const countryCode = z
   .string()
@@ -47,7 +35,7 @@ export const subdivisionCode = z
   .toUpperCase()
   .regex(/^[A-Z]{2}-[A-Z0-9]{1,3}$/, 'expected an ISO 3166-2 subdivision code such as US-CA');
 
-const text = (max: number) => z.string().trim().min(1).max(max);
+const text = (max: number) => cleanString().trim().min(1).max(max);
 
 export const agencyInput = z.strictObject({
   name: text(300),
@@ -94,7 +82,7 @@ export const requestFields = z.strictObject({
   accounts: z.array(text(200)).max(10_000).default([]),
   /** Further identifiers (phone numbers, e-mail, IP, URL), each optionally resolved to an account. */
   identifiers: z.array(identifierInput).max(10_000).default([]),
-  items_of_information: z.number().int().min(0).nullish(),
+  items_of_information: z.number().int().min(0).max(INT4_MAX).nullish(),
   dsa_category: z.enum(DSA_CATEGORIES).nullish(),
   acknowledged_at: instant.nullish(),
   effect_given_at: instant.nullish(),
@@ -105,7 +93,7 @@ export const requestFields = z.strictObject({
   data_location: countryCode.nullish(),
   /** The targeted customer is a US person or located in the US (18 U.S.C. 2523(b)(4), 2703(h)(2)). */
   target_us_person: z.boolean().nullish(),
-  notes: z.string().max(20_000).nullish(),
+  notes: cleanString().max(20_000).nullish(),
 });
 
 /** A request as every intake door accepts it: the fields and the rules between them. */
@@ -144,5 +132,5 @@ export type ValidRequest = z.output<typeof requestInput>;
 export const requestPatch = requestFields
   .omit({ external_ref: true, ndo: true })
   .partial()
-  .extend({ version: z.number().int().min(1) });
+  .extend({ version: versionNumber });
 export type RequestPatch = z.infer<typeof requestPatch>;

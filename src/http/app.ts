@@ -12,6 +12,7 @@ import type { Config } from '../config.ts';
 import type { Services } from '../services/index.ts';
 import { authenticate } from './auth.ts';
 import { errorHandler } from './errors.ts';
+import { registerInputGuards } from './input.ts';
 import { documentRoutes } from './routes/documents.ts';
 import { noticeRoutes } from './routes/notices.ts';
 import { reportRoutes } from './routes/reports.ts';
@@ -57,6 +58,7 @@ export async function buildApp({ config, services, logger = false }: AppOptions)
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   app.setErrorHandler(errorHandler);
+  registerInputGuards(app);
   app.setNotFoundHandler((req, reply) =>
     req.url.startsWith('/api/')
       ? reply.status(404).send({ error: { code: 'not_found', message: `no route ${req.method} ${req.url}` } })

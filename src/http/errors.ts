@@ -1,11 +1,14 @@
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
-import { missingSchema } from '../db/errors.ts';
+import { databaseFault } from '../db/errors.ts';
 import { CandorError, ERROR_CODES, type FieldIssue } from '../errors.ts';
 
 /** Maps every error to `{ error: { code, message, issues? } }` with the status of its code. */
 export function errorHandler(err0: FastifyError | Error, req: FastifyRequest, reply: FastifyReply) {
-  const err = missingSchema(err0) ?? err0;
+  const fault = databaseFault(err0);
+  // The database's own words go to the log only; the client gets ours.
+  if (fault) req.log.warn({ err: err0 }, 'database refused a request');
+  const err = fault ?? err0;
   if (err instanceof CandorError) {
     return reply.status(ERROR_CODES[err.code].http).send({
       error: { code: err.code, message: err.message, ...(err.issues.length ? { issues: err.issues } : {}) },

@@ -6,6 +6,7 @@ import {
   initialNoticeStatus,
   initialStatus,
 } from '../domain/intake-defaults.ts';
+import { INT4_MAX, readInstant, textProblem } from '../domain/primitives.ts';
 import { requestInput, type ValidRequest } from '../domain/request-input.ts';
 import type { NoticeStatus } from '../domain/vocabulary.ts';
 import { fromDatabaseError } from '../db/errors.ts';
@@ -153,10 +154,15 @@ export function encodeCursor(c: Cursor): string {
   return Buffer.from(JSON.stringify(c)).toString('base64url');
 }
 
-function decodeCursor(s: string): Cursor {
+/** A cursor this server could have issued for the sort: a real instant or a clean ref, and an id in range. */
+function decodeCursor(s: string, sort: SortKey): Cursor {
   try {
     const c = JSON.parse(Buffer.from(s, 'base64url').toString('utf8')) as Cursor;
-    if (typeof c.v === 'string' && Number.isInteger(c.id)) return c;
+    const v = typeof c?.v === 'string' ? c.v : null;
+    const valueOk =
+      v !== null &&
+      (sort === 'received_at' ? typeof readInstant(v) === 'number' : v.length <= 200 && !textProblem(v));
+    if (valueOk && Number.isInteger(c.id) && c.id >= 0 && c.id <= INT4_MAX) return c;
   } catch {
     // fall through
   }
@@ -252,7 +258,7 @@ export function createRequestService(deps: {
       authorize(actor, 'request.read');
       const rows = await listRequests(db, o.filter, {
         limit: o.limit + 1,
-        after: o.cursor ? decodeCursor(o.cursor) : undefined,
+        after: o.cursor ? decodeCursor(o.cursor, o.sort) : undefined,
         sort: o.sort,
         dir: o.dir,
       });

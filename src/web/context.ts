@@ -1,6 +1,7 @@
 import type { Readable } from 'node:stream';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Config } from '../config.ts';
+import { textProblem } from '../domain/primitives.ts';
 import type { WebSession } from '../services/auth.ts';
 import type { Action } from '../services/authorize.ts';
 import type { Services } from '../services/index.ts';
@@ -72,7 +73,15 @@ export function readCookies(header: string | undefined): Map<string, string> {
     const i = part.indexOf('=');
     if (i < 0) continue;
     const k = part.slice(0, i).trim();
-    if (!m.has(k)) m.set(k, decodeURIComponent(part.slice(i + 1).trim()));
+    // A value that does not decode (`%E0%A4%A`) is ignored, as if the cookie were absent: a stale or
+    // tampered cookie then leads to the sign-in page, never to an error.
+    let v: string;
+    try {
+      v = decodeURIComponent(part.slice(i + 1).trim());
+    } catch {
+      continue;
+    }
+    if (!m.has(k) && !textProblem(v)) m.set(k, v);
   }
   return m;
 }
@@ -89,5 +98,6 @@ export function publicBaseUrl(config: Config): string {
 
 /** Only same-site relative paths are followed after sign-in (no open redirect). */
 export function safeNext(next: string): string {
-  return /^\/(?![/\\])[^\s]*$/.test(next) ? next : '/';
+  // Printable ASCII only: a control character (or any non-ASCII) cannot go into a Location header.
+  return /^\/(?![/\\])[\x21-\x7e]*$/.test(next) ? next : '/';
 }

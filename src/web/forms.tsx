@@ -1,14 +1,41 @@
 import type { Child, Html } from './jsx/jsx-runtime.ts';
-import type { FieldIssue } from '../errors.ts';
+import { CandorError, type FieldIssue } from '../errors.ts';
+import { textProblem } from '../domain/primitives.ts';
 import { label as vocabLabel } from './labels.ts';
+
+function decodeFormPart(raw: string, field: string | null): string {
+  let text: string | null = null;
+  try {
+    text = decodeURIComponent(raw.replace(/\+/g, ' '));
+  } catch {
+    // a percent-escape that is not UTF-8: refused below
+  }
+  const problem = text === null ? 'is not valid UTF-8 text' : textProblem(text);
+  if (problem || text === null) {
+    const message = problem ?? 'is not valid UTF-8 text';
+    throw new CandorError('invalid', `the form is not valid: ${field ?? 'a field name'} ${message}`, [
+      { field: field ?? '(form)', message },
+    ]);
+  }
+  return text;
+}
 
 /** A submitted form (or query string): every value of every field, as the browser sent it. */
 export class Form {
   constructor(private readonly values: Map<string, string[]> = new Map()) {}
 
+  /**
+   * Reads an urlencoded body strictly: a percent-escape that is not UTF-8 (`%FF`, an encoded surrogate) or a
+   * NUL is refused with a 400 naming the field, never replaced (URLSearchParams would put U+FFFD in silently).
+   */
   static parse(body: string): Form {
     const m = new Map<string, string[]>();
-    for (const [k, v] of new URLSearchParams(body)) m.set(k, [...(m.get(k) ?? []), v]);
+    for (const pair of body.split('&')) {
+      if (pair === '') continue;
+      const i = pair.indexOf('=');
+      const [k, v] = [decodeFormPart(i < 0 ? pair : pair.slice(0, i), null), i < 0 ? '' : pair.slice(i + 1)];
+      m.set(k, [...(m.get(k) ?? []), decodeFormPart(v, k)]);
+    }
     return new Form(m);
   }
 

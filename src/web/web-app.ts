@@ -17,6 +17,9 @@ import { Form } from './forms.tsx';
 import { Html, renderDocument } from './jsx/jsx-runtime.ts';
 import type { PageContext } from './layout.tsx';
 import { sendDownload } from '../http/download.ts';
+import { utf8Body } from '../http/input.ts';
+import { databaseFault } from '../db/errors.ts';
+import { recordId } from '../domain/primitives.ts';
 import { ErrorPage } from './pages/errors.tsx';
 import { WEB_ROUTES } from './routes.ts';
 
@@ -41,6 +44,8 @@ const STATIC: Record<string, { type: string; body: Buffer }> = {
   },
 };
 
+const isRecordId = (v: string) => /^\d{1,10}$/.test(v) && recordId.safeParse(v).success;
+
 const sameToken = (a: string, b: string) =>
   a.length === b.length && a.length > 0 && timingSafeEqual(Buffer.from(a), Buffer.from(b));
 
@@ -62,14 +67,25 @@ export async function webApp(app: FastifyInstance, opts: { services: Services; c
 
   app.addContentTypeParser(
     'application/x-www-form-urlencoded',
-    { parseAs: 'string', bodyLimit: FORM_BODY_LIMIT },
-    (_req, body, done) => done(null, Form.parse(body as string)),
+    { parseAs: 'buffer', bodyLimit: FORM_BODY_LIMIT },
+    (_req, body, done) => {
+      try {
+        done(null, Form.parse(utf8Body(body as Buffer, 'form')));
+      } catch (e) {
+        done(e as Error, undefined);
+      }
+    },
   );
 
   // A form too large to read (a long paste) is refused before any page runs: say so on a page, not in JSON.
+  // Input refused before any page runs (a form that is not UTF-8, a NUL in a query) is answered on a page too.
   app.setErrorHandler((err: { statusCode?: number }, req, reply) => {
-    if (err.statusCode !== 413) throw err;
     const page = { session: null, csrf: '', path: req.url.split('?')[0] ?? '/' };
+    if (err instanceof CandorError) {
+      const status = ERROR_CODES[err.code].http;
+      return send(reply, { status, html: ErrorPage({ ctx: page, status, message: err.message }) });
+    }
+    if (err.statusCode !== 413) throw err;
     const limit = `${FORM_BODY_LIMIT / 1024 / 1024} MiB`;
     return send(reply.header('connection', 'close'), {
       status: 413,
@@ -113,6 +129,14 @@ export async function webApp(app: FastifyInstance, opts: { services: Services; c
         parts.join('; '),
       ]);
     };
+    const badParam = Object.entries((req.params ?? {}) as Record<string, string>).find(
+      ([k, v]) => /(^id|Id)$/.test(k) && !isRecordId(v),
+    );
+    if (badParam) {
+      const page = pageContext(req, {}, '');
+      const message = `There is no such record: ${badParam[0]} must be a whole number from 1.`;
+      return send(reply, { status: 404, html: ErrorPage({ ctx: page, status: 404, message }) });
+    }
     const session = await services.auth.session(cookies.get(SESSION_COOKIE));
     const signedIn = session?.stage === 'signed_in' ? session : null;
 
@@ -189,7 +213,9 @@ export async function webApp(app: FastifyInstance, opts: { services: Services; c
     }
     try {
       return send(reply, await route.handler(c));
-    } catch (e) {
+    } catch (e0) {
+      const e = databaseFault(e0) ?? e0;
+      if (e !== e0) req.log.warn({ err: e0 }, 'database refused a request');
       if (e instanceof CandorError) {
         if (e.code === 'unauthenticated') return send(reply, { redirect: '/login' });
         return fail(ERROR_CODES[e.code].http, e.message);

@@ -4,10 +4,11 @@ import type { FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { DATA_SOUGHT, DOCUMENT_KINDS } from '../../domain/vocabulary.ts';
 import { CandorError } from '../../errors.ts';
+import { INT4_MAX, recordId } from '../../domain/primitives.ts';
 import type { Services } from '../../services/index.ts';
 import { sendDownload } from '../download.ts';
 
-const idParams = z.strictObject({ id: z.coerce.number().int().min(1) });
+const idParams = z.strictObject({ id: recordId });
 
 /** The one file part of a multipart upload; fields sent before it (e.g. `kind`) come with it. */
 export async function filePart(req: FastifyRequest): Promise<MultipartFile> {
@@ -29,7 +30,7 @@ export function fieldBefore(part: MultipartFile, name: string): string | undefin
 }
 
 export const productionInput = z.strictObject({
-  document_ids: z.array(z.number().int().min(1)).min(1).max(500).optional(),
+  document_ids: z.array(z.number().int().min(1).max(INT4_MAX)).min(1).max(500).optional(),
   data_categories: z.array(z.enum(DATA_SOUGHT)).min(1).optional(),
   accounts: z.array(z.string().trim().min(1).max(200)).max(1000).optional(),
   certify: z.boolean().optional(),

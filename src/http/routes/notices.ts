@@ -7,9 +7,10 @@ import {
   NOTICE_KINDS,
   templateInput,
 } from '../../domain/notice-template.ts';
+import { recordId } from '../../domain/primitives.ts';
 import type { Services } from '../../services/index.ts';
 
-const idParams = z.strictObject({ id: z.coerce.number().int().min(1) });
+const idParams = z.strictObject({ id: recordId });
 const accountParams = z.strictObject({ account: accountRef });
 const templateParams = z.strictObject({ kind: z.enum(NOTICE_KINDS), language: languageTag });
 const kindQuery = z.strictObject({ kind: z.enum(NOTICE_KINDS).optional() });

@@ -1,11 +1,12 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
+import { calendarDate, periodId, versionParam } from '../../domain/primitives.ts';
 import type { Services } from '../../services/index.ts';
 
 const periodParams = z.strictObject({
-  period: z.string().min(4).max(40).describe('2015-H1, 2015 or 2015-01-01..2015-03-31'),
+  period: periodId.describe('2015-H1, 2015 or 2015-01-01..2015-03-31'),
 });
-const version = z.coerce.number().int().min(1);
+const version = versionParam;
 
 /** Transparency reports: the JSON data (draft or frozen), versions, freeze, correct, diff. */
 export function reportRoutes(services: Services): FastifyPluginAsyncZod {
@@ -17,10 +18,7 @@ export function reportRoutes(services: Services): FastifyPluginAsyncZod {
           params: periodParams,
           querystring: z.strictObject({
             version: version.optional().describe('a frozen version; the draft from today’s record if absent'),
-            publication_date: z
-              .string()
-              .regex(/^\d{4}-\d{2}-\d{2}$/)
-              .optional(),
+            publication_date: calendarDate.optional(),
           }),
           tags: ['reports'],
         },

@@ -2,6 +2,7 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { requestInput, requestPatch } from '../../domain/request-input.ts';
 import { OUTCOMES, PROCESS_TYPES, REQUEST_STATUSES } from '../../domain/vocabulary.ts';
+import { calendarDate, INT4_MAX, recordId } from '../../domain/primitives.ts';
 import type { Services } from '../../services/index.ts';
 
 /** A comma-separated list of enum values in a query string. */
@@ -17,8 +18,6 @@ const csvOf = <T extends readonly [string, ...string[]]>(values: T) =>
     .pipe(z.array(z.enum(values)))
     .optional();
 
-const dateOnly = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'expected YYYY-MM-DD');
-
 export const listQuery = z.strictObject({
   status: csvOf(REQUEST_STATUSES),
   process_type: csvOf(PROCESS_TYPES),
@@ -28,8 +27,8 @@ export const listQuery = z.strictObject({
     .pipe(z.array(z.string().regex(/^[A-Z]{2}$/, 'expected ISO 3166-1 alpha-2 codes')))
     .optional(),
   outcome: csvOf([...OUTCOMES, 'none'] as const),
-  received_from: dateOnly.optional().describe('inclusive, YYYY-MM-DD (UTC)'),
-  received_to: dateOnly.optional().describe('inclusive, YYYY-MM-DD (UTC)'),
+  received_from: calendarDate.optional().describe('inclusive, YYYY-MM-DD (UTC)'),
+  received_to: calendarDate.optional().describe('inclusive, YYYY-MM-DD (UTC)'),
   q: z.string().trim().min(1).max(200).optional().describe('prefix of the external reference or agency name'),
   sort: z.enum(['received_at', 'external_ref']).default('received_at'),
   dir: z.enum(['asc', 'desc']).default('desc'),
@@ -37,7 +36,7 @@ export const listQuery = z.strictObject({
   cursor: z.string().max(500).optional(),
 });
 
-const idParams = z.strictObject({ id: z.coerce.number().int().min(1) });
+const idParams = z.strictObject({ id: recordId });
 
 const nextDay = (d: string) => new Date(Date.parse(`${d}T00:00:00Z`) + 86_400_000).toISOString();
 
@@ -71,6 +70,8 @@ export function requestRoutes(services: Services): FastifyPluginAsyncZod {
             attach: z
               .string()
               .regex(/^\d+(,\d+)*$/, 'expected document ids, comma-separated')
+              .transform((s) => s.split(',').map(Number))
+              .pipe(z.array(z.number().max(INT4_MAX, `expected document ids no larger than ${INT4_MAX}`)))
               .optional()
               .describe('documents uploaded with POST /documents (the served process) to attach'),
           }),
@@ -78,7 +79,7 @@ export function requestRoutes(services: Services): FastifyPluginAsyncZod {
         },
       },
       async (req, reply) => {
-        const documentIds = req.query.attach?.split(',').map(Number) ?? [];
+        const documentIds = req.query.attach ?? [];
         const created = await services.requests.create(req.actor, req.body, { documentIds });
         return reply.status(201).header('location', `/api/v1/requests/${created.id}`).send(created);
       },

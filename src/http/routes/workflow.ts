@@ -3,7 +3,8 @@ import { z } from 'zod';
 import { DUE_KINDS } from '../../domain/due.ts';
 import { NUMBER_SOURCES } from '../../domain/emergency.ts';
 import { HOLD_REGIMES } from '../../domain/preservation.ts';
-import { instant, ndoInput } from '../../domain/request-input.ts';
+import { ndoInput } from '../../domain/request-input.ts';
+import { instant, recordId, versionNumber } from '../../domain/primitives.ts';
 import {
   ACCOUNT_RESULTS,
   DATA_SOUGHT,
@@ -13,12 +14,12 @@ import {
 } from '../../domain/vocabulary.ts';
 import type { Services } from '../../services/index.ts';
 
-const id = z.coerce.number().int().min(1);
+const id = recordId;
 const idParams = z.strictObject({ id });
 const holdParams = z.strictObject({ id, holdId: id });
 const ndoParams = z.strictObject({ id, ndoId: id });
 /** The version the caller read: every change is refused with `conflict` if someone changed the request since. */
-const version = z.number().int().min(1);
+const version = versionNumber;
 const date = instant.transform((s) => new Date(s));
 const text = (max: number) => z.string().trim().min(1).max(max);
 
