@@ -21,6 +21,8 @@ beforeAll(async () => {
 });
 afterAll(async () => t?.close());
 
+/** The import columns and the override column a row may carry. */
+const COLUMNS = IMPORT_COLUMNS.length + 1;
 const quote = (v: string) => (/[",\r\n]/.test(v) ? `"${v.replaceAll('"', '""')}"` : v);
 const csvLine = (r: Record<string, string>) => IMPORT_COLUMNS.map((c) => quote(r[c] ?? '')).join(',');
 const row = (over: Parameters<typeof requestFactory>[0] = {}) =>
@@ -109,7 +111,7 @@ describe('the importer refuses what it cannot read, naming the line', () => {
       expect.objectContaining({
         line: 1,
         field: '(header)',
-        message: expect.stringMatching(/longer than 16384 bytes; the format has 35 columns/),
+        message: expect.stringContaining(`longer than 16384 bytes; the format has ${COLUMNS} columns`),
       }),
     ]);
     expect(ms).toBeLessThan(10_000);
@@ -122,7 +124,7 @@ describe('the importer refuses what it cannot read, naming the line', () => {
     expect(e.issues).toEqual([
       expect.objectContaining({
         field: '(header)',
-        message: expect.stringMatching(/it has 5000 columns; the format has 35/),
+        message: expect.stringContaining(`it has 5000 columns; the format has ${COLUMNS} `),
       }),
     ]);
   });
