@@ -49,6 +49,9 @@ export interface EmergencyProblem {
   message: string;
 }
 
+/** The roles that hold the approver's powers; the same list as the `request.approve` action. */
+export const APPROVER_ROLES: readonly Role[] = ['approver', 'admin'];
+
 const digits = (s: string) => s.replace(/\D/g, '');
 
 /** Whether the phone number appears in the text, ignoring formatting and a leading country code. */
@@ -95,7 +98,9 @@ export function checkEmergencyReady(input: EmergencyReadinessInput): EmergencyPr
         'the call-back number must be found independently of the request (a forged request supplies its own)',
     });
   }
-  const second = input.approvals.some((a) => a.role === 'approver' && a.userId !== input.handlerId);
+  // An admin holds the approver's powers (docs/workflow.md, "Who may approve"): a General Counsel who is
+  // also the admin is offered Approve and is not refused afterwards. The two-person rule still holds.
+  const second = input.approvals.some((a) => APPROVER_ROLES.includes(a.role) && a.userId !== input.handlerId);
   if (!second) {
     problems.push({ code: 'no_second_approval', message: 'an approver other than the handler must approve' });
   }

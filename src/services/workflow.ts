@@ -301,10 +301,13 @@ export function createWorkflowService(deps: { db: Db; clock: Clock; config: Conf
             `a ${b.request.status} request is past approval; reopen it first`,
           );
         }
-        if (!b.request.emergency) {
+        // An emergency asks for approval; the policy may ask an attorney's sign-off for a process type.
+        const signOffAsked =
+          input.purpose === 'legal_sign_off' && policy.signOff.requiredFor.includes(b.request.process_type);
+        if (!b.request.emergency && !signOffAsked) {
           throw new CandorError(
             'invalid_state',
-            `request ${id} is not an emergency request; nothing asks for ${input.purpose}`,
+            `request ${id} is not an emergency request and the policy asks no sign-off for a ${b.request.process_type}; nothing asks for ${input.purpose}`,
           );
         }
         if (w.approvals.some((a) => a.approver_id === approverId && a.purpose === input.purpose)) {

@@ -2,7 +2,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { requestInput, type RequestInput } from '../../src/domain/request-input.ts';
 import type { Actor } from '../../src/services/authorize.ts';
 import type { Services } from '../../src/services/index.ts';
-import { actor, servicesFor, testClock, testDatabase, type TestDb } from '../helpers/db.ts';
+import { policyConfig } from '../../src/domain/policy-config.ts';
+import { createServices } from '../../src/services/index.ts';
+import { actor, servicesFor, testClock, testConfig, testDatabase, type TestDb } from '../helpers/db.ts';
 import { requestFactory } from '../helpers/factories.ts';
 import { refusal, stateOf, userActor } from '../helpers/workflow.ts';
 
@@ -247,6 +249,15 @@ describe('emergency requests', () => {
     expect(await stateOf(t, r.id)).toEqual(before);
   });
 
+  it('takes an admin approval as an approver approval: the admin offered Approve is not refused afterwards', async () => {
+    const admin = await userActor(s, 'admin', 'gc');
+    const r = await emergency();
+    await s.workflow.recordVerification(handler, r.id, verification);
+    await s.workflow.approve(admin, r.id, { purpose: 'emergency_disclosure', note: 'GC approves' });
+    await s.workflow.respond(handler, r.id, answer);
+    expect((await s.requests.get(viewer, r.id)).outcome).toBe('non_content_produced');
+  });
+
   it('is answered once ready; notice waits for the emergency to pass and a follow-up is due', async () => {
     clock.set('2026-01-15T12:00:00Z');
     const r = await emergency();
@@ -470,5 +481,34 @@ describe('the due view', () => {
     ).filter((i) => ids.includes(i.request_id));
     // One millisecond earlier, the horizon ends just before a's deadline and c is not yet overdue.
     expect(justBefore.map((i) => [i.request_id, i.overdue])).toEqual([[c.id, false]]);
+  });
+});
+
+describe('attorney sign-off by policy', () => {
+  it('holds data back on a listed process type until an approver signs off', async () => {
+    const config = {
+      ...testConfig,
+      policy: policyConfig.parse({ signOff: { requiredFor: ['search_warrant'] } }),
+    };
+    const signed = createServices({ db: t.db, config, clock });
+    const r = await signed.requests.create(
+      handler,
+      requestInput.parse(requestFactory({ process_type: 'search_warrant', data_sought: ['content'] })),
+    );
+    await signed.workflow.assign(handler, r.id, { userId: handler.userId! });
+    await signed.workflow.transition(handler, r.id, { to: 'in_review' });
+    const answer = { outcome: 'content_produced' as const, produced: ['content' as const], accounts: [] };
+    const e = await refusal(signed.workflow.respond(handler, r.id, answer));
+    expect(e.issues.map((i) => [i.field, i.message.split(':')[0]])).toEqual([
+      ['approvals', 'attorney_sign_off'],
+    ]);
+    await signed.workflow.approve(approver, r.id, { purpose: 'legal_sign_off', note: 'warrant reviewed' });
+    await signed.workflow.respond(handler, r.id, answer);
+    // Without the policy, a non-emergency request asks for no sign-off.
+    const plain = await create({ process_type: 'search_warrant', data_sought: ['content'] });
+    await s.workflow.assign(handler, plain.id, { userId: handler.userId! });
+    expect((await refusal(s.workflow.approve(approver, plain.id, { purpose: 'legal_sign_off' }))).code).toBe(
+      'invalid_state',
+    );
   });
 });

@@ -217,7 +217,7 @@ export function NewRequestPage(props: {
             name="emergency_basis"
             label="Attested basis"
             value={f.get('emergency_basis')}
-            hint="What the requester attested, and how it was verified (call-back number)."
+            hint="What the requester attested. Do not copy a call-back number from the request here: find the agency's number yourself (directory, official website) and record the call-back on the request page."
             errors={e}
             wide
           />
