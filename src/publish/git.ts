@@ -1,5 +1,4 @@
 import { execFile } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
 import { promises as fsp, realpathSync } from 'node:fs';
 import path from 'node:path';
 import { CandorError } from '../errors.ts';
@@ -18,18 +17,32 @@ import {
   versionDir,
   type FileMap,
 } from './layout.ts';
+import {
+  beginJournal,
+  endJournal,
+  gitDirOf,
+  recover,
+  rollback,
+  stagingDir,
+  type Repaired,
+} from './recovery.ts';
 
 /**
  * Publishing to a git repository with the `git` command (execFile, never a shell), so the user's own git
  * configuration applies: identity, commit and tag signing, hooks, remotes and credentials.
  *
- * All or nothing: every file is rendered into memory first; then written (temp file + rename per file);
- * then `git add -A`, commit, annotated tag and, when asked, push. If any step fails the repository is put
- * back exactly as it was (HEAD, index, working tree, tags), which is possible because publishing refuses to
- * start unless the working tree is clean.
+ * All or nothing: every file is rendered into memory first; then written into a staging folder in the git
+ * folder and flushed; then moved into the working tree; then `git add -A`, commit, annotated tag, the audit
+ * event and, when asked, push. A failure before the audit event puts the repository back exactly as it was
+ * (HEAD, index, working tree, tags), which is possible because publishing refuses to start unless the
+ * working tree is clean. A process killed at any instant is repaired by the next run (./recovery.ts).
  */
 
 export type Step = 'render' | 'write' | 'add' | 'commit' | 'tag' | 'recorded' | 'push';
+
+/** Where a publication can be stopped in tests (crash tests kill the process there): halfway through
+ *  writing the staging folder, halfway through moving files in, after the commit, after the tag. */
+export type Checkpoint = 'write' | 'move' | 'tag' | 'record';
 
 export type Git = (args: string[], cwd: string, env?: Record<string, string>) => Promise<string>;
 
@@ -53,8 +66,17 @@ export interface PublishInput {
   period: string;
   push?: boolean;
   now: Date;
-  /** Called after the tag exists and before pushing; if it throws, the publication is undone. */
+  /** Records the publication (the audit event), after the tag and before pushing; if it throws, the
+   *  publication is undone. */
   onCommitted?: (r: { commit: string; tag: string | null; version: number }) => Promise<void>;
+  /** Is this commit recorded already? Asked when finishing a publication a dead process left half-done. */
+  recorded?: (commit: string) => Promise<boolean>;
+  /** Records a half-done publication that this run finished (its commit is not recorded yet). */
+  onRepaired?: (r: Repaired) => Promise<void>;
+  /** Who publishes (kept in the journal, for a repair's audit event). */
+  by?: string;
+  /** Tests only: awaited at each crash point. */
+  checkpoint?: (at: Checkpoint) => Promise<void>;
   /** Tests only: fail at this step, to prove the rollback. 'write' fails halfway through the files. */
   failAt?: Step;
   git?: Git;
@@ -89,6 +111,16 @@ function publishedVersions(tracked: string[]): Map<string, number> {
   return out;
 }
 
+/** Is `repoPath` the top of a git repository? */
+export async function isRepository(repoPath: string, git: Git = runGit): Promise<boolean> {
+  const repo = path.resolve(repoPath);
+  const top = await git(['rev-parse', '--show-toplevel'], repo).then(
+    (s) => s.trim(),
+    () => null,
+  );
+  return top !== null && realpathSync(top) === realpathSync(repo);
+}
+
 /**
  * The newest version of each period a repository holds (empty when the folder is missing or is not the top
  * of a git repository). Read from the committed files, as `publish` does.
@@ -98,11 +130,7 @@ export async function versionsInRepository(
   git: Git = runGit,
 ): Promise<Map<string, number>> {
   const repo = path.resolve(repoPath);
-  const top = await git(['rev-parse', '--show-toplevel'], repo).then(
-    (s) => s.trim(),
-    () => null,
-  );
-  if (top === null || realpathSync(top) !== realpathSync(repo)) return new Map();
+  if (!(await isRepository(repo, git))) return new Map();
   const committed = await git(['ls-tree', '-r', '-z', '--name-only', 'HEAD'], repo).catch(() => '');
   return publishedVersions(committed.split('\0').filter(Boolean));
 }
@@ -168,34 +196,35 @@ async function publishedBytes(repo: string, versions: readonly FrozenVersion[], 
   return reuse;
 }
 
-/** Writes one file atomically: a temp file beside it, then rename. Returns the temp path it used. */
-async function writeAtomic(file: string, bytes: Buffer, temps: string[]): Promise<void> {
+/** Writes one file into the staging folder and flushes it to disk, so the rename that moves it in is the
+ *  only step left. */
+async function stage(file: string, bytes: Buffer): Promise<void> {
   await fsp.mkdir(path.dirname(file), { recursive: true });
-  const tmp = path.join(
-    path.dirname(file),
-    `.${path.basename(file)}.candor-${randomBytes(4).toString('hex')}`,
-  );
-  temps.push(tmp);
-  await fsp.writeFile(tmp, bytes);
-  await fsp.rename(tmp, file);
+  const fh = await fsp.open(file, 'w');
+  try {
+    await fh.writeFile(bytes);
+    await fh.sync();
+  } finally {
+    await fh.close();
+  }
 }
 
 /** Publish the latest frozen version of `period` into the repository at `repo`. */
 export async function publish(input: PublishInput): Promise<PublishResult> {
   const git = input.git ?? runGit;
   const { period, failAt } = input;
+  const checkpoint = input.checkpoint ?? (() => Promise.resolve());
   const repo = path.resolve(input.repo);
   const versions = input.versions.filter((v) => v.period === period);
   if (!versions.length) throw new CandorError('not_found', `no frozen version of ${period} to publish`);
   const latest = versions.reduce((a, b) => (b.number > a.number ? b : a));
 
-  // 1. The repository: create it if missing; refuse foreign changes before touching anything.
+  // 1. The repository: create it if missing; finish or undo a publication a dead process left behind;
+  //    refuse a foreign lock and foreign changes before touching anything.
   await fsp.mkdir(repo, { recursive: true });
-  const top = await git(['rev-parse', '--show-toplevel'], repo).then(
-    (s) => s.trim(),
-    () => null,
-  );
-  if (top === null || realpathSync(top) !== realpathSync(repo)) await git(['init', '-q'], repo);
+  if (!(await isRepository(repo, git))) await git(['init', '-q'], repo);
+  await recover(repo, { git, recorded: input.recorded, onRepaired: input.onRepaired });
+  const gitDir = await gitDirOf(git, repo);
   const dirty = (await git(['status', '--porcelain', '--untracked-files=all'], repo)).trim();
   if (dirty) {
     const lines = dirty.split('\n');
@@ -222,48 +251,74 @@ export async function publish(input: PublishInput): Promise<PublishResult> {
   if (failAt === 'render') throw injected('render');
   const files: FileMap = await repositoryFiles(included, await publishedBytes(repo, included, tracked));
 
-  const temps: string[] = [];
-  const touched = new Set<string>();
+  // What differs from the working tree, and what the layout no longer has.
+  const changed = new Map<string, Buffer>();
+  for (const [rel, bytes] of files) {
+    const current = await fsp.readFile(path.join(repo, rel)).catch(() => null);
+    if (!current || !current.equals(bytes)) changed.set(rel, bytes);
+  }
+  const stale = tracked.filter((p) => isManaged(p) && !files.has(p));
+  if (!changed.size && !stale.length) return pushIfAsked(unchanged(), input.push, git, repo);
+
   const tag = tagName(period, latest.number);
+  const tagExists = await git(['rev-parse', '--verify', '-q', `refs/tags/${tag}`], repo).then(
+    () => true,
+    () => false,
+  );
+  const pathCount = changed.size + stale.length;
+  const message = tagExists
+    ? `Regenerate published files (${period} v${latest.number} is unchanged)\n\n${pathCount} paths changed: the site, the feed or other periods' files.\n`
+    : commitMessage(latest);
+  // git reads dates from the environment; the clock is injected, so commits are reproducible in tests.
+  const date = input.now.toISOString();
+  const touched = topLevel([...changed.keys(), ...stale]);
+  await beginJournal(gitDir, {
+    period,
+    version: latest.number,
+    tag: tagExists ? null : tag,
+    before,
+    message,
+    date,
+    by: input.by ?? 'candor',
+    paths: touched,
+  });
   let tagged = false;
+  let recorded = false;
   try {
-    // 3. Write what differs, remove managed files that should no longer exist.
-    const stale = tracked.filter((p) => isManaged(p) && !files.has(p));
+    // 3. Write every changed file into the staging folder (flushed to disk), then move them in: the working
+    //    tree changes only in this short stretch of renames.
+    const staging = stagingDir(gitDir);
     let i = 0;
-    for (const [rel, bytes] of files) {
-      if (failAt === 'write' && i++ === Math.floor(files.size / 2)) throw injected('write');
+    for (const [rel, bytes] of changed) {
+      if (failAt === 'write' && i === Math.floor(changed.size / 2)) throw injected('write');
+      if (i++ === Math.floor(changed.size / 2)) await checkpoint('write');
+      await stage(path.join(staging, rel), bytes);
+    }
+    i = 0;
+    for (const rel of changed.keys()) {
+      if (i++ === Math.floor(changed.size / 2)) await checkpoint('move');
       const abs = path.join(repo, rel);
-      const current = await fsp.readFile(abs).catch(() => null);
-      if (current && current.equals(bytes)) continue;
-      touched.add(rel);
-      await writeAtomic(abs, bytes, temps);
+      await fsp.mkdir(path.dirname(abs), { recursive: true });
+      await fsp.rename(path.join(staging, rel), abs);
     }
-    for (const rel of stale) {
-      touched.add(rel);
-      await fsp.rm(path.join(repo, rel), { force: true });
-    }
+    for (const rel of stale) await fsp.rm(path.join(repo, rel), { force: true });
 
     const changes = (await git(['status', '--porcelain', '--untracked-files=all'], repo)).trim();
-    if (!changes) return { status: 'unchanged', period, version: latest.number, commit: before };
+    if (!changes) {
+      await endJournal(gitDir);
+      return await pushIfAsked(unchanged(), input.push, git, repo);
+    }
 
     // 4. Commit, tag (unless this version is already tagged), record, push.
     if (failAt === 'add') throw injected('add');
-    await git(['add', '-A', '--', ...topLevel([...touched])], repo);
-    const tagExists = await git(['rev-parse', '--verify', '-q', `refs/tags/${tag}`], repo).then(
-      () => true,
-      () => false,
-    );
-    const message = tagExists
-      ? `Regenerate published files (${period} v${latest.number} is unchanged)\n\n${changes.split('\n').length} paths changed: the site, the feed or other periods' files.\n`
-      : commitMessage(latest);
+    await git(['add', '-A', '--', ...touched], repo);
     if (failAt === 'commit') throw injected('commit');
-    // git reads dates from the environment; the clock is injected, so commits are reproducible in tests.
-    const date = input.now.toISOString();
     await git(['commit', '-q', '--no-edit', '-m', message], repo, {
       GIT_AUTHOR_DATE: date,
       GIT_COMMITTER_DATE: date,
     });
     const commit = (await git(['rev-parse', 'HEAD'], repo)).trim();
+    await checkpoint('tag');
     if (!tagExists) {
       if (failAt === 'tag') throw injected('tag');
       await git(['tag', '-a', tag, '-m', message], repo, { GIT_COMMITTER_DATE: date });
@@ -279,43 +334,57 @@ export async function publish(input: PublishInput): Promise<PublishResult> {
       changedFiles: changes.split('\n').length,
       pushed: false,
     };
+    await checkpoint('record');
     if (failAt === 'recorded') throw injected('recorded');
     await input.onCommitted?.({ commit, tag: result.tag, version: latest.number });
-    if (input.push) {
-      if (failAt === 'push') throw injected('push');
-      const upstream = await git(['rev-parse', '--abbrev-ref', '--symbolic-full-name', '@{u}'], repo).then(
-        () => true,
-        () => false,
-      );
-      await git(
-        upstream ? ['push', '--follow-tags'] : ['push', '--follow-tags', '--set-upstream', 'origin', 'HEAD'],
-        repo,
-      );
-      result.pushed = true;
-    }
-    return result;
+    recorded = true;
+    // Committed, tagged and recorded: published.
+    await endJournal(gitDir);
+    return await pushIfAsked(result, input.push, git, repo, failAt);
   } catch (e) {
-    const ours = topLevel([...touched, ...temps.map((t) => path.relative(repo, t))]);
-    await rollback(git, repo, before, tagged ? tag : null, ours);
+    if (!recorded) {
+      await rollback(git, repo, before, tagged ? tag : null, touched);
+      await endJournal(gitDir);
+    }
     throw e;
-  } finally {
-    await Promise.all(temps.map((t) => fsp.rm(t, { force: true })));
+  }
+
+  function unchanged() {
+    return { status: 'unchanged' as const, period, version: latest.number, commit: before };
   }
 }
 
-/** Puts the repository back to `before`: HEAD, index, the files we touched, and the tag we made. */
-async function rollback(git: Git, repo: string, before: string | null, tag: string | null, paths: string[]) {
-  if (tag) await git(['tag', '-d', tag], repo).catch(() => {});
-  if (before) {
-    await git(['reset', '-q', '--hard', before], repo);
-  } else {
-    // A repository with no commit yet: forget the commit (if any) and the index.
-    await git(['update-ref', '-d', 'HEAD'], repo).catch(() => {});
-    await git(['rm', '-r', '-q', '--cached', '--ignore-unmatch', '--', '.'], repo).catch(() => {});
+/**
+ * Pushes the branch and its tags when asked. A publication is finished before it is pushed, so a failed
+ * push leaves it published here; pushing again (`--push`, even when nothing changed) sends it.
+ */
+async function pushIfAsked<R extends PublishResult>(
+  result: R,
+  push: boolean | undefined,
+  git: Git,
+  repo: string,
+  failAt?: Step,
+): Promise<R> {
+  if (!push || result.commit === null) return result;
+  try {
+    if (failAt === 'push') throw injected('push');
+    const upstream = await git(['rev-parse', '--abbrev-ref', '--symbolic-full-name', '@{u}'], repo).then(
+      () => true,
+      () => false,
+    );
+    await git(
+      upstream ? ['push', '--follow-tags'] : ['push', '--follow-tags', '--set-upstream', 'origin', 'HEAD'],
+      repo,
+    );
+  } catch (e) {
+    const what =
+      result.status === 'published' ? `${result.period} v${result.version} is published here, but` : '';
+    throw new CandorError(
+      'unavailable',
+      `${what} pushing failed: ${(e as Error).message}. Publish again with --push, or run git push --follow-tags in ${repo}`.trim(),
+    );
   }
-  // What we created is untracked now (files and the folders made for them); remove it. Only ours: the
-  // tree was clean when we started, and ignored files are left alone (no -x).
-  if (paths.length) await git(['clean', '-f', '-d', '-q', '--', ...paths], repo);
+  return result.status === 'published' ? { ...result, pushed: true } : result;
 }
 
 /** The top-level names (`reports`, `index.html`, ...) of repository paths. */

@@ -152,3 +152,16 @@ export function toChainEvent(row: AuditEventRow): ChainedEvent {
     hash: row.hash,
   };
 }
+
+/** Is a publication (a `report.publish` event naming this commit in this repository) in the audit log? */
+export async function publishEventExists(db: Executor, commit: string, repo: string): Promise<boolean> {
+  const row = await db
+    .selectFrom('audit_events')
+    .select('seq')
+    .where('action', '=', 'report.publish')
+    .where(sql<string>`after->>'commit'`, '=', commit)
+    .where(sql<string>`after->>'repo'`, '=', repo)
+    .limit(1)
+    .executeTakeFirst();
+  return row !== undefined;
+}

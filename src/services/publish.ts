@@ -4,10 +4,19 @@ import { randomBytes } from 'node:crypto';
 import type { Config } from '../config.ts';
 import type { Db } from '../db/connect.ts';
 import { CandorError } from '../errors.ts';
-import { publish, versionsInRepository, type PublishResult, type Step } from '../publish/git.ts';
+import {
+  isRepository,
+  publish,
+  runGit,
+  versionsInRepository,
+  type Checkpoint,
+  type PublishResult,
+  type Step,
+} from '../publish/git.ts';
+import { recover, type Repaired } from '../publish/recovery.ts';
 import { groupByPeriod, repositoryFiles } from '../publish/layout.ts';
 import type { FrozenVersion } from '../reports/versions.ts';
-import { appendEvent } from '../repositories/audit-repository.ts';
+import { appendEvent, publishEventExists } from '../repositories/audit-repository.ts';
 import { authorize, type Actor } from './authorize.ts';
 import type { Clock } from './requests.ts';
 
@@ -17,6 +26,8 @@ export interface PublishDeps {
   clock: Clock;
   /** Every frozen report version (all periods); the reports service provides it. */
   frozenVersions: (actor: Actor) => Promise<FrozenVersion[]>;
+  /** Tests only: awaited at each crash point of a publication (test/db/publish-crash.test.ts). */
+  checkpoint?: (at: Checkpoint) => Promise<void>;
 }
 
 /** One period in `publishAll`: published, unchanged, or skipped because the repository already holds it. */
@@ -25,40 +36,56 @@ export type PublishAllStep = PublishResult | { status: 'skipped'; period: string
 /** Publishing frozen report versions to a git repository, and building the static site. */
 export function createPublishService(deps: PublishDeps) {
   const { db, clock } = deps;
-  /** One period's latest version, committed with its audit event (see `publish` below). */
+  /** The audit event of a publication: written in its own short transaction once commit and tag exist. */
+  const record = (actor: string, period: string, repo: string, after: Record<string, unknown>) =>
+    db.transaction().execute(async (trx) => {
+      await appendEvent(trx, {
+        at: clock(),
+        actor,
+        action: 'report.publish',
+        entity: 'report',
+        entityId: period,
+        after: { ...after, repo: path.resolve(repo) },
+      });
+    });
+  /** Finishing a publication a killed process left half-done (committed, maybe not tagged, not recorded). */
+  const repairOptions = (actor: Actor, repo: string) => ({
+    // Commits are reproducible (same files, parent and dates give the same hash), so the repository counts too.
+    recorded: (commit: string) => publishEventExists(db, commit, path.resolve(repo)),
+    onRepaired: ({ journal: j, commit, tagMade }: Repaired) =>
+      record(actor.label, j.period, repo, {
+        version: j.version,
+        commit,
+        tag: j.tag,
+        repaired: { interrupted_by: j.by, started_at: j.started_at, tag_made: tagMade },
+      }),
+  });
+
+  /** One period's latest version: committed, tagged, then recorded in the audit log (see `publish` below). */
   function publishOne(
     actor: Actor,
     versions: FrozenVersion[],
     input: { period: string; repo: string; push?: boolean; failAt?: Step },
   ): Promise<PublishResult> {
-    const now = clock();
-    return db.transaction().execute((trx) =>
-      publish({
-        repo: input.repo,
-        versions,
-        period: input.period,
-        push: input.push ?? false,
-        now,
-        failAt: input.failAt,
-        onCommitted: async (r) => {
-          await appendEvent(trx, {
-            at: now,
-            actor: actor.label,
-            action: 'report.publish',
-            entity: 'report',
-            entityId: input.period,
-            after: { version: r.version, commit: r.commit, tag: r.tag, repo: path.resolve(input.repo) },
-          });
-        },
-      }),
-    );
+    return publish({
+      repo: input.repo,
+      versions,
+      period: input.period,
+      push: input.push ?? false,
+      now: clock(),
+      failAt: input.failAt,
+      by: actor.label,
+      checkpoint: deps.checkpoint,
+      ...repairOptions(actor, input.repo),
+      onCommitted: (r) => record(actor.label, input.period, input.repo, r),
+    });
   }
 
   return {
     /**
-     * Publishes the latest frozen version of `period` (commit + tag, and push when asked). The audit event
-     * is written in a transaction that stays open across the git steps: if recording fails, the commit and
-     * tag are undone; if git fails, nothing is recorded.
+     * Publishes the latest frozen version of `period` (commit + tag + audit event, then push when asked).
+     * If recording fails, the commit and tag are undone; if git fails, nothing is recorded. A publication
+     * that a killed process left half-done is finished (or undone) first (docs/publishing.md, "Safety").
      */
     async publish(
       actor: Actor,
@@ -83,6 +110,8 @@ export function createPublishService(deps: PublishDeps) {
       authorize(actor, 'report.publish');
       const versions = await deps.frozenVersions(actor);
       if (!versions.length) throw new CandorError('not_found', 'no report is frozen yet; freeze one first');
+      if (await isRepository(input.repo))
+        await recover(path.resolve(input.repo), { git: runGit, ...repairOptions(actor, input.repo) });
       const held = await versionsInRepository(input.repo);
       const steps: PublishAllStep[] = [];
       for (const { period, latest } of groupByPeriod(versions)) {

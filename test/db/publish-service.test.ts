@@ -53,7 +53,7 @@ describe('the publish service', () => {
   it('records nothing when publishing fails after the commit', async () => {
     const repo = tmpDir('svc');
     await expect(
-      service().publish(actor('publisher'), { period: '2015-H1', repo, push: true, failAt: 'push' }),
+      service().publish(actor('publisher'), { period: '2015-H1', repo, failAt: 'recorded' }),
     ).rejects.toThrow(/injected/);
     expect(await events()).toHaveLength(0);
     expect(git(repo, 'tag', '--list')).toBe('');

@@ -177,7 +177,7 @@ describe('publishing to a git repository', () => {
 });
 
 describe('a failure at any step leaves the repository exactly as it was', () => {
-  const steps: Step[] = ['render', 'write', 'add', 'commit', 'tag', 'recorded', 'push'];
+  const steps: Step[] = ['render', 'write', 'add', 'commit', 'tag', 'recorded'];
   for (const failAt of steps) {
     it(`when publishing a correction fails at "${failAt}"`, async () => {
       const repo = await publishedV1();
@@ -208,6 +208,22 @@ describe('a failure at any step leaves the repository exactly as it was', () => 
       expect(existsSync(path.join(repo, 'index.html'))).toBe(false);
     });
   }
+
+  it('except a failed push: the publication is finished here, and pushing again sends it', async () => {
+    const repo = await publishedV1();
+    const origin = tmpDir('origin');
+    git(origin, 'init', '-q', '--bare');
+    git(repo, 'remote', 'add', 'origin', origin);
+    await expect(
+      publish({ repo, versions: v2, period: '2015-H1', now, push: true, failAt: 'push' }),
+    ).rejects.toThrow(/2015-H1 v2 is published here, but pushing failed/);
+    expect(state(repo)).toMatchObject({ tags: '2015-H1-v1\n2015-H1-v2', status: '' });
+    expect(git(origin, 'tag', '--list')).toBe('');
+    expect(await publish({ repo, versions: v2, period: '2015-H1', now, push: true })).toMatchObject({
+      status: 'unchanged',
+    });
+    expect(git(origin, 'tag', '--list')).toBe('2015-H1-v1\n2015-H1-v2');
+  });
 
   it('when git itself refuses the commit (a failing pre-commit hook)', async () => {
     const repo = await publishedV1();
