@@ -46,7 +46,9 @@ function barSpec(
     background: 'white',
     config: {
       font: FONT,
-      axis: { labelFont: FONT, titleFont: FONT, labelFontSize: 11, titleFontSize: 11, labelLimit: 320 },
+      // labelLimit 0: Vega never cuts a label short (it would end mid-word with an ellipsis); long labels
+      // widen the chart instead.
+      axis: { labelFont: FONT, titleFont: FONT, labelFontSize: 11, titleFontSize: 11, labelLimit: 0 },
       view: { stroke: null },
     },
     data: { values },

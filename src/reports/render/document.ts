@@ -1,4 +1,3 @@
-import { formatBand } from '../../domain/national-security.ts';
 import type { UncoveredDays } from '../../domain/ns-coverage.ts';
 import { CHANNELS, OUTCOMES } from '../../domain/vocabulary.ts';
 import { REGIONS, type OutcomeCounts, type ReportData } from '../report-data.ts';
@@ -11,6 +10,7 @@ import {
   PROCESS_LABELS,
   SUMMARY_LABELS,
   dsaLabel,
+  formatCount,
   formatDate,
   formatPct,
 } from './labels.ts';
@@ -67,7 +67,9 @@ function usedOutcomes(rows: readonly OutcomeCounts[]): OutcomeKey[] {
   return OUTCOME_KEYS.filter((k) => rows.some((r) => r[k] > 0));
 }
 
-const plural = (n: number, one: string, many: string): string => `${n} ${n === 1 ? one : many}`;
+const plural = (n: number, one: string, many: string): string => `${formatCount(n)} ${n === 1 ? one : many}`;
+const bandText = (b: { low: number; high: number }): string =>
+  `${formatCount(b.low)} - ${formatCount(b.high)}`;
 
 const WINDOW_NAMES: Record<UncoveredDays['kind'], string> = {
   nsl: 'National Security Letters',
@@ -163,7 +165,7 @@ export function reportDocument(data: ReportData): ReportDocument {
     heading: 'Where did the requests come from?',
     paragraphs: [
       `${plural(usTotal, 'request', 'requests')} came from the United States (federal, state and local) and ` +
-        `${sum(intl.map((c) => c.requests))} from other countries.`,
+        `${formatCount(sum(intl.map((c) => c.requests)))} from other countries.`,
     ],
     tables: [
       {
@@ -214,9 +216,9 @@ export function reportDocument(data: ReportData): ReportDocument {
     id: 'what',
     heading: 'What did we do?',
     paragraphs: [
-      `We rejected ${plural(t.pushback.rejected, 'request', 'requests')} and narrowed ${t.pushback.narrowed}. ` +
+      `We rejected ${plural(t.pushback.rejected, 'request', 'requests')} and narrowed ${formatCount(t.pushback.narrowed)}. ` +
         `${plural(t.pushback.withdrawn + t.pushback.withdrawn_after_notice_policy, 'request was', 'requests were')} ` +
-        `withdrawn, ${t.pushback.withdrawn_after_notice_policy} of them after the agency learned that we notify ` +
+        `withdrawn, ${formatCount(t.pushback.withdrawn_after_notice_policy)} of them after the agency learned that we notify ` +
         `our customers.`,
     ],
     tables: [
@@ -401,7 +403,7 @@ export function reportDocument(data: ReportData): ReportDocument {
     heading: 'What national security requests did we receive?',
     paragraphs: ns
       ? [
-          `The law allows us to report National Security Letters and FISA orders only in bands of ${ns.band_width} ` +
+          `The law allows us to report National Security Letters and FISA orders only in bands of ${formatCount(ns.band_width)} ` +
             `(${ns.statute}), each for the period the law sets, which is not the period of this report.` +
             // Versions frozen before the gaps were computed keep their wording (their bytes are hashed).
             (ns.uncovered
@@ -414,7 +416,7 @@ export function reportDocument(data: ReportData): ReportDocument {
       ? [
           {
             id: 'national_security',
-            caption: `National security process (bands of ${ns.band_width})`,
+            caption: `National security process (bands of ${formatCount(ns.band_width)})`,
             head: ['Process', 'Period covered', 'Requests received', 'Selectors targeted'],
             rows: ns.entries.map((e) => ({
               kind: 'normal',
@@ -423,8 +425,8 @@ export function reportDocument(data: ReportData): ReportDocument {
                   ? `${NATIONAL_SECURITY_LABELS[e.kind]}, ${e.period}`
                   : NATIONAL_SECURITY_LABELS[e.kind],
                 `${e.window.start} to ${e.window.end}`,
-                formatBand(e.requests),
-                formatBand(e.selectors),
+                bandText(e.requests),
+                bandText(e.selectors),
               ],
             })),
           },

@@ -1,6 +1,7 @@
 import { renderCharts, type Chart } from '../charts.ts';
 import type { ReportData } from '../report-data.ts';
 import { reportDocument, type DocTable } from './document.ts';
+import { cellText } from './labels.ts';
 
 /**
  * report.html: one standalone page. Inline CSS, inline SVG charts, no scripts and no external resources,
@@ -45,7 +46,7 @@ function table(t: DocTable): string {
         .map((c, i) =>
           i === 0
             ? `<th scope="row"${r.indent ? ' class="indent"' : ''}>${escapeHtml(String(c))}</th>`
-            : `<td${numeric[i] ? ' class="n"' : ''}>${escapeHtml(String(c))}</td>`,
+            : `<td${numeric[i] ? ' class="n"' : ''}>${escapeHtml(cellText(c))}</td>`,
         )
         .join('');
       return `<tr${r.kind === 'normal' ? '' : ` class="${r.kind}"`}>${cells}</tr>`;

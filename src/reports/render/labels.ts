@@ -104,6 +104,12 @@ export function dsaLabel(code: string): string {
 }
 
 /** A fraction in [0,1] as a percentage with one decimal: 0.2649 -> "26.5%"; null -> "n/a". */
+/** A count as people read it: thousands separated (1,234). CSV and JSON keep the bare integer. */
+export const formatCount = (n: number): string => n.toLocaleString('en-US');
+
+/** A table cell as text: counts with thousands separators, anything else as it is. */
+export const cellText = (c: string | number): string => (typeof c === 'number' ? formatCount(c) : c);
+
 export const formatPct = (pct: number | null): string =>
   pct === null ? 'n/a' : `${(pct * 100).toFixed(1)}%`;
 

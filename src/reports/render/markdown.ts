@@ -1,5 +1,6 @@
 import type { ReportData } from '../report-data.ts';
 import { reportDocument, type Cell, type DocTable } from './document.ts';
+import { formatCount } from './labels.ts';
 
 /** report.md: the same content as report.txt, as GitHub-flavoured Markdown tables. */
 
@@ -14,7 +15,7 @@ export function escapeMarkdown(text: string): string {
     .replace(/\r?\n/g, ' ');
 }
 
-const cell = (c: Cell): string => (typeof c === 'number' ? String(c) : escapeMarkdown(c));
+const cell = (c: Cell): string => (typeof c === 'number' ? formatCount(c) : escapeMarkdown(c));
 
 export function markdownTable(table: DocTable): string[] {
   const numeric = table.head.map(

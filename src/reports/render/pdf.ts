@@ -5,7 +5,7 @@ import type { Content, TableCell, TDocumentDefinitions } from 'pdfmake/interface
 import { renderCharts } from '../charts.ts';
 import type { ReportData } from '../report-data.ts';
 import { reportDocument, type DocTable } from './document.ts';
-import { formatDate } from './labels.ts';
+import { cellText, formatDate } from './labels.ts';
 
 /**
  * report.pdf with pdfmake 0.3 (server side). pdfmake fetches URLs and reads local files named in a
@@ -54,7 +54,7 @@ function pdfTable(t: DocTable): Content {
   }));
   const body: TableCell[][] = t.rows.map((r) =>
     r.cells.map((c, i) => ({
-      text: String(c),
+      text: cellText(c),
       alignment: numeric[i] ? 'right' : 'left',
       bold: r.kind !== 'normal',
       fillColor: r.kind === 'group' ? '#eef2f6' : undefined,

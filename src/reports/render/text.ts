@@ -1,5 +1,6 @@
 import type { ReportData } from '../report-data.ts';
 import { reportDocument, type DocTable } from './document.ts';
+import { cellText as formatCell } from './labels.ts';
 
 /**
  * report.txt: the plain-text report, in the spirit of Twilio's 2015 text file. Fixed width (78 columns),
@@ -28,7 +29,9 @@ export function wrap(text: string, width: number, indent = ''): string[] {
 /** A table with aligned columns: text left, numbers right, headings wrapped over several lines. */
 export function textTable(table: DocTable, indent = '  '): string[] {
   const cols = table.head.length;
-  const cellText = table.rows.map((r) => r.cells.map((c, i) => (i === 0 && r.indent ? `  ${c}` : String(c))));
+  const cellText = table.rows.map((r) =>
+    r.cells.map((c, i) => (i === 0 && r.indent ? `  ${c}` : formatCell(c))),
+  );
   const numeric = table.head.map(
     (_, i) => i > 0 && table.rows.every((r) => typeof r.cells[i] === 'number' || r.cells[i] === ''),
   );
