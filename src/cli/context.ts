@@ -1,8 +1,8 @@
 import os from 'node:os';
 import { loadConfig, type Config } from '../config.ts';
-import { openDatabase, type Connection } from '../db/connect.ts';
+import type { Connection } from '../db/connect.ts';
 import type { Actor } from '../services/authorize.ts';
-import { createServices, type Services } from '../services/index.ts';
+import type { Services } from '../services/index.ts';
 
 /** The person at the terminal: whoever can run the CLI on the data directory already holds all the data. */
 export function operator(): Actor {
@@ -28,6 +28,12 @@ export async function withContext<T>(
   opts: { role?: 'cli' | 'server'; migrate?: boolean } = {},
 ): Promise<T> {
   const config = loadConfig();
+  // Loaded here, not at the top: `candor --help` and argument errors never pay for the database driver and
+  // every service (docs/benchmarks.md, CLI start-up).
+  const [{ openDatabase }, { createServices }] = await Promise.all([
+    import('../db/connect.ts'),
+    import('../services/index.ts'),
+  ]);
   const conn = await openDatabase(config, { role: opts.role ?? 'cli', migrate: opts.migrate ?? false });
   try {
     const services = createServices({ db: conn.db, config, clock: () => new Date() });

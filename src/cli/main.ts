@@ -4,18 +4,14 @@ import { CandorError, zodIssues } from '../errors.ts';
 import { IMPORT_COLUMNS, rowToRequest } from '../domain/import-row.ts';
 import { requestInput } from '../domain/request-input.ts';
 import { ROLES } from '../domain/vocabulary.ts';
-import { migrateToLatest } from '../db/migrate.ts';
 import { register as registerNotices } from './commands/notices.ts';
 import { withContext } from './context.ts';
 import { err, out, reportError } from './output.ts';
-import { runDemo } from './demo.ts';
-import { runImport } from './import.ts';
-import { runServe } from './serve.ts';
 import { register as registerWorkflow } from './commands/workflow.ts';
 import { register as registerPublish } from './commands/publish.ts';
-import { collectAnchors } from '../publish/anchors.ts';
 import { register as registerReport } from './commands/report.ts';
 import { register as registerKeys } from './commands/keys.ts';
+import { collectAnchors } from '../publish/anchors.ts';
 import { register as registerDocuments } from './commands/documents.ts';
 
 /**
@@ -42,12 +38,13 @@ function program(setCode: (n: number) => void): Command {
     .description('serve the web app and the API (embedded database unless DATABASE_URL is set)')
     .option('-p, --port <port>', 'port to listen on (default: PORT or 3000)')
     .option('--host <host>', 'address to bind (default: HOST or 127.0.0.1)')
-    .action(async (o: { port?: string; host?: string }) => runServe(o));
+    .action(async (o: { port?: string; host?: string }) => (await import('./serve.ts')).runServe(o));
 
   const db = p.command('db').description('database maintenance');
   db.command('migrate')
     .description('bring the database schema to the latest version')
     .action(async () => {
+      const { migrateToLatest } = await import('../db/migrate.ts');
       const ran = await withContext(async ({ conn }) => migrateToLatest(conn.db), { migrate: false });
       out(ran.length ? `applied: ${ran.join(', ')}` : 'the schema is up to date');
     });
@@ -55,7 +52,7 @@ function program(setCode: (n: number) => void): Command {
   p.command('demo')
     .description('fill the database with a synthetic, realistic history (2015-H1 to 2026-H2)')
     .option('--seed <n>', 'random seed', '2015')
-    .action(async (o: { seed: string }) => runDemo(Number(o.seed)));
+    .action(async (o: { seed: string }) => (await import('./demo.ts')).runDemo(Number(o.seed)));
 
   p.command('import <file>')
     .description('import requests from a CSV or JSON Lines file, all or nothing (docs/import-format.md)')
@@ -63,7 +60,9 @@ function program(setCode: (n: number) => void): Command {
       new Option('--format <format>', 'file format (default: from the extension)').choices(['csv', 'jsonl']),
     )
     .option('--max-errors <n>', 'how many bad rows to describe', '50')
-    .action(async (file: string, o: { format?: 'csv' | 'jsonl'; maxErrors: string }) => runImport(file, o));
+    .action(async (file: string, o: { format?: 'csv' | 'jsonl'; maxErrors: string }) =>
+      (await import('./import.ts')).runImport(file, o),
+    );
 
   const request = p.command('request').description('record and read requests');
   const add = request

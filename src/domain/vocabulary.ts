@@ -145,3 +145,7 @@ export const DOCUMENT_KINDS = [
   'other',
 ] as const;
 export type DocumentKind = (typeof DOCUMENT_KINDS)[number];
+
+/** The formats a report is built in (docs/reports.md); `dsa` is the EU DSA template files. */
+export const REPORT_FORMATS = ['text', 'md', 'csv', 'json', 'html', 'pdf', 'dsa'] as const;
+export type ReportFormat = (typeof REPORT_FORMATS)[number];

@@ -1,5 +1,5 @@
-import * as vega from 'vega';
-import { compile, type TopLevelSpec } from 'vega-lite';
+import type * as vega from 'vega';
+import type { TopLevelSpec } from 'vega-lite';
 import { OUTCOMES } from '../domain/vocabulary.ts';
 import type { OutcomeCounts, ReportData } from './report-data.ts';
 import { NOTICE_ROWS, OUTCOME_LABELS, PROCESS_LABELS } from './render/labels.ts';
@@ -110,11 +110,13 @@ export async function renderChartSvg(
   title: string,
   description: string,
 ): Promise<string> {
+  // Vega and Vega-Lite load on first use: commands that never draw a chart never pay for them.
+  const [{ View, parse }, { compile }] = await Promise.all([import('vega'), import('vega-lite')]);
   const compiled = compile(spec).spec;
   // Vega only logs a failed load and renders an empty chart; refuse such a spec outright instead.
   if ((compiled.data ?? []).some((d) => 'url' in d))
     throw new Error(`chart ${id}: charts take inline data only`);
-  const view = new vega.View(vega.parse(compiled), { renderer: 'none', loader: refusingLoader });
+  const view = new View(parse(compiled), { renderer: 'none', loader: refusingLoader });
   try {
     const svg = await view.toSVG();
     const a11y =

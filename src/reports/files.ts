@@ -7,14 +7,15 @@ import { renderMarkdown } from './render/markdown.ts';
 import { renderPdf } from './render/pdf.ts';
 import { renderText } from './render/text.ts';
 import type { ReportData } from './report-data.ts';
+import { REPORT_FORMATS, type ReportFormat } from '../domain/vocabulary.ts';
 
 /**
  * Every published file of a report, keyed by its path in the published layout (DESIGN.md: reports/<period>/).
  * Pure: the same data gives the same bytes, so a frozen version's file hashes can be checked at any time.
  */
 
-export const FORMATS = ['text', 'md', 'csv', 'json', 'html', 'pdf', 'dsa'] as const;
-export type Format = (typeof FORMATS)[number];
+export const FORMATS = REPORT_FORMATS;
+export type Format = ReportFormat;
 
 /** The published paths each format produces. */
 export const FORMAT_FILES: Readonly<Record<Format, readonly string[]>> = {

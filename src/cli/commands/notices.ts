@@ -3,7 +3,6 @@ import { Option, type Command } from 'commander';
 import { CandorError, zodIssues } from '../../errors.ts';
 import { contactInput, NOTICE_KINDS, templateInput } from '../../domain/notice-template.ts';
 import type { NoticeKind } from '../../domain/notice-policy.ts';
-import { startNoticeWorker } from '../../services/notice-worker.ts';
 import { withContext } from '../context.ts';
 import { out } from '../output.ts';
 
@@ -173,6 +172,7 @@ export function register(p: Command, setCode: (n: number) => void): void {
         const seconds = Number(o.interval);
         if (!(seconds > 0))
           throw new CandorError('invalid', '--interval: expected a positive number of seconds');
+        const { startNoticeWorker } = await import('../../services/notice-worker.ts');
         const loop = startNoticeWorker({
           db: conn.db,
           config,

@@ -4,7 +4,7 @@ import { Option, type Command } from 'commander';
 import { CandorError } from '../../errors.ts';
 import { describeChange } from '../../reports/diff.ts';
 import { uncoveredText } from '../../reports/render/document.ts';
-import { FORMATS, type Format } from '../../reports/files.ts';
+import { REPORT_FORMATS as FORMATS, type ReportFormat as Format } from '../../domain/vocabulary.ts';
 import type { FrozenVersion } from '../../reports/versions.ts';
 import { withContext } from '../context.ts';
 import { err, out } from '../output.ts';

@@ -1,6 +1,5 @@
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
-import pdfmake from 'pdfmake';
 import type { Content, TableCell, TDocumentDefinitions } from 'pdfmake/interfaces.js';
 import { renderCharts } from '../charts.ts';
 import type { ReportData } from '../report-data.ts';
@@ -21,8 +20,10 @@ let configured = false;
  * admits exactly those four font files and nothing else, the URL policy admits nothing. (Absolute paths,
  * because the SVG renderer inside pdfmake opens font files by name itself.)
  */
-function configurePdfmake(): void {
-  if (configured) return;
+async function configurePdfmake() {
+  // Loaded on first use: commands that never build a PDF never pay for pdfmake.
+  const { default: pdfmake } = await import('pdfmake');
+  if (configured) return pdfmake;
   const require = createRequire(import.meta.url);
   const fontDir = join(dirname(require.resolve('pdfmake/package.json')), 'fonts', 'Roboto');
   const font = (style: string) => join(fontDir, `Roboto-${style}.ttf`);
@@ -37,6 +38,7 @@ function configurePdfmake(): void {
   pdfmake.setUrlAccessPolicy(() => false);
   pdfmake.setLocalAccessPolicy((path) => allowed.has(path));
   configured = true;
+  return pdfmake;
 }
 
 const ACCENT = '#2f5d8a';
@@ -92,7 +94,7 @@ function pdfTable(t: DocTable): Content {
 
 /** Render report.pdf: cover page, sections with tables and charts, definitions. */
 export async function renderPdf(data: ReportData): Promise<Buffer> {
-  configurePdfmake();
+  const pdfmake = await configurePdfmake();
   // pdfmake writes layout state into the document it lays out, and the document model shares arrays with
   // the report (counting rules, paragraphs): build it from a private copy so the caller's data stays as it was.
   const doc = reportDocument(structuredClone(data));
