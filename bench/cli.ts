@@ -75,9 +75,13 @@ try {
   console.log(`runs: ${RUNS} each, alternating; load average ${(os.loadavg()[0] ?? 0).toFixed(1)}`);
   for (const [name] of cases) {
     const m = median(times.get(name)!);
-    console.log(`${name.padEnd(28)} median ${m.toFixed(0).padStart(5)} ms  ${(m / floor).toFixed(2)}x node -e 0`);
+    console.log(
+      `${name.padEnd(28)} median ${m.toFixed(0).padStart(5)} ms  ${(m / floor).toFixed(2)}x node -e 0`,
+    );
   }
-  console.log(`candor serve to first HTTP answer: ${firstAnswerMs.toFixed(0)} ms (embedded, fresh data directory)`);
+  console.log(
+    `candor serve to first HTTP answer: ${firstAnswerMs.toFixed(0)} ms (embedded, fresh data directory)`,
+  );
 } finally {
   server.kill('SIGTERM');
   await new Promise((r) => server.once('exit', r));
