@@ -59,6 +59,24 @@ const envSchema = z.object({
     .min(1024)
     .max(64 * 1024 ** 3)
     .default(100 * 1024 * 1024),
+  /** The agency portal's address as officers reach it (docs/portal.md); default: the public URL + /portal. */
+  CANDOR_PORTAL_URL: z
+    .string()
+    .url()
+    .refine((s) => /\/portal\/?$/.test(new URL(s).pathname), 'expected an address ending in /portal')
+    .optional(),
+  /** Where emergency portal submissions are e-mailed at once (the on-call address). */
+  CANDOR_PORTAL_ONCALL: z.string().email('expected an e-mail address').optional(),
+  /** Days a released production stays downloadable, and how many downloads it allows, unless the release says. */
+  CANDOR_PORTAL_RELEASE_DAYS: z.coerce.number().int().min(1).max(90).default(7),
+  CANDOR_PORTAL_DOWNLOAD_LIMIT: z.coerce.number().int().min(1).max(100).default(5),
+  /** The largest legal process file an officer may upload (default 20 MiB; PDF only). */
+  CANDOR_PORTAL_UPLOAD_MAX_BYTES: z.coerce
+    .number()
+    .int()
+    .min(1024)
+    .max(1024 ** 3)
+    .default(20 * 1024 * 1024),
 });
 
 /** Where document blobs are kept (src/documents/). */
@@ -92,6 +110,13 @@ export type Config = Readonly<{
   storage: StorageConfig;
   /** CANDOR_DOCUMENT_MAX_BYTES: uploads larger than this are refused, at every door. */
   documentMaxBytes: number;
+  portal: Readonly<{
+    url: string | undefined;
+    onCall: string | undefined;
+    releaseDays: number;
+    downloadLimit: number;
+    uploadMaxBytes: number;
+  }>;
 }>;
 
 export class ConfigError extends Error {}
@@ -135,6 +160,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     ),
     storage: storageConfig(e, dataDir),
     documentMaxBytes: e.CANDOR_DOCUMENT_MAX_BYTES,
+    portal: Object.freeze({
+      url: e.CANDOR_PORTAL_URL?.replace(/\/$/, ''),
+      onCall: e.CANDOR_PORTAL_ONCALL,
+      releaseDays: e.CANDOR_PORTAL_RELEASE_DAYS,
+      downloadLimit: e.CANDOR_PORTAL_DOWNLOAD_LIMIT,
+      uploadMaxBytes: Math.min(e.CANDOR_PORTAL_UPLOAD_MAX_BYTES, e.CANDOR_DOCUMENT_MAX_BYTES),
+    }),
   });
 }
 

@@ -11,6 +11,7 @@ import * as receivedCover from './migrations/2026-11-29-08-received-cover.ts';
 import * as signInAttempts from './migrations/2026-12-04-13-01-sign-in-attempts.ts';
 import * as documents from './migrations/2026-12-04-14-01-documents.ts';
 import * as policyGate from './migrations/2026-12-04-20-11-policy-gate.ts';
+import * as portal from './migrations/2026-12-04-20-15-portal.ts';
 
 /** Every migration, in order. Names are date-prefixed; add new ones at the end. */
 const migrations: Record<string, Migration> = {
@@ -25,6 +26,7 @@ const migrations: Record<string, Migration> = {
   '2026-12-04-13-01-sign-in-attempts': signInAttempts,
   '2026-12-04-14-01-documents': documents,
   '2026-12-04-20-11-policy-gate': policyGate,
+  '2026-12-04-20-15-portal': portal,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

@@ -1,4 +1,5 @@
 import type { ColumnType, Generated, Insertable, Selectable, Updateable } from 'kysely';
+import type { PortalTables } from './schema-portal.ts';
 import type {
   AccountResult,
   AgencyKind,
@@ -341,7 +342,7 @@ export interface CertificationTemplatesTable {
   updated_at: Timestamp;
 }
 
-export interface Database {
+export interface Database extends PortalTables {
   users: UsersTable;
   api_tokens: ApiTokensTable;
   agencies: AgenciesTable;

@@ -19,6 +19,7 @@ import { reportRoutes } from './routes/reports.ts';
 import { requestRoutes } from './routes/requests.ts';
 import { workflowRoutes } from './routes/workflow.ts';
 import { webApp, webNotFound } from '../web/web-app.ts';
+import { portalApp, portalNotFound } from '../web/portal/portal-app.ts';
 
 export interface AppOptions {
   config: Config;
@@ -62,7 +63,9 @@ export async function buildApp({ config, services, logger = false }: AppOptions)
   app.setNotFoundHandler((req, reply) =>
     req.url.startsWith('/api/')
       ? reply.status(404).send({ error: { code: 'not_found', message: `no route ${req.method} ${req.url}` } })
-      : webNotFound(req, reply),
+      : req.url === '/portal' || req.url.startsWith('/portal/') || req.url.startsWith('/portal?')
+        ? portalNotFound(config, req, reply)
+        : webNotFound(req, reply),
   );
 
   // Uploads stream through (never buffered): the services count the bytes and refuse past
@@ -98,6 +101,9 @@ export async function buildApp({ config, services, logger = false }: AppOptions)
     },
     { prefix: '/api/v1' },
   );
+
+  // The agency portal (docs/portal.md): a realm of its own under /portal.
+  await app.register(portalApp, { services, config });
 
   // The legal team's web app: pages outside /api/v1, signed in with a session cookie.
   await app.register(webApp, { services, config });

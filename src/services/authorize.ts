@@ -43,6 +43,10 @@ export const ACTIONS = {
   'production.record': ['handler', 'approver', 'admin'],
   'production.read': ['handler', 'approver', 'admin'],
   'certification.template': ['admin'],
+  // The agency portal (docs/portal.md): admins keep the domain rules and review registrations.
+  'portal.manage': ['admin'],
+  'portal.intake': ['handler', 'approver', 'admin'],
+  'portal.release': ['handler', 'approver', 'admin'],
 } as const satisfies Record<string, readonly Role[]>;
 export type Action = keyof typeof ACTIONS;
 

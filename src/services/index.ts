@@ -22,6 +22,7 @@ import { createDocumentService } from './documents/documents.ts';
 import { createProductionService } from './documents/productions.ts';
 import { createRetentionService } from './documents/retention.ts';
 import { createVault } from './documents/vault.ts';
+import { createPortalService } from './portal/index.ts';
 
 export interface Deps {
   db: Db;
@@ -75,6 +76,7 @@ export function createServices(deps0: Deps) {
     auth: createAuthService(deps),
     keys: createKeyService(deps),
     dashboard: createDashboardService(deps),
+    portal: createPortalService({ ...deps, vault }),
   };
 }
 export type Services = ReturnType<typeof createServices>;
