@@ -1,3 +1,4 @@
+import type { Config } from '../../config.ts';
 import type { Db } from '../../db/connect.ts';
 import { PORTAL_STATUS_TEXT, portalStatus } from '../../domain/portal-status.ts';
 import { CandorError } from '../../errors.ts';
@@ -47,13 +48,14 @@ export interface StaffSubmission {
 /** The legal team's side of the portal: the intake queue, decisions, messages, and status e-mails. */
 export function createPortalIntake(deps: {
   db: Db;
+  config: Config;
   clock: Clock;
   vault: Vault;
   mail: PortalMail;
   base: string;
   accounts: PortalAccounts;
 }) {
-  const { db, clock, vault, mail, base, accounts } = deps;
+  const { db, clock, config, vault, mail, base, accounts } = deps;
 
   async function present(s: SubmissionView): Promise<StaffSubmission> {
     return {
@@ -175,7 +177,10 @@ export function createPortalIntake(deps: {
           if (s.document_id !== null) await attachDocuments(trx, [Number(s.document_id)], rid, null);
           await updateSubmission(trx, id, { request_id: rid, duplicate: true });
         } else {
-          rid = s.request_id !== null ? Number(s.request_id) : await becomeRequest(trx, id, actor.label, now);
+          rid =
+            s.request_id !== null
+              ? Number(s.request_id)
+              : await becomeRequest(trx, id, actor.label, now, config.policy);
         }
         await updateSubmission(trx, id, { state: 'accepted', decided_at: now, decided_by: actor.label }, [
           'received',

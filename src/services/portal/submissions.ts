@@ -6,6 +6,9 @@ import { PORTAL_STATUS_TEXT, portalStatus, type PortalStatus } from '../../domai
 import { ATTESTATION, isEmergency, portalSubmission, toRequest } from '../../domain/portal-submission.ts';
 import { cleanFileName } from '../../domain/production-manifest.ts';
 import { initialStatus } from '../../domain/intake-defaults.ts';
+import type { PolicyConfig } from '../../domain/policy-config.ts';
+import { intakeFacts, policyGate } from '../../domain/policy-gate.ts';
+import { assertGate } from '../workflow-guards.ts';
 import { CandorError, zodIssues } from '../../errors.ts';
 import { appendEvent } from '../../repositories/audit-repository.ts';
 import { attachDocuments, insertDocument } from '../../repositories/documents-repository.ts';
@@ -107,6 +110,8 @@ export function createPortalSubmissions(deps: {
       const check = toRequest(s, { externalRef: 'PORTAL-0', receivedAt: now, country: u.country });
       if (!check.success)
         throw new CandorError('invalid', 'the submission is not complete', zodIssues(check.error.issues));
+      // The one policy gate every intake door passes: refused here, before the file is read.
+      assertGate(policyGate(intakeFacts(check.data, now), config.policy));
       if (!file)
         throw new CandorError('invalid', 'attach the legal process (a PDF)', [
           { field: 'process_file', message: 'attach the legal process as a PDF' },
@@ -173,7 +178,7 @@ export function createPortalSubmissions(deps: {
             entityId: sid,
             after: { ...s, document: { id: docId, sha256: ingested.sha256, size: ingested.size } },
           });
-          if (emergency) await becomeRequest(trx, sid, officer.label, now);
+          if (emergency) await becomeRequest(trx, sid, officer.label, now, config.policy);
           return sid;
         });
         if (emergency && config.portal.onCall) {
@@ -322,6 +327,7 @@ export async function becomeRequest(
   submissionId: number,
   actorLabel: string,
   now: Date,
+  policy: PolicyConfig,
 ): Promise<number> {
   const s = (await lockSubmission(trx, submissionId))!;
   const u = (await findPortalUser(trx, s.user_id))!;
@@ -336,6 +342,7 @@ export async function becomeRequest(
       'the submission no longer passes intake',
       zodIssues(parsed.error.issues),
     );
+  assertGate(policyGate(intakeFacts(parsed.data, now), policy));
   const ids = await writeRequests(trx, [prepareRequest(parsed.data, now)]);
   const requestId = ids.get(`PORTAL-${submissionId}`);
   if (requestId === undefined) throw new CandorError('conflict', `a request PORTAL-${submissionId} exists`);
