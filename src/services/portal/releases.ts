@@ -73,7 +73,13 @@ export function createPortalReleases(deps: {
           );
         const b = (await findRequest(trx, p.request_id))!;
         // The one policy question every door asks before data leaves: asked again now, not when it was recorded.
-        assertMayProduce(b, await findWorkflowRecords(trx, p.request_id), p.data_categories, config.policy);
+        assertMayProduce(
+          b,
+          await findWorkflowRecords(trx, p.request_id),
+          p.data_categories,
+          config.policy,
+          now,
+        );
         const rid = await insertRelease(trx, {
           submission_id: Number(s.id),
           production_id: productionId,
