@@ -534,6 +534,14 @@ export function createWorkflowService(deps: { db: Db; clock: Clock; config: Conf
       authorize(actor, 'hold.manage');
       let holdId = 0;
       await change(actor, id, input.expectedVersion, 'hold.create', async (trx, b, _w, now) => {
+        // 2703(f) binds on the request of a governmental entity (2711(4)); a private litigant's letter does not.
+        if (b.request.requester_class === 'civil_litigant') {
+          throw new CandorError(
+            'invalid_state',
+            "a civil litigant's preservation letter is not a 2703(f) request (18 U.S.C. 2703(f), 2711(4)): no 2703(f) hold; any litigation hold is the legal team's own decision",
+            [{ field: 'requester_class', message: 'civil_litigant: not a governmental entity' }],
+          );
+        }
         const regime: HoldRegime =
           input.regime ??
           (b.request.channel === 'eu_e_evidence'

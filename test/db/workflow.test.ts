@@ -296,6 +296,19 @@ describe('preservation holds', () => {
   const holdRow = (id: number) =>
     t.db.selectFrom('preservation_holds').selectAll().where('id', '=', id).executeTakeFirstOrThrow();
 
+  it("refuses a 2703(f) hold for a civil litigant's preservation letter, and changes nothing", async () => {
+    const r = await create({
+      process_type: 'preservation_request',
+      requester_class: 'civil_litigant',
+      agency: { name: 'Counsel for the plaintiff', kind: 'other', level: 'state', country: 'US' },
+    });
+    const before = await stateOf(t, r.id);
+    const e = await refusal(s.workflow.addHold(handler, r.id, {}));
+    expect(e.code).toBe('invalid_state');
+    expect(e.issues[0]?.field).toBe('requester_class');
+    expect(await stateOf(t, r.id)).toEqual(before);
+  });
+
   it('is kept on day 89, released at day 90 exactly, and the release is audited once', async () => {
     const { r, holdId } = await held();
     const mine = (list: Array<{ hold_id: number }>) => list.filter((x) => x.hold_id === holdId);
