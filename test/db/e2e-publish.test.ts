@@ -31,7 +31,7 @@ beforeAll(async () => {
   t = await testDatabase();
   s = servicesFor(t, clock);
   // Three half-years of the demo history (about 900 requests), loaded as `candor demo` loads it.
-  const demo = generateDemo({ seed: 2015, until: '2016-H1', now: '2016-07-01T00:00:00Z' });
+  const demo = generateDemo({ seed: 2015, until: '2016-H1', now: clock().toISOString() });
   await t.db.transaction().execute((trx) => loadDemo(trx, demo, { seed: 2015, actor: 'test', now: clock() }));
   // The CLI opens the same database through its own connection: the PostgreSQL URL, or the PGlite socket.
   const pg = t.pgConfig as { connectionString?: string; host?: string };

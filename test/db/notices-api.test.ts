@@ -51,11 +51,15 @@ describe('notices over the API', () => {
   it('previews, then queues, a notice; answers 409 while an order binds', async () => {
     const free = await call('POST', '/api/v1/requests', handlerToken, {
       ...requestFactory({ accounts: ['API-1'] }),
+      process_type: 'search_warrant',
+      data_sought: ['content'],
       outcome: 'content_produced',
       responded_at: '2026-02-01',
     });
     const held = await call('POST', '/api/v1/requests', handlerToken, {
       ...requestFactory({ accounts: ['API-2'] }),
+      process_type: 'search_warrant',
+      data_sought: ['content'],
       outcome: 'content_produced',
       responded_at: '2026-02-01',
       ndo: { authority: 'sca_2705b', expires_at: '2026-12-01' },
@@ -93,6 +97,8 @@ describe('customer contacts in the history', () => {
   it('are hidden from roles that may not see contacts, in the API and on the web page', async () => {
     const created = await call('POST', '/api/v1/requests', handlerToken, {
       ...requestFactory({ accounts: ['HIST-1'] }),
+      process_type: 'search_warrant',
+      data_sought: ['content'],
       outcome: 'content_produced',
       responded_at: '2026-02-01',
     });

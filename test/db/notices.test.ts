@@ -7,6 +7,7 @@ import { CandorError } from '../../src/errors.ts';
 import { createServices, type Services } from '../../src/services/index.ts';
 import { actor, testClock, testConfig, testDatabase, type TestDb } from '../helpers/db.ts';
 import { requestFactory } from '../helpers/factories.ts';
+import { disclosedEmergency } from '../helpers/workflow.ts';
 
 let t: TestDb;
 let s: Services;
@@ -257,7 +258,7 @@ describe('queueing a notice', () => {
   });
 
   it('refuses while an emergency delay runs', async () => {
-    const r = await create({ ...produced, process_type: 'emergency_request', emergency: true });
+    const r = await disclosedEmergency(s, create, new Date(produced.responded_at));
     await s.notices.setContact(handler, r.targets[0]!.identifier, {
       email: 'em@example.com',
       language: 'en',
@@ -400,7 +401,7 @@ describe('automatic release of held notices', () => {
   });
 
   it('queues the notice of an emergency disclosure when the delay ends, not before', async () => {
-    const r = await create({ ...produced, process_type: 'emergency_request', emergency: true });
+    const r = await disclosedEmergency(s, create, new Date(produced.responded_at));
     await s.notices.setContact(handler, r.targets[0]!.identifier, {
       email: 'emergency@example.com',
       language: 'en',

@@ -155,7 +155,7 @@ describe('request detail actions', () => {
     const res = await post(handler, id, 'response', { outcome: 'content_produced', produced: ['content'] });
     expect(res.statusCode).toBe(422);
     expect(res.body).toContain('beyond what the process may compel');
-    expect(res.body).toContain('<p class="error">content is beyond the process</p>');
+    expect(res.body).toContain('<p class="error">sca_tier: content is beyond the tier: ');
     expect(res.body).toMatch(/value="content" checked/);
     // A handler may not override: refused beside the form, the typed reason kept (and escaped).
     const mine = await post(handler, id, 'response', {

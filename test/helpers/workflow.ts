@@ -41,3 +41,42 @@ export async function stateOf(t: TestDb, id: number) {
   ]);
   return { request, targets, holds, ndos, responses, audit: audit.rows[0] };
 }
+
+/**
+ * An emergency request answered the only way the policy gate allows: basis attested, call-back verified from
+ * an independent number, a second approval, then non-content produced at `respondedAt`.
+ */
+export async function disclosedEmergency<R extends { id: number }>(
+  s: Services,
+  create: (over: {
+    process_type: 'emergency_request';
+    emergency: true;
+    data_sought: ('basic_subscriber' | 'non_content')[];
+  }) => Promise<R>,
+  respondedAt: Date,
+): Promise<R> {
+  const handler = await userActor(s, 'handler', 'em-handler');
+  const approver = await userActor(s, 'approver', 'em-approver');
+  const r = await create({
+    process_type: 'emergency_request',
+    emergency: true,
+    data_sought: ['basic_subscriber', 'non_content'],
+  });
+  await s.workflow.assign(handler, r.id, { userId: handler.userId! });
+  await s.workflow.transition(handler, r.id, { to: 'in_review' });
+  await s.workflow.recordVerification(handler, r.id, {
+    attestsDanger: true,
+    verifiedBy: 'Hana (legal)',
+    calledBackAt: respondedAt,
+    number: '+1 202 555 0199',
+    numberSource: 'agency_directory',
+  });
+  await s.workflow.approve(approver, r.id, { purpose: 'emergency_disclosure' });
+  await s.workflow.respond(handler, r.id, {
+    outcome: 'non_content_produced',
+    produced: ['non_content'],
+    accounts: [],
+    respondedAt,
+  });
+  return r;
+}
