@@ -17,7 +17,8 @@ const NOTICE_OPEN = new Set(['pending', 'prohibited_by_order', 'delayed_emergenc
  * contact for the accounts whose notice may still go (except every tenth request's, so the due view also
  * shows what happens with no contact on file), the records of a team that kept up with its work (follow-up
  * process received for answered emergencies, open-ended orders reviewed within the last year), and one
- * audit event.
+ * audit event. `o.now` must be the instant the history was generated for (`generateDemo`'s `now`): which
+ * orders are still in force, and so which notices may be held, depends on it.
  */
 export async function loadDemo(
   trx: Db,

@@ -6,10 +6,11 @@ import { loadDemo } from '../../src/services/demo.ts';
 import { actor, servicesFor, testClock, testDatabase, type TestDb } from '../helpers/db.ts';
 
 let t: TestDb;
-const demo = generateDemo({ seed: 2015 });
+// Generated and loaded at the same instant, as `candor demo` does: which orders are in force depends on it.
+const now = new Date('2027-01-15T00:00:00Z');
+const demo = generateDemo({ seed: 2015, now: now.toISOString() });
 beforeAll(async () => {
   t = await testDatabase();
-  const now = new Date('2027-01-15T00:00:00Z');
   await t.db.transaction().execute((trx) => loadDemo(trx, demo, { seed: 2015, actor: 'test', now }));
 });
 afterAll(async () => t?.close());
