@@ -1,6 +1,12 @@
 import type { Deps, Services } from './index.ts';
 import { startNoticeWorker, type WorkerLoop } from './notice-worker.ts';
 
+export interface BackgroundJobs {
+  /** Resolves once both loops (jobs and notice delivery) have each run `n` more rounds: for tests and tools. */
+  ticked(n: number): Promise<void>;
+  stop(): Promise<void>;
+}
+
 /**
  * The work nobody should have to remember, run by `candor serve` on a timer: release preservation holds that
  * expired without process, move notices whose order or emergency delay ended from held to owed, queue them,
@@ -12,8 +18,19 @@ export function startBackgroundJobs(
   services: Services,
   intervalMs: number,
   log: (line: string) => void,
-): { stop(): Promise<void> } {
+): BackgroundJobs {
   const describe = (e: unknown) => (e instanceof Error ? e.message : String(e));
+  // Completed rounds of each loop, and who waits for them (`ticked`).
+  const rounds = { jobs: 0, worker: 0 };
+  let waiters: { jobs: number; worker: number; resolve: () => void }[] = [];
+  const counted = (loop: keyof typeof rounds) => {
+    rounds[loop] += 1;
+    waiters = waiters.filter((w) => {
+      if (rounds.jobs < w.jobs || rounds.worker < w.worker) return true;
+      w.resolve();
+      return false;
+    });
+  };
   let timer: NodeJS.Timeout | undefined;
   let running: Promise<void> = Promise.resolve();
   let stopped = false;
@@ -28,6 +45,7 @@ export function startBackgroundJobs(
     } catch (e) {
       log(`background jobs: ${describe(e)}`);
     }
+    counted('jobs');
   };
   const schedule = () => {
     if (stopped) return;
@@ -41,8 +59,14 @@ export function startBackgroundJobs(
     ...deps,
     intervalMs,
     onError: (e) => log(`notice worker: ${describe(e)}`),
+    onTick: () => counted('worker'),
   });
   return {
+    ticked(n) {
+      return new Promise((resolve) =>
+        waiters.push({ jobs: rounds.jobs + n, worker: rounds.worker + n, resolve }),
+      );
+    },
     async stop() {
       stopped = true;
       if (timer) clearTimeout(timer);

@@ -66,13 +66,13 @@ describe('the background jobs of candor serve', () => {
         const h = await t.db.selectFrom('preservation_holds').select('released_at').executeTakeFirst();
         return !!h?.released_at;
       });
-      await new Promise((r) => setTimeout(r, 300)); // several ticks while the order still binds
+      await jobs.ticked(3); // three more rounds of both loops while the order still binds
       expect(smtp.arrivals).toHaveLength(0);
       expect((await s.requests.get(admin, gagged.id)).notice_status).toBe('prohibited_by_order');
 
       clock.set('2026-03-10T00:00:00Z'); // the order's last instant has passed
       await until(async () => (await s.requests.get(admin, gagged.id)).notice_status === 'sent');
-      await new Promise((r) => setTimeout(r, 300));
+      await jobs.ticked(3); // and no second delivery in three more rounds
       expect(smtp.arrivals).toHaveLength(1);
       expect(smtp.arrivals[0]?.to).toEqual(['owner@customer.example']);
     } finally {
