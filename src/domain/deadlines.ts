@@ -1,5 +1,5 @@
 import { addDays, addHours, defaultPolicy, type PolicyConfig } from './policy-config.ts';
-import type { Channel, ProcessType } from './vocabulary.ts';
+import type { Channel, DataSought, ProcessType } from './vocabulary.ts';
 
 /**
  * Response deadlines. Only the EU sets hard ones: an EPOC must be answered within 10 days, or 8 hours in an
@@ -34,4 +34,55 @@ export function responseDueAt(input: DeadlineInput, policy: PolicyConfig = defau
 /** The last moment to move to quash or modify content process under 18 U.S.C. 2703(h)(2) (14 days from service). */
 export function motionToQuashDeadline(servedAt: Date, policy: PolicyConfig = defaultPolicy): Date {
   return addDays(servedAt, policy.cloudAct.motionToQuashDays);
+}
+
+/**
+ * Process issued under 18 U.S.C. 2703 that can require the contents of communications: warrants, 2703(d) and
+ * other court orders, grand jury, administrative and other statutory subpoenas (a CID counts as one), and the
+ * US process served after an MLAT request (18 U.S.C. 3512 warrants and orders are issued under 2703).
+ * Not a private litigant's subpoena, a Title III or pen-register order (their own statutes), an emergency
+ * (voluntary, 2702(b)(8)), a preservation or takedown request, national-security process, or a foreign order
+ * (an executive-agreement order is not issued under 2703; its objections go through the agreement).
+ */
+const SECTION_2703_PROCESS: readonly ProcessType[] = [
+  'search_warrant',
+  'court_order_2703d',
+  'court_order',
+  'grand_jury_subpoena',
+  'subpoena',
+  'administrative_subpoena',
+  'civil_investigative_demand',
+  'mlat_request',
+];
+/** Channels on which the process is US process served on the provider (domestic, or 3512 after an MLAT). */
+const US_PROCESS_CHANNELS: readonly Channel[] = ['domestic', 'mlat', 'letter_rogatory'];
+
+/** The request fields that decide whether a 2703(h)(2) motion to quash is open to the provider. */
+export interface MotionToQuashInput {
+  processType: ProcessType;
+  channel: Channel;
+  emergency: boolean;
+  dataSought: readonly DataSought[];
+  /** Whether the targeted customer is a US person or in the US; null while unknown. */
+  targetUsPerson: boolean | null;
+  receivedAt: Date;
+}
+
+/**
+ * The 2703(h)(2) deadline of a request, or null where the motion is not open to the provider: only 2703
+ * process seeking content (2703(h)(2): "required to disclose ... the contents"), and only where the provider
+ * has recorded that the customer is not a US person and not in the US (2703(h)(2)(A)(i)). Whether disclosure
+ * would risk violating the law of a qualifying foreign government ((A)(ii)) is counsel's judgement, not
+ * recorded, so the deadline is shown as a possibility to weigh. Served = received.
+ */
+export function motionToQuashDueAt(
+  input: MotionToQuashInput,
+  policy: PolicyConfig = defaultPolicy,
+): Date | null {
+  if (input.emergency) return null;
+  if (!SECTION_2703_PROCESS.includes(input.processType)) return null;
+  if (!US_PROCESS_CHANNELS.includes(input.channel)) return null;
+  if (!input.dataSought.includes('content')) return null;
+  if (input.targetUsPerson !== false) return null;
+  return motionToQuashDeadline(input.receivedAt, policy);
 }

@@ -20,6 +20,8 @@ const snap = (over: Partial<RequestSnapshot> = {}): RequestSnapshot => ({
   processType: 'subpoena',
   channel: 'domestic',
   emergency: false,
+  dataSought: [],
+  targetUsPerson: null,
   receivedAt,
   respondedAt: null,
   outcome: null,
@@ -50,6 +52,37 @@ describe('due items', () => {
     const responded = snap({ status: 'responded', respondedAt: now, outcome: 'non_content_produced' });
     expect(kinds(responded)).toEqual(['notice_owed']);
     expect(kinds({ ...responded, noticeStatus: 'sent' })).toEqual([]);
+  });
+
+  describe('2703(h)(2) motion to quash', () => {
+    const warrant = snap({
+      processType: 'search_warrant',
+      dataSought: ['content'],
+      targetUsPerson: false,
+      accountsHaveContact: false,
+    });
+    const quash = (s: RequestSnapshot) =>
+      dueItems(s, now, defaultPolicy).find((i) => i.kind === 'motion_to_quash');
+
+    it('is due 14 days after service of content process for a customer who is not a US person', () => {
+      const i = quash(warrant);
+      expect(i?.dueAt.toISOString()).toBe('2026-01-19T10:00:00.000Z');
+      expect(i?.rule).toMatch(/2703\(h\)\(2\)/);
+      expect(quash({ ...warrant, processType: 'court_order_2703d' })).toBeDefined();
+      expect(quash({ ...warrant, processType: 'mlat_request', channel: 'mlat' })).toBeDefined();
+    });
+
+    it('does not apply to a US person, an unknown one, non-content, other statutes or answered requests', () => {
+      expect(quash({ ...warrant, targetUsPerson: true })).toBeUndefined();
+      expect(quash({ ...warrant, targetUsPerson: null })).toBeUndefined();
+      expect(quash({ ...warrant, dataSought: ['basic_subscriber', 'non_content'] })).toBeUndefined();
+      for (const processType of ['wiretap_order', 'civil_subpoena', 'national_security_letter'] as const) {
+        expect(quash({ ...warrant, processType })).toBeUndefined();
+      }
+      expect(quash({ ...warrant, channel: 'executive_agreement' })).toBeUndefined();
+      expect(quash({ ...warrant, emergency: true })).toBeUndefined();
+      expect(quash({ ...warrant, status: 'responded', respondedAt: now })).toBeUndefined();
+    });
   });
 
   it('cites the EPOC deadline', () => {

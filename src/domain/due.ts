@@ -1,10 +1,10 @@
-import { responseDueAt } from './deadlines.ts';
+import { motionToQuashDueAt, responseDueAt } from './deadlines.ts';
 import { followUpDue } from './emergency.ts';
 import { ndoInForce, nextReviewAt, type Ndo } from './ndo.ts';
 import { noticeDecision } from './notice-policy.ts';
 import type { PolicyConfig } from './policy-config.ts';
 import { holdExpiresAt, holdState, type Hold } from './preservation.ts';
-import type { Channel, NoticeStatus, Outcome, ProcessType, RequestStatus } from './vocabulary.ts';
+import type { Channel, DataSought, NoticeStatus, Outcome, ProcessType, RequestStatus } from './vocabulary.ts';
 
 /**
  * The due list: every dated obligation the legal team has, derived from plain request snapshots at `now`.
@@ -19,6 +19,7 @@ export const DUE_KINDS = [
   'gag_review',
   'emergency_follow_up',
   'notice_failed',
+  'motion_to_quash',
 ] as const;
 /** One kind of due item. */
 export type DueKind = (typeof DUE_KINDS)[number];
@@ -42,6 +43,10 @@ export interface RequestSnapshot {
   processType: ProcessType;
   channel: Channel;
   emergency: boolean;
+  /** What the process asks for (the 2703(h)(2) motion concerns content only). */
+  dataSought: readonly DataSought[];
+  /** Whether the targeted customer is a US person or in the US; null while unknown. */
+  targetUsPerson: boolean | null;
   receivedAt: Date;
   respondedAt: Date | null;
   outcome: Outcome | null;
@@ -86,6 +91,21 @@ export function responseDeadlineItems(s: RequestSnapshot, policy: PolicyConfig):
   if (!OPEN.includes(s.status)) return [];
   const at = responseDueAt(s, policy);
   return at ? [item(s, 'response_deadline', at, responseRule(s), `respond to ${s.processType}`)] : [];
+}
+
+/**
+ * The last day to move to quash or modify content process for a customer who is not a US person
+ * (18 U.S.C. 2703(h)(2)), while the request is still open: after a response the motion is moot.
+ */
+export function motionToQuashItems(s: RequestSnapshot, policy: PolicyConfig): DueItem[] {
+  if (!OPEN.includes(s.status)) return [];
+  const at = motionToQuashDueAt(s, policy);
+  if (!at) return [];
+  const rule = 'motion to quash or modify: 14 days from service (18 U.S.C. 2703(h)(2))';
+  const detail =
+    'customer recorded as not a US person: if disclosure risks violating the law of a qualifying foreign ' +
+    'government, counsel may move to quash; preserve meanwhile (2703(h)(4))';
+  return [item(s, 'motion_to_quash', at, rule, detail)];
 }
 
 /** Notice owed now, or the date held-back notice becomes owed. */
@@ -203,6 +223,7 @@ export function changesWithTime(s: RequestSnapshot): boolean {
 export function dueItems(s: RequestSnapshot, now: Date, policy: PolicyConfig): DueItem[] {
   return sortDue([
     ...responseDeadlineItems(s, policy),
+    ...motionToQuashItems(s, policy),
     ...noticeItems(s, now, policy),
     ...holdItems(s, now, policy),
     ...gagReviewItems(s, now, policy),

@@ -384,6 +384,8 @@ export interface OpenRequestRow {
   notice_status: NoticeStatus;
   version: number;
   accounts: number;
+  data_sought: DataSought[];
+  target_us_person: boolean | null;
 }
 
 /** The rows beside a set of requests that the rules need, each fetched in one query. */
@@ -395,7 +397,7 @@ export interface SnapshotParts {
 }
 
 const requestColumns = sql`r.id, r.external_ref, r.status, r.process_type, r.channel, r.emergency,
-  r.received_at, r.responded_at, r.outcome, r.notice_status, r.version,
+  r.received_at, r.responded_at, r.outcome, r.notice_status, r.version, r.data_sought, r.target_us_person,
   (select count(distinct t.account_ref) from request_targets t where t.request_id = r.id) as accounts`;
 
 /**
@@ -403,9 +405,11 @@ const requestColumns = sql`r.id, r.external_ref, r.status, r.process_type, r.cha
  * the due view, learns who is reachable from the contacts instead (`noticeReach`).
  */
 const openColumns = sql`r.id, r.external_ref, r.status, r.process_type, r.channel, r.emergency,
-  r.received_at, r.responded_at, r.outcome, r.notice_status, r.version, 0 as accounts`;
+  r.received_at, r.responded_at, r.outcome, r.notice_status, r.version, r.data_sought, r.target_us_person,
+  0 as accounts`;
 
-async function partsFor(db: Db, requests: OpenRequestRow[]): Promise<SnapshotParts> {
+async function partsFor(db: Db, rows: OpenRequestRow[]): Promise<SnapshotParts> {
+  const requests = rows.map((r) => ({ ...r, data_sought: enumArray<DataSought>(r.data_sought) }));
   const ids = requests.map((r) => r.id);
   if (ids.length === 0) return { requests, ndos: [], holds: [], emergencies: [] };
   // `= any(array)`: one parameter however many requests are open (an IN list would hit the 65,535 limit).

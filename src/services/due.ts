@@ -48,6 +48,8 @@ export function snapshotsFrom(parts: SnapshotParts, reach?: Reach): RequestSnaps
       processType: r.process_type,
       channel: r.channel,
       emergency: r.emergency,
+      dataSought: r.data_sought,
+      targetUsPerson: r.target_us_person,
       receivedAt: r.received_at,
       respondedAt: r.responded_at,
       outcome: r.outcome,

@@ -1,4 +1,4 @@
-import { responseDueAt } from '../domain/deadlines.ts';
+import { motionToQuashDueAt, responseDueAt } from '../domain/deadlines.ts';
 import type { PolicyConfig } from '../domain/policy-config.ts';
 import { holdExpiresAt, holdState } from '../domain/preservation.ts';
 import type { RequestBundle } from '../repositories/requests-repository.ts';
@@ -79,9 +79,22 @@ export function presentWorkflow(b: RequestBundle, w: WorkflowRecords, policy: Po
     { processType: r.process_type, channel: r.channel, emergency: r.emergency, receivedAt: r.received_at },
     policy,
   );
+  const quash = motionToQuashDueAt(
+    {
+      processType: r.process_type,
+      channel: r.channel,
+      emergency: r.emergency,
+      dataSought: r.data_sought,
+      targetUsPerson: r.target_us_person,
+      receivedAt: r.received_at,
+    },
+    policy,
+  );
   const e = w.emergency;
   return {
     response_due_at: iso(due),
+    /** The 2703(h)(2) motion-to-quash deadline, where the motion is open to the provider; else null. */
+    motion_to_quash_due_at: iso(quash),
     responses: w.responses.map((x) => ({
       id: x.id,
       outcome: x.outcome,

@@ -3,7 +3,7 @@ import type { Db } from '../db/connect.ts';
 import { fromDatabaseError } from '../db/errors.ts';
 import type { AccountResult, ApprovalPurpose, HoldReleaseReason } from '../db/schema.ts';
 import { guidance, mayCompel, requiredChannel } from '../domain/compel.ts';
-import { responseDueAt } from '../domain/deadlines.ts';
+import { motionToQuashDueAt, responseDueAt } from '../domain/deadlines.ts';
 import { dueItems } from '../domain/due.ts';
 import type { NumberSource } from '../domain/emergency.ts';
 import { accountResult } from '../domain/intake-defaults.ts';
@@ -848,6 +848,18 @@ export function createWorkflowService(deps: { db: Db; clock: Clock; config: Conf
           ? { problems: emergencyProblems(b, w), ready: emergencyProblems(b, w).length === 0 }
           : null,
         response_due_at: due?.toISOString() ?? null,
+        motion_to_quash_due_at:
+          motionToQuashDueAt(
+            {
+              processType: r.process_type,
+              channel: r.channel,
+              emergency: r.emergency,
+              dataSought: r.data_sought,
+              targetUsPerson: r.target_us_person,
+              receivedAt: r.received_at,
+            },
+            policy,
+          )?.toISOString() ?? null,
         notice: {
           status: notice.status,
           reason: notice.reason,

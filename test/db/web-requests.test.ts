@@ -131,6 +131,22 @@ describe('the intake form', () => {
   });
 });
 
+describe('the request page', () => {
+  it('names the 2703(h)(2) motion-to-quash deadline for content process on a non-US person', async () => {
+    const create = (target_us_person: boolean) =>
+      s.requests.create(
+        actor('admin'),
+        requestInput.parse(
+          requestFactory({ process_type: 'search_warrant', data_sought: ['content'], target_us_person }),
+        ),
+      );
+    const foreign = await web.get(`/requests/${(await create(false)).id}`);
+    expect(foreign.body).toMatch(/<strong>Motion to quash\.<\/strong>[\s\S]*?2703\(h\)\(2\)/);
+    const domestic = await web.get(`/requests/${(await create(true)).id}`);
+    expect(domestic.body).not.toContain('Motion to quash.');
+  });
+});
+
 describe('the requests list', () => {
   beforeAll(async () => {
     for (let i = 0; i < 120; i++) {

@@ -34,6 +34,29 @@ async function call(method: 'GET' | 'POST' | 'PATCH', url: string, payload?: obj
 }
 
 describe('the workflow through the API', () => {
+  it('shows the 2703(h)(2) motion-to-quash deadline on the request, its guidance and the due list', async () => {
+    const created = await call(
+      'POST',
+      '/api/v1/requests',
+      requestFactory({ process_type: 'search_warrant', data_sought: ['content'], target_us_person: false }),
+    );
+    expect(created.status, JSON.stringify(created.body)).toBe(201);
+    const quashBy = '2026-01-24T09:30:00.000Z';
+    expect(created.body.workflow.motion_to_quash_due_at).toBe(quashBy);
+    const guidance = await call('GET', `/api/v1/requests/${created.body.id}/guidance`);
+    expect(guidance.body.motion_to_quash_due_at).toBe(quashBy);
+    const due = await call('GET', '/api/v1/due?kind=motion_to_quash');
+    expect(due.body.items).toContainEqual(
+      expect.objectContaining({ request_id: created.body.id, kind: 'motion_to_quash', due_at: quashBy }),
+    );
+    const usPerson = await call(
+      'POST',
+      '/api/v1/requests',
+      requestFactory({ process_type: 'search_warrant', data_sought: ['content'], target_us_person: true }),
+    );
+    expect(usPerson.body.workflow.motion_to_quash_due_at).toBeNull();
+  });
+
   it('takes a request from intake to closed', async () => {
     const created = await call(
       'POST',

@@ -18,6 +18,7 @@ const DUE_LABELS: Record<PresentedDue['kind'], string> = {
   gag_review: 'Gag order review',
   emergency_follow_up: 'Emergency follow-up',
   notice_failed: 'Notice failed',
+  motion_to_quash: 'Motion to quash (2703(h)(2))',
 };
 
 type DueSummary = Awaited<ReturnType<DueService['summary']>>;

@@ -2,7 +2,6 @@ import { guidance, mayCompel, requiredChannel } from '../../domain/compel.ts';
 import { CandorError } from '../../errors.ts';
 import { can } from '../../services/authorize.ts';
 import type { AuditService } from '../../services/audit.ts';
-import type { PresentedRequest } from '../../services/presenters.ts';
 import type { WebContext, WebRoute } from '../context.ts';
 import type { Child, Html } from '../jsx/jsx-runtime.ts';
 import { History } from '../history.tsx';
@@ -32,7 +31,7 @@ function Facts(props: { rows: Array<[string, Child]> }): Html {
 }
 
 /** Guidance from the policy engine: what the process may compel, and the channel the law requires. */
-function Guidance(props: { r: PresentedRequest }): Html {
+function Guidance(props: { r: Detail }): Html {
   const { r } = props;
   const may = mayCompel(r.process_type);
   const beyond = r.data_sought.filter((d) => !may.includes(d));
@@ -62,6 +61,14 @@ function Guidance(props: { r: PresentedRequest }): Html {
           </span>
         )}
       </p>
+      {r.workflow.motion_to_quash_due_at && (
+        <p class="motion-to-quash">
+          <strong>Motion to quash.</strong> The customer is recorded as not a US person and not in the US, and
+          the process seeks content: if disclosure would risk violating the law of a qualifying foreign
+          government, counsel may move to quash or modify it by {when(r.workflow.motion_to_quash_due_at)} (14
+          days from service, 18 U.S.C. 2703(h)(2)); the data is preserved meanwhile (2703(h)(4)).
+        </p>
+      )}
     </Section>
   );
 }
