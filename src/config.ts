@@ -31,6 +31,14 @@ const envSchema = z.object({
   /** A JSON file overriding the policy engine's defaults (src/domain/policy-config.ts). */
   CANDOR_POLICY_FILE: z.string().min(1).optional(),
   CANDOR_PUBLISH_REPO: z.string().min(1).optional(),
+  /** Who commits and tags publications, "Name <email>"; unset: git's own user.name and user.email. */
+  CANDOR_GIT_AUTHOR: z
+    .string()
+    .refine(
+      (s) => parseGitAuthor(s) !== null,
+      'expected "Name <email>", e.g. "Transparency Team <legal@example.com>"',
+    )
+    .optional(),
   /** The master key for secrets at rest: 32 bytes, base64 or hex. Unset: `<data dir>/secret.key`. */
   CANDOR_SECRET_KEY: z
     .string()
@@ -104,6 +112,8 @@ export type Config = Readonly<{
    * the server, never taken from a form: a browser may not name paths on the server.
    */
   publishRepo: string;
+  /** CANDOR_GIT_AUTHOR: the identity publications are committed and tagged under (default: git's own). */
+  gitAuthor: Readonly<{ name: string; email: string }> | undefined;
   /** CANDOR_SECRET_KEY (src/keys/keyring.ts); undefined: the data directory's key file. */
   secretKey: Buffer | undefined;
   previousSecretKeys: readonly Buffer[];
@@ -120,6 +130,12 @@ export type Config = Readonly<{
 }>;
 
 export class ConfigError extends Error {}
+
+/** "Name <email>" (git's own form of an identity); null when it is not that. */
+export function parseGitAuthor(s: string): { name: string; email: string } | null {
+  const m = /^\s*([^<>\p{Cc}]*[^<>\s\p{Cc}])\s*<([^<>\s\p{Cc}]+@[^<>\s\p{Cc}]+)>\s*$/u.exec(s);
+  return m ? { name: m[1]!, email: m[2]! } : null;
+}
 
 /** Parses the environment; reports every invalid variable at once. */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
@@ -151,6 +167,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     policy: policy.value,
     trustProxy: e.CANDOR_TRUST_PROXY === 'true' || e.CANDOR_TRUST_PROXY === '1',
     publishRepo: e.CANDOR_PUBLISH_REPO ? path.resolve(e.CANDOR_PUBLISH_REPO) : path.join(dataDir, 'public'),
+    gitAuthor: e.CANDOR_GIT_AUTHOR ? Object.freeze(parseGitAuthor(e.CANDOR_GIT_AUTHOR)!) : undefined,
     secretKey: e.CANDOR_SECRET_KEY ? parseKey(e.CANDOR_SECRET_KEY)! : undefined,
     previousSecretKeys: Object.freeze(
       (e.CANDOR_SECRET_KEY_PREVIOUS ?? '')

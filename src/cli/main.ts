@@ -6,7 +6,7 @@ import { requestInput } from '../domain/request-input.ts';
 import { ROLES } from '../domain/vocabulary.ts';
 import { register as registerNotices } from './commands/notices.ts';
 import { withContext } from './context.ts';
-import { err, out, reportError } from './output.ts';
+import { err, out, reportError, watchClosedPipes } from './output.ts';
 import { register as registerWorkflow } from './commands/workflow.ts';
 import { register as registerPublish } from './commands/publish.ts';
 import { register as registerReport } from './commands/report.ts';
@@ -215,6 +215,7 @@ function program(setCode: (n: number) => void): Command {
 /** Runs the CLI; returns the exit code (never calls process.exit, so it can run inside tests). */
 export async function main(argv: string[]): Promise<number> {
   let code = 0;
+  watchClosedPipes();
   const p = program((n) => (code = n));
   try {
     await p.parseAsync(argv, { from: 'user' });

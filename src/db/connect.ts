@@ -40,6 +40,9 @@ export interface OpenOptions {
 function kysely(pool: pg.Pool): Db {
   // An idle client whose server went away emits 'error' on the pool; unheard, it would end the process.
   pool.on('error', (err) => process.stderr.write(`candor: database connection lost: ${err.message}\n`));
+  // A client in use whose server went away emits 'error' too, besides failing its query; unheard, that event
+  // would end the process with a stack trace. The failed query carries the error to whoever ran it.
+  pool.on('connect', (client) => client.on('error', () => {}));
   return new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
 }
 

@@ -58,6 +58,37 @@ export const runGit: Git = (args, cwd, env = {}) =>
     });
   });
 
+/** A git runner that commits and tags as `author` (CANDOR_GIT_AUTHOR), or as git's own identity when unset. */
+export function gitAs(author: { name: string; email: string } | undefined, git: Git = runGit): Git {
+  if (!author) return git;
+  const ident = {
+    GIT_AUTHOR_NAME: author.name,
+    GIT_AUTHOR_EMAIL: author.email,
+    GIT_COMMITTER_NAME: author.name,
+    GIT_COMMITTER_EMAIL: author.email,
+  };
+  return (args, cwd, env = {}) => git(args, cwd, { ...ident, ...env });
+}
+
+/**
+ * Refuses to start a publication git could not commit or tag: no `user.name`/`user.email` (and no
+ * CANDOR_GIT_AUTHOR) would otherwise fail halfway, after the files were moved in.
+ */
+export async function assertGitIdentity(git: Git, repo: string): Promise<void> {
+  for (const who of ['GIT_AUTHOR_IDENT', 'GIT_COMMITTER_IDENT']) {
+    const ok = await git(['var', who], repo).then(
+      () => true,
+      () => false,
+    );
+    if (!ok)
+      throw new CandorError(
+        'invalid',
+        'git has no identity to commit and tag the publication under: set CANDOR_GIT_AUTHOR="Name <email>" ' +
+          '(e.g. "Transparency Team <legal@example.com>"), or git config user.name and user.email; nothing was written',
+      );
+  }
+}
+
 export interface PublishInput {
   repo: string;
   /** Every frozen version (all periods). Versions of other periods are included up to the newest one the
@@ -223,6 +254,7 @@ export async function publish(input: PublishInput): Promise<PublishResult> {
   //    refuse a foreign lock and foreign changes before touching anything.
   await fsp.mkdir(repo, { recursive: true });
   if (!(await isRepository(repo, git))) await git(['init', '-q'], repo);
+  await assertGitIdentity(git, repo);
   await recover(repo, { git, recorded: input.recorded, onRepaired: input.onRepaired });
   const gitDir = await gitDirOf(git, repo);
   const dirty = (await git(['status', '--porcelain', '--untracked-files=all'], repo)).trim();

@@ -5,6 +5,8 @@ import type { Config } from '../config.ts';
 import type { Db } from '../db/connect.ts';
 import { CandorError } from '../errors.ts';
 import {
+  assertGitIdentity,
+  gitAs,
   isRepository,
   publish,
   runGit,
@@ -36,6 +38,8 @@ export type PublishAllStep = PublishResult | { status: 'skipped'; period: string
 /** Publishing frozen report versions to a git repository, and building the static site. */
 export function createPublishService(deps: PublishDeps) {
   const { db, clock } = deps;
+  /** git, committing and tagging as CANDOR_GIT_AUTHOR when it is set. */
+  const git = gitAs(deps.config.gitAuthor, runGit);
   /** The audit event of a publication: written in its own short transaction once commit and tag exist. */
   const record = (actor: string, period: string, repo: string, after: Record<string, unknown>) =>
     db.transaction().execute(async (trx) => {
@@ -76,6 +80,7 @@ export function createPublishService(deps: PublishDeps) {
       failAt: input.failAt,
       by: actor.label,
       checkpoint: deps.checkpoint,
+      git,
       ...repairOptions(actor, input.repo),
       onCommitted: (r) => record(actor.label, input.period, input.repo, r),
     });
@@ -110,8 +115,10 @@ export function createPublishService(deps: PublishDeps) {
       authorize(actor, 'report.publish');
       const versions = await deps.frozenVersions(actor);
       if (!versions.length) throw new CandorError('not_found', 'no report is frozen yet; freeze one first');
-      if (await isRepository(input.repo))
-        await recover(path.resolve(input.repo), { git: runGit, ...repairOptions(actor, input.repo) });
+      if (await isRepository(input.repo)) {
+        await assertGitIdentity(git, path.resolve(input.repo));
+        await recover(path.resolve(input.repo), { git, ...repairOptions(actor, input.repo) });
+      }
       const held = await versionsInRepository(input.repo);
       const steps: PublishAllStep[] = [];
       for (const { period, latest } of groupByPeriod(versions)) {
