@@ -12,6 +12,7 @@ import * as signInAttempts from './migrations/2026-12-04-13-01-sign-in-attempts.
 import * as documents from './migrations/2026-12-04-14-01-documents.ts';
 import * as policyGate from './migrations/2026-12-04-20-11-policy-gate.ts';
 import * as portal from './migrations/2026-12-04-20-15-portal.ts';
+import * as portalNotifyClaim from './migrations/2026-12-05-01-15-portal-notify-claim.ts';
 
 /** Every migration, in order. Names are date-prefixed; add new ones at the end. */
 const migrations: Record<string, Migration> = {
@@ -27,6 +28,7 @@ const migrations: Record<string, Migration> = {
   '2026-12-04-14-01-documents': documents,
   '2026-12-04-20-11-policy-gate': policyGate,
   '2026-12-04-20-15-portal': portal,
+  '2026-12-05-01-15-portal-notify-claim': portalNotifyClaim,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

@@ -90,6 +90,8 @@ export interface PortalSubmissionsTable {
   decided_by: string | null;
   refusal_message: string | null;
   notified_status: string | null;
+  /** A status e-mail is being sent until then (claimed before the SMTP call, cleared after). */
+  notify_claimed_until: Timestamp | null;
 }
 
 export interface PortalMessagesTable {

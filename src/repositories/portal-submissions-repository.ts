@@ -89,20 +89,41 @@ export async function updateSubmission(
   return Number((await q.executeTakeFirst()).numUpdatedRows) === 1;
 }
 
-/** Records that the officer was told of `status`, unless someone else did meanwhile. */
-export async function markNotified(
+/**
+ * Claims the status e-mail of a submission until `until`, if the officer was last told `before` and no other
+ * sender holds a live claim. Committed before the SMTP call, so two senders never both send it.
+ */
+export async function claimNotification(
   db: Db,
   id: number,
   before: string | null,
-  status: string,
+  now: Date,
+  until: Date,
 ): Promise<boolean> {
   const r = await db
     .updateTable('portal_submissions')
-    .set({ notified_status: status })
+    .set({ notify_claimed_until: until })
     .where('id', '=', id)
     .where((eb) => (before === null ? eb('notified_status', 'is', null) : eb('notified_status', '=', before)))
+    .where((eb) => eb.or([eb('notify_claimed_until', 'is', null), eb('notify_claimed_until', '<=', now)]))
     .executeTakeFirst();
   return Number(r.numUpdatedRows) === 1;
+}
+
+/**
+ * Ends a claim: with `status`, records that the officer was told it (after the SMTP server accepted the
+ * message); without, gives the claim up so the next round tries again.
+ */
+export async function finishNotification(db: Db, id: number, status?: string): Promise<void> {
+  await db
+    .updateTable('portal_submissions')
+    .set(
+      status === undefined
+        ? { notify_claimed_until: null }
+        : { notified_status: status, notify_claimed_until: null },
+    )
+    .where('id', '=', id)
+    .execute();
 }
 
 export async function insertMessage(

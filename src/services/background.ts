@@ -10,7 +10,7 @@ export interface BackgroundJobs {
 /**
  * The work nobody should have to remember, run by `candor serve` on a timer: release preservation holds that
  * expired without process, move notices whose order or emergency delay ended from held to owed, queue them,
- * and deliver the outbox. Every step claims its rows with `FOR UPDATE SKIP LOCKED`, so several server
+ * deliver the outbox, and e-mail officers whose portal submission changed status. Every step claims its rows with `FOR UPDATE SKIP LOCKED`, so several server
  * instances on one PostgreSQL can all run it.
  */
 export function startBackgroundJobs(
@@ -44,6 +44,14 @@ export function startBackgroundJobs(
       }
     } catch (e) {
       log(`background jobs: ${describe(e)}`);
+    }
+    // Officers hear of a status change (a response recorded at any door, an expired hold...) without a person.
+    try {
+      const told = await services.portal.intake.notifyStatusChanges();
+      if (told.sent) log(`e-mailed ${told.sent} portal status changes`);
+      for (const e of told.errors) log(`portal status e-mail failed (tried again next round): ${e}`);
+    } catch (e) {
+      log(`portal status e-mails: ${describe(e)}`);
     }
     counted('jobs');
   };

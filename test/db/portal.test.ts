@@ -6,6 +6,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { Config } from '../../src/config.ts';
 import { base32Decode, hotp, timeStep } from '../../src/domain/totp.ts';
 import { buildApp } from '../../src/http/app.ts';
+import { startBackgroundJobs } from '../../src/services/background.ts';
 import { createServices, type Services } from '../../src/services/index.ts';
 import { actor, testClock, testConfig, testDatabase, type TestDb } from '../helpers/db.ts';
 import { makePdf, streamOf, unzip } from '../helpers/documents.ts';
@@ -62,6 +63,8 @@ function linkTo(to: string, kind: 'verify' | 'sign-in'): string {
   return m[1];
 }
 const code = (secret: string) => hotp(base32Decode(secret), timeStep(clock()));
+/** An hour later: the hourly limits (registrations from this test's one IP among them) start again. */
+const nextHour = () => clock.set(new Date(clock().getTime() + 3_600_000).toISOString());
 
 let ip = 0;
 /** An officer registered, verified and enrolled through the portal's own pages; returns the browser. */
@@ -417,7 +420,63 @@ describe('the agency portal', () => {
     expect(sixth.body).toMatch(/too many attempts/);
   });
 
+  it('a status e-mail counts as sent only once the SMTP server accepted it; the background jobs send what failed and what changed at another door', async () => {
+    nextHour();
+    const b = await officer('status@fbi.gov');
+    const id = idOf((await submit(b, { reference: 'ST-1' })).headers.location);
+    const notified = async () =>
+      (
+        await t.db
+          .selectFrom('portal_submissions')
+          .select(['notified_status', 'notify_claimed_until'])
+          .where('id', '=', id)
+          .executeTakeFirstOrThrow()
+      ).notified_status;
+    const before = await notified();
+    smtp.refuseWith(() => ({ code: 451, message: 'try again later' }));
+    const requestId = await s.portal.intake.accept(admin, id); // the decision stands though the e-mail failed
+    expect(smtp.handed()).toBeGreaterThan(0);
+    expect(await notified()).toBe(before);
+    smtp.reset();
+    const jobs = startBackgroundJobs({ db: t.db, config, clock }, s, 25, () => {});
+    try {
+      await jobs.ticked(1);
+      expect(
+        smtp.arrivals.filter((a) => a.to.includes('status@fbi.gov') && /In review/.test(a.raw)),
+      ).toHaveLength(1);
+      expect(await notified()).toBe('in_review');
+      // A response recorded through the staff's own door (not the portal) reaches the officer too, once.
+      await s.workflow.transition(admin, requestId, { to: 'in_review', reason: 'found after all' });
+      await s.workflow.respond(admin, requestId, { outcome: 'no_data', produced: [], accounts: [] });
+      await jobs.ticked(2);
+    } finally {
+      await jobs.stop();
+    }
+    expect(
+      smtp.arrivals.filter((a) => a.to.includes('status@fbi.gov') && /Responded/.test(a.raw)),
+    ).toHaveLength(1);
+    expect(await notified()).toBe('responded');
+  });
+
+  it('counts messages per officer (60 an hour), never against the sign-in limits of the office IP', async () => {
+    const b = await officer('talk@fbi.gov');
+    const id = idOf((await submit(b, { reference: 'MSG-1' })).headers.location);
+    const me = await t.db
+      .selectFrom('portal_users')
+      .select(['id', 'email', 'name', 'agency'])
+      .where('email', '=', 'talk@fbi.gov')
+      .executeTakeFirstOrThrow();
+    const officerOf = { ...me, id: Number(me.id), label: `portal:${me.id} (${me.email})` };
+    for (let i = 0; i < 60; i++) await s.portal.submissions.message(officerOf, id, `note ${i}`);
+    await expect(s.portal.submissions.message(officerOf, id, 'one more')).rejects.toThrow(
+      /too many attempts/,
+    );
+    // Sign-in from the same office is unaffected by those 61 messages.
+    await expect(s.portal.sessions.requestLink('talk@fbi.gov', '10.7.7.7')).resolves.toBeUndefined();
+  });
+
   it('the officer withdraws; the request records the withdrawn outcome', async () => {
+    nextHour();
     const b = await officer('withdraw@fbi.gov');
     const id = idOf((await submit(b, { reference: 'W-1' })).headers.location);
     const requestId = await s.portal.intake.accept(admin, id);
@@ -426,4 +485,5 @@ describe('the agency portal', () => {
     expect((await s.requests.get(admin, requestId)).outcome).toBe('withdrawn_after_notice_policy');
     expect((await b.get(`/portal/submissions/${id}`)).body).toContain('Withdrawn');
   });
+
 });

@@ -9,7 +9,8 @@ import {
   findSubmission,
   insertMessage,
   lockSubmission,
-  markNotified,
+  claimNotification,
+  finishNotification,
   messagesOf,
   queuedSubmissions,
   releasesOfRequest,
@@ -25,6 +26,9 @@ import type { Clock } from '../requests.ts';
 import type { PortalAccounts, SenderVerification } from './accounts.ts';
 import type { PortalMail } from './common.ts';
 import { becomeRequest } from './submissions.ts';
+
+/** How long a status e-mail is claimed by one sender: must outlast one SMTP send. */
+const NOTIFY_LEASE_MS = 5 * 60_000;
 
 /** What the legal team sees of a portal submission. */
 export interface StaffSubmission {
@@ -289,26 +293,39 @@ export function createPortalIntake(deps: {
 
     /**
      * E-mails each officer whose submission's status changed since they were last told (run after each
-     * decision and by the background jobs, so a response recorded at any door is announced). Returns how many.
+     * decision and by the background jobs, so a response recorded at any door is announced). Each e-mail is
+     * claimed for a lease before the SMTP call and counted as told only once the server accepted it: a failed
+     * send is tried again next round, and two senders never send the same one. Never throws for a failed
+     * send (a decision already committed must not look failed); returns what was sent and what failed.
      */
-    async notifyStatusChanges(): Promise<number> {
-      let sent = 0;
+    async notifyStatusChanges(): Promise<{ sent: number; failed: number; errors: string[] }> {
+      const r = { sent: 0, failed: 0, errors: [] as string[] };
       let after = 0;
       for (;;) {
         const page = await submissionsToNotify(db, after, 200);
-        if (page.length === 0) return sent;
+        if (page.length === 0) return r;
         for (const s of page) {
           after = Number(s.id);
           const status = portalStatus(s.state, s.outcome);
           if (s.notified_status === status) continue;
-          if (!(await markNotified(db, s.id, s.notified_status, status))) continue;
+          const now = clock();
+          const until = new Date(now.getTime() + NOTIFY_LEASE_MS);
+          if (!(await claimNotification(db, s.id, s.notified_status, now, until))) continue;
           const u = await findPortalUser(db, s.user_id);
-          if (!u) continue;
-          await mail(u.email, `${s.reference}: ${PORTAL_STATUS_TEXT[status].split(':')[0]}`, [
-            `The status of your submission ${s.reference} is now: ${PORTAL_STATUS_TEXT[status]}.`,
-            `See it in the portal: ${base}/submissions/${s.id}`,
-          ]);
-          sent++;
+          try {
+            if (u)
+              await mail(u.email, `${s.reference}: ${PORTAL_STATUS_TEXT[status].split(':')[0]}`, [
+                `The status of your submission ${s.reference} is now: ${PORTAL_STATUS_TEXT[status]}.`,
+                `See it in the portal: ${base}/submissions/${s.id}`,
+              ]);
+          } catch (e) {
+            await finishNotification(db, s.id);
+            r.failed++;
+            r.errors.push(`${s.reference}: ${e instanceof Error ? e.message : String(e)}`);
+            continue;
+          }
+          await finishNotification(db, s.id, status);
+          if (u) r.sent++;
         }
       }
     },

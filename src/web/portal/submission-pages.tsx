@@ -359,7 +359,7 @@ export const routes: PortalRoute[] = [
     access: 'signed_in',
     handler: async (c) => {
       try {
-        await c.services.portal.submissions.message(c.officer, id(c, 'id'), c.form.get('body'), c.ip);
+        await c.services.portal.submissions.message(c.officer, id(c, 'id'), c.form.get('body'));
       } catch (e) {
         if (e instanceof CandorError && e.code === 'invalid')
           return { status: 400, html: await Detail(c, new Errors(e.issues)) };
