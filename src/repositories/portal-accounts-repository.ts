@@ -156,3 +156,20 @@ export async function revokePortalUserSessions(db: Db, userId: number, at: Date)
     .where('revoked_at', 'is', null)
     .execute();
 }
+
+/** Officers whose TOTP secret is not sealed under `currentKeyId`, locked for re-sealing (`candor keys rotate`). */
+export function portalTotpSecretsToSeal(db: Db, currentKeyId: string) {
+  return db
+    .selectFrom('portal_users')
+    .select(['id', 'totp_secret'])
+    .where('totp_secret', 'is not', null)
+    .where('totp_secret', 'not like', `v1.${currentKeyId}.%`)
+    .orderBy('id')
+    .forUpdate()
+    .execute() as Promise<Array<{ id: number; totp_secret: string }>>;
+}
+
+/** Replaces an officer's sealed TOTP secret by the same secret sealed again; keeps the replay guard. */
+export async function resealPortalTotpSecret(db: Db, id: number, sealed: string): Promise<void> {
+  await db.updateTable('portal_users').set({ totp_secret: sealed }).where('id', '=', id).execute();
+}

@@ -5,11 +5,16 @@ import { addKeyToFile, retirePreviousKeys, type Keyring } from '../keys/keyring.
 import type { KeyringSource } from '../keys/source.ts';
 import { appendEvent } from '../repositories/audit-repository.ts';
 import { documentsToRewrap, replaceWrappedKey } from '../repositories/documents-repository.ts';
+import {
+  portalTotpSecretsToSeal,
+  resealPortalTotpSecret,
+} from '../repositories/portal-accounts-repository.ts';
 import { resealTotpSecret, totpSecretsToSeal } from '../repositories/users-repository.ts';
 import { isSealed, totpContext } from './auth/second-factor.ts';
 import { authorize, type Actor } from './authorize.ts';
 import type { Clock } from './requests.ts';
 import { keyContext } from './documents/vault.ts';
+import { portalTotpContext } from './portal/sessions.ts';
 
 /**
  * One kind of value sealed with the master key. A rotation runs every step: each re-seals, under the
@@ -33,6 +38,20 @@ export const RESEAL_STEPS: ResealStep[] = [
           ? ring.open(u.totp_secret, totpContext(u.id)).toString('utf8')
           : u.totp_secret;
         await resealTotpSecret(trx, u.id, ring.seal(plain, totpContext(u.id)));
+        n++;
+      }
+      return n;
+    },
+  },
+  {
+    // Officers' second factors (the agency portal): sealed from the start, under their own context.
+    name: 'portal_totp_secrets',
+    async run(trx, ring, o) {
+      if (o.plaintextOnly) return 0;
+      let n = 0;
+      for (const u of await portalTotpSecretsToSeal(trx, ring.currentId)) {
+        const ctx = portalTotpContext(Number(u.id));
+        await resealPortalTotpSecret(trx, u.id, ring.seal(ring.open(u.totp_secret, ctx), ctx));
         n++;
       }
       return n;

@@ -486,4 +486,44 @@ describe('the agency portal', () => {
     expect((await b.get(`/portal/submissions/${id}`)).body).toContain('Withdrawn');
   });
 
+  // Last in the file: it moves every secret of this database to another master key.
+  it('candor keys rotate re-seals the officers’ second factors: they sign in with the same app under the new key only', async () => {
+    const b = await officer('rotate@fbi.gov');
+    const stored = async () =>
+      (
+        await t.db
+          .selectFrom('portal_users')
+          .select('totp_secret')
+          .where('email', '=', 'rotate@fbi.gov')
+          .executeTakeFirstOrThrow()
+      ).totp_secret!;
+    const before = await stored();
+    const newKey = Buffer.alloc(32, 7);
+    const rotating = createServices({
+      db: t.db,
+      config: { ...config, secretKey: newKey, previousSecretKeys: [config.secretKey!] },
+      clock,
+    });
+    const r = await rotating.keys.rotate(admin);
+    expect(r.resealed.portal_totp_secrets).toBeGreaterThanOrEqual(1);
+    expect((await stored()).split('.')[1]).toBe(r.keyId);
+    expect((await stored()).split('.')[1]).not.toBe(before.split('.')[1]);
+    // A server that holds only the new key signs the officer in with a code from the same authenticator.
+    const only = { ...config, secretKey: newKey, previousSecretKeys: [] };
+    const app2 = await buildApp({
+      config: only,
+      services: createServices({ db: t.db, config: only, clock }),
+    });
+    try {
+      const again = new WebClient(app2);
+      await again.get('/portal/sign-in');
+      await again.post('/portal/sign-in', { email: 'rotate@fbi.gov', website: '' });
+      await again.post(linkTo('rotate@fbi.gov', 'sign-in'));
+      await again.get('/portal/code');
+      clock.set(new Date(clock().getTime() + 31_000).toISOString());
+      expect((await again.post('/portal/code', { code: code(b.secret) })).headers.location).toBe('/portal');
+    } finally {
+      await app2.close();
+    }
+  });
 });

@@ -180,10 +180,18 @@ describe('TOTP secrets at rest', () => {
 
     // Plaintext from before sealing: sealed by the start-up step, and the same codes still work.
     await t.db.updateTable('users').set({ totp_secret: secret }).where('id', '=', u.id).execute();
-    expect(await ks.keys.sealPlaintext()).toEqual({ totp_secrets: 1, document_keys: 0 });
+    expect(await ks.keys.sealPlaintext()).toEqual({
+      totp_secrets: 1,
+      portal_totp_secrets: 0,
+      document_keys: 0,
+    });
     const sealed = await stored();
     expect(sealed).toMatch(/^v1\./);
-    expect(await ks.keys.sealPlaintext()).toEqual({ totp_secrets: 0, document_keys: 0 });
+    expect(await ks.keys.sealPlaintext()).toEqual({
+      totp_secrets: 0,
+      portal_totp_secrets: 0,
+      document_keys: 0,
+    });
     const signIn = async (services: Services, at: string) => {
       clock.set(at);
       const p = (await services.auth.signIn(u.email, PASSWORD, '10.5.0.2')) as { token: string };
