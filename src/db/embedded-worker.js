@@ -16,6 +16,7 @@
 import { PGlite } from '@electric-sql/pglite';
 import { mkdirSync } from 'node:fs';
 import net from 'node:net';
+import v8 from 'node:v8';
 import { parentPort, workerData } from 'node:worker_threads';
 
 const SSL_REQUEST = 80877103;
@@ -199,12 +200,15 @@ function readyStatus(/** @type {Uint8Array} */ out) {
 }
 
 async function main() {
-  /** @type {{ pgdata?: string, snapshot?: Uint8Array, socketPath: string, idleInTransactionMs?: number }} */
+  /** @type {{ pgdata?: string, snapshot?: Uint8Array, socketPath: string, idleInTransactionMs?: number, settings?: string[] }} */
   const opts = workerData;
   if (opts.pgdata) mkdirSync(opts.pgdata, { recursive: true });
+  const startParams = [...PGlite.defaultStartParams, ...(opts.settings ?? []).flatMap((s) => ['-c', s])];
   const db = opts.pgdata
-    ? await PGlite.create({ dataDir: opts.pgdata })
-    : await PGlite.create(opts.snapshot ? { loadDataDir: new Blob([opts.snapshot]) } : {});
+    ? await PGlite.create({ dataDir: opts.pgdata, startParams })
+    : await PGlite.create(
+        opts.snapshot ? { loadDataDir: new Blob([opts.snapshot]), startParams } : { startParams },
+      );
   const server = createSessionServer(db, {
     path: opts.socketPath,
     idleInTransactionMs: opts.idleInTransactionMs ?? 60_000,
@@ -215,6 +219,15 @@ async function main() {
       const blob = await db.dumpDataDir('none');
       const bytes = new Uint8Array(await blob.arrayBuffer());
       parentPort?.postMessage({ type: 'dump', bytes }, [bytes.buffer]);
+    } else if (msg.type === 'memory') {
+      // What this thread holds: PGlite's WebAssembly memory (it grows and never shrinks) and the thread's own heap.
+      const heap = v8.getHeapStatistics();
+      parentPort?.postMessage({
+        type: 'memory',
+        wasmBytes: db.Module.wasmMemory?.buffer.byteLength ?? db.Module.HEAPU8.byteLength,
+        heapUsedBytes: heap.used_heap_size,
+        heapTotalBytes: heap.total_heap_size,
+      });
     } else if (msg.type === 'stop') {
       await server.close();
       await db.close();

@@ -12,7 +12,15 @@ export interface EmbeddedEngine {
   socketDir: string;
   /** Returns a tar of the data directory (for test snapshots). */
   dump(): Promise<Uint8Array>;
+  /** The engine thread's memory: PGlite's WebAssembly memory and the thread's JavaScript heap (bytes). */
+  memory(): Promise<EngineMemory>;
   stop(): Promise<void>;
+}
+
+export interface EngineMemory {
+  wasmBytes: number;
+  heapUsedBytes: number;
+  heapTotalBytes: number;
 }
 
 const workerUrl = new URL('./embedded-worker.js', import.meta.url);
@@ -31,6 +39,7 @@ export async function startEngine(opts: {
       pgdata: opts.pgdata,
       snapshot: opts.snapshot,
       socketPath: path.join(socketDir, '.s.PGSQL.5432'),
+      settings: engineSettings(),
     },
     transferList: opts.snapshot ? [opts.snapshot.buffer as ArrayBuffer] : [],
   });
@@ -61,6 +70,10 @@ export async function startEngine(opts: {
   return {
     socketDir,
     dump: async () => (await request<{ bytes: Uint8Array }>('dump', 'dump')).bytes,
+    memory: async () => {
+      const { wasmBytes, heapUsedBytes, heapTotalBytes } = await request<EngineMemory>('memory', 'memory');
+      return { wasmBytes, heapUsedBytes, heapTotalBytes };
+    },
     stop: async () => {
       if (stopped) return;
       stopped = true;
@@ -71,6 +84,24 @@ export async function startEngine(opts: {
     },
   };
 }
+
+/**
+ * PostgreSQL settings for the embedded engine, as `name=value` (`-c` at start-up). CANDOR_PGLITE_SETTINGS
+ * (comma-separated) is for measuring alternatives; see docs/benchmarks.md for why the defaults are what they are.
+ */
+export function engineSettings(): string[] {
+  const extra = (process.env.CANDOR_PGLITE_SETTINGS ?? '')
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
+  return [...EMBEDDED_SETTINGS, ...extra];
+}
+/**
+ * 32 MB of shared buffers instead of initdb's 128 MB: PGlite reads its files through Node's `fs`, so the
+ * operating system's page cache already keeps hot pages; at 1,000,000 requests the half-year report took the
+ * same time either way while the server's resident memory fell by about 100 MB (docs/benchmarks.md, Memory).
+ */
+const EMBEDDED_SETTINGS: string[] = ['shared_buffers=32MB'];
 
 /** A fresh directory only this user can enter: pglite's socket has no authentication. */
 export function privateSocketDir(): string {

@@ -12,6 +12,7 @@ import {
 } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { CompiledQuery } from 'kysely';
 import { afterAll, describe, expect, inject, it } from 'vitest';
 import { loadConfig } from '../../src/config.ts';
 import { openEmbedded } from '../../src/db/connect.ts';
@@ -114,6 +115,22 @@ describe.runIf(embedded)('the embedded data directory', () => {
     const said2: string[] = [];
     await (await openEmbedded(dir, { role: 'server', say: (l) => said2.push(l) })).close();
     expect(said2).toEqual([]);
+  });
+
+  it('runs the engine with the memory settings docs/benchmarks.md gives reasons for, and reports its memory', async () => {
+    const server = await openEmbedded(dir, { role: 'server', migrate: true });
+    try {
+      const shown = await server.db.executeQuery<{ shared_buffers: string }>(
+        CompiledQuery.raw('show shared_buffers'),
+      );
+      expect(shown.rows[0]?.shared_buffers).toBe('32MB');
+      const m = await server.engine!.memory();
+      expect(m.wasmBytes).toBeGreaterThanOrEqual(32 * 1048576);
+      expect(m.heapUsedBytes).toBeGreaterThan(0);
+      expect(m.heapTotalBytes).toBeGreaterThanOrEqual(m.heapUsedBytes);
+    } finally {
+      await server.close();
+    }
   });
 
   it('takes over the lock of a process that died', async () => {
