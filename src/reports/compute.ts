@@ -14,11 +14,14 @@ import type { Section } from '../domain/report-sections.ts';
 import { CHANNELS, DSA_CATEGORIES, OUTCOMES, PROCESS_TYPES, type ProcessType } from '../domain/vocabulary.ts';
 import {
   accountGrain,
+  civilGrain,
   dsaGrain,
+  historyOverrideCount,
   nationalSecurityCounts,
   requestGrain,
   type AccountGrainRow,
   type DsaGrainRow,
+  type OutcomeColumns,
   type RequestGrainRow,
   type Span,
 } from '../repositories/report-repository.ts';
@@ -58,7 +61,7 @@ export interface ComputeOptions {
 
 const instant = (d: Date) => `${d.toISOString().slice(0, 19)}Z`;
 
-function outcomesOf(r: RequestGrainRow | undefined): OutcomeCounts {
+function outcomesOf(r: (OutcomeColumns & { in_process: number }) | undefined): OutcomeCounts {
   const o = Object.fromEntries(OUTCOMES.map((k) => [k, r?.[k] ?? 0])) as Record<
     (typeof OUTCOMES)[number],
     number
@@ -81,6 +84,8 @@ export async function computeReport(db: Db, o: ComputeOptions): Promise<ReportDa
   const byRequest = await requestGrain(db, span);
   const byAccount = await accountGrain(db, span);
   const dsa = await dsaGrain(db, span);
+  const civil = await civilGrain(db, span);
+  const overridden = await historyOverrideCount(db, span);
 
   const nationalSecurity = await nationalSecurityTable(db, period, o);
 
@@ -245,6 +250,15 @@ export async function computeReport(db: Db, o: ComputeOptions): Promise<ReportDa
         withdrawn: info?.withdrawn ?? 0,
         withdrawn_after_notice_policy: info?.withdrawn_after_notice_policy ?? 0,
       },
+      civil_litigants: {
+        requests: civil.requests,
+        identifiers_specified: civil.identifiers,
+        accounts_specified: civil.accounts,
+        accounts_with_data_produced: civil.accounts_produced,
+        in_process: civil.in_process_at_end,
+        outcomes: outcomesOf(civil),
+      },
+      history_overrides: { requests: overridden },
       national_security: nationalSecurity,
       dsa: dsaTable(dsa, o.provider.service ?? o.provider.name),
       changes: [],

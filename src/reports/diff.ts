@@ -48,6 +48,8 @@ export function reportCells(data: ReportData): Map<string, Map<string, Value>> {
   put('notice', '', t.notice);
   put('international_channel', '', t.international_channel);
   put('pushback', '', t.pushback);
+  if (t.civil_litigants) put('civil_litigants', '', t.civil_litigants);
+  if (t.history_overrides) put('history_overrides', '', t.history_overrides);
   if (t.national_security) {
     // `uncovered` follows from the publication date (a cell of `head`); it is not a figure.
     const { entries, uncovered: _uncovered, ...head } = t.national_security;

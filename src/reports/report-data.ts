@@ -282,6 +282,29 @@ export const reportDataSchema = z
           ),
         })
         .describe('Requests we pushed back on.'),
+      civil_litigants: z
+        .strictObject({
+          requests: count,
+          identifiers_specified: count,
+          accounts_specified: count,
+          accounts_with_data_produced: count,
+          in_process: count.describe('Requests without a response by the last instant of the period.'),
+          outcomes: outcomeCountsSchema,
+        })
+        .optional()
+        .describe(
+          'Requests from private (civil) litigants: not government requests, so counted here only and never in the headline or any other table. Absent from versions frozen before it was reported.',
+        ),
+      history_overrides: z
+        .strictObject({
+          requests: count.describe(
+            'Requests of this report (headline or civil litigant) brought in from another system with an audited override of a rule Candor enforces today.',
+          ),
+        })
+        .optional()
+        .describe(
+          'History recorded against a rule of the policy gate, with a written reason per row. Absent from versions frozen before it was reported.',
+        ),
       national_security: nationalSecurityTableSchema
         .nullable()
         .describe('Statutory bands only; null when the provider does not publish national-security figures.'),

@@ -11,7 +11,9 @@ export const COUNTING_RULES: readonly string[] = Object.freeze([
   'A request without a response by the last instant of the period is counted as "in process at the end of the period", even if it was answered before this report was computed.',
   'Outcome tables show the outcome recorded when this report was computed; a request with none yet is "open" there and appears with its outcome in a later version of this report.',
   "Preservation extensions are the renewals recorded on the holds of the period's preservation requests.",
-  'The headline figures (summary, countries, United States, process types, notice, channels, pushback) count every request except national-security process.',
+  'The headline figures (summary, countries, United States, process types, notice, channels, pushback) count every government request except national-security process.',
+  'Requests from private (civil) litigants are not government requests: they are reported in their own table only, never in the headline figures or any other table.',
+  'A request brought in from another system with an audited override of a rule Candor enforces today (a history override, with its written reason) is counted like any other, and the report states how many there are.',
   'Emergency, preservation and takedown requests are counted in the headline figures and also reported in their own tables.',
   'National Security Letters and FISA orders are published only in the bands and reporting windows of 50 U.S.C. 1874 and are never part of an exact figure.',
   'Percentages are fractions of the base named beside them; the integer count is always given.',
@@ -26,6 +28,14 @@ export const DEFINITIONS: ReadonlyArray<{ term: string; text: string }> = Object
   {
     term: 'Identifier',
     text: 'A phone number, account ID, email address, IP address or URL named in a request.',
+  },
+  {
+    term: 'Civil litigant request',
+    text: 'A subpoena or other demand from a private party to a lawsuit; the law bars us from giving it the content of communications.',
+  },
+  {
+    term: 'History override',
+    text: 'A request brought in from another system that breaks a rule we enforce today, recorded with a written reason and kept in the audit log.',
   },
   { term: 'Account specified', text: 'A distinct customer account identified by a request.' },
   {

@@ -14,7 +14,8 @@ import { OUTCOMES, type Outcome } from '../domain/vocabulary.ts';
  * with GROUPING SETS yields every request count of every table, one at account grain yields every
  * distinct-account count; DSA medians and national-security windows are small queries of their own.
  * National-security requests never enter the two passes (they are counted only by
- * `nationalSecurityCounts`, whose result goes straight into bands). The headline sets group every other
+ * `nationalSecurityCounts`, whose result goes straight into bands), nor do civil litigants (`civilGrain`). The
+ * headline sets group every other government
  * request; the `section` sets give the emergency, preservation and takedown tables.
  * `reports/compute.ts` turns the rows into `ReportData`.
  */
@@ -132,7 +133,7 @@ export async function requestGrain(db: Db, span: Span): Promise<RequestGrainRow[
         (r.outcome is null or r.responded_at >= ${span.to}) as open_at_end
       from requests r join agencies a on a.id = r.agency_id
       where r.received_at >= ${span.from} and r.received_at < ${span.to}
-        and not (${isNationalSecurity('r')})
+        and not (${isNationalSecurity('r')}) and r.requester_class = 'government'
     ),
     targets as (
       select t.request_id, bool_or(t.result = 'not_produced') as some_not_produced
@@ -234,7 +235,7 @@ export async function accountGrain(db: Db, span: Span): Promise<AccountGrainRow[
       select r.id, ${sectionOf('r')} as section, ${keys}
       from requests r join agencies a on a.id = r.agency_id
       where r.received_at >= ${span.from} and r.received_at < ${span.to}
-        and not (${isNationalSecurity('r')})
+        and not (${isNationalSecurity('r')}) and r.requester_class = 'government'
     ),
     targets as materialized (
       -- The period's ids as one array: an index scan of their targets, never a scan of every target.
@@ -272,6 +273,58 @@ export async function accountGrain(db: Db, span: Span): Promise<AccountGrainRow[
     group by g, section, country, is_us, us_level, process_type
   `.execute(db);
   return rows.map(({ g, ...row }) => ({ ...row, set: ACCOUNT_SETS[g] as AccountGrainRow['set'] }));
+}
+
+export interface CivilGrainRow extends OutcomeColumns {
+  requests: number;
+  in_process: number;
+  in_process_at_end: number;
+  identifiers: number;
+  accounts: number;
+  accounts_produced: number;
+}
+
+/**
+ * Requests from private (civil) litigants received in `span`: their own table, never part of the government
+ * figures. National-security process is left out here too (it is only ever banded, whoever is recorded as
+ * asking).
+ */
+export async function civilGrain(db: Db, span: Span): Promise<CivilGrainRow> {
+  const outcomes = sql.join(
+    OUTCOMES.map((o) => sql`count(*) filter (where outcome = ${sql.lit(o)})::int as ${sql.ref(o)}`),
+  );
+  const { rows } = await sql<CivilGrainRow>`
+    with period as materialized (
+      select r.id, r.outcome::text as outcome, (r.outcome is null or r.responded_at >= ${span.to}) as open_at_end
+      from requests r
+      where r.received_at >= ${span.from} and r.received_at < ${span.to}
+        and r.requester_class = 'civil_litigant' and not (${isNationalSecurity('r')})
+    ),
+    targets as materialized (
+      select t.account_ref, t.result from request_targets t where t.request_id = any(array(select id from period))
+    )
+    select count(*)::int as requests,
+      count(*) filter (where outcome is null)::int as in_process,
+      count(*) filter (where open_at_end)::int as in_process_at_end,
+      ${outcomes},
+      (select count(*) from targets)::int as identifiers,
+      (select count(distinct account_ref) from targets)::int as accounts,
+      (select count(distinct account_ref) from targets where result = 'produced')::int as accounts_produced
+    from period`.execute(db);
+  return rows[0]!;
+}
+
+/**
+ * How many requests received in `span` (national-security process aside) were brought in from another system
+ * with an audited history override (`history_overrides`): facts the policy gate would refuse today.
+ */
+export async function historyOverrideCount(db: Db, span: Span): Promise<number> {
+  const { rows } = await sql<{ n: number }>`
+    select count(*)::int as n
+    from requests r
+    where r.received_at >= ${span.from} and r.received_at < ${span.to} and not (${isNationalSecurity('r')})
+      and exists (select 1 from history_overrides h where h.request_id = r.id)`.execute(db);
+  return rows[0]?.n ?? 0;
 }
 
 export interface DsaGrainRow {

@@ -184,6 +184,57 @@ describe('true statements about the period (11.6)', () => {
     expect(r.tables.process_outcome[0]?.outcomes).toMatchObject({ no_data: 2, in_process: 1 });
   });
 
+  it('reports civil litigants in their own table, never in the government headline or tables', async () => {
+    const civil = { requester_class: 'civil_litigant' as const, process_type: 'civil_subpoena' as const };
+    await load([
+      requestFactory({ received_at: at('2015-02-01') }),
+      requestFactory({ received_at: at('2015-02-02'), process_type: 'takedown_request' }),
+      requestFactory({
+        ...civil,
+        received_at: at('2015-03-01'),
+        outcome: 'non_content_produced',
+        responded_at: at('2015-03-10'),
+        accounts: ['C1', 'C2'],
+      }),
+      requestFactory({ ...civil, received_at: at('2015-03-02'), process_type: 'takedown_request' }),
+    ]);
+    const r = await computeReport(t.db, opts());
+    const tb = r.tables;
+    expect(tb.summary.requests.count).toBe(2);
+    expect(tb.by_country.reduce((n, c) => n + c.requests, 0)).toBe(2);
+    expect(tb.process_outcome.map((p) => p.process_type)).not.toContain('civil_subpoena');
+    expect(tb.takedown.requests).toBe(1);
+    expect(Object.values(tb.international_channel).reduce((a, b) => a + b, 0)).toBe(2);
+    expect(tb.civil_litigants).toMatchObject({
+      requests: 2,
+      accounts_specified: 3,
+      in_process: 1,
+      outcomes: { non_content_produced: 1, in_process: 1 },
+    });
+    const { renderText } = await import('../../src/reports/render/text.ts');
+    expect(renderText(r)).toMatch(/received 2 requests from private \(civil\) litigants/);
+  });
+
+  it('states how many requests carry an audited history override, national-security process aside', async () => {
+    await load([
+      requestFactory({ received_at: at('2015-02-01') }),
+      requestFactory({ received_at: at('2015-02-02'), requester_class: 'civil_litigant' }),
+      requestFactory({ received_at: at('2015-02-03') }),
+      requestFactory({
+        received_at: at('2015-02-04'),
+        process_type: 'national_security_letter',
+        data_sought: ['non_content'],
+      }),
+    ]);
+    await sql`insert into history_overrides (request_id, rules, findings, reason, source, created_by, created_at)
+      select id, '{notice_held}', '{}', 'Imported from the old tracker as recorded', 'test', 'test', now()
+      from requests where received_at <> ${at('2015-02-03')}`.execute(t.db);
+    const r = await computeReport(t.db, opts());
+    expect(r.tables.history_overrides).toEqual({ requests: 2 });
+    const { renderMarkdown } = await import('../../src/reports/render/markdown.ts');
+    expect(renderMarkdown(r)).toContain('2 requests in this report (government or civil litigant)');
+  });
+
   it('counts preservation extensions as the renewals recorded on holds, not as repeated requests', async () => {
     await load([
       requestFactory({

@@ -102,6 +102,14 @@ export function renderCsv(data: ReportData): string {
     rows.push(['international_channel', 'channel', c, '', '', 'requests', t.international_channel[c]]);
   for (const [k, v] of Object.entries(t.pushback))
     rows.push(['pushback', 'action', k, '', '', 'requests', v]);
+  const civil = t.civil_litigants;
+  if (civil) {
+    for (const [k, v] of Object.entries(civil))
+      if (typeof v === 'number') rows.push(['civil_litigants', '', '', '', '', k, v]);
+    rows.push(...outcomeRows('civil_litigants', '', '', civil.outcomes));
+  }
+  if (t.history_overrides)
+    rows.push(['history_overrides', '', '', '', '', 'requests', t.history_overrides.requests]);
   const ns = t.national_security;
   if (ns) {
     rows.push(['national_security', 'option', ns.option, '', '', 'band_width', ns.band_width]);

@@ -397,6 +397,53 @@ export function reportDocument(data: ReportData): ReportDocument {
     charts: [],
   });
 
+  // Versions frozen before these were reported keep their bytes: the sections appear only with the data.
+  const civil = t.civil_litigants;
+  if (civil) {
+    const cio = usedOutcomes([civil.outcomes]);
+    sections.push({
+      id: 'civil_litigants',
+      heading: 'Did private parties to lawsuits ask for customer information?',
+      paragraphs: [
+        `We received ${plural(civil.requests, 'request', 'requests')} from private (civil) litigants, ` +
+          `specifying ${plural(civil.accounts_specified, 'customer account', 'customer accounts')}. ` +
+          'They are not government requests and are counted in no other figure of this report. The law bars ' +
+          'us from giving them the content of communications (18 U.S.C. 2702(a)). We produced data for ' +
+          `${plural(civil.accounts_with_data_produced, 'account', 'accounts')}; ` +
+          `${plural(civil.in_process, 'request was', 'requests were')} still in process at the end of the period.`,
+      ],
+      tables: [
+        {
+          id: 'civil_litigants',
+          caption: 'Requests from civil litigants by outcome',
+          head: ['Outcome', 'Requests'],
+          rows: [
+            ...cio.map((k) => ({ kind: 'normal' as const, cells: [OUTCOME_LABELS[k], civil.outcomes[k]] })),
+            { kind: 'total', cells: ['Total', civil.requests] },
+          ],
+        },
+      ],
+      charts: [],
+    });
+  }
+  const overrides = t.history_overrides;
+  if (overrides) {
+    sections.push({
+      id: 'history_overrides',
+      heading: 'Did we record any request against our own rules?',
+      paragraphs: [
+        overrides.requests === 0
+          ? 'No request in this report was recorded with a history override.'
+          : `${plural(overrides.requests, 'request', 'requests')} in this report (government or civil ` +
+            `litigant) ${overrides.requests === 1 ? 'was' : 'were'} brought in from another system with a ` +
+            'history override: a fact our rules would refuse today, such as a notice recorded as sent while ' +
+            'a non-disclosure order was in force, kept with its written reason in our audit log.',
+      ],
+      tables: [],
+      charts: [],
+    });
+  }
+
   const ns = t.national_security;
   sections.push({
     id: 'national_security',
