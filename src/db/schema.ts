@@ -18,8 +18,10 @@ import type {
   RequestStatus,
   RequesterClass,
   Role,
+  NoticeKind,
+  OutboxStatus,
+  SessionStage,
 } from '../domain/vocabulary.ts';
-import type { NoticeKind } from '../domain/notice-policy.ts';
 
 /** A timestamptz: read as Date, written as Date or ISO string. */
 type Timestamp = ColumnType<Date, Date | string, Date | string>;
@@ -206,7 +208,7 @@ export interface PreservationHoldsTable {
   created_by: string;
 }
 
-export type OutboxStatus = 'queued' | 'sending' | 'sent' | 'failed' | 'cancelled';
+export type { OutboxStatus };
 
 export interface CustomerContactsTable {
   id: Generated<number>;
@@ -265,7 +267,7 @@ export interface ReportVersionsTable {
 export interface SessionsTable {
   id_hash: string;
   user_id: number;
-  stage: 'second_factor' | 'signed_in';
+  stage: SessionStage;
   created_at: Timestamp;
   last_seen_at: Timestamp;
   expires_at: Timestamp;

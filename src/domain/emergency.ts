@@ -9,16 +9,9 @@ import type { Role } from './vocabulary.ts';
  * and a second person approved.
  */
 
-/** Where the call-back number came from. 'request' is the one source that proves nothing. */
-export const NUMBER_SOURCES = [
-  'agency_directory',
-  'official_website',
-  'known_contact',
-  'request',
-  'other',
-] as const;
-/** Where a call-back number came from. */
-export type NumberSource = (typeof NUMBER_SOURCES)[number];
+import { NUMBER_SOURCES, type NumberSource } from './vocabulary.ts';
+
+export { NUMBER_SOURCES, type NumberSource };
 
 /** The emergency record to check before disclosure. */
 export interface EmergencyReadinessInput {

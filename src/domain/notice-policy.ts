@@ -1,7 +1,7 @@
 import { emergencyNoticeDueAt } from './emergency.ts';
 import { ndoEndsAt, ndoInForce, type Ndo } from './ndo.ts';
 import type { PolicyConfig } from './policy-config.ts';
-import type { NoticeStatus, Outcome, ProcessType } from './vocabulary.ts';
+import type { NoticeKind, NoticeStatus, Outcome, ProcessType } from './vocabulary.ts';
 
 /**
  * Customer notice. Customers are told of a request unless a statute, warrant, subpoena or court order forbids
@@ -9,9 +9,7 @@ import type { NoticeStatus, Outcome, ProcessType } from './vocabulary.ts';
  * the emergency has passed. When an order expires or is lifted, the held-back notice becomes due then.
  */
 
-/** When, relative to the disclosure, notice is (or will be) given. */
-export type NoticeKind =
-  'before_disclosure' | 'after_disclosure' | 'after_order_expired' | 'after_emergency_passed';
+export type { NoticeKind };
 
 /** The facts of a request the notice decision depends on. */
 export interface NoticeDecisionInput {

@@ -1,5 +1,4 @@
 import { z } from 'zod';
-import type { NoticeKind } from './notice-policy.ts';
 import type { DataSought, Outcome } from './vocabulary.ts';
 
 /**
@@ -9,12 +8,7 @@ import type { DataSought, Outcome } from './vocabulary.ts';
  * for a customer's eyes and may name an investigation.
  */
 
-export const NOTICE_KINDS = [
-  'before_disclosure',
-  'after_disclosure',
-  'after_order_expired',
-  'after_emergency_passed',
-] as const satisfies readonly NoticeKind[];
+export { NOTICE_KINDS } from './vocabulary.ts';
 
 /** Every placeholder a template may use, and what it stands for. */
 export const PLACEHOLDERS = {

@@ -9,10 +9,9 @@ import { addDays, defaultPolicy, type PolicyConfig } from './policy-config.ts';
  * process arrives the data is kept as long as that process needs: the service ends the hold then, not us.
  */
 
-/** The legal basis of a hold: US 2703(f), a foreign request honoured by policy, or an EU EPOC-PR. */
-export const HOLD_REGIMES = ['sca_2703f', 'foreign', 'eu_epoc_pr'] as const;
-/** One legal basis of a hold. */
-export type HoldRegime = (typeof HOLD_REGIMES)[number];
+import { HOLD_REGIMES, type HoldRegime } from './vocabulary.ts';
+
+export { HOLD_REGIMES, type HoldRegime };
 
 /** A preservation hold as the rules need it. */
 export interface Hold {

@@ -13,6 +13,7 @@ import {
   OUTCOMES,
   PROCESS_TYPES,
   REQUESTER_CLASSES,
+  NDO_GROUNDS,
 } from './vocabulary.ts';
 import { cleanString, INT4_MAX, instant, versionNumber } from './primitives.ts';
 
@@ -58,7 +59,7 @@ export const ndoInput = z.strictObject({
   issued_at: instant.nullish(),
   /** null = indefinite */
   expires_at: instant.nullable(),
-  ground: z.enum(['endanger_life', 'flight', 'evidence', 'witnesses', 'jeopardize', 'other']).nullish(),
+  ground: z.enum(NDO_GROUNDS).nullish(),
 });
 export type NdoInput = z.infer<typeof ndoInput>;
 

@@ -149,3 +149,64 @@ export type DocumentKind = (typeof DOCUMENT_KINDS)[number];
 /** The formats a report is built in (docs/reports.md); `dsa` is the EU DSA template files. */
 export const REPORT_FORMATS = ['text', 'md', 'csv', 'json', 'html', 'pdf', 'dsa'] as const;
 export type ReportFormat = (typeof REPORT_FORMATS)[number];
+
+/** Why an approver approves (docs/workflow.md): an emergency disclosure, or the attorney sign-off a policy asks. */
+export const APPROVAL_PURPOSES = ['emergency_disclosure', 'legal_sign_off'] as const;
+export type ApprovalPurpose = (typeof APPROVAL_PURPOSES)[number];
+
+/** The ground a non-disclosure order states (18 U.S.C. 2705(b)(1)-(5), or another). */
+export const NDO_GROUNDS = [
+  'endanger_life',
+  'flight',
+  'evidence',
+  'witnesses',
+  'jeopardize',
+  'other',
+] as const;
+export type NdoGround = (typeof NDO_GROUNDS)[number];
+
+/** The legal basis of a hold: US 2703(f), a foreign request honoured by policy, or an EU EPOC-PR. */
+export const HOLD_REGIMES = ['sca_2703f', 'foreign', 'eu_epoc_pr'] as const;
+export type HoldRegime = (typeof HOLD_REGIMES)[number];
+
+/** Why a hold ended; `expired_without_process` is recorded by Candor itself, the others by a person. */
+export const HOLD_RELEASE_REASONS = [
+  'expired_without_process',
+  'process_received',
+  'withdrawn',
+  'other',
+] as const;
+export type HoldReleaseReason = (typeof HOLD_RELEASE_REASONS)[number];
+/** The release reasons a person may give. */
+export const MANUAL_RELEASE_REASONS = [
+  'process_received',
+  'withdrawn',
+  'other',
+] as const satisfies readonly HoldReleaseReason[];
+
+/** Where an emergency call-back number came from. 'request' is the one source that proves nothing. */
+export const NUMBER_SOURCES = [
+  'agency_directory',
+  'official_website',
+  'known_contact',
+  'request',
+  'other',
+] as const;
+export type NumberSource = (typeof NUMBER_SOURCES)[number];
+
+/** When, relative to the disclosure, a customer notice is (or will be) given. */
+export const NOTICE_KINDS = [
+  'before_disclosure',
+  'after_disclosure',
+  'after_order_expired',
+  'after_emergency_passed',
+] as const;
+export type NoticeKind = (typeof NOTICE_KINDS)[number];
+
+/** Where a queued customer notice stands in the outbox (docs/notices.md). */
+export const OUTBOX_STATUSES = ['queued', 'sending', 'sent', 'failed', 'cancelled'] as const;
+export type OutboxStatus = (typeof OUTBOX_STATUSES)[number];
+
+/** How far a web session has signed in. */
+export const SESSION_STAGES = ['second_factor', 'signed_in'] as const;
+export type SessionStage = (typeof SESSION_STAGES)[number];

@@ -16,6 +16,7 @@ import {
   REQUEST_STATUSES,
   REQUESTER_CLASSES,
   ROLES,
+  APPROVAL_PURPOSES,
 } from '../domain/vocabulary.ts';
 import { CHANNEL_LABELS, OUTCOME_LABELS, PROCESS_LABELS } from '../reports/render/labels.ts';
 
@@ -93,7 +94,7 @@ const CODES: ReadonlySet<string> = new Set<string>([
   ...['produced', 'preserved', 'restricted', 'no_data', 'not_produced'],
   ...['endanger_life', 'flight', 'evidence', 'witnesses', 'jeopardize', 'other'],
   ...['expired_without_process', 'process_received', 'withdrawn'],
-  ...['emergency_disclosure', 'legal_sign_off'],
+  ...APPROVAL_PURPOSES,
   ...['queued', 'sending', 'sent', 'failed', 'cancelled', 'active', 'expired', 'released'],
 ]);
 

@@ -26,6 +26,14 @@ const enums: Array<[string, readonly string[]]> = [
   ['user_role', v.ROLES],
   ['account_result', v.ACCOUNT_RESULTS],
   ['document_kind', v.DOCUMENT_KINDS],
+  ['approval_purpose', v.APPROVAL_PURPOSES],
+  ['ndo_ground', v.NDO_GROUNDS],
+  ['hold_regime', v.HOLD_REGIMES],
+  ['hold_release_reason', v.HOLD_RELEASE_REASONS],
+  ['callback_number_source', v.NUMBER_SOURCES],
+  ['notice_kind', v.NOTICE_KINDS],
+  ['notice_outbox_status', v.OUTBOX_STATUSES],
+  ['session_stage', v.SESSION_STAGES],
 ];
 
 describe('the database vocabulary', () => {
@@ -37,6 +45,13 @@ describe('the database vocabulary', () => {
       expect(r.rows.map((x) => x.label)).toEqual([...values]);
     });
   }
+
+  it('has no enum that src/domain/vocabulary.ts does not declare (every one is checked above)', async () => {
+    const r = await sql<{ name: string }>`
+      select t.typname as name from pg_type t join pg_namespace n on n.oid = t.typnamespace
+      where t.typtype = 'e' and n.nspname = 'public' order by 1`.execute(t.db);
+    expect(r.rows.map((x) => x.name)).toEqual(enums.map(([name]) => name).sort());
+  });
 
   it('accepts every DSA category and refuses anything else', async () => {
     const r = await sql<{ def: string }>`

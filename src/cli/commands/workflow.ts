@@ -16,6 +16,7 @@ import {
   type NoticeStatus,
   type Outcome,
   type RequestStatus,
+  APPROVAL_PURPOSES,
 } from '../../domain/vocabulary.ts';
 import { CandorError } from '../../errors.ts';
 import type { Actor } from '../../services/authorize.ts';
@@ -101,7 +102,7 @@ export function register(p: Command, setCode: (n: number) => void): void {
     .description('approve as a second person (use --as <approver email>)')
     .addOption(
       new Option('--purpose <purpose>', 'what is approved')
-        .choices(['emergency_disclosure', 'legal_sign_off'])
+        .choices(APPROVAL_PURPOSES)
         .default('emergency_disclosure'),
     )
     .option('--note <text>', 'a note kept with the approval')

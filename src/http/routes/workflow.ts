@@ -11,6 +11,8 @@ import {
   NOTICE_STATUSES,
   OUTCOMES,
   REQUEST_STATUSES,
+  APPROVAL_PURPOSES,
+  MANUAL_RELEASE_REASONS,
 } from '../../domain/vocabulary.ts';
 import type { Services } from '../../services/index.ts';
 
@@ -31,7 +33,7 @@ export const transitionBody = z.strictObject({
 export const assignBody = z.strictObject({ version, user_id: id });
 export const approveBody = z.strictObject({
   version,
-  purpose: z.enum(['emergency_disclosure', 'legal_sign_off']),
+  purpose: z.enum(APPROVAL_PURPOSES),
   note: text(4000).nullish(),
 });
 export const responseBody = z.strictObject({
@@ -72,7 +74,7 @@ export const holdBody = z.strictObject({
 export const versionBody = z.strictObject({ version });
 export const releaseBody = z.strictObject({
   version,
-  reason: z.enum(['process_received', 'withdrawn', 'other']),
+  reason: z.enum(MANUAL_RELEASE_REASONS),
 });
 export const ndoBody = ndoInput.extend({ version });
 export const liftBody = z.strictObject({ version, lifted_at: date.optional() });

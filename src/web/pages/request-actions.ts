@@ -7,6 +7,9 @@ import {
   OUTCOMES,
   REQUEST_STATUSES,
   type DataSought,
+  APPROVAL_PURPOSES,
+  MANUAL_RELEASE_REASONS,
+  NDO_GROUNDS,
 } from '../../domain/vocabulary.ts';
 import { CandorError } from '../../errors.ts';
 import type { Action } from '../../services/authorize.ts';
@@ -14,7 +17,6 @@ import type { WebContext, WebRoute } from '../context.ts';
 import { Errors } from '../forms.tsx';
 import { renderDetail, requestId } from './request-detail.tsx';
 import { ACCOUNT_RESULTS } from '../../domain/vocabulary.ts';
-import { NDO_GROUNDS, RELEASE_REASONS } from './request-forms.tsx';
 import { renderNotice } from './request-notice.tsx';
 
 /**
@@ -207,7 +209,7 @@ export const routes: WebRoute[] = [
   }),
   act('approve', 'request.approve', 'approve', async (c, id, expectedVersion) => {
     await c.services.workflow.approve(c.actor, id, {
-      purpose: oneOf(c, 'purpose', ['emergency_disclosure', 'legal_sign_off'] as const),
+      purpose: oneOf(c, 'purpose', APPROVAL_PURPOSES),
       note: c.form.get('note') || null,
       expectedVersion,
     });
@@ -259,7 +261,7 @@ export const routes: WebRoute[] = [
     (c) => `hold-${c.params.holdId}`,
     async (c, id, expectedVersion) => {
       await c.services.workflow.releaseHold(c.actor, id, Number(c.params.holdId), {
-        reason: oneOf(c, 'reason', RELEASE_REASONS),
+        reason: oneOf(c, 'reason', MANUAL_RELEASE_REASONS),
         expectedVersion,
       });
       return 'hold_released';

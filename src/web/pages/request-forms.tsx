@@ -8,6 +8,9 @@ import {
   NDO_AUTHORITIES,
   NOTICE_STATUSES,
   OUTCOMES,
+  APPROVAL_PURPOSES,
+  MANUAL_RELEASE_REASONS,
+  NDO_GROUNDS,
 } from '../../domain/vocabulary.ts';
 import { can, type Actor } from '../../services/authorize.ts';
 import type { PresentedRequest, PresentedWorkflow } from '../../services/presenters.ts';
@@ -27,16 +30,6 @@ export interface Failed {
   input: Form;
   conflict: boolean;
 }
-
-export const NDO_GROUNDS = [
-  'endanger_life',
-  'flight',
-  'evidence',
-  'witnesses',
-  'jeopardize',
-  'other',
-] as const;
-export const RELEASE_REASONS = ['process_received', 'withdrawn', 'other'] as const;
 
 /** The accounts a response names results for: each target's account, or its identifier when it has none. */
 export function namedAccounts(r: PresentedRequest): string[] {
@@ -295,7 +288,7 @@ function ApproveForm(props: { p: Props }): Html {
           <f.Select
             name="purpose"
             label="Approval of"
-            options={['emergency_disclosure', 'legal_sign_off']}
+            options={APPROVAL_PURPOSES}
             value={v.get('purpose')}
             errors={e}
           />
@@ -396,7 +389,7 @@ function HoldForms(props: { p: Props; mayAdd: boolean }): Html {
                 Release reason
               </label>
               <select id={fieldsFor(`hold-${h.id}`).id('reason')} name="reason">
-                {RELEASE_REASONS.map((o) => (
+                {MANUAL_RELEASE_REASONS.map((o) => (
                   <option value={o}>{label(o)}</option>
                 ))}
               </select>{' '}

@@ -12,6 +12,7 @@ import {
   OUTCOMES,
   PROCESS_TYPES,
   REQUESTER_CLASSES,
+  NDO_GROUNDS,
 } from '../../domain/vocabulary.ts';
 import { Checkbox, Checkboxes, ErrorSummary, Errors, Form, Input, Select, TextArea } from '../forms.tsx';
 import type { Child, Html } from '../jsx/jsx-runtime.ts';
@@ -19,7 +20,7 @@ import { CsrfField, Layout, type PageContext } from '../layout.tsx';
 
 // The new-request form (split from request-new.tsx; its fields map to the intake in request-new-input.ts).
 
-import { ACCOUNT_ARROW, NDO_GROUNDS } from './request-new-input.ts';
+import { ACCOUNT_ARROW } from './request-new-input.ts';
 
 export function NewRequestPage(props: {
   ctx: PageContext;

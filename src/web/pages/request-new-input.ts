@@ -2,14 +2,6 @@ import type { Form } from '../forms.tsx';
 
 // The new-request form's fields, turned into the intake shape every door shares (`requestInput`).
 
-export const NDO_GROUNDS = [
-  'endanger_life',
-  'flight',
-  'evidence',
-  'witnesses',
-  'jeopardize',
-  'other',
-] as const;
 /** Separates an identifier from the account it belongs to, on one line of the identifiers box. */
 export const ACCOUNT_ARROW = '=>';
 
