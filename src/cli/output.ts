@@ -1,3 +1,4 @@
+import { cleanOutput } from '../domain/primitives.ts';
 import { CandorError, ERROR_CODES, type FieldIssue } from '../errors.ts';
 import { ConfigError } from '../config.ts';
 import { missingSchema } from '../db/errors.ts';
@@ -26,9 +27,9 @@ export function watchClosedPipes(): void {
 }
 
 export const out = (s = '') => {
-  if (!stdoutClosed) process.stdout.write(`${s}\n`);
+  if (!stdoutClosed) process.stdout.write(cleanOutput(`${s}\n`));
 };
-export const err = (s = '') => process.stderr.write(`${s}\n`);
+export const err = (s = '') => process.stderr.write(cleanOutput(`${s}\n`));
 
 /** Connection errors: the server closed the connection, was shut down, or could not be reached. */
 const LOST = new Set([

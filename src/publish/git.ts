@@ -1,3 +1,4 @@
+import { cleanOutput } from '../domain/primitives.ts';
 import { execFile } from 'node:child_process';
 import { promises as fsp, realpathSync } from 'node:fs';
 import path from 'node:path';
@@ -206,7 +207,7 @@ export function commitMessage(v: FrozenVersion): string {
     }`,
     `Frozen at: ${v.frozen_at}\nAudit log head at freeze: ${v.audit_head ?? 'none'}`,
   ].filter(Boolean);
-  return `${subject}\n\n${body.join('\n\n')}\n`;
+  return cleanOutput(`${subject}\n\n${body.join('\n\n')}\n`);
 }
 
 /**

@@ -1,3 +1,4 @@
+import { cleanOutput } from '../domain/primitives.ts';
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { TRANSPARENCY_REPORT_V1 } from '../../schema/index.ts';
@@ -51,7 +52,9 @@ export const ROOT_FILES = ['index.html', 'feed.xml', 'README.md', '.gitattribute
 
 export const periodDir = (period: string) => `reports/${period}`;
 export const versionDir = (period: string, n: number) => `reports/${period}/v${n}`;
-export const tagName = (period: string, n: number) => `${period}-v${n}`;
+/** The tag of a version: `2015-H1-v2`; a day range's `..` (not allowed in a tag name) becomes `--`:
+ *  `2015-01-01--2015-03-31-v1`. */
+export const tagName = (period: string, n: number) => `${period.replace('..', '--')}-v${n}`;
 
 const SCHEMA = readFileSync(TRANSPARENCY_REPORT_V1);
 
@@ -169,12 +172,12 @@ export async function repositoryFiles(
         if (v === p.latest) put(`${periodDir(p.period)}/${name}`, bytes);
       }
     }
-    put(`${periodDir(p.period)}/CHANGELOG.md`, changelog(p));
+    put(`${periodDir(p.period)}/CHANGELOG.md`, cleanOutput(changelog(p)));
   }
-  for (const [path, html] of await renderSitePages(periods)) put(path, html);
-  put('feed.xml', atomFeed(periods));
+  for (const [path, html] of await renderSitePages(periods)) put(path, cleanOutput(html));
+  put('feed.xml', cleanOutput(atomFeed(periods)));
   put('schema/transparency-report.v1.json', SCHEMA);
-  put('README.md', readme(periods));
+  put('README.md', cleanOutput(readme(periods)));
   // CSV is CRLF by RFC 4180: keep git from converting it whatever core.autocrlf says.
   put('.gitattributes', '*.csv -text\n*.pdf binary\n');
   return new Map([...files.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));

@@ -248,3 +248,63 @@ describe('a failure at any step leaves the repository exactly as it was', () => 
     expect(state(repo)).toEqual(before);
   });
 });
+
+describe('clean outputs (issue 13, item 9)', () => {
+  // A correction's reason pasted from anywhere: a terminal escape, a bell, a carriage return, a right-to-left
+  // override, a character XML forbids.
+  const junk = 'answered late\u001b[31m\u0007 (see\r\nticket\u202E 42)\u0001\uFFFF';
+  const dayRange = () => {
+    const v = h1v1();
+    v.period = '2015-01-01..2015-03-31';
+    v.data.period = { ...v.data.period, id: v.period, start: '2015-01-01', end: '2015-03-31' };
+    v.data.version.changelog = [{ ...v.data.version.changelog[0]!, what: `First publication: ${junk}` }];
+    v.data.provider = { ...v.data.provider, name: `Example\u0008 Communications\u001b]0;owned\u0007` };
+    return v;
+  };
+  // eslint-disable-next-line no-control-regex -- the characters this test looks for
+  const controls = /[\u0000-\u0008\u000B-\u001F\u007F-\u009F\u202A-\u202E\u2066-\u2069\uFFFE\uFFFF]/;
+
+  it('publishes a day range under a valid tag, with no control character in any text output', async () => {
+    const repo = tmpDir('clean');
+    const r = await publish({ repo, versions: [dayRange()], period: '2015-01-01..2015-03-31', now });
+    expect(r).toMatchObject({ status: 'published', tag: '2015-01-01--2015-03-31-v1' });
+    expect(git(repo, 'check-ref-format', 'refs/tags/2015-01-01--2015-03-31-v1')).toBe('');
+    const message = git(repo, 'log', '-1', '--format=%B');
+    const tagMessage = git(repo, 'tag', '-l', '--format=%(contents)', '2015-01-01--2015-03-31-v1');
+    expect(message).toContain('Example Communications]0;owned received');
+    const dir = 'reports/2015-01-01..2015-03-31';
+    const outputs = {
+      message,
+      tagMessage,
+      text: readFileSync(path.join(repo, dir, 'report.txt'), 'utf8'),
+      markdown: readFileSync(path.join(repo, dir, 'report.md'), 'utf8'),
+      html: readFileSync(path.join(repo, dir, 'report.html'), 'utf8'),
+      changelog: readFileSync(path.join(repo, dir, 'CHANGELOG.md'), 'utf8'),
+      readme: readFileSync(path.join(repo, 'README.md'), 'utf8'),
+      feed: readFileSync(path.join(repo, 'feed.xml'), 'utf8'),
+    };
+    for (const [name, text] of Object.entries(outputs)) {
+      expect(text, name).not.toMatch(controls);
+      expect(text, name).toContain('Example Communications');
+    }
+    // The feed is well-formed XML 1.0 to a strict parser (which refuses the characters XML forbids).
+    const { SaxesParser } = await import('saxes');
+    const parser = new SaxesParser({ xmlns: true });
+    const titles: string[] = [];
+    let inTitle = false;
+    parser.on('opentag', (t) => (inTitle = t.local === 'title'));
+    parser.on('text', (t) => inTitle && titles.push(t));
+    parser.on('closetag', () => (inTitle = false));
+    parser.write(outputs.feed).close();
+    expect(titles[0]).toBe('Example Communications]0;owned: transparency reports');
+  });
+
+  it('cleanOutput drops what a terminal or XML must not get and keeps the rest', async () => {
+    const { cleanOutput } = await import('../../src/domain/primitives.ts');
+    expect(cleanOutput(junk)).toBe('answered late[31m (see\nticket 42)');
+    expect(cleanOutput('tab\tand\nnewline, emoji 😀, Arabic عربي')).toBe(
+      'tab\tand\nnewline, emoji 😀, Arabic عربي',
+    );
+    expect(cleanOutput('lone \uD800 surrogate \uDC00')).toBe('lone  surrogate ');
+  });
+});

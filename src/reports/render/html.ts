@@ -1,3 +1,4 @@
+import { cleanOutput } from '../../domain/primitives.ts';
 import { renderCharts, type Chart } from '../charts.ts';
 import type { ReportData } from '../report-data.ts';
 import { reportDocument, type DocTable } from './document.ts';
@@ -131,5 +132,5 @@ export async function renderHtml(data: ReportData): Promise<string> {
     out.push('</section>');
   }
   out.push('</main>', '</body>', '</html>', '');
-  return out.join('\n');
+  return cleanOutput(out.join('\n'));
 }

@@ -1,3 +1,4 @@
+import { cleanOutput } from '../../domain/primitives.ts';
 import type { ReportData } from '../report-data.ts';
 import { reportDocument, type Cell, type DocTable } from './document.ts';
 import { formatCount } from './labels.ts';
@@ -66,5 +67,5 @@ export function renderMarkdown(data: ReportData): string {
       if (table.note) out.push('', `_${escapeMarkdown(table.note)}_`);
     }
   }
-  return `${out.join('\n')}\n`;
+  return cleanOutput(`${out.join('\n')}\n`);
 }

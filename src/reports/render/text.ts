@@ -1,3 +1,4 @@
+import { cleanOutput } from '../../domain/primitives.ts';
 import type { ReportData } from '../report-data.ts';
 import { reportDocument, type DocTable } from './document.ts';
 import { cellText as formatCell } from './labels.ts';
@@ -102,5 +103,5 @@ export function renderText(data: ReportData): string {
       if (table.note) out.push('', ...wrap(table.note, WIDTH, '  '));
     }
   }
-  return `${out.join('\n')}\n`;
+  return cleanOutput(`${out.join('\n')}\n`);
 }
