@@ -13,6 +13,7 @@ import { register as registerReport } from './commands/report.ts';
 import { register as registerKeys } from './commands/keys.ts';
 import { collectAnchors } from '../publish/anchors.ts';
 import { register as registerDocuments } from './commands/documents.ts';
+import { register as registerPortal } from './commands/portal.ts';
 
 /**
  * Each area of the product adds its subcommands here (src/cli/commands/*.ts), so areas do not edit one
@@ -25,6 +26,7 @@ const registrars: Array<(p: Command, setCode: (n: number) => void) => void> = [
   registerPublish,
   registerKeys,
   registerDocuments,
+  registerPortal,
 ];
 
 function program(setCode: (n: number) => void): Command {

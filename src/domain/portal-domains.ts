@@ -1,3 +1,5 @@
+import { z } from 'zod';
+
 /**
  * The portal's allow-list of official e-mail domains (docs/portal.md). A rule is an exact domain
  * (`fbi.gov`: that domain only) or a suffix (`.gov`, `.police.uk`: every name under it, and the name itself
@@ -63,3 +65,25 @@ export function matchDomain<R extends DomainRule>(email: string, rules: readonly
   // A bare top-level suffix (`.gov`) never matches the name itself: `gov` is no one's mail domain.
   return suffixes.find((r) => domain !== r.domain || r.domain.includes('.')) ?? null;
 }
+
+/**
+ * A domain rule as every door reads it (web form, CLI flags, API body): the rule as typed, whether it is a
+ * suffix, and its country. The rule's own checks are `parseDomainRule`'s, run by the service.
+ */
+export const domainRuleInput = z.strictObject({
+  domain: z.string().trim().min(1, 'required').max(300).describe('fbi.gov, or .gov for a suffix rule'),
+  suffix: z.boolean().optional().describe('every domain under it (implied by a leading dot)'),
+  country: z
+    .string()
+    .trim()
+    .max(2)
+    .nullish()
+    .transform((c) => (c ? c : null))
+    .describe('ISO 3166-1 alpha-2 code, such as US'),
+});
+export type DomainRuleInput = z.input<typeof domainRuleInput>;
+
+/** Refusing a registration: the reason is e-mailed to the officer. */
+export const refusalInput = z.strictObject({
+  reason: z.string().trim().min(1, 'required').max(2000).describe('e-mailed to the officer'),
+});

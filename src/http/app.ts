@@ -13,6 +13,7 @@ import type { Services } from '../services/index.ts';
 import { authenticate } from './auth.ts';
 import { errorHandler } from './errors.ts';
 import { registerInputGuards } from './input.ts';
+import { portalRoutes } from './routes/portal.ts';
 import { documentRoutes } from './routes/documents.ts';
 import { noticeRoutes } from './routes/notices.ts';
 import { reportRoutes } from './routes/reports.ts';
@@ -96,6 +97,7 @@ export async function buildApp({ config, services, logger = false }: AppOptions)
       await api.register(noticeRoutes(services));
       await api.register(reportRoutes(services));
       await api.register(documentRoutes(services));
+      await api.register(portalRoutes(services));
       api.get('/me', async (req) => ({ label: req.actor.label, role: req.actor.role }));
       api.get('/audit/verify', async (req) => services.audit.verify(req.actor));
     },

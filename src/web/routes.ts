@@ -1,6 +1,7 @@
 import type { WebRoute } from './context.ts';
 import { routes as account } from './pages/account.tsx';
 import { routes as admin } from './pages/admin.tsx';
+import { routes as adminPortal } from './pages/admin-portal.tsx';
 import { routes as contacts } from './pages/contacts.tsx';
 import { routes as dashboard } from './pages/dashboard.tsx';
 import { routes as requestActions } from './pages/request-actions.ts';
@@ -39,5 +40,6 @@ export const WEB_ROUTES: readonly WebRoute[] = [
   ...contacts,
   ...reports,
   ...admin,
+  ...adminPortal,
   ...account,
 ];

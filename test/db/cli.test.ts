@@ -219,6 +219,22 @@ describe('the candor command', () => {
     expect((await run('user', 'disable', 'nobody@example.com')).code).toBe(ERROR_CODES.not_found.exit);
   });
 
+  it('keeps the portal domain rules (candor portal domains add|list|remove) and lists registrations', async () => {
+    const added = await run('portal', 'domains', 'add', '.gov', '--country', 'us');
+    expect(added.out).toMatch(/^added rule (\d+): \.gov$/m);
+    const id = /added rule (\d+)/.exec(added.out)![1]!;
+    expect((await run('portal', 'domains', 'list')).out).toMatch(
+      new RegExp(`^${id}\t\\.gov\tsuffix\tUS\t`, 'm'),
+    );
+    const bad = await run('portal', 'domains', 'add', 'gov');
+    expect(bad.code).toBe(ERROR_CODES.invalid.exit);
+    expect(bad.err).toMatch(/domain: .*write \.gov for a suffix rule/);
+    expect((await run('portal', 'domains', 'remove', id)).out).toBe(`removed rule ${id}\n`);
+    expect((await run('portal', 'registrations', 'list')).out).toBe(
+      'no registration is waiting for review\n',
+    );
+  });
+
   it('rejects an unknown role and an unknown command', async () => {
     expect((await run('user', 'add', 'x@example.com', '--role', 'king')).code).not.toBe(0);
     expect((await run('frobnicate')).code).not.toBe(0);

@@ -12,7 +12,7 @@ import { actor, testClock, testConfig, testDatabase, type TestDb } from '../help
 import { makePdf, streamOf, unzip } from '../helpers/documents.ts';
 import { multipart } from '../helpers/multipart.ts';
 import { startSmtp, type TestSmtp } from '../helpers/smtp.ts';
-import { WebClient } from '../helpers/web.ts';
+import { labelProblems, userWithPassword, WebClient } from '../helpers/web.ts';
 
 let t: TestDb;
 let smtp: TestSmtp;
@@ -126,6 +126,33 @@ async function submit(
 }
 const idOf = (location: string | undefined) =>
   Number(/\/portal\/submissions\/(\d+)$/.exec(location ?? '')![1]);
+
+/** A registration from an address on no rule, confirmed: it waits for an admin's review. */
+async function pendingOfficer(email: string) {
+  const b = new WebClient(app);
+  await b.get('/portal/register');
+  await b.post('/portal/register', {
+    email,
+    name: `Sgt ${email}`,
+    title: 'Sergeant',
+    agency: 'County Sheriff',
+    phone: '+1 555 0100',
+    country: 'US',
+    website: '',
+  });
+  await b.post(linkTo(email, 'verify'));
+  return b;
+}
+
+/** A staff member signed in to the legal team's app. */
+async function staff(role: 'admin' | 'handler' | 'viewer') {
+  const u = await userWithPassword(s, role);
+  const web = new WebClient(app);
+  expect((await web.signIn(u.email)).statusCode).toBe(303);
+  return web;
+}
+const api = (token: string, method: 'GET' | 'POST' | 'DELETE', url: string, payload?: object) =>
+  app.inject({ method, url, headers: { authorization: `Bearer ${token}` }, payload });
 
 describe('the agency portal', () => {
   it('an officer registers, verifies, signs in with a link and a TOTP code, and submits; staff accept, write, release; the officer downloads', async () => {
@@ -484,6 +511,62 @@ describe('the agency portal', () => {
     await b.post(`/portal/submissions/${id}/withdraw`, { after_notice_policy: 'on' });
     expect((await s.requests.get(admin, requestId)).outcome).toBe('withdrawn_after_notice_policy');
     expect((await b.get(`/portal/submissions/${id}`)).body).toContain('Withdrawn');
+  });
+
+  it('the admin keeps the domain rules and reviews registrations in the app, by API and by the same services', async () => {
+    nextHour();
+    const web = await staff('admin');
+    expect((await web.get('/admin')).body).toContain('href="/admin/portal"');
+    // A bad rule is refused with the field named, and nothing is added.
+    const before = (await s.portal.accounts.rules(admin)).length;
+    await web.get('/admin/portal');
+    const bad = await web.post('/admin/portal/domains', { domain: 'gov', country: '' });
+    expect(bad.statusCode).toBe(400);
+    expect(bad.body).toMatch(/write \.gov for a suffix rule/);
+    expect(labelProblems(bad.body)).toEqual([]);
+    expect(await s.portal.accounts.rules(admin)).toHaveLength(before);
+    const ok = await web.post('/admin/portal/domains', { domain: 'police.uk', suffix: 'on', country: 'gb' });
+    expect(ok.statusCode).toBe(200);
+    expect(ok.body).toContain('.police.uk');
+    const rule = (await s.portal.accounts.rules(admin)).find((r) => r.rule === '.police.uk')!;
+    expect(rule).toMatchObject({ kind: 'suffix', country: 'GB' });
+    expect((await web.post('/admin/portal/domains', { domain: '.police.uk' })).statusCode).toBe(409);
+    await web.post(`/admin/portal/domains/${rule.id}/remove`);
+    expect((await s.portal.accounts.rules(admin)).some((r) => r.rule === '.police.uk')).toBe(false);
+
+    // Registrations on no rule: approved in the app (the officer is told), refused by API with a reason.
+    await pendingOfficer('one@sheriff.example');
+    await pendingOfficer('two@sheriff.example');
+    const page = await web.get('/admin/portal');
+    expect(page.body).toContain('one@sheriff.example');
+    expect(labelProblems(page.body)).toEqual([]);
+    const [one, two] = await s.portal.accounts.pendingReviews(admin);
+    smtp.reset();
+    expect((await web.post(`/admin/portal/registrations/${one!.id}/approve`)).statusCode).toBe(200);
+    expect(smtp.arrivals.at(-1)!.to).toEqual(['one@sheriff.example']);
+    const empty = await web.post(`/admin/portal/registrations/${two!.id}/refuse`, { reason: ' ' });
+    expect(empty.statusCode).toBe(400);
+    expect(empty.body).toMatch(/reason/);
+    const { token } = await s.users.add(admin, 'portal-api@example.com', 'admin');
+    const refused = await api(token, 'POST', `/api/v1/portal/registrations/${two!.id}/refuse`, {
+      reason: 'We could not confirm the sheriff.',
+    });
+    expect(refused.statusCode).toBe(200);
+    expect(smtp.arrivals.at(-1)!.raw).toMatch(/We could not confirm the sheriff/);
+    expect(await s.portal.accounts.pendingReviews(admin)).toEqual([]);
+    const added = await api(token, 'POST', '/api/v1/portal/domains', { domain: '.mil', country: 'US' });
+    expect(added.statusCode).toBe(201);
+    expect((await api(token, 'GET', '/api/v1/portal/domains')).json().items).toContainEqual(
+      expect.objectContaining({ rule: '.mil', country: 'US' }),
+    );
+    const badApi = await api(token, 'POST', '/api/v1/portal/domains', { domain: 'bad domain!' });
+    expect(badApi.statusCode).toBe(400);
+    expect(badApi.body).toMatch(/domain/);
+    // Admins only: a handler may not see or change the rules, at either door.
+    const handler = await staff('handler');
+    expect((await handler.get('/admin/portal')).statusCode).toBe(403);
+    const { token: ht } = await s.users.add(admin, 'portal-api-h@example.com', 'handler');
+    expect((await api(ht, 'POST', '/api/v1/portal/domains', { domain: '.evil' })).statusCode).toBe(403);
   });
 
   // Last in the file: it moves every secret of this database to another master key.

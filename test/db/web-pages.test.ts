@@ -225,6 +225,17 @@ const EXAMPLES: Record<string, Example> = {
     },
   },
   'POST /admin/users/:id/disable-totp': { url: async () => `/admin/users/${await target()}/disable-totp` },
+  'GET /admin/portal': { url: () => '/admin/portal' },
+  'POST /admin/portal/domains': {
+    url: () => '/admin/portal/domains',
+    form: () => ({ domain: `walk-${++n}.example`, country: 'US' }),
+  },
+  'POST /admin/portal/domains/:id/remove': { url: () => '/admin/portal/domains/999999/remove' },
+  'POST /admin/portal/registrations/:id/approve': { url: () => '/admin/portal/registrations/999999/approve' },
+  'POST /admin/portal/registrations/:id/refuse': {
+    url: () => '/admin/portal/registrations/999999/refuse',
+    form: () => ({ reason: 'walk' }),
+  },
   'GET /account': { url: () => '/account' },
   'POST /account/password': {
     url: () => '/account/password',

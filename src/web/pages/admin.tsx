@@ -68,6 +68,9 @@ function AdminPage(props: {
     <Layout ctx={ctx} title="Admin">
       <div class="page-head">
         <h1>Admin</h1>
+        <p class="hint">
+          <a href="/admin/portal">Agency portal: domain rules and registrations waiting for review</a>
+        </p>
       </div>
       {props.shown && (
         <Notice kind="ok">
