@@ -116,7 +116,7 @@ try {
       }),
     );
     const parts = {
-      'request grain': (await time(() => requestGrain(db, span))).ms,
+      'request grain': (await time(() => requestGrain(db, span, new Date()))).ms,
       'account grain': (await time(() => accountGrain(db, span))).ms,
       dsa: (await time(() => dsaGrain(db, span))).ms,
       'national security': (await time(() => nationalSecurityCounts(db, { nsl: span, fisa: span }))).ms,

@@ -81,7 +81,7 @@ export async function computeReport(db: Db, o: ComputeOptions): Promise<ReportDa
   const span = { from: period.startInstant, to: period.endExclusiveInstant };
 
   // Sequential on purpose: the embedded database is one session, and parallel queries only queue.
-  const byRequest = await requestGrain(db, span);
+  const byRequest = await requestGrain(db, span, o.now);
   const byAccount = await accountGrain(db, span);
   const dsa = await dsaGrain(db, span);
   const civil = await civilGrain(db, span);

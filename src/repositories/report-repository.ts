@@ -115,7 +115,7 @@ const REQUEST_SETS: Record<number, RequestGrainRow['set']> = {
 };
 
 /** Pass 1, request grain: every request count of every table for requests received in `span`. */
-export async function requestGrain(db: Db, span: Span): Promise<RequestGrainRow[]> {
+export async function requestGrain(db: Db, span: Span, asOf: Date): Promise<RequestGrainRow[]> {
   const outcomes = sql.join(
     OUTCOMES.map((o) => sql`count(*) filter (where outcome = ${sql.lit(o)})::int as ${sql.ref(o)}`),
   );
@@ -130,7 +130,8 @@ export async function requestGrain(db: Db, span: Span): Promise<RequestGrainRow[
         r.items_of_information,
         -- In process at the period's end: no response by its last instant. An outcome brought in from
         -- history without a response time counts as answered (nothing says it was still open).
-        (r.outcome is null or r.responded_at >= ${span.to}) as open_at_end
+        (r.outcome is null or r.responded_at >= ${span.to}) as open_at_end,
+        exists (select 1 from history_overrides h where h.request_id = r.id) as overridden
       from requests r join agencies a on a.id = r.agency_id
       where r.received_at >= ${span.from} and r.received_at < ${span.to}
         and not (${isNationalSecurity('r')}) and r.requester_class = 'government'
@@ -143,7 +144,9 @@ export async function requestGrain(db: Db, span: Span): Promise<RequestGrainRow[
       group by t.request_id
     ),
     orders as (
-      select n.request_id, true as had_order, bool_or(n.indefinite and n.lifted_at is null) as indefinite
+      select n.request_id, true as had_order, bool_or(n.indefinite and n.lifted_at is null) as indefinite,
+        -- Every order ended (lifted, or expired) by the time the report is computed.
+        bool_and(n.lifted_at is not null or n.expires_at <= ${asOf}) as orders_ended
       from nondisclosure_orders n
       where n.request_id = any(array(
         select id from period where notice_status in ('sent', 'prohibited_by_order')))
@@ -163,7 +166,11 @@ export async function requestGrain(db: Db, span: Span): Promise<RequestGrainRow[
       count(*) filter (where open_at_end)::int as in_process_at_end,
       ${outcomes},
       count(*) filter (where notice_status = 'sent')::int as notice_sent,
-      count(*) filter (where notice_status = 'sent' and had_order)::int as notice_sent_after_order,
+      -- "Given after an order expired or was lifted": the gate lets notice go only once every order has
+      -- ended, so a notice with orders that have all ended went after them. Not so for history brought in
+      -- past the gate (a history override), nor while an order still binds: those are given, not "after".
+      count(*) filter (where notice_status = 'sent' and had_order and orders_ended and not overridden)::int
+        as notice_sent_after_order,
       count(*) filter (where notice_status = 'prohibited_by_order')::int as notice_prohibited,
       count(*) filter (where notice_status = 'prohibited_by_order' and indefinite)::int
         as notice_prohibited_indefinite,
@@ -178,6 +185,7 @@ export async function requestGrain(db: Db, span: Span): Promise<RequestGrainRow[
       select p.*,
         coalesce(o.had_order, false) as had_order,
         coalesce(o.indefinite, false) as indefinite,
+        coalesce(o.orders_ended, false) as orders_ended,
         -- Narrowed: data was produced, but not for every identifier the request named.
         coalesce(p.outcome in ('non_content_produced', 'content_produced') and t.some_not_produced, false)
           as narrowed,
