@@ -6,16 +6,17 @@ import { out } from './output.ts';
 
 /** `candor demo`: loads the deterministic synthetic history in one transaction, then says what to try. */
 export async function runDemo(seed: number): Promise<void> {
-  // Nothing in the future: the demo's last half-year is filled up to today, with the newest requests still open.
-  const requests = generateDemo({ seed, now: new Date() });
+  // Nothing in the future: the demo's last half-year is filled up to today, with the newest requests still open,
+  // and everything that fell due before today's next hours done, as a team that kept up would have it.
+  const now = new Date();
+  let requests: ReturnType<typeof generateDemo> = [];
   const { created, contacts, describe } = await withContext(
     async ({ conn, actor, config }) => {
+      requests = generateDemo({ seed, now, keptUp: config.policy });
       authorize(actor, 'request.import');
       const loaded = await conn.db
         .transaction()
-        .execute((trx) =>
-          loadDemo(trx, requests, { seed, actor: actor.label, now: new Date(), policy: config.policy }),
-        );
+        .execute((trx) => loadDemo(trx, requests, { seed, actor: actor.label, now, policy: config.policy }));
       return { ...loaded, describe: conn.describe };
     },
     { migrate: true },

@@ -1,3 +1,6 @@
+import { responseDueAt } from './deadlines.ts';
+import { emergencyNoticeDueAt } from './emergency.ts';
+import type { PolicyConfig } from './policy-config.ts';
 import { inHeadline, sectionOf } from './report-sections.ts';
 import type { ValidRequest } from './request-input.ts';
 import {
@@ -27,7 +30,20 @@ export interface DemoOptions {
   until?: string;
   /** Nothing is received, answered or acknowledged after this instant; default: the end of `until`. */
   now?: string | Date;
+  /**
+   * Make the history end as a team that kept up with its work would leave it under this policy: every
+   * request whose response target falls before `now` + KEPT_UP_AHEAD_MS answered by then, held notices whose
+   * emergency delay ran out sent, notices owed after an order ended sent. (`candor demo` sets it, so the due
+   * view starts with nothing overdue and nothing about to fall due; without it the history is as drawn.)
+   */
+  keptUp?: PolicyConfig;
 }
+
+/**
+ * How far ahead of `now` a team that kept up has done its work: nothing falls due in the demo's first hours,
+ * so its due view does not change by itself while someone looks at it.
+ */
+export const KEPT_UP_AHEAD_MS = 2 * 3_600_000;
 
 /**
  * Twilio's report for 2015-01-01 .. 2015-06-30, which the first demo half-year reproduces. These are the
@@ -91,7 +107,7 @@ export function generateDemo(options: DemoOptions = {}): ValidRequest[] {
     const tag = period.label.replace('-', '');
     drafts.forEach((d, i) => {
       if (d.at > now) return;
-      out.push(finish(rng, d, `DEMO-${tag}-${String(i + 1).padStart(4, '0')}`, now));
+      out.push(finish(rng, d, `DEMO-${tag}-${String(i + 1).padStart(4, '0')}`, now, options.keptUp));
     });
   }
   return out;
@@ -1258,7 +1274,7 @@ function otherIdentifier(rng: Rng): string {
 // ---- timing, outcome and notice --------------------------------------------------------------------------
 
 /** Fills in targets, timing, outcome and notice; a request whose answer would come after `now` stays open. */
-function finish(rng: Rng, d: Draft, ref: string, now: number): ValidRequest {
+function finish(rng: Rng, d: Draft, ref: string, now: number, keptUp?: PolicyConfig): ValidRequest {
   const accounts: string[] = [];
   const identifiers: ValidRequest['identifiers'] = [];
   const takedown = d.demand === 'restrict_content';
@@ -1282,9 +1298,22 @@ function finish(rng: Rng, d: Draft, ref: string, now: number): ValidRequest {
   // Receipt is acknowledged at the latest together with the effect given.
   const ack =
     d.ackHours === undefined ? undefined : Math.min(d.at + Math.round(d.ackHours * HOUR), effect ?? Infinity);
-  const answered = eu
-    ? (effect as number)
-    : d.at + Math.round(d.responseDays * DAY) + rng.int(5, 55) * 60_000;
+  let answered = eu ? (effect as number) : d.at + Math.round(d.responseDays * DAY) + rng.int(5, 55) * 60_000;
+  if (keptUp && !eu && answered > now) {
+    // A team that kept up answered by the policy's target whatever falls due before it looks again.
+    const due = responseDueAt(
+      {
+        processType: d.process,
+        channel: d.channel,
+        emergency: d.emergencyBasis !== undefined,
+        receivedAt: new Date(d.at),
+      },
+      keptUp,
+    )?.getTime();
+    if (due !== undefined && due < now + KEPT_UP_AHEAD_MS) {
+      answered = Math.min(now, Math.max(d.at + 5 * 60_000, Math.min(due, now) - HOUR));
+    }
+  }
   const open = answered > now;
   const outcome = open ? undefined : d.outcome;
   const gaveEffect = outcome && !['rejected', 'no_action', 'no_data'].includes(outcome);
@@ -1318,7 +1347,7 @@ function finish(rng: Rng, d: Draft, ref: string, now: number): ValidRequest {
     effect_given_at: eu && gaveEffect ? iso(effect as number) : undefined,
     outcome,
     responded_at: open ? undefined : iso(answered),
-    notice_status: noticeStatus(rng, d, outcome, now),
+    notice_status: noticeStatus(rng, d, outcome, now, keptUp ? { policy: keptUp, answered } : undefined),
     ndo: d.ndo,
     data_location: dataLocation(rng, d.at),
     // An agreement order may not target a US person or a person in the US (2523(b)(4)); the team records that
@@ -1328,7 +1357,13 @@ function finish(rng: Rng, d: Draft, ref: string, now: number): ValidRequest {
   };
 }
 
-function noticeStatus(rng: Rng, d: Draft, outcome: Outcome | undefined, now: number): NoticeStatus {
+function noticeStatus(
+  rng: Rng,
+  d: Draft,
+  outcome: Outcome | undefined,
+  now: number,
+  keptUp?: { policy: PolicyConfig; answered: number },
+): NoticeStatus {
   // Drawn first so that the random stream does not depend on `now`: a shorter history is a prefix of a longer.
   const reachable = rng.chance(0.9);
   const expires = d.ndo ? (d.ndo.expires_at === null ? Infinity : Date.parse(d.ndo.expires_at)) : undefined;
@@ -1340,6 +1375,12 @@ function noticeStatus(rng: Rng, d: Draft, outcome: Outcome | undefined, now: num
     )
   ) {
     return 'not_applicable';
+  }
+  if (keptUp) {
+    // Kept up: notice waits exactly as long as the policy's emergency delay, and is sent once owed.
+    const ends = emergencyNoticeDueAt(new Date(keptUp.answered), keptUp.policy).getTime();
+    if (d.emergencyBasis !== undefined && ends >= now + KEPT_UP_AHEAD_MS) return 'delayed_emergency';
+    return reachable ? 'sent' : 'not_possible';
   }
   // Notice after an emergency disclosure waits until the emergency has passed: recent ones are still delayed.
   if (d.emergencyBasis !== undefined && now - d.at < 120 * DAY) return 'delayed_emergency';

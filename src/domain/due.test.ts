@@ -32,6 +32,9 @@ const snap = (over: Partial<RequestSnapshot> = {}): RequestSnapshot => ({
   accountsHaveContact: true,
   emergencyPassedAt: null,
   followUpReceivedAt: null,
+  assignedTo: null,
+  assignee: null,
+  agency: 'Federal Bureau of Investigation',
   ...over,
 });
 const now = new Date('2026-01-06T00:00:00Z');
@@ -159,6 +162,10 @@ describe('sortDue', () => {
     rule: fc.string(),
     dueAt: fc.integer({ min: 0, max: 5 }).map((d) => addDays(receivedAt, d)),
     detail: fc.string(),
+    processType: fc.constant('subpoena' as const),
+    assignedTo: fc.constant(null),
+    assignee: fc.constant(null),
+    agency: fc.constant('FBI'),
   });
 
   it('is sorted by date, then kind, then request id, and a permutation of its input', () => {

@@ -33,6 +33,12 @@ export interface DueItem {
   rule: string;
   dueAt: Date;
   detail: string;
+  /** The request's facts the work queue filters on. */
+  processType: ProcessType;
+  assignedTo: number | null;
+  /** The assignee's e-mail address, for display. */
+  assignee: string | null;
+  agency: string;
 }
 
 /** What the due list needs to know about one request: plain data, no database rows. */
@@ -58,6 +64,11 @@ export interface RequestSnapshot {
   emergencyPassedAt: Date | null;
   /** When the legal process following an emergency disclosure arrived. */
   followUpReceivedAt: Date | null;
+  /** The handler it is assigned to (a user id), if any, and their e-mail address. */
+  assignedTo: number | null;
+  assignee: string | null;
+  /** The requesting agency's name. */
+  agency: string;
 }
 
 const OPEN: readonly RequestStatus[] = ['received', 'in_review', 'awaiting_information'];
@@ -72,6 +83,10 @@ const item = (s: RequestSnapshot, kind: DueKind, dueAt: Date, rule: string, deta
   rule,
   dueAt,
   detail,
+  processType: s.processType,
+  assignedTo: s.assignedTo,
+  assignee: s.assignee,
+  agency: s.agency,
 });
 
 function responseRule(s: RequestSnapshot): string {
@@ -236,9 +251,37 @@ export function dueItems(s: RequestSnapshot, now: Date, policy: PolicyConfig): D
 const compare = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
 
 /** Soonest first; ties by kind, then request id; equal items keep their order. */
-export function sortDue(items: readonly DueItem[]): DueItem[] {
+export function sortDue<T extends Pick<DueItem, 'dueAt' | 'kind' | 'requestId'>>(items: readonly T[]): T[] {
   return [...items].sort(
     (a, b) =>
       a.dueAt.getTime() - b.dueAt.getTime() || compare(a.kind, b.kind) || compare(a.requestId, b.requestId),
   );
+}
+
+/** What the work queue narrows the due items to; every field left out lets everything through. */
+export interface DueFilter {
+  kinds?: readonly DueKind[];
+  /** Only the items of requests assigned to this user; null: only those assigned to nobody. */
+  assignee?: number | null;
+  /** Only what is due at or before `now`. */
+  overdue?: boolean;
+  /** Only requests from agencies whose name contains this (any case). */
+  agency?: string;
+  processTypes?: readonly ProcessType[];
+  /** Only what is due before this instant (overdue items always pass). */
+  until?: Date;
+}
+
+/** The test one item must pass; `withKinds: false` leaves the kind out (for the counts per kind). */
+export function dueMatcher(f: DueFilter, now: Date, withKinds = true): (i: DueItem) => boolean {
+  const kinds = withKinds && f.kinds?.length ? new Set(f.kinds) : null;
+  const types = f.processTypes?.length ? new Set(f.processTypes) : null;
+  const agency = f.agency?.trim().toLowerCase() || null;
+  return (i) =>
+    (!kinds || kinds.has(i.kind)) &&
+    (f.assignee === undefined || i.assignedTo === f.assignee) &&
+    (!f.overdue || i.dueAt <= now) &&
+    (!types || types.has(i.processType)) &&
+    (!agency || i.agency.toLowerCase().includes(agency)) &&
+    (!f.until || i.dueAt < f.until || i.dueAt <= now);
 }

@@ -1,4 +1,5 @@
 import type { Db } from '../db/connect.ts';
+import { KEPT_UP_AHEAD_MS } from '../domain/demo-data.ts';
 import { defaultPolicy, type PolicyConfig } from '../domain/policy-config.ts';
 import { intakeFacts, policyGate, type Refusal } from '../domain/policy-gate.ts';
 import type { ValidRequest } from '../domain/request-input.ts';
@@ -86,9 +87,15 @@ export async function loadDemo(
     );
   }
   // Without these, a decade of history would greet the team with hundreds of reviews and follow-ups
-  // overdue since 2016. The newest emergencies and orders stay open, so the due view still has some of each.
+  // overdue since 2016. What falls due later stays open, so the due view still has some of each.
   // A workflow record bumps the request's version, as every workflow step does.
-  await recordKeptUpWork(trx, o.actor, o.now);
+  const policy = o.policy ?? defaultPolicy;
+  await recordKeptUpWork(trx, o.actor, o.now, {
+    ahead: new Date(o.now.getTime() + KEPT_UP_AHEAD_MS),
+    followUpDays: policy.emergency.followUpDays,
+    reviewDays: policy.ndo.reviewIntervalDays,
+    nationalSecurityReviewDays: policy.ndo.nationalSecurityReviewDays,
+  });
   await appendEvent(trx, {
     at: o.now,
     actor: o.actor,

@@ -3,6 +3,8 @@ import type { Db } from '../db/connect.ts';
 import {
   changesWithTime,
   dueItems,
+  dueMatcher,
+  type DueFilter,
   isOpenWork,
   sortDue,
   DUE_KINDS,
@@ -14,6 +16,7 @@ import { addDays } from '../domain/policy-config.ts';
 import { changedSince, headSeq } from '../repositories/audit-repository.ts';
 import { noticeReach, requestsOfAccounts } from '../repositories/notices-repository.ts';
 import { openWork, workOf, type SnapshotParts } from '../repositories/workflow-repository.ts';
+import { CandorError } from '../errors.ts';
 import { authorize, type Actor } from './authorize.ts';
 import type { Clock } from './requests.ts';
 
@@ -71,6 +74,9 @@ export function snapshotsFrom(parts: SnapshotParts, reach?: Reach): RequestSnaps
       accountsHaveContact: reach ? reach.reachable.has(r.id) : Number(r.accounts) > 0,
       emergencyPassedAt: e?.passed_at ?? null,
       followUpReceivedAt: e?.follow_up_received_at ?? null,
+      assignedTo: r.assigned_to === null ? null : Number(r.assigned_to),
+      assignee: r.assignee_email,
+      agency: r.agency_name,
     };
   });
 }
@@ -85,16 +91,48 @@ export function presentDue(i: DueItem, now: Date) {
     external_ref: i.externalRef,
     rule: i.rule,
     detail: i.detail,
+    process_type: i.processType,
+    agency: i.agency,
+    assigned_to: i.assignedTo,
+    assignee: i.assignee,
   };
 }
 export type PresentedDue = ReturnType<typeof presentDue>;
 
-export interface DueOptions {
+export interface DueOptions extends Omit<DueFilter, 'until'> {
   /** Defaults to the service clock. */
   now?: Date;
   /** Only items due within this many days from now (overdue ones always show). */
   horizonDays?: number;
+  /** Only items due before this instant (overdue ones always show); wins over the day counts. */
+  until?: Date;
+  /**
+   * Only items due by the end of the UTC day this many days after today (overdue ones always show): a horizon
+   * that moves only at midnight, so a view's count does not change by itself from minute to minute.
+   */
+  withinDays?: number;
   kinds?: DueKind[];
+  /** Only the acting user's items (needs a named user). */
+  mine?: boolean;
+}
+
+/** The work queue's options: the filter, the order and the page. */
+export interface QueueOptions extends DueOptions {
+  /** soonest (the default) or latest first. */
+  sort?: 'soonest' | 'latest';
+  offset?: number;
+  limit?: number;
+}
+
+/** One page of the work queue, with how many items match, how many are overdue, and counts per kind. */
+export interface QueuePage {
+  total: number;
+  overdue: number;
+  /** How many items of each kind match the other filters (the kind filter left out). */
+  counts: Record<DueKind, number>;
+  offset: number;
+  limit: number;
+  items: PresentedDue[];
 }
 
 /**
@@ -212,12 +250,35 @@ export function createDueService(deps: { db: Db; clock: Clock; config: Config })
     return next;
   }
 
-  /** The due items at the view's `now` with the options' kinds and horizon, soonest first. */
-  async function itemsAt(now: Date, o: DueOptions): Promise<DueItem[]> {
+  /** The filter the options ask for, with "mine" made the acting user. */
+  function filterOf(actor: Actor, now: Date, o: DueOptions): DueFilter {
+    if (o.mine && actor.userId === null) {
+      throw new CandorError('invalid', '"mine" needs a named user (from the CLI: --assignee EMAIL)', [
+        { field: 'mine', message: 'no user is signed in' },
+      ]);
+    }
+    // The horizon includes its last instant, as it always has.
+    const day = 86_400_000;
+    const until =
+      o.until ??
+      (o.withinDays !== undefined
+        ? new Date((Math.floor(now.getTime() / day) + o.withinDays + 1) * day)
+        : o.horizonDays === undefined
+          ? undefined
+          : new Date(addDays(now, o.horizonDays).getTime() + 1));
+    return {
+      kinds: o.kinds,
+      assignee: o.mine ? actor.userId : o.assignee,
+      overdue: o.overdue,
+      agency: o.agency,
+      processTypes: o.processTypes,
+      until,
+    };
+  }
+
+  /** Every due item at the view's `now` that passes `wanted`, soonest first. */
+  async function itemsAt(now: Date, wanted: (i: DueItem) => boolean): Promise<DueItem[]> {
     const open = await openAt(now);
-    const until = o.horizonDays === undefined ? null : addDays(now, o.horizonDays);
-    const kinds = new Set<DueKind>(o.kinds?.length ? o.kinds : DUE_KINDS);
-    const wanted = (i: DueItem) => kinds.has(i.kind) && (until === null || i.dueAt <= until);
     const moving = open.moving
       .filter((s) => isOpenWork(s, now))
       .flatMap((s) => dueItems(s, now, policy))
@@ -232,7 +293,39 @@ export function createDueService(deps: { db: Db; clock: Clock; config: Config })
     async list(actor: Actor, o: DueOptions = {}): Promise<PresentedDue[]> {
       authorize(actor, 'request.read');
       const now = o.now ?? clock();
-      return (await itemsAt(now, o)).map((i) => presentDue(i, now));
+      return (await itemsAt(now, dueMatcher(filterOf(actor, now, o), now))).map((i) => presentDue(i, now));
+    },
+
+    /**
+     * The work queue: the items the filter lets through in the order asked (soonest first by default), one
+     * page of them, with the total, the overdue count and the counts per kind under the other filters.
+     */
+    async queue(actor: Actor, o: QueueOptions = {}): Promise<QueuePage> {
+      authorize(actor, 'request.read');
+      const now = o.now ?? clock();
+      const f = filterOf(actor, now, o);
+      const byKind = dueMatcher(f, now);
+      const all = await itemsAt(now, dueMatcher(f, now, false));
+      const counts = Object.fromEntries(DUE_KINDS.map((k) => [k, 0])) as Record<DueKind, number>;
+      const items: DueItem[] = [];
+      let overdue = 0;
+      for (const i of all) {
+        counts[i.kind]++;
+        if (!byKind(i)) continue;
+        items.push(i);
+        if (i.dueAt <= now) overdue++;
+      }
+      if (o.sort === 'latest') items.reverse();
+      const offset = o.offset ?? 0;
+      const limit = o.limit ?? 50;
+      return {
+        total: items.length,
+        overdue,
+        counts,
+        offset,
+        limit,
+        items: items.slice(offset, offset + limit).map((i) => presentDue(i, now)),
+      };
     },
 
     /** How many items there are and how many overdue, with the first `shown` of them (for the dashboard). */
@@ -242,7 +335,7 @@ export function createDueService(deps: { db: Db; clock: Clock; config: Config })
     ): Promise<{ total: number; overdue: number; items: PresentedDue[] }> {
       authorize(actor, 'request.read');
       const now = o.now ?? clock();
-      const items = await itemsAt(now, o);
+      const items = await itemsAt(now, dueMatcher(filterOf(actor, now, o), now));
       // Soonest first: the overdue ones lead.
       let overdue = 0;
       while (overdue < items.length && (items[overdue] as DueItem).dueAt <= now) overdue++;

@@ -1,6 +1,7 @@
 import type { Config } from '../config.ts';
 import type { Db } from '../db/connect.ts';
 import { createAuditService } from './audit.ts';
+import { createBulkService } from './bulk.ts';
 import { createDueService } from './due.ts';
 import { createAuthService } from './auth.ts';
 import { createDashboardService } from './dashboard.ts';
@@ -58,6 +59,7 @@ export function createServices(deps0: Deps) {
   const store = fixed ? () => fixed : storeFor(deps.config);
   const vault = createVault({ config: deps.config, keys, store });
   const documents = createDocumentService({ ...deps, vault });
+  const workflow = createWorkflowService(deps);
   return {
     vault,
     documents,
@@ -67,7 +69,8 @@ export function createServices(deps0: Deps) {
     imports: createImportService({ ...deps, policy: deps.config.policy }),
     users: createUserService(deps),
     audit: createAuditService(deps),
-    workflow: createWorkflowService(deps),
+    workflow,
+    bulk: createBulkService({ workflow }),
     due: createDueService(deps),
     notices: createNoticeService(deps),
     noticeWorker: createNoticeWorker(deps),

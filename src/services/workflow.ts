@@ -757,6 +757,40 @@ export function createWorkflowService(deps: { db: Db; clock: Clock; config: Conf
     },
 
     /**
+     * Records that every order of the request whose review the policy schedules was reviewed now (the work
+     * queue's "mark reviewed"); refused when no order in force has a review to do.
+     */
+    async markReviewed(actor: Actor, id: number, input: Versioned = {}): Promise<void> {
+      authorize(actor, 'ndo.manage');
+      await change(actor, id, input.expectedVersion, 'ndo.review', async (trx, b, _w, now) => {
+        const due = b.ndos.filter((n) => {
+          const ndo = {
+            authority: n.authority,
+            issuedAt: n.issued_at ?? b.request.received_at,
+            expiresAt: n.expires_at,
+            liftedAt: n.lifted_at,
+            lastReviewedAt: n.review_requested_at,
+          };
+          return ndoInForce(ndo, now) && nextReviewAt(ndo, policy) !== null;
+        });
+        if (due.length === 0) {
+          throw new CandorError(
+            'invalid_state',
+            `request ${id} has no non-disclosure order in force with a review to record`,
+          );
+        }
+        for (const n of due) await updateNdo(trx, n.id, { review_requested_at: now });
+        return {
+          before: due.map((n) => ({
+            ndo_id: n.id,
+            review_requested_at: n.review_requested_at?.toISOString() ?? null,
+          })),
+          after: due.map((n) => ({ ndo_id: n.id, review_requested_at: now.toISOString() })),
+        };
+      });
+    },
+
+    /**
      * Moves held-back notices on once their order has ended or the emergency delay has run out: from
      * prohibited_by_order / delayed_emergency to what the notice policy now decides (usually pending), with an
      * audit event each. Idempotent; run by `candor ndos release-expired` and the background job.

@@ -248,6 +248,20 @@ const routes: Route[] = [
   { method: 'GET', url: () => `/api/v1/requests/${existingId}/guidance`, action: 'request.read', ok: 200 },
   { method: 'GET', url: () => '/api/v1/due?horizon_days=30', action: 'request.read', ok: 200 },
   {
+    method: 'GET',
+    url: () =>
+      '/api/v1/due?unassigned=true&overdue=false&process_type=subpoena&agency=fbi&sort=latest&limit=5',
+    action: 'request.read',
+    ok: 200,
+  },
+  {
+    method: 'POST',
+    url: () => '/api/v1/due/bulk',
+    action: 'ndo.manage',
+    body: () => ({ action: 'mark_reviewed', request_ids: [existingId] }),
+    ok: 200,
+  },
+  {
     method: 'PUT',
     url: () => '/api/v1/contacts/ACC-ROLES',
     action: 'contact.manage',

@@ -89,7 +89,11 @@ const EXAMPLES: Record<string, Example> = {
   'POST /logout': { url: () => '/logout', after: 'signed_out' },
   'GET /setup/:token': { url: setupPath },
   'POST /setup/:token': { url: setupPath, form: () => ({ password: PASSWORD }), after: 'other_user' },
-  'GET /': { url: () => '/' },
+  'GET /': { url: () => '/?kind=response_deadline&overdue=1&agency=fbi&within=all&sort=latest&page=1' },
+  'POST /due/bulk': {
+    url: () => '/due/bulk',
+    form: () => ({ action: 'assign', request_id: String(requestId), user_id: String(users.handler.id) }),
+  },
   'GET /requests': {
     url: () => '/requests?status=received&process_type=grand_jury_subpoena&q=TEST&sort=external_ref&dir=asc',
   },

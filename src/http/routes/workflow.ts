@@ -10,10 +10,12 @@ import {
   DATA_SOUGHT,
   NOTICE_STATUSES,
   OUTCOMES,
+  PROCESS_TYPES,
   REQUEST_STATUSES,
   APPROVAL_PURPOSES,
   MANUAL_RELEASE_REASONS,
 } from '../../domain/vocabulary.ts';
+import { CandorError } from '../../errors.ts';
 import type { Services } from '../../services/index.ts';
 
 const id = recordId;
@@ -80,6 +82,10 @@ export const ndoBody = ndoInput.extend({ version });
 export const liftBody = z.strictObject({ version, lifted_at: date.optional() });
 export const reviewBody = z.strictObject({ version, reviewed_at: date.optional() });
 export const noticeBody = z.strictObject({ version, status: z.enum(NOTICE_STATUSES), reason: text(4000) });
+const flag = z
+  .enum(['true', 'false', '1', '0'])
+  .transform((v) => v === 'true' || v === '1')
+  .optional();
 export const dueQuery = z.strictObject({
   horizon_days: z.coerce.number().int().min(0).max(3650).optional(),
   kind: z
@@ -87,6 +93,24 @@ export const dueQuery = z.strictObject({
     .transform((s) => s.split(',').map((x) => x.trim()))
     .pipe(z.array(z.enum(DUE_KINDS)))
     .optional(),
+  assignee: id.optional().describe('only the items of requests assigned to this user id'),
+  mine: flag.describe("only the items of requests assigned to the token's user"),
+  unassigned: flag.describe('only the items of requests assigned to nobody'),
+  overdue: flag.describe('only what is due now or earlier'),
+  agency: z.string().trim().min(1).max(200).optional().describe("part of the agency's name, any case"),
+  process_type: z
+    .string()
+    .transform((s) => s.split(',').map((x) => x.trim()))
+    .pipe(z.array(z.enum(PROCESS_TYPES)))
+    .optional(),
+  sort: z.enum(['soonest', 'latest']).default('soonest'),
+  limit: z.coerce.number().int().min(1).max(1000).default(200),
+  offset: z.coerce.number().int().min(0).max(10_000_000).default(0),
+});
+export const bulkBody = z.strictObject({
+  action: z.enum(['assign', 'mark_reviewed']),
+  request_ids: z.array(id).min(1).max(500),
+  user_id: id.optional(),
 });
 
 const tags = ['workflow'];
@@ -267,11 +291,36 @@ export function workflowRoutes(services: Services): FastifyPluginAsyncZod {
     app.get('/requests/:id/guidance', { schema: { params: idParams, tags } }, async (req) =>
       wf.guidance(req.actor, req.params.id),
     );
-    app.get('/due', { schema: { querystring: dueQuery, tags } }, async (req) => ({
-      items: await services.due.list(req.actor, {
-        horizonDays: req.query.horizon_days,
-        kinds: req.query.kind,
+    app.get('/due', { schema: { querystring: dueQuery, tags } }, async (req) => {
+      const q = req.query;
+      if (q.unassigned && (q.mine || q.assignee !== undefined)) {
+        throw new CandorError('invalid', 'unassigned cannot go with mine or assignee', [
+          { field: 'unassigned', message: 'conflicts with mine / assignee' },
+        ]);
+      }
+      const page = await services.due.queue(req.actor, {
+        horizonDays: q.horizon_days,
+        kinds: q.kind,
+        assignee: q.unassigned ? null : q.assignee,
+        mine: q.mine,
+        overdue: q.overdue,
+        agency: q.agency,
+        processTypes: q.process_type,
+        sort: q.sort,
+        limit: q.limit,
+        offset: q.offset,
+      });
+      const more = page.offset + page.items.length < page.total;
+      const next = new URLSearchParams(req.url.split('?')[1] ?? '');
+      next.set('offset', String(page.offset + page.limit));
+      return { ...page, next: more ? `/api/v1/due?${next}` : null };
+    });
+    app.post('/due/bulk', { schema: { body: bulkBody, tags } }, async (req) =>
+      services.bulk.apply(req.actor, {
+        action: req.body.action,
+        requestIds: req.body.request_ids,
+        userId: req.body.user_id,
       }),
-    }));
+    );
   };
 }
