@@ -247,6 +247,8 @@ export interface NoticeOutboxTable {
   claimed_at: Timestamp | null;
   sent_at: Timestamp | null;
   created_at: Timestamp;
+  /** Set before the SMTP session opens: a row left `sending` with it set may have been delivered. */
+  delivery_started_at: ColumnType<Date | null, Date | null | undefined, Date | null>;
 }
 
 export interface ReportVersionsTable {

@@ -204,7 +204,7 @@ export const NOTICE_KINDS = [
 export type NoticeKind = (typeof NOTICE_KINDS)[number];
 
 /** Where a queued customer notice stands in the outbox (docs/notices.md). */
-export const OUTBOX_STATUSES = ['queued', 'sending', 'sent', 'failed', 'cancelled'] as const;
+export const OUTBOX_STATUSES = ['queued', 'sending', 'sent', 'failed', 'cancelled', 'possibly_sent'] as const;
 export type OutboxStatus = (typeof OUTBOX_STATUSES)[number];
 
 /** How far a web session has signed in. */

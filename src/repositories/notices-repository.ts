@@ -251,7 +251,7 @@ export async function claimDue(
     from (
       select id from notice_outbox
       where (status = 'queued' and next_attempt_at <= ${o.now})
-         or (status = 'sending' and claimed_at <= ${leaseEnd})
+         or (status = 'sending' and claimed_at <= ${leaseEnd} and delivery_started_at is null)
       order by next_attempt_at, id
       limit ${o.batch}
       for update skip locked
@@ -261,11 +261,100 @@ export async function claimDue(
   return result.rows.sort((a, b) => a.id - b.id);
 }
 
+/**
+ * Records "delivery in progress" for a claimed row, just before its SMTP session opens; false when this
+ * worker lost the claim meanwhile (then it must not send).
+ */
+export async function startDelivery(db: Db, id: number, workerId: string, now: Date): Promise<boolean> {
+  const res = await db
+    .updateTable('notice_outbox')
+    .set({ delivery_started_at: now })
+    .where('id', '=', id)
+    .where('status', '=', 'sending')
+    .where('claimed_by', '=', workerId)
+    .executeTakeFirst();
+  return Number(res.numUpdatedRows) === 1;
+}
+
+/**
+ * Rows a worker left "delivery in progress" longer than the lease (it died, or lost its database, between
+ * opening the SMTP session and recording the result): they become `possibly_sent`, never sent again by
+ * themselves. Returns them, for the audit log.
+ */
+export async function flagInterrupted(trx: Db, now: Date, leaseMs: number): Promise<OutboxRow[]> {
+  const leaseEnd = new Date(now.getTime() - leaseMs);
+  const result = await sql<OutboxRow>`
+    update notice_outbox
+    set status = 'possibly_sent', next_attempt_at = ${now},
+        last_error = 'delivery was interrupted after the SMTP session opened (worker ' || claimed_by ||
+          '): the message may have been delivered; check, then mark it sent or queue it again'
+    where status = 'sending' and delivery_started_at is not null and claimed_at <= ${leaseEnd}
+    returning *`.execute(trx);
+  return result.rows.sort((a, b) => a.id - b.id);
+}
+
+/** Notices that may have gone, waiting for a person: for the due view, the API and the CLI. */
+export function listPossiblySent(db: Db) {
+  return db
+    .selectFrom('notice_outbox as o')
+    .innerJoin('requests as r', 'r.id', 'o.request_id')
+    .select([
+      'o.id',
+      'o.request_id',
+      'r.external_ref',
+      'o.account_ref',
+      'o.to_email',
+      'o.kind',
+      'o.message_id',
+      'o.delivery_started_at',
+      'o.claimed_by',
+      'o.last_error',
+    ])
+    .where('o.status', '=', 'possibly_sent')
+    .orderBy('o.id')
+    .execute();
+}
+
+/** Locks one outbox row, for a person's decision about it. */
+export function lockOutboxRow(trx: Db, id: number): Promise<OutboxRow | undefined> {
+  return trx.selectFrom('notice_outbox').selectAll().where('id', '=', id).forUpdate().executeTakeFirst();
+}
+
+/** A request's notice status and outcome (whether its notice may be recorded sent). */
+export function requestOutcome(trx: Db, id: number) {
+  return trx
+    .selectFrom('requests')
+    .select(['notice_status', 'outcome'])
+    .where('id', '=', id)
+    .executeTakeFirstOrThrow();
+}
+
+/** A person's answer for a `possibly_sent` row: it was delivered (sent), or it was not (queued again now). */
+export async function settlePossiblySent(trx: Db, id: number, now: Date, to: 'sent' | 'queued') {
+  await trx
+    .updateTable('notice_outbox')
+    .set(
+      to === 'sent'
+        ? { status: 'sent', sent_at: now, last_error: null, claimed_at: sql`coalesce(claimed_at, ${now})` }
+        : {
+            status: 'queued',
+            next_attempt_at: now,
+            claimed_by: null,
+            claimed_at: null,
+            delivery_started_at: null,
+          },
+    )
+    .where('id', '=', id)
+    .where('status', '=', 'possibly_sent')
+    .execute();
+}
+
 type Finish =
   | { status: 'sent' }
   | { status: 'queued'; nextAttemptAt: Date; error: string }
   | { status: 'failed'; error: string }
-  | { status: 'cancelled'; error: string };
+  | { status: 'cancelled'; error: string }
+  | { status: 'possibly_sent'; error: string };
 
 /**
  * Records how a claimed row ended, only if this worker still holds the claim (a row re-claimed after the
@@ -287,6 +376,9 @@ export async function finishClaim(
       next_attempt_at: f.status === 'queued' ? f.nextAttemptAt : now,
       claimed_by: f.status === 'sent' ? workerId : null,
       claimed_at: f.status === 'sent' ? sql`claimed_at` : null,
+      // A refusal the server stated (or a failure before the session) means nothing went: retrying is safe.
+      delivery_started_at:
+        f.status === 'sent' || f.status === 'possibly_sent' ? sql`delivery_started_at` : null,
     })
     .where('id', '=', id)
     .where('status', '=', 'sending')

@@ -27,6 +27,32 @@ export function isPermanent(err: unknown): boolean {
   return typeof code === 'number' && code >= 500 && code < 600;
 }
 
+/**
+ * Could the message have been delivered although sending failed? Not when the server answered with a
+ * refusal (it said it did not take the message), nor when the session never got as far as the message
+ * (no connection, no TLS, no login, an envelope refused). Any other failure (the connection lost or timed
+ * out while the message was on its way, an error of unknown kind) may have come after the server accepted
+ * it: the worker then asks a person instead of sending again.
+ */
+export function mayHaveBeenDelivered(err: unknown): boolean {
+  const e = err as { responseCode?: unknown; code?: unknown; syscall?: unknown; command?: unknown };
+  if (typeof e?.responseCode === 'number') return false;
+  if (e?.syscall === 'connect' || e?.syscall === 'getaddrinfo') return false;
+  if (
+    typeof e?.code === 'string' &&
+    ['EDNS', 'EAUTH', 'ETLS', 'EENVELOPE', 'EMESSAGE', 'ENOENT', 'EACCES', 'ENOSPC'].includes(e.code)
+  )
+    return false;
+  if (
+    typeof e?.command === 'string' &&
+    /^(CONN|EHLO|HELO|LHLO|STARTTLS|AUTH|MAIL FROM|RCPT TO|API)/.test(e.command) &&
+    e.code !== 'ECONNECTION' &&
+    e.code !== 'ETIMEDOUT'
+  )
+    return false;
+  return true;
+}
+
 /** The file an .eml message is written to, named after its Message-ID so a resend replaces, not adds. */
 export function emlFileName(messageId: string): string {
   return `${messageId

@@ -6,23 +6,27 @@ import { appendEvent } from '../repositories/audit-repository.ts';
 import {
   claimDue,
   finishClaim,
+  flagInterrupted,
   markOutboxSent,
   setNoticeStatus,
+  startDelivery,
 } from '../repositories/notices-repository.ts';
-import { createMailer, isPermanent, type Mailer } from './mailer.ts';
+import { createMailer, isPermanent, mayHaveBeenDelivered, type Mailer } from './mailer.ts';
 import { createNoticeService, noticeState, type NoticeDeps } from './notices.ts';
 
 /**
  * The notice worker: claims due outbox rows with FOR UPDATE SKIP LOCKED, checks again at send time that the
  * law still allows the notice, sends it, and records the result.
  *
- * Delivery is AT-LEAST-ONCE, never early. The claim (status `sending`, the worker, the time, the attempt)
- * is committed before the SMTP call. A worker that dies after the SMTP server accepted a message but before
- * it recorded `sent` leaves the row `sending`; after the lease it is claimed again and sent again, with the
- * same Message-ID, so the duplicate is recognisable as one message (and the `.eml` fallback overwrites the
- * same file). We chose this over at-most-once because a notice is owed to the customer: losing one silently
- * is the worse failure, and a second copy of a lawful notice harms no one. What must never happen, a notice
- * while an order binds, is checked on every claim, including a re-claim.
+ * Delivery is EXACTLY ONCE, OR A PERSON IS ASKED; never early (docs/notices.md, "Delivery guarantee"). The
+ * claim (status `sending`, the worker, the time, the attempt) is committed first; then "delivery in
+ * progress" (`delivery_started_at`) is committed just before the SMTP session opens, so before DATA. A row
+ * claimed but not yet in delivery is safe to claim again after the lease (nothing can have gone). A row in
+ * delivery whose worker died, or whose send failed in a way that may have followed the server's acceptance
+ * (connection lost during the message), is never sent again by itself: it becomes `possibly_sent`, shown in
+ * the due list, on the request page and by the API, for a person to check and mark sent or queue again. A
+ * refusal the server stated, or a failure before the session reached the message, is retried as before.
+ * What must never happen, a notice while an order binds, is checked on every claim, including a re-claim.
  */
 
 export interface WorkerDeps extends NoticeDeps {
@@ -45,6 +49,8 @@ export interface RunReport {
   retried: number;
   failed: number;
   cancelled: number;
+  /** Sends that failed in a way that may have followed delivery: left for a person (`possibly_sent`). */
+  possiblySent: number;
 }
 
 export const DEFAULT_LEASE_MS = 5 * 60_000;
@@ -164,7 +170,50 @@ export function createNoticeWorker(deps: WorkerDeps, opts: WorkerOptions = {}) {
     return final ? 'failed' : 'retried';
   }
 
+  /** A send that may have been delivered: recorded `possibly_sent` for a person, never retried by itself. */
+  async function recordPossiblySent(row: OutboxRow, workerId: string, now: Date, err: unknown) {
+    const error = `the send failed after the SMTP session opened (${describeError(err)}): the message may have been delivered; check, then mark it sent or queue it again`;
+    await db.transaction().execute(async (trx) => {
+      if (!(await finishClaim(trx, row.id, workerId, now, { status: 'possibly_sent', error }))) return;
+      await appendEvent(trx, {
+        at: now,
+        actor: `worker:${workerId}`,
+        action: 'notice.possibly_sent',
+        entity: 'request',
+        entityId: row.request_id,
+        after: { outbox: row.id, to: row.to_email, message_id: row.message_id, attempt: row.attempts, error },
+      });
+    });
+  }
+
+  /**
+   * Recovery, at the start of every round (so when a worker starts): rows another worker left "delivery in
+   * progress" past the lease become `possibly_sent`, each with an audit event.
+   */
+  async function recoverInterrupted(now: Date): Promise<number> {
+    return db.transaction().execute(async (trx) => {
+      const rows = await flagInterrupted(trx, now, leaseMs);
+      for (const row of rows)
+        await appendEvent(trx, {
+          at: now,
+          actor: 'worker:recovery',
+          action: 'notice.possibly_sent',
+          entity: 'request',
+          entityId: row.request_id,
+          after: {
+            outbox: row.id,
+            to: row.to_email,
+            message_id: row.message_id,
+            interrupted_worker: row.claimed_by,
+            delivery_started_at: row.delivery_started_at?.toISOString() ?? null,
+          },
+        });
+      return rows.length;
+    });
+  }
+
   return {
+    recoverInterrupted,
     /**
      * Claims up to `batch` due notices and delivers them, one by one. Safe to run in several processes
      * against one database: SKIP LOCKED hands each row to one worker.
@@ -172,10 +221,18 @@ export function createNoticeWorker(deps: WorkerDeps, opts: WorkerOptions = {}) {
     async runOnce(o: { workerId?: string; now?: Date; batch?: number } = {}): Promise<RunReport> {
       const workerId = o.workerId ?? defaultWorkerId();
       const now = o.now ?? clock();
+      await recoverInterrupted(now);
       const claimed = await db
         .transaction()
         .execute((trx: Db) => claimDue(trx, { now, workerId, batch: o.batch ?? 20, leaseMs }));
-      const report: RunReport = { claimed: claimed.length, sent: 0, retried: 0, failed: 0, cancelled: 0 };
+      const report: RunReport = {
+        claimed: claimed.length,
+        sent: 0,
+        retried: 0,
+        failed: 0,
+        cancelled: 0,
+        possiblySent: 0,
+      };
       for (const row of claimed) {
         if (row.attempts > maxAttempts) {
           // Claimed again and again without finishing (a worker crashing on it): stop and surface it.
@@ -188,6 +245,7 @@ export function createNoticeWorker(deps: WorkerDeps, opts: WorkerOptions = {}) {
           report.cancelled++;
           continue;
         }
+        if (!(await startDelivery(db, row.id, workerId, now))) continue; // the claim was lost meanwhile
         try {
           await mail().send({
             to: row.to_email,
@@ -197,7 +255,10 @@ export function createNoticeWorker(deps: WorkerDeps, opts: WorkerOptions = {}) {
             date: now,
           });
         } catch (e) {
-          report[await recordFailure(row, workerId, now, e)]++;
+          if (mayHaveBeenDelivered(e)) {
+            await recordPossiblySent(row, workerId, now, e);
+            report.possiblySent++;
+          } else report[await recordFailure(row, workerId, now, e)]++;
           continue;
         }
         await recordSent(row, workerId, now);

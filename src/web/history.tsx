@@ -35,6 +35,8 @@ const ACTIONS: Readonly<Record<string, string>> = {
   'notice.sent': 'Sent a customer notice',
   'notice.retry': 'A notice could not be delivered; it will be retried',
   'notice.failed': 'A notice could not be delivered, for good',
+  'notice.possibly_sent': 'A notice may have been delivered (delivery interrupted): check it',
+  'notice.settle': 'A person settled a notice that may have been delivered',
   'contact.set': 'Set the customer contact',
 };
 

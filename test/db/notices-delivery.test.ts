@@ -237,7 +237,7 @@ describe('delivery through a real SMTP server', () => {
     expect((await outboxOf(r.id))[0]).toMatchObject({ status: 'sent', attempts: 2, claimed_by: 'W' });
   });
 
-  it('is at-least-once: a crash after the SMTP server accepted resends after the lease, with the same Message-ID', async () => {
+  it('never sends twice: a worker killed after the SMTP server accepted leaves the notice possibly sent, for a person', async () => {
     const r = await requestWithContacts();
     await s.notices.queue(handler, r.id);
     const t0 = clock();
@@ -262,13 +262,81 @@ describe('delivery through a real SMTP server', () => {
     );
     void dying.runOnce({ workerId: 'dying', now: t0 });
     await expect.poll(() => smtp.arrivals.length).toBe(1);
+    // "Delivery in progress" was recorded before the SMTP session opened.
     expect((await outboxOf(r.id))[0]).toMatchObject({ status: 'sending', claimed_by: 'dying' });
+    expect((await outboxOf(r.id))[0]!.delivery_started_at).not.toBeNull();
+    // Recovery (the next round of any worker, after the lease): flagged for a person, never sent again.
+    expect(await real.runOnce({ workerId: 'W', now: new Date(t0.getTime() + LEASE_MS - 1) })).toMatchObject({
+      claimed: 0,
+    });
+    expect((await outboxOf(r.id))[0]!.status).toBe('sending');
     await real.runOnce({ workerId: 'W', now: new Date(t0.getTime() + LEASE_MS) });
-    expect(smtp.arrivals).toHaveLength(2);
-    expect(new Set(smtp.arrivals.map((m) => m.messageId))).toEqual(
-      new Set([(await outboxOf(r.id))[0]!.message_id]),
+    await real.runOnce({ workerId: 'W', now: new Date(t0.getTime() + 10 * LEASE_MS) });
+    expect(smtp.arrivals).toHaveLength(1);
+    const row = (await outboxOf(r.id))[0]!;
+    expect(row).toMatchObject({ status: 'possibly_sent', claimed_by: 'dying' });
+    expect(row.last_error).toMatch(/may have been delivered/);
+    const listed = await s.notices.possiblySent(handler);
+    expect(listed.map((x) => x.id)).toContain(row.id);
+    // A person checks the mail server's log for the Message-ID and records that it went.
+    await expect(s.notices.settlePossiblySent(actor('viewer'), row.id, 'sent')).rejects.toMatchObject({
+      code: 'forbidden',
+    });
+    expect(await s.notices.settlePossiblySent(handler, row.id, 'sent')).toMatchObject({ status: 'sent' });
+    expect((await outboxOf(r.id))[0]).toMatchObject({ status: 'sent' });
+    expect(await noticeStatus(r.id)).toBe('sent');
+    await expect(s.notices.settlePossiblySent(handler, row.id, 'requeue')).rejects.toMatchObject({
+      code: 'invalid_state',
+    });
+    const events = await t.db
+      .selectFrom('audit_events')
+      .select('action')
+      .where('entity_id', '=', String(r.id))
+      .where('action', 'in', ['notice.possibly_sent', 'notice.settle'])
+      .execute();
+    expect(events.map((e) => e.action)).toEqual(['notice.possibly_sent', 'notice.settle']);
+  });
+
+  it('a connection lost after the message was handed over is possibly sent at once; requeued by a person, it goes again', async () => {
+    const r = await requestWithContacts();
+    await s.notices.queue(handler, r.id);
+    const t0 = clock();
+    const smtpMailer = createMailer(config);
+    const lost = Object.assign(new Error('Connection closed unexpectedly'), {
+      code: 'ECONNECTION',
+      command: 'CONN',
+    });
+    const w = createNoticeWorker(
+      {
+        db: t.db,
+        config,
+        clock,
+        mailer: {
+          describe: 'accepts, then the connection drops',
+          send: async (m) => {
+            await smtpMailer.send(m);
+            throw lost;
+          },
+          close: () => {},
+        },
+      },
+      { leaseMs: LEASE_MS },
     );
-    expect((await outboxOf(r.id))[0]).toMatchObject({ status: 'sent', claimed_by: 'W' });
+    expect(await w.runOnce({ workerId: 'W', now: t0 })).toMatchObject({ claimed: 1, possiblySent: 1 });
+    expect(await w.runOnce({ workerId: 'W', now: new Date(t0.getTime() + 100 * LEASE_MS) })).toMatchObject({
+      claimed: 0,
+    });
+    expect(smtp.arrivals).toHaveLength(1);
+    const row = (await outboxOf(r.id))[0]!;
+    expect(row.status).toBe('possibly_sent');
+    // A refusal the server stated is not ambiguous: it is retried as before (the 'retries with backoff' test).
+    expect(await s.notices.settlePossiblySent(handler, row.id, 'requeue')).toMatchObject({
+      status: 'queued',
+    });
+    await worker().runOnce({ workerId: 'W2', now: new Date(t0.getTime() + 1) });
+    expect(smtp.arrivals).toHaveLength(2);
+    expect(new Set(smtp.arrivals.map((m) => m.messageId))).toEqual(new Set([row.message_id]));
+    expect((await outboxOf(r.id))[0]).toMatchObject({ status: 'sent', claimed_by: 'W2' });
   });
 });
 

@@ -152,6 +152,38 @@ export function register(p: Command, setCode: (n: number) => void): void {
       }
     });
   notice
+    .command('check')
+    .description('notices whose delivery was interrupted and may have gone: check each, then settle it')
+    .action(async () => {
+      const rows = await withContext(({ services, actor }) => services.notices.possiblySent(actor));
+      if (rows.length === 0) out('no notice waits for a check');
+      for (const r of rows)
+        out(
+          `#${r.id} request ${r.request_id} (${r.external_ref}) ${r.kind} -> ${r.to_email} ${r.message_id}, ` +
+            `delivery started ${r.delivery_started_at ?? '?'} by ${r.claimed_by ?? '?'}; ` +
+            `look for that Message-ID in the mail server's log, then: candor notice settle ${r.id} --sent | --requeue`,
+        );
+    });
+  notice
+    .command('settle <outbox-id>')
+    .description(
+      'after checking a possibly sent notice: --sent (it was delivered) or --requeue (send it again)',
+    )
+    .option('--sent', 'the message was delivered: record it sent')
+    .option('--requeue', 'the message was not delivered: queue it again (same Message-ID)')
+    .action(async (id: string, o: { sent?: boolean; requeue?: boolean }) => {
+      const n = Number(id);
+      if (!Number.isInteger(n) || n < 1)
+        throw new CandorError('invalid', 'outbox-id: expected a positive integer');
+      if (!o.sent === !o.requeue) throw new CandorError('invalid', 'give either --sent or --requeue');
+      const r = await withContext(({ services, actor }) =>
+        services.notices.settlePossiblySent(actor, n, o.sent ? 'sent' : 'requeue'),
+      );
+      out(
+        `notice #${r.id} of request ${r.request_id}: ${r.status === 'sent' ? 'recorded sent' : 'queued again'}`,
+      );
+    });
+  notice
     .command('run-worker')
     .description('release held notices that became due and send queued ones (SMTP, or .eml files)')
     .option('--once', 'one pass, then exit')
@@ -163,7 +195,8 @@ export function register(p: Command, setCode: (n: number) => void): void {
           const r = await services.noticeWorker.runOnce();
           out(
             `released ${released.queued.length} held notice(s), ${released.not_possible.length} not possible; ` +
-              `claimed ${r.claimed}: sent ${r.sent}, retrying ${r.retried}, failed ${r.failed}, cancelled ${r.cancelled} ` +
+              `claimed ${r.claimed}: sent ${r.sent}, retrying ${r.retried}, failed ${r.failed}, cancelled ${r.cancelled}, ` +
+              `possibly sent ${r.possiblySent} (check: candor notice check) ` +
               `(delivery: ${services.noticeWorker.describe()})`,
           );
           services.noticeWorker.close();

@@ -14,6 +14,11 @@ const idParams = z.strictObject({ id: recordId });
 const accountParams = z.strictObject({ account: accountRef });
 const templateParams = z.strictObject({ kind: z.enum(NOTICE_KINDS), language: languageTag });
 const kindQuery = z.strictObject({ kind: z.enum(NOTICE_KINDS).optional() });
+const settleBody = z.strictObject({
+  answer: z
+    .enum(['sent', 'requeue'])
+    .describe('sent: the message was delivered; requeue: it was not, send it again (same Message-ID)'),
+});
 const sendBody = z
   .strictObject({ kind: z.enum(NOTICE_KINDS).optional().describe('defaults to what the record calls for') })
   .default({});
@@ -55,5 +60,15 @@ export function noticeRoutes(services: Services): FastifyPluginAsyncZod {
     app.get('/notices/failures', { schema: { tags: ['notices'] } }, async (req) => ({
       items: await services.notices.failures(req.actor),
     }));
+
+    app.get('/notices/possibly-sent', { schema: { tags: ['notices'] } }, async (req) => ({
+      items: await services.notices.possiblySent(req.actor),
+    }));
+
+    app.post(
+      '/notices/:id/settle',
+      { schema: { params: idParams, body: settleBody, tags: ['notices'] } },
+      async (req) => services.notices.settlePossiblySent(req.actor, req.params.id, req.body.answer),
+    );
   };
 }
