@@ -3,5 +3,10 @@
  * The schema files are generated from `src/reports/report-data.ts`; do not edit them by hand.
  */
 
-/** JSON Schema 2020-12 of report.json (`ReportData`, schema_version 1). */
+/** JSON Schema 2020-12 of report.json (`ReportData`, schema_version 2; it reads version 1 data too). */
+export const TRANSPARENCY_REPORT = new URL('./transparency-report.v2.json', import.meta.url);
+/**
+ * The version 1 schema as it was published until December 2026: still published, unchanged, for readers who
+ * validate old report.json files with it. Not generated any more.
+ */
 export const TRANSPARENCY_REPORT_V1 = new URL('./transparency-report.v1.json', import.meta.url);

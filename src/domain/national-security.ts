@@ -14,7 +14,7 @@ export type NationalSecurityOption = (typeof NATIONAL_SECURITY_OPTIONS)[number];
 
 interface OptionRule {
   statute: string;
-  bandWidth: number;
+  bandWidth: (typeof STATUTORY_BAND_WIDTHS)[number];
   frequency: 'semiannual' | 'annual';
   /** (a)(1)/(a)(2) band six separate counts; (a)(3)/(a)(4) band all process combined. */
   structure: 'separate' | 'combined';
@@ -27,7 +27,11 @@ export const OPTION_RULES: Readonly<Record<NationalSecurityOption, Readonly<Opti
   a4: { statute: '50 U.S.C. 1874(a)(4)', bandWidth: 100, frequency: 'annual', structure: 'combined' },
 });
 
-const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'expected a date YYYY-MM-DD');
+/** A calendar date; `format: date` in the JSON Schema (RFC 3339 full-date). */
+const isoDate = z.iso.date();
+
+/** The band widths 1874(a) allows: 1000, 500, 250 (half-yearly) and 100 (yearly). */
+export const STATUTORY_BAND_WIDTHS = [1000, 500, 250, 100] as const;
 
 export const bandSchema = z
   .strictObject({
@@ -56,7 +60,9 @@ export const nationalSecurityTableSchema = z
   .strictObject({
     option: z.enum(NATIONAL_SECURITY_OPTIONS).describe('The 1874(a) paragraph the provider reports under.'),
     statute: z.string().describe('Citation of that paragraph, e.g. "50 U.S.C. 1874(a)(3)".'),
-    band_width: z.number().int().min(1).describe('Width of every band: 1000, 500, 250 or 100.'),
+    band_width: z
+      .union(STATUTORY_BAND_WIDTHS.map((w) => z.literal(w)))
+      .describe('Width of every band: 1000, 500, 250 or 100 (the option decides which).'),
     frequency: z.enum(['semiannual', 'annual']),
     publication_date: isoDate.describe('The publication date the reporting windows were computed from.'),
     entries: z
@@ -98,6 +104,23 @@ export const nationalSecurityTableSchema = z
       .describe(
         "Days of the report's period that no window above covers (180-day windows never cover a year), and where they are reported.",
       ),
+  })
+  .superRefine((t, ctx) => {
+    // The JSON Schema says the same through `bandRules` (reports/report-data.ts); Zod adds the exact high.
+    const width = OPTION_RULES[t.option].bandWidth;
+    if (t.band_width !== width)
+      ctx.addIssue({ code: 'custom', path: ['band_width'], message: `${t.option} bands are ${width} wide` });
+    t.entries.forEach((e, i) => {
+      for (const k of ['requests', 'selectors'] as const) {
+        const b = e[k];
+        if (b.low % width !== 0 || b.high !== b.low + width - 1)
+          ctx.addIssue({
+            code: 'custom',
+            path: ['entries', i, k],
+            message: `a band starts at a multiple of ${width} and is ${width} wide`,
+          });
+      }
+    });
   })
   .describe('National-security process in statutory bands only (50 U.S.C. 1874).');
 export type NationalSecurityTable = z.infer<typeof nationalSecurityTableSchema>;

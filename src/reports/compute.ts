@@ -27,7 +27,13 @@ import {
 } from '../repositories/report-repository.ts';
 import { diffReports } from './diff.ts';
 import { validateReport } from './render/json.ts';
-import { REGIONS, type DsaRow, type OutcomeCounts, type ReportData } from './report-data.ts';
+import {
+  REGIONS,
+  REPORT_SCHEMA_VERSION,
+  type DsaRow,
+  type OutcomeCounts,
+  type ReportData,
+} from './report-data.ts';
 import { COUNTING_RULES, DEFINITIONS } from './wording.ts';
 
 /**
@@ -166,7 +172,7 @@ export async function computeReport(db: Db, o: ComputeOptions): Promise<ReportDa
   ) as Record<(typeof CHANNELS)[number], number>;
 
   const data: ReportData = {
-    schema_version: 1,
+    schema_version: REPORT_SCHEMA_VERSION,
     provider: { ...o.provider },
     period: {
       id: period.id,

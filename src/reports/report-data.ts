@@ -1,5 +1,9 @@
 import { z } from 'zod';
-import { nationalSecurityTableSchema } from '../domain/national-security.ts';
+import {
+  nationalSecurityTableSchema,
+  OPTION_RULES,
+  NATIONAL_SECURITY_OPTIONS,
+} from '../domain/national-security.ts';
 import { CHANNELS, DSA_CATEGORIES, OUTCOMES, PROCESS_TYPES } from '../domain/vocabulary.ts';
 
 /**
@@ -15,7 +19,9 @@ import { CHANNELS, DSA_CATEGORIES, OUTCOMES, PROCESS_TYPES } from '../domain/voc
  * open requests are "in process". Every table holds aggregates only: no names, identifiers or case numbers.
  */
 
-export const REPORT_SCHEMA_ID = 'https://candor.dev/schema/transparency-report.v1.json';
+export const REPORT_SCHEMA_ID = 'https://candor.dev/schema/transparency-report.v2.json';
+/** The version `compute` writes; stored versions of version 1 still read (docs/reports.md, "Schema versions"). */
+export const REPORT_SCHEMA_VERSION = 2;
 
 const count = z.number().int().min(0);
 const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'expected a date YYYY-MM-DD');
@@ -151,7 +157,9 @@ const changeValue = z.union([z.number(), z.string(), z.null()]);
 
 export const reportDataSchema = z
   .strictObject({
-    schema_version: z.literal(1).describe('Version of this format.'),
+    schema_version: z
+      .union([z.literal(1), z.literal(2)])
+      .describe('Version of this format: 2 since December 2026; versions frozen earlier say 1.'),
     provider: z.strictObject({
       name: z.string().min(1).describe('The provider publishing the report.'),
       service: z.string().min(1).optional().describe('The service the report covers, when not all of them.'),
@@ -337,10 +345,46 @@ export function reportJsonSchema(): Record<string, unknown> {
     unknown
   >;
   const { $schema, ...rest } = generated;
+  const tables = (rest.properties as Record<string, { properties: Record<string, { anyOf: object[] }> }>)
+    .tables!;
+  const ns = tables.properties.national_security!.anyOf[0] as Record<string, unknown>;
+  ns.allOf = bandRules();
   return {
     $schema,
     $id: REPORT_SCHEMA_ID,
-    title: 'Candor transparency report, version 1',
+    title: 'Candor transparency report, version 2',
     ...rest,
   };
+}
+
+/**
+ * What JSON Schema can say of 50 U.S.C. 1874 bands beyond their shape: each option has its statutory width,
+ * and every band of that width starts at a multiple of it (0, 250, 500, ... under (a)(3)) and ends no lower
+ * than width - 1. (That the band ends exactly at low + width - 1 relates two values, which JSON Schema cannot
+ * express; the Zod schema checks it.)
+ */
+function bandRules(): object[] {
+  const band = (w: number) => ({
+    type: 'object',
+    properties: {
+      low: { type: 'integer', multipleOf: w },
+      high: { type: 'integer', minimum: w - 1 },
+    },
+  });
+  return NATIONAL_SECURITY_OPTIONS.map((option) => {
+    const w = OPTION_RULES[option].bandWidth;
+    return {
+      if: { type: 'object', properties: { option: { const: option } }, required: ['option'] },
+      then: {
+        type: 'object',
+        properties: {
+          band_width: { const: w },
+          entries: {
+            type: 'array',
+            items: { type: 'object', properties: { requests: band(w), selectors: band(w) } },
+          },
+        },
+      },
+    };
+  });
 }

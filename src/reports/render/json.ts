@@ -1,7 +1,7 @@
 import Ajv2020, { type ErrorObject } from 'ajv/dist/2020.js';
 import addFormats from 'ajv-formats';
 import { readFileSync } from 'node:fs';
-import { TRANSPARENCY_REPORT_V1 } from '../../../schema/index.ts';
+import { TRANSPARENCY_REPORT } from '../../../schema/index.ts';
 import { reportDataSchema, type ReportData } from '../report-data.ts';
 
 /**
@@ -9,7 +9,7 @@ import { reportDataSchema, type ReportData } from '../report-data.ts';
  * only with Zod) so what we publish is checked by the same artefact consumers use.
  */
 
-const schema = JSON.parse(readFileSync(TRANSPARENCY_REPORT_V1, 'utf8')) as object;
+const schema = JSON.parse(readFileSync(TRANSPARENCY_REPORT, 'utf8')) as object;
 
 // The schema uses `type: [number, string, null]` for changed cells; that union is intended.
 const ajv = new Ajv2020.default({ allErrors: true, strict: true, allowUnionTypes: true });
@@ -25,7 +25,7 @@ const describeError = (e: ErrorObject): string =>
 export function validateReport(data: unknown): asserts data is ReportData {
   if (!validate(data)) {
     const errors = (validate.errors ?? []).map(describeError);
-    throw new Error(`report data does not match transparency-report.v1: ${errors.join('; ')}`);
+    throw new Error(`report data does not match transparency-report.v2: ${errors.join('; ')}`);
   }
 }
 
