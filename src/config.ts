@@ -24,6 +24,8 @@ const envSchema = z.object({
   CANDOR_NS_OPTION: z.enum(['a1', 'a2', 'a3', 'a4']).default('a3'),
   /** Days after a period's last day its report is published by default (bulk freeze, the report desk). */
   CANDOR_NS_PUBLICATION_LAG_DAYS: z.coerce.number().int().min(0).max(730).default(1),
+  /** The day the EU DSA's Art. 15 reporting applies to the provider (2024-02-17; VLOPs and VLOSEs earlier). */
+  CANDOR_DSA_APPLIES_FROM: z.iso.date().default('2024-02-17'),
   CANDOR_TRUST_PROXY: z.enum(['true', 'false', '1', '0']).default('false'),
   CANDOR_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'silent']).default('info'),
   /** Seconds between runs of the background jobs in `candor serve`; 0 turns them off. */
@@ -102,6 +104,8 @@ export type Config = Readonly<{
   nsOption: 'a1' | 'a2' | 'a3' | 'a4';
   /** CANDOR_NS_PUBLICATION_LAG_DAYS: a period's default publication date is its last day plus this. */
   publicationLagDays: number;
+  /** CANDOR_DSA_APPLIES_FROM: periods that end before it carry no DSA figures (blank, not 0). */
+  dsaAppliesFrom?: string;
   logLevel: string;
   jobsIntervalSeconds: number;
   policy: PolicyConfig;
@@ -162,6 +166,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     mailFrom: e.CANDOR_MAIL_FROM,
     nsOption: e.CANDOR_NS_OPTION,
     publicationLagDays: e.CANDOR_NS_PUBLICATION_LAG_DAYS,
+    dsaAppliesFrom: e.CANDOR_DSA_APPLIES_FROM,
     logLevel: e.CANDOR_LOG_LEVEL,
     jobsIntervalSeconds: e.CANDOR_JOBS_INTERVAL,
     policy: policy.value,

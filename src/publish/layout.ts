@@ -5,6 +5,7 @@ import { TRANSPARENCY_REPORT, TRANSPARENCY_REPORT_V1 } from '../../schema/index.
 import { CandorError } from '../errors.ts';
 import { renderCsv } from '../reports/render/csv.ts';
 import { periodText } from '../reports/render/document.ts';
+import { dsaIdentification } from '../reports/files.ts';
 import { renderDsaPart1, renderDsaPart3 } from '../reports/render/dsa.ts';
 import { escapeHtml, renderHtml } from '../reports/render/html.ts';
 import { renderJson } from '../reports/render/json.ts';
@@ -96,15 +97,6 @@ export function groupByPeriod(versions: readonly FrozenVersion[]): PeriodVersion
 /** The publication date of a version: the day it was frozen (UTC). */
 export const publicationDate = (v: FrozenVersion) => v.frozen_at.slice(0, 10);
 
-/** The publication before `v` of any period (DSA Annex I Part 1: "latest previous report"). */
-function previousPublication(all: readonly FrozenVersion[], v: FrozenVersion): string | null {
-  const earlier = all
-    .filter((o) => o.frozen_at < v.frozen_at)
-    .map(publicationDate)
-    .sort();
-  return earlier[earlier.length - 1] ?? null;
-}
-
 // Rendering a PDF takes about a second; every publish re-renders every version, so keep recent results.
 // Renderers are pure, so a cache keyed by the version's full content can never serve stale bytes.
 const cache = new Map<string, Promise<Array<[string, Buffer]>>>();
@@ -116,11 +108,7 @@ const CACHE_SIZE = 64;
  */
 export type Reuse = ReadonlyMap<string, Buffer>;
 
-async function renderVersion(
-  v: FrozenVersion,
-  previous: string | null,
-  reuse: Reuse,
-): Promise<Array<[string, Buffer]>> {
+async function renderVersion(v: FrozenVersion, reuse: Reuse): Promise<Array<[string, Buffer]>> {
   const d = v.data;
   const kept = REPORT_FILES.map((name) => reuse.get(`${versionDir(v.period, v.number)}/${name}`));
   const files: Array<[string, Buffer]> = kept.every((b) => b !== undefined)
@@ -134,20 +122,20 @@ async function renderVersion(
         ['report.pdf', await renderPdf(d)],
       ];
   if (d.tables.dsa) {
-    const id = { publication_date: publicationDate(v), previous_publication_date: previous };
-    files.push(['dsa/part1.csv', Buffer.from(renderDsaPart1(d, id))]);
+    // The same facts the frozen file hashes were computed from, so the published bytes match them.
+    files.push(['dsa/part1.csv', Buffer.from(renderDsaPart1(d, dsaIdentification(d)))]);
     files.push(['dsa/part3.csv', Buffer.from(renderDsaPart3(d))]);
   }
   return files;
 }
 
-function renderVersionCached(v: FrozenVersion, previous: string | null, reuse: Reuse) {
+function renderVersionCached(v: FrozenVersion, reuse: Reuse) {
   const key = createHash('sha256')
-    .update(JSON.stringify([v.period, v.number, v.frozen_at, previous, v.data]))
+    .update(JSON.stringify([v.period, v.number, v.frozen_at, v.data]))
     .digest('hex');
   let hit = cache.get(key);
   if (!hit) {
-    hit = renderVersion(v, previous, reuse);
+    hit = renderVersion(v, reuse);
     hit.catch(() => cache.delete(key));
     cache.set(key, hit);
     if (cache.size > CACHE_SIZE) cache.delete(cache.keys().next().value!);
@@ -167,7 +155,7 @@ export async function repositoryFiles(
 
   for (const p of periods) {
     for (const v of p.versions) {
-      const rendered = await renderVersionCached(v, previousPublication(versions, v), reuse);
+      const rendered = await renderVersionCached(v, reuse);
       for (const [name, bytes] of rendered) {
         put(`${versionDir(p.period, v.number)}/${name}`, bytes);
         if (v === p.latest) put(`${periodDir(p.period)}/${name}`, bytes);

@@ -41,6 +41,9 @@ import { COUNTING_RULES, DEFINITIONS } from './wording.ts';
  * that reads the database; everything after it (renderers, versions, diffs) works on the returned data.
  */
 
+/** EU DSA Art. 93(2): the Regulation applies from 17 February 2024 (to VLOPs and VLOSEs earlier). */
+export const DSA_APPLIES_FROM = '2024-02-17';
+
 export interface ComputeOptions {
   /** `2015-H1`, `2015` or `2015-01-01..2015-03-31` */
   period: string;
@@ -54,6 +57,12 @@ export interface ComputeOptions {
    * half-year's bands in an annual report.
    */
   publicationLagDays?: number;
+  /**
+   * YYYY-MM-DD, the day EU DSA Art. 15 reporting applies to the provider (default 2024-02-17, Art. 93(2);
+   * VLOPs and VLOSEs earlier). A period that ends before it has no DSA table: its Annex I figures are blank,
+   * not 0 (Annex II: blank where the obligation cannot apply).
+   */
+  dsaAppliesFrom?: string;
   /** The state of the record the figures reflect: generated_at and accurate_as_of. */
   now: Date;
   /** The latest frozen version: `changes` lists the cells that differ from it. */
@@ -266,7 +275,10 @@ export async function computeReport(db: Db, o: ComputeOptions): Promise<ReportDa
       },
       history_overrides: { requests: overridden },
       national_security: nationalSecurity,
-      dsa: dsaTable(dsa, o.provider.service ?? o.provider.name),
+      dsa:
+        period.end < (o.dsaAppliesFrom ?? DSA_APPLIES_FROM)
+          ? null
+          : dsaTable(dsa, o.provider.service ?? o.provider.name),
       changes: [],
     },
     definitions: DEFINITIONS.map((d) => ({ ...d })),

@@ -60,7 +60,8 @@ export function reportCells(data: ReportData): Map<string, Map<string, Value>> {
     ]);
   }
   if (t.dsa) {
-    const { rows, ...head } = t.dsa;
+    // The Part 1 dates are facts of the publication, fixed at freeze time, not figures.
+    const { rows, publication_date: _p, previous_publication_date: _q, ...head } = t.dsa;
     put('dsa', '', head);
     keyed('dsa', rows, (r) => [r.category, r.keyword ?? '', r.scope].filter(Boolean).join('.'), [
       'category',

@@ -29,11 +29,22 @@ export const FORMAT_FILES: Readonly<Record<Format, readonly string[]>> = {
 };
 
 /**
- * DSA Part 1 facts, taken from the data so a stored version renders identically later: the publication
- * date the national-security windows were computed from (else the day it was generated), and the date of
- * the previous version of this report, if any.
+ * DSA Part 1 facts, taken from the data so a stored version renders identically later, wherever it is
+ * rendered (the frozen file hashes, the API, the published repository): the dates stored in the DSA table
+ * when the version was frozen; for versions frozen before they were stored, the publication date the
+ * national-security windows were computed from (else the day it was generated) and the date of the
+ * previous version of this report, if any.
  */
 export function dsaIdentification(data: ReportData): DsaIdentification {
+  const dsa = data.tables.dsa;
+  // Fixed at freeze time (since December 2026), so the frozen files and the published repository agree.
+  if (dsa?.publication_date !== undefined) {
+    return {
+      publication_date: dsa.publication_date,
+      previous_publication_date: dsa.previous_publication_date ?? null,
+    };
+  }
+  // Versions frozen earlier: what their stored hashes were computed from.
   const log = data.version.changelog.filter((c) => c.version < data.version.number);
   return {
     publication_date: data.tables.national_security?.publication_date ?? data.generated_at.slice(0, 10),

@@ -140,6 +140,15 @@ export type DsaRow = z.infer<typeof dsaRowSchema>;
 export const dsaTableSchema = z
   .strictObject({
     applicability: z.string().describe('Annex I column A, e.g. "All".'),
+    publication_date: isoDate
+      .optional()
+      .describe('Annex I Part 1 "Date of the publication of the report", fixed when the version was frozen.'),
+    previous_publication_date: isoDate
+      .nullable()
+      .optional()
+      .describe(
+        'Annex I Part 1 "Date of the publication of the latest previous report" (any period), fixed when the version was frozen; null for a first report.',
+      ),
     service: z.string().describe('Annex I column B: the name of the service.'),
     member_states: z
       .array(z.string().regex(/^[A-Z]{2}$/))

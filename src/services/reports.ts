@@ -6,7 +6,7 @@ import { halfYearsBetween, parsePeriod } from '../domain/periods.ts';
 import { CandorError } from '../errors.ts';
 import { computeReport } from '../reports/compute.ts';
 import { describeChange, diffReports, type Change } from '../reports/diff.ts';
-import { fileHashes, renderFiles, FORMAT_FILES, type Format } from '../reports/files.ts';
+import { dsaIdentification, fileHashes, renderFiles, FORMAT_FILES, type Format } from '../reports/files.ts';
 import type { ReportData } from '../reports/report-data.ts';
 import { toFrozenVersion, type FrozenVersion } from '../reports/versions.ts';
 import { appendEvent, headEvent } from '../repositories/audit-repository.ts';
@@ -118,6 +118,7 @@ export function createReportService({ db, config, clock }: Deps) {
       provider,
       nsOption: config.nsOption,
       publicationLagDays: config.publicationLagDays,
+      dsaAppliesFrom: config.dsaAppliesFrom,
       // A correction keeps the publication date its national-security windows were computed for.
       publicationDate:
         o.publicationDate ?? o.previous?.data.tables.national_security?.publication_date ?? dateOf(o.now),
@@ -170,11 +171,13 @@ export function createReportService({ db, config, clock }: Deps) {
     const now = clock();
     const partial = partialPeriod(period, now, allowPartial);
     try {
-      const { previous, draft } = await inSnapshot(async (trx) => {
+      const { previous, draft, published } = await inSnapshot(async (trx) => {
         const previous = number > 1 ? await findVersion(trx, period, number - 1) : undefined;
         return {
           previous,
           draft: await compute(trx, period, { now, previous, partial, publicationDate }),
+          // DSA Annex I Part 1 needs the date of the latest previous report of any period.
+          published: (await listVersions(trx)).map((v) => dsaIdentification(v.data).publication_date),
         };
       });
       if (number > 1 && !previous) {
@@ -203,8 +206,22 @@ export function createReportService({ db, config, clock }: Deps) {
             method: change.method,
           }
         : first;
+      // The DSA Part 1 dates are fixed now and stored with the version, so every later rendering (the
+      // frozen hashes, the API, the published repository) writes the same bytes.
+      const dsaPublished = draft.tables.national_security?.publication_date ?? dateOf(now);
+      const dsaPrevious = published.filter((d) => d < dsaPublished).sort();
       const data: ReportData = {
         ...draft,
+        tables: draft.tables.dsa
+          ? {
+              ...draft.tables,
+              dsa: {
+                ...draft.tables.dsa,
+                publication_date: dsaPublished,
+                previous_publication_date: dsaPrevious[dsaPrevious.length - 1] ?? null,
+              },
+            }
+          : draft.tables,
         version: {
           number,
           status: 'frozen',

@@ -1,4 +1,4 @@
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
@@ -6,6 +6,7 @@ import { main } from '../../src/cli/main.ts';
 import { generateDemo } from '../../src/domain/demo-data.ts';
 import { requestInput } from '../../src/domain/request-input.ts';
 import type { Change } from '../../src/reports/diff.ts';
+import { sha256 } from '../../src/reports/files.ts';
 import type { Services } from '../../src/services/index.ts';
 import { loadDemo } from '../../src/services/demo.ts';
 import { actor, servicesFor, testClock, testDatabase, type TestDb } from '../helpers/db.ts';
@@ -83,6 +84,18 @@ describe('the core loop, from records to a public repository', () => {
     ]);
     for (const p of PERIODS) expect(git(repo, 'cat-file', '-t', `${p}-v1`)).toBe('tag');
     expect(git(repo, 'status', '--porcelain')).toBe('');
+    // Every published file of a version is the file frozen: its hash is the one stored at freeze time
+    // (the DSA Part 1 dates included, issue 19.8).
+    let checked = 0;
+    for (const v of await s.reports.frozenVersions(publisher)) {
+      for (const [name, hash] of Object.entries(v.file_hashes)) {
+        const file = path.join(repo, 'reports', v.period, `v${v.number}`, name);
+        if (!existsSync(file)) continue;
+        expect(sha256(readFileSync(file)), `${v.period} v${v.number} ${name}`).toBe(hash);
+        checked++;
+      }
+    }
+    expect(checked).toBeGreaterThanOrEqual(PERIODS.length * 6);
     // A second run finds everything published: no commit.
     const again = await s.publish.publishAll(publisher, { repo });
     expect(again.map((x) => x.status)).toEqual(['skipped', 'skipped', 'skipped']);

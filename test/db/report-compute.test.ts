@@ -33,6 +33,8 @@ const opts = (over: Partial<ComputeOptions> = {}): ComputeOptions => ({
   nsOption: 'a3',
   publicationDate: '2015-08-31',
   now: NOW,
+  // These tests use 2015 dates for DSA orders too; when the DSA applies is tested on its own.
+  dsaAppliesFrom: '2015-01-01',
   ...over,
 });
 const at = (day: string) => `${day}T10:00:00Z`;

@@ -38,6 +38,8 @@ const opts = (over: Partial<ComputeOptions> = {}): ComputeOptions => ({
   nsOption: 'a3',
   publicationDate: '2015-08-31',
   now: NOW,
+  // These tests use 2015 dates for DSA orders too; when the DSA applies is tested on its own.
+  dsaAppliesFrom: '2015-01-01',
   ...over,
 });
 const at = (day: string) => `${day}T10:00:00Z`;
@@ -129,6 +131,25 @@ describe('DSA Part 3 counts orders from Member State authorities whatever the ch
       items: 4,
       orders_to_provide_information: 2,
     });
+  });
+});
+
+describe('DSA files as the regulator reads them (19.8)', () => {
+  it('leaves the DSA figures blank, not 0, for a period that ended before the DSA applied', async () => {
+    await load([requestFactory({ received_at: at('2015-03-01'), agency: eu('DE'), channel: 'dsa_art_10' })]);
+    const before = await computeReport(t.db, opts({ dsaAppliesFrom: undefined }));
+    expect(before.tables.dsa).toBeNull();
+    const { renderDsaPart3 } = await import('../../src/reports/render/dsa.ts');
+    const figures = (csv: string) =>
+      csv
+        .trim()
+        .split('\r\n')
+        .slice(1)
+        .map((l) => l.split(',').slice(6, 13).join(','));
+    expect(new Set(figures(renderDsaPart3(before)))).toEqual(new Set([',,,,,,']));
+    // The same record when the DSA applies: 0 where nothing came, the order counted.
+    const after = await computeReport(t.db, opts());
+    expect(figures(renderDsaPart3(after))[0]).toBe('0,0,,,1,,');
   });
 });
 

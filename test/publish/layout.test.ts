@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { CandorError } from '../../src/errors.ts';
 import { repositoryFiles } from '../../src/publish/layout.ts';
-import { allVersions, h1v1, h1v2 } from './versions.ts';
+import { renderFiles } from '../../src/reports/files.ts';
+import { allVersions, h1v1, h1v2, h2v1 } from './versions.ts';
 
 const text = (files: Map<string, Buffer>, p: string) => {
   const b = files.get(p);
@@ -61,6 +62,16 @@ describe('the repository layout', () => {
     const part1 = text(f, 'reports/2015-H2/dsa/part1.csv');
     expect(part1).toContain('Date of the publication of the report,2016-02-15');
     expect(part1).toContain('Date of the publication of the latest previous report,2015-10-02');
+  });
+
+  it('publishes the DSA files byte for byte as frozen (their hashes match), whichever versions are around', async () => {
+    for (const versions of [allVersions(), [h2v1()]]) {
+      const published = await repositoryFiles(versions);
+      const v = h2v1();
+      const frozen = await renderFiles(v.data, ['dsa']);
+      for (const name of ['dsa/part1.csv', 'dsa/part3.csv'])
+        expect(published.get(`reports/2015-H2/v1/${name}`)?.equals(frozen.get(name)!), name).toBe(true);
+    }
   });
 
   it('refuses a version whose data contradicts it', async () => {

@@ -35,6 +35,8 @@ export function h2v1(): FrozenVersion {
   ];
   r.audit_head = 'a'.repeat(64);
   const t = r.tables;
+  // Fixed when it was frozen: its own date and the latest report before it (2015-H1 v2).
+  t.dsa = { ...t.dsa!, publication_date: '2016-02-15', previous_publication_date: '2015-10-02' };
   const us = t.by_country.find((c) => c.country === 'US')!;
   us.requests = 251;
   us.accounts_specified = 104;
