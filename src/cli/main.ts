@@ -167,6 +167,13 @@ function program(setCode: (n: number) => void): Command {
       );
     });
   user
+    .command('role <email> <role>')
+    .description(`give a user another role (${ROLES.join(', ')}); the last active admin keeps theirs`)
+    .action(async (email: string, role: string) => {
+      const r = await withContext(({ services, actor }) => services.users.setRole(actor, email, role));
+      out(r.changed ? `${r.email} is now ${r.role} (was ${r.was})` : `${r.email} was already ${r.role}`);
+    });
+  user
     .command('enable <email>')
     .description('enable a disabled user again (revoked API tokens stay revoked: issue a new one)')
     .action(async (email: string) => {

@@ -132,6 +132,16 @@ export type ValidRequest = z.output<typeof requestInput>;
 /** A change to a request: any field but the external reference, plus the version the caller read. */
 export const requestPatch = requestFields
   .omit({ external_ref: true, ndo: true })
+  // Without their intake defaults: a field left out of a patch is left alone, never reset to its default
+  // (a patch of the notes alone once emptied data sought and the accounts).
+  .extend({
+    requester_class: requestFields.shape.requester_class.unwrap(),
+    channel: requestFields.shape.channel.unwrap(),
+    emergency: requestFields.shape.emergency.unwrap(),
+    data_sought: requestFields.shape.data_sought.unwrap(),
+    accounts: requestFields.shape.accounts.unwrap(),
+    identifiers: requestFields.shape.identifiers.unwrap(),
+  })
   .partial()
   .extend({ version: versionNumber });
 export type RequestPatch = z.infer<typeof requestPatch>;

@@ -18,6 +18,7 @@ import { documentRoutes } from './routes/documents.ts';
 import { noticeRoutes } from './routes/notices.ts';
 import { reportRoutes } from './routes/reports.ts';
 import { requestRoutes } from './routes/requests.ts';
+import { userRoutes } from './routes/users.ts';
 import { workflowRoutes } from './routes/workflow.ts';
 import { webApp, webNotFound } from '../web/web-app.ts';
 import { portalApp, portalNotFound } from '../web/portal/portal-app.ts';
@@ -99,6 +100,7 @@ export async function buildApp({ config, services, logger = false }: AppOptions)
       await api.register(documentRoutes(services));
       await api.register(portalRoutes(services));
       api.get('/me', async (req) => ({ label: req.actor.label, role: req.actor.role }));
+      await api.register(userRoutes(services));
       api.get('/audit/verify', async (req) => services.audit.verify(req.actor));
     },
     { prefix: '/api/v1' },

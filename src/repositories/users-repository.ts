@@ -147,3 +147,8 @@ export async function lockActiveAdmins(db: Db): Promise<number[]> {
     .execute();
   return rows.map((r) => r.id);
 }
+
+/** Sets a user's role. */
+export async function setUserRole(db: Db, userId: number, role: Role): Promise<void> {
+  await db.updateTable('users').set({ role }).where('id', '=', userId).execute();
+}

@@ -374,8 +374,9 @@ export function createRequestService(deps: {
             action: 'request.update',
             entity: 'request',
             entityId: id,
-            before,
-            after: changed,
+            // The agency by name, not only by its row id, so the history reads in words.
+            before: 'agency_id' in changed ? { ...before, agency: b.agency.name } : before,
+            after: 'agency_id' in changed ? { ...changed, agency: next.agency.name } : changed,
           });
         })
         .catch((e: unknown) => {

@@ -15,6 +15,7 @@ import {
   lockActiveAdmins,
   revokeUserTokens,
   setDisabledAt,
+  setUserRole,
 } from '../repositories/users-repository.ts';
 import { authorize, type Actor } from './authorize.ts';
 import type { Clock } from './requests.ts';
@@ -38,6 +39,16 @@ async function findUser(db: Db, ref: UserRef): Promise<UserRow> {
   if (!u)
     throw new CandorError('not_found', `no user ${typeof ref === 'number' ? ref : `with e-mail ${ref}`}`);
   return u;
+}
+
+/**
+ * The one rule every change of a user obeys (disabling, a new role): an active admin must remain. `admins` are
+ * the active admins, locked for the transaction.
+ */
+function assertAnAdminRemains(admins: readonly number[], u: UserRow): void {
+  if (u.role === 'admin' && !u.disabled_at && admins.length === 1 && admins[0] === u.id) {
+    throw new CandorError('invalid_state', `${u.email} is the last active admin; make another admin first`);
+  }
 }
 
 export function createUserService(deps: { db: Db; clock: Clock }) {
@@ -116,12 +127,7 @@ export function createUserService(deps: { db: Db; clock: Clock }) {
         }
         const result = { id: u.id, email: u.email, changed: false, sessions: 0, tokens: 0 };
         if (u.disabled_at) return result;
-        if (u.role === 'admin' && admins.length === 1 && admins[0] === u.id) {
-          throw new CandorError(
-            'invalid_state',
-            `${u.email} is the last active admin; make another admin first`,
-          );
-        }
+        assertAnAdminRemains(admins, u);
         if (!(await setDisabledAt(trx, u.id, now))) return result;
         const sessions = await revokeUserSessions(trx, u.id, now);
         const tokens = await revokeUserTokens(trx, u.id, now);
@@ -135,6 +141,35 @@ export function createUserService(deps: { db: Db; clock: Clock }) {
           after: { disabled_at: now.toISOString(), sessions_revoked: sessions, tokens_revoked: tokens },
         });
         return { ...result, changed: true, sessions, tokens };
+      });
+    },
+
+    /** Gives a user another role; never the last active admin's away. Its sessions see the new role at once. */
+    async setRole(actor: Actor, ref: UserRef, role: string) {
+      authorize(actor, 'user.manage');
+      if (!(ROLES as readonly string[]).includes(role)) {
+        throw new CandorError('invalid', `role: expected one of ${ROLES.join(', ')}`, [
+          { field: 'role', message: `expected one of: ${ROLES.join(', ')}` },
+        ]);
+      }
+      const now = clock();
+      return db.transaction().execute(async (trx) => {
+        const admins = await lockActiveAdmins(trx);
+        const u = await findUser(trx, ref);
+        const result = { id: u.id, email: u.email, role: role as Role, was: u.role, changed: false };
+        if (u.role === role) return result;
+        if (role !== 'admin') assertAnAdminRemains(admins, u);
+        await setUserRole(trx, u.id, role as Role);
+        await appendEvent(trx, {
+          at: now,
+          actor: actor.label,
+          action: 'user.role',
+          entity: 'user',
+          entityId: u.id,
+          before: { role: u.role },
+          after: { role },
+        });
+        return { ...result, changed: true };
       });
     },
 

@@ -7,6 +7,7 @@ import { routes as dashboard } from './pages/dashboard.tsx';
 import { routes as requestActions } from './pages/request-actions.ts';
 import { routes as requestDetail } from './pages/request-detail.tsx';
 import { routes as requestDocuments } from './pages/request-documents.tsx';
+import { routes as requestEdit } from './pages/request-edit.tsx';
 import { routes as requestNew } from './pages/request-new.tsx';
 import { routes as requestNotice } from './pages/request-notice.tsx';
 import { routes as reports } from './pages/reports.tsx';
@@ -33,6 +34,7 @@ export const WEB_ROUTES: readonly WebRoute[] = [
   ...requests,
   ...requestNew,
   ...requestDetail,
+  ...requestEdit,
   ...requestActions,
   ...requestDocuments,
   ...requestNotice,

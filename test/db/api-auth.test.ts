@@ -14,6 +14,7 @@ let app: FastifyInstance;
 const tokens = {} as Record<Role, string>;
 const userIds = {} as Record<Role, number>;
 let existingId = 0;
+let existingUser = 0;
 
 /** Workflow routes change state, so each is walked on requests (and holds, orders) prepared for it. */
 const w = {
@@ -90,6 +91,7 @@ beforeAll(async () => {
     payload: requestFactory(),
   });
   existingId = res.json().id;
+  existingUser = (await s.users.add(admin, 'role-target@example.com', 'viewer')).user.id;
   await s.reports.freeze(actor('admin'), '2026-H1', {
     allowPartial: 'a period not ended, for the route walk',
   });
@@ -247,6 +249,14 @@ const routes: Route[] = [
   ),
   { method: 'GET', url: () => `/api/v1/requests/${existingId}/guidance`, action: 'request.read', ok: 200 },
   { method: 'GET', url: () => '/api/v1/due?horizon_days=30', action: 'request.read', ok: 200 },
+  { method: 'GET', url: () => '/api/v1/users', action: 'user.manage', ok: 200 },
+  {
+    method: 'PUT',
+    url: () => `/api/v1/users/${existingUser}/role`,
+    action: 'user.manage',
+    body: () => ({ role: 'viewer' }),
+    ok: 200,
+  },
   {
     method: 'GET',
     url: () =>

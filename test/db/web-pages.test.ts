@@ -87,6 +87,10 @@ const EXAMPLES: Record<string, Example> = {
   'GET /login/second-factor': { url: () => '/login/second-factor' },
   'POST /login/second-factor': { url: () => '/login/second-factor', form: () => ({ code: '000000' }) },
   'POST /logout': { url: () => '/logout', after: 'signed_out' },
+  'POST /admin/users/:id/role': {
+    url: async () => `/admin/users/${await target()}/role`,
+    form: () => ({ role: 'handler' }),
+  },
   'GET /setup/:token': { url: setupPath },
   'POST /setup/:token': { url: setupPath, form: () => ({ password: PASSWORD }), after: 'other_user' },
   'GET /': { url: () => '/?kind=response_deadline&overdue=1&agency=fbi&within=all&sort=latest&page=1' },
@@ -113,6 +117,11 @@ const EXAMPLES: Record<string, Example> = {
     }),
   },
   'GET /requests/:id': { url: () => `/requests/${requestId}` },
+  'GET /requests/:id/edit': { url: () => `/requests/${requestId}/edit` },
+  'POST /requests/:id/edit': {
+    url: () => `/requests/${requestId}/edit`,
+    form: async () => ({ ...(await versioned()), legal_authority: `18 U.S.C. 2703(c)(2) walk ${++n}` }),
+  },
   'POST /requests/new/process': { url: () => '/requests/new/process', file: true },
   'POST /requests/:id/documents': {
     url: () => `/requests/${producedRequest}/documents`,

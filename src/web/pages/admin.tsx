@@ -120,7 +120,24 @@ function AdminPage(props: {
                     )}
                     {u.id === props.me && <span class="hint">(you)</span>}
                   </td>
-                  <td data-label="Role">{u.role}</td>
+                  <td data-label="Role">
+                    <form method="post" action={`/admin/users/${u.id}/role`} class="inline">
+                      <CsrfField ctx={ctx} />
+                      <label class="sr-only" for={`role-${u.id}`}>
+                        Role of {u.email}
+                      </label>
+                      <select id={`role-${u.id}`} name="role">
+                        {ROLES.map((r) => (
+                          <option value={r} selected={r === u.role}>
+                            {r}
+                          </option>
+                        ))}
+                      </select>{' '}
+                      <button type="submit" class="small">
+                        Change
+                      </button>
+                    </form>
+                  </td>
                   <td data-label="Second factor">{u.second_factor ? 'On' : 'Off'}</td>
                   <td data-label="Sessions" class="num">
                     {props.sessions.get(u.id) ?? 0}
@@ -274,6 +291,27 @@ export const routes: WebRoute[] = [
       return page(c, {
         shown: { title: 'Signed out.', text: `${n} session(s) of ${await emailOf(c, id)} ended.` },
       });
+    },
+  },
+  {
+    method: 'POST',
+    path: '/admin/users/:id/role',
+    access: 'user.manage',
+    handler: async (c) => {
+      try {
+        const r = await c.services.users.setRole(c.actor, userId(c), c.form.get('role'));
+        return page(c, {
+          shown: r.changed
+            ? {
+                title: `${r.email} is now ${r.role}.`,
+                text: `Was ${r.was}; their sessions see the new role at once.`,
+              }
+            : { title: `${r.email} was already ${r.role}.`, text: 'Nothing changed.' },
+        });
+      } catch (e) {
+        if (!(e instanceof CandorError) || !['invalid_state', 'invalid'].includes(e.code)) throw e;
+        return { status: e.code === 'invalid' ? 400 : 409, html: await page(c, { message: e.message }) };
+      }
     },
   },
   {

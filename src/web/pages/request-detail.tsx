@@ -76,6 +76,7 @@ function Guidance(props: { r: Detail }): Html {
 /** What a successful action says after the redirect (keys only in the URL, never user text). */
 const FLASH: Record<string, string> = {
   created: 'The request was recorded.',
+  corrected: 'The correction was saved; the history below shows what changed.',
   assigned: 'The handler was assigned.',
   moved: 'The status was changed.',
   responded: 'The response was recorded.',
@@ -125,7 +126,15 @@ function RequestPage(props: {
         <div>
           <Guidance r={r} />
           {props.actions}
-          <Section title="Request" id="facts">
+          <Section
+            title="Request"
+            id="facts"
+            aside={
+              props.ctx.session && can(props.ctx.session.actor, 'request.update') ? (
+                <a href={`/requests/${r.id}/edit`}>Correct the facts</a>
+              ) : undefined
+            }
+          >
             <Facts
               rows={[
                 ['Process type', label(r.process_type)],
