@@ -335,6 +335,37 @@ export async function historyOverrideCount(db: Db, span: Span): Promise<number> 
   return rows[0]?.n ?? 0;
 }
 
+/**
+ * Requests received in `span` whose process type a PATCH moved into or out of national-security process
+ * (NSLs, FISA) after the audit event `sinceHash` (the head a frozen version was computed at): what their
+ * type was then, against what it is now. A correction that publishes such moves lets anyone subtract the
+ * exact tables of two versions.
+ */
+export async function nationalSecurityMoves(
+  db: Db,
+  span: Span,
+  sinceHash: string | null,
+): Promise<{ into: number; out_of: number }> {
+  const ns = list(NATIONAL_SECURITY_PROCESS);
+  const { rows } = await sql<{ into: number; out_of: number }>`
+    with since as (
+      select coalesce((select seq from audit_events where hash = ${sinceHash}), 0) as seq
+    ),
+    moved as (
+      select distinct on (e.entity_id) e.entity_id::bigint as id, e.before ->> 'process_type' as was
+      from audit_events e
+      where e.entity = 'request' and e.action = 'request.update' and e.seq > (select seq from since)
+        and e.before ->> 'process_type' is not null
+      order by e.entity_id, e.seq
+    )
+    select
+      count(*) filter (where m.was not in (${ns}) and r.process_type in (${ns}))::int as into,
+      count(*) filter (where m.was in (${ns}) and r.process_type not in (${ns}))::int as out_of
+    from moved m join requests r on r.id = m.id
+    where r.received_at >= ${span.from} and r.received_at < ${span.to}`.execute(db);
+  return rows[0] ?? { into: 0, out_of: 0 };
+}
+
 export interface DsaGrainRow {
   category: string | null;
   member_state: string | null;

@@ -11,7 +11,7 @@ import type { ReportData } from '../reports/report-data.ts';
 import { toFrozenVersion, type FrozenVersion } from '../reports/versions.ts';
 import { appendEvent, headEvent } from '../repositories/audit-repository.ts';
 import { createAuditHeadMemo } from './audit-head-memo.ts';
-import { firstReceivedAt } from '../repositories/report-repository.ts';
+import { firstReceivedAt, nationalSecurityMoves } from '../repositories/report-repository.ts';
 import * as stored from '../repositories/report-versions-repository.ts';
 import { insertVersion } from '../repositories/report-versions-repository.ts';
 import { authorize, type Actor } from './authorize.ts';
@@ -49,9 +49,67 @@ export interface CorrectionInput {
   what?: string;
   /** Why a period that has not ended is corrected already (required then; the report says "partial period"). */
   allowPartial?: string;
+  /**
+   * Counsel's recorded reason for publishing a correction that reveals requests moving into or out of
+   * national-security process (refused without it; only an admin, who holds the approver's powers).
+   */
+  approveNsDisclosure?: string;
 }
 
 const dateOf = (d: Date) => d.toISOString().slice(0, 10);
+
+/**
+ * Issue 19.2: a correction whose exact tables move because requests were reclassified into or out of
+ * national-security process would let anyone compute an exact national-security count (the difference
+ * between two published versions), which 50 U.S.C. 1874 forbids. Refused unless counsel approves it in
+ * writing; only an admin may (correcting needs the publisher's powers, approving the approver's).
+ */
+function nsDisclosureCheck(
+  actor: Actor,
+  moves: { into: number; out_of: number },
+  previousNumber: number | undefined,
+  reason: string | undefined,
+): { into: number; out_of: number; reason: string } | null {
+  if (moves.into + moves.out_of === 0) return null;
+  const what = [
+    moves.into
+      ? `${moves.into} request${moves.into === 1 ? '' : 's'} moved into national-security process`
+      : '',
+    moves.out_of
+      ? `${moves.out_of} request${moves.out_of === 1 ? '' : 's'} moved out of national-security process`
+      : '',
+  ]
+    .filter(Boolean)
+    .join(' and ');
+  const reveal =
+    `this correction would reveal that ${what} since version ${previousNumber}: the exact tables would ` +
+    'change by that many between the two published versions, so anyone could compute an exact ' +
+    'national-security count (50 U.S.C. 1874)';
+  if (!reason?.trim()) {
+    throw new CandorError(
+      'invalid_state',
+      `${reveal}. Refused; counsel may approve publishing it with a recorded reason (--approve-ns-disclosure, API approve_ns_disclosure; admin only)`,
+      [
+        {
+          field: 'approve_ns_disclosure',
+          message: 'counsel must approve revealing a national-security move',
+        },
+      ],
+    );
+  }
+  if (actor.role !== 'admin') {
+    throw new CandorError(
+      'forbidden',
+      `${reveal}; only an admin (counsel, with the approver's powers) may approve it`,
+    );
+  }
+  if (reason.trim().length < 10) {
+    throw new CandorError('invalid', "give counsel's reason (10 characters or more)", [
+      { field: 'approve_ns_disclosure', message: 'at least 10 characters' },
+    ]);
+  }
+  return { ...moves, reason: reason.trim() };
+}
 
 function periodId(period: string): string {
   try {
@@ -167,19 +225,31 @@ export function createReportService({ db, config, clock }: Deps) {
     change: { what: string; why: string; method: string } | null,
     allowPartial?: string,
     publicationDate?: string,
+    approveNsDisclosure?: string,
   ): Promise<FrozenVersion> {
     const now = clock();
     const partial = partialPeriod(period, now, allowPartial);
     try {
-      const { previous, draft, published } = await inSnapshot(async (trx) => {
+      const { previous, draft, published, moves } = await inSnapshot(async (trx) => {
         const previous = number > 1 ? await findVersion(trx, period, number - 1) : undefined;
         return {
           previous,
           draft: await compute(trx, period, { now, previous, partial, publicationDate }),
           // DSA Annex I Part 1 needs the date of the latest previous report of any period.
           published: (await listVersions(trx)).map((v) => dsaIdentification(v.data).publication_date),
+          moves: previous
+            ? await nationalSecurityMoves(
+                trx,
+                {
+                  from: parsePeriod(period).startInstant,
+                  to: parsePeriod(period).endExclusiveInstant,
+                },
+                previous.audit_head,
+              )
+            : { into: 0, out_of: 0 },
         };
       });
+      const nsDisclosure = nsDisclosureCheck(actor, moves, previous?.number, approveNsDisclosure);
       if (number > 1 && !previous) {
         throw new CandorError('conflict', `version ${number - 1} of ${period} is not there; try again`);
       }
@@ -259,6 +329,7 @@ export function createReportService({ db, config, clock }: Deps) {
             file_hashes: version.file_hashes,
             changes: data.tables.changes.length,
             ...(change ? { why: entry.why, method: entry.method } : {}),
+            ...(nsDisclosure ? { ns_disclosure: nsDisclosure } : {}),
           },
         });
         return version;
@@ -380,6 +451,8 @@ export function createReportService({ db, config, clock }: Deps) {
           method: input.method.trim(),
         },
         input.allowPartial,
+        undefined,
+        input.approveNsDisclosure,
       );
     },
 

@@ -158,14 +158,26 @@ export function register(p: Command): void {
       '--allow-partial <reason>',
       'correct a period that has not ended; the report says "partial period"',
     )
+    .option(
+      '--approve-ns-disclosure <reason>',
+      "counsel's reason to publish a correction that reveals requests moving into or out of national-security process (admin)",
+    )
     .action(
-      async (o: { period: string; reason: string; method: string; what?: string; allowPartial?: string }) => {
+      async (o: {
+        period: string;
+        reason: string;
+        method: string;
+        what?: string;
+        allowPartial?: string;
+        approveNsDisclosure?: string;
+      }) => {
         const v = await withContext(({ services, actor }) =>
           services.reports.correct(actor, o.period, {
             why: o.reason,
             method: o.method,
             what: o.what,
             allowPartial: o.allowPartial,
+            approveNsDisclosure: o.approveNsDisclosure,
           }),
         );
         out(`stored ${v.period} v${v.number}: ${v.data.tables.changes.length} cell(s) changed`);

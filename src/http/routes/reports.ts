@@ -98,6 +98,15 @@ export function reportRoutes(services: Services): FastifyPluginAsyncZod {
             method: z.string().trim().min(1).max(2000).describe('how the new figures were obtained'),
             what: z.string().trim().min(1).max(4000).optional(),
             allow_partial: z.string().trim().min(1).max(2000).optional(),
+            approve_ns_disclosure: z
+              .string()
+              .trim()
+              .min(1)
+              .max(2000)
+              .optional()
+              .describe(
+                "counsel's reason to publish a correction revealing a national-security move (admin)",
+              ),
           }),
           tags: ['reports'],
         },
@@ -108,6 +117,7 @@ export function reportRoutes(services: Services): FastifyPluginAsyncZod {
           method: req.body.method,
           what: req.body.what,
           allowPartial: req.body.allow_partial,
+          approveNsDisclosure: req.body.approve_ns_disclosure,
         });
         return reply.status(201).send({
           period: v.period,
