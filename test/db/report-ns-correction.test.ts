@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { requestInput } from '../../src/domain/request-input.ts';
 import type { Services } from '../../src/services/index.ts';
@@ -85,4 +86,56 @@ describe('a correction that reveals a national-security move', () => {
       message: expect.stringMatching(/1 request moved out of national-security process since version 3/),
     });
   });
+});
+
+describe('random reclassifications (property)', () => {
+  it(
+    'never publish a pair of versions whose exact tables differ by a national-security move',
+    { timeout: 120_000 },
+    async () => {
+      let year = 2001;
+      const NSL = ['national_security_letter', ['non_content']] as const;
+      const SUBPOENA = ['subpoena', ['basic_subscriber']] as const;
+      await fc.assert(
+        fc.asyncProperty(
+          fc.array(fc.boolean(), { minLength: 2, maxLength: 4 }),
+          fc.array(fc.tuple(fc.nat(3), fc.boolean()), { minLength: 1, maxLength: 5 }),
+          async (startNs, moves) => {
+            const y = year++;
+            clock.set(`${y}-02-01T10:00:00Z`);
+            const made: number[] = [];
+            for (const [i, ns] of startNs.entries()) {
+              const [process_type, data_sought] = ns ? NSL : SUBPOENA;
+              const input = requestFactory({
+                received_at: `${y}-01-${String(10 + i)}T09:00:00Z`,
+                process_type,
+                data_sought: [...data_sought],
+              });
+              made.push((await s.requests.create(admin, requestInput.parse(input))).id);
+            }
+            clock.set(`${y}-08-01T10:00:00Z`);
+            const v1 = await s.reports.freeze(publisher, `${y}-H1`);
+            const now = [...startNs];
+            for (const [k, ns] of moves) {
+              const i = k % made.length;
+              const [process_type, data_sought] = ns ? NSL : SUBPOENA;
+              await reclassify(made[i]!, process_type, [...data_sought]);
+              now[i] = ns;
+            }
+            const moved = now.some((ns, i) => ns !== startNs[i]);
+            const v2 = await s.reports.correct(publisher, `${y}-H1`, correction).catch((e: Error) => e);
+            if (v2 instanceof Error) {
+              // Refused: for revealing a move, or because nothing changed at all.
+              expect(v2.message).toMatch(moved ? /would reveal/ : /nothing changed/);
+              return;
+            }
+            // Published: the two versions' exact figures differ by nothing national-security process explains.
+            expect(moved).toBe(false);
+            expect(v2.data.tables.summary.requests.count).toBe(v1.data.tables.summary.requests.count);
+          },
+        ),
+        { numRuns: 8, endOnFailure: true },
+      );
+    },
+  );
 });
