@@ -14,6 +14,7 @@ import * as policyGate from './migrations/2026-12-04-20-11-policy-gate.ts';
 import * as portal from './migrations/2026-12-04-20-15-portal.ts';
 import * as portalNotifyClaim from './migrations/2026-12-05-01-15-portal-notify-claim.ts';
 import * as noticePossiblySent from './migrations/2026-12-05-42-13-notice-possibly-sent.ts';
+import * as noticeActBy from './migrations/2026-12-05-60-17-notice-act-by.ts';
 
 /** Every migration, in order. Names are date-prefixed; add new ones at the end. */
 const migrations: Record<string, Migration> = {
@@ -31,6 +32,7 @@ const migrations: Record<string, Migration> = {
   '2026-12-04-20-15-portal': portal,
   '2026-12-05-01-15-portal-notify-claim': portalNotifyClaim,
   '2026-12-05-42-13-notice-possibly-sent': noticePossiblySent,
+  '2026-12-05-60-17-notice-act-by': noticeActBy,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

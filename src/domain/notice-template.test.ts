@@ -11,6 +11,7 @@ import {
 } from './notice-template.ts';
 
 const facts: NoticeFacts = {
+  act_by: '2026-01-17',
   agency: 'Federal Bureau of Investigation (US)',
   process_type: 'Search warrant',
   received_date: '2026-01-10',

@@ -18,6 +18,8 @@ export const PLACEHOLDERS = {
   produced: 'what was disclosed about the account',
   account: 'the account the notice is about',
   provider: 'our name (CANDOR_PROVIDER_NAME)',
+  act_by:
+    'the day (UTC) by which the customer should act before we produce, e.g. "2026-01-17" (policy notice.actByDaysBeforeProduction before the response deadline)',
 } as const;
 export type Placeholder = keyof typeof PLACEHOLDERS;
 export type NoticeFacts = Record<Placeholder, string>;

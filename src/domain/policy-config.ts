@@ -131,6 +131,11 @@ export const policyConfig = z.strictObject({
       notifyOutcomes: z.array(z.enum(OUTCOMES)).default([...NOTIFY_OUTCOMES]),
       /** No notice for these types: a hold is not a disclosure (2703(f)); notice follows the process after it. */
       exemptProcessTypes: z.array(z.enum(PROCESS_TYPES)).default(['preservation_request']),
+      /**
+       * A before-disclosure notice tells the customer to act (seek advice, move to quash) by the response
+       * deadline less this many days ({{act_by}} in the template), so a filing can reach us before we produce.
+       */
+      actByDaysBeforeProduction: days(3),
     })
     .prefault({}),
   compel: z

@@ -7,6 +7,7 @@ import type { Db } from '../db/connect.ts';
 import { fromDatabaseError } from '../db/errors.ts';
 import type { ContactRow, NoticeTemplateRow, OutboxRow } from '../db/schema.ts';
 import type { Ndo } from '../domain/ndo.ts';
+import { responseDueAt } from '../domain/deadlines.ts';
 import { noticeDecision, type NoticeDecision, type NoticeKind } from '../domain/notice-policy.ts';
 import {
   accountRef,
@@ -21,7 +22,7 @@ import {
   type NoticeFacts,
   type TemplateInput,
 } from '../domain/notice-template.ts';
-import { defaultPolicy, type PolicyConfig } from '../domain/policy-config.ts';
+import { addDays, defaultPolicy, type PolicyConfig } from '../domain/policy-config.ts';
 import { CandorError, zodIssues, type FieldIssue } from '../errors.ts';
 import { PROCESS_LABELS } from '../reports/render/labels.ts';
 import { appendEvent } from '../repositories/audit-repository.ts';
@@ -119,8 +120,12 @@ export async function noticeState(
 }
 
 /** The placeholder values for one account: facts of the record only, never free text. */
-function factsFor(b: RequestBundle, account: string, provider: string): NoticeFacts {
+function factsFor(b: RequestBundle, account: string, provider: string, policy: PolicyConfig): NoticeFacts {
   const r = b.request;
+  const due = responseDueAt(
+    { processType: r.process_type, channel: r.channel, emergency: r.emergency, receivedAt: r.received_at },
+    policy,
+  );
   const target = b.targets.find((t) => t.account_ref === account);
   return {
     agency: `${b.agency.name} (${b.agency.country})`,
@@ -129,6 +134,9 @@ function factsFor(b: RequestBundle, account: string, provider: string): NoticeFa
     produced: producedPhrase(r.outcome, target?.result ?? null, r.data_sought),
     account,
     provider,
+    act_by: due
+      ? addDays(due, -policy.notice.actByDaysBeforeProduction).toISOString().slice(0, 10)
+      : 'before we respond',
   };
 }
 
@@ -143,7 +151,13 @@ export interface RenderedNotice {
   message_id: string;
 }
 
-async function render(db: Db, s: NoticeState, kind: NoticeKind, provider: string): Promise<RenderedNotice[]> {
+async function render(
+  db: Db,
+  s: NoticeState,
+  kind: NoticeKind,
+  provider: string,
+  policy: PolicyConfig,
+): Promise<RenderedNotice[]> {
   const out: RenderedNotice[] = [];
   const cache = new Map<string, NoticeTemplateRow>();
   for (const account of s.accounts) {
@@ -155,7 +169,7 @@ async function render(db: Db, s: NoticeState, kind: NoticeKind, provider: string
       if (!t) throw new CandorError('invalid_state', `there is no ${kind} template in ${c.language} or en`);
       cache.set(c.language, t);
     }
-    const facts = factsFor(s.bundle, account, provider);
+    const facts = factsFor(s.bundle, account, provider, policy);
     out.push({
       account,
       to: c.email,
@@ -384,7 +398,7 @@ export function createNoticeService(deps: NoticeDeps) {
         `request ${requestId}: the record calls for a ${decision.kind} notice, not ${wanted}`,
       );
     }
-    const rendered = await render(trx, s, decision.kind, config.providerName);
+    const rendered = await render(trx, s, decision.kind, config.providerName, policy);
     const rows: NewOutboxRow[] = rendered.map((m) => ({
       request_id: requestId,
       account_ref: m.account,
@@ -632,7 +646,7 @@ export function createNoticeService(deps: NoticeDeps) {
           due_at: s.decision.dueAt?.toISOString() ?? null,
         },
         may_send_now: s.decision.status === 'pending' && (!kind || kind === s.decision.kind),
-        messages: k ? await render(db, s, k, config.providerName) : [],
+        messages: k ? await render(db, s, k, config.providerName, policy) : [],
         to_queue: !kind || kind === s.decision.kind ? leftToQueue(s, outbox) : [],
         missing_contacts: s.accounts.filter((a) => !s.contacts.has(a)),
         outbox: outbox.map(presentOutbox),

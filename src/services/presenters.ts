@@ -92,6 +92,8 @@ export function presentWorkflow(b: RequestBundle, w: WorkflowRecords, policy: Po
   );
   const e = w.emergency;
   return {
+    /** The instant these facts were worked out at (the time left until a deadline counts from it). */
+    as_of: now.toISOString(),
     response_due_at: iso(due),
     /** The 2703(h)(2) motion-to-quash deadline, where the motion is open to the provider; else null. */
     motion_to_quash_due_at: iso(quash),

@@ -5,9 +5,10 @@ import type { AuditService } from '../../services/audit.ts';
 import type { WebContext, WebRoute } from '../context.ts';
 import type { Child, Html } from '../jsx/jsx-runtime.ts';
 import { History } from '../history.tsx';
-import { label, when } from '../labels.ts';
+import { inWords, label, when } from '../labels.ts';
 import { Layout, Notice, Section, type PageContext } from '../layout.tsx';
-import { ActionsPanel, type Detail, type Failed } from './request-forms.tsx';
+import { ActionsPanel, nextStep, type Detail, type Failed } from './request-forms.tsx';
+import { outboxSummary, type NoticeStatusView } from './notice-outbox.tsx';
 import {
   DocumentsSection,
   loadDocuments,
@@ -27,6 +28,70 @@ function Facts(props: { rows: Array<[string, Child]> }): Html {
         </div>
       ))}
     </dl>
+  );
+}
+
+/** `in 3 days` / `2 days overdue`, from `from` to `to`, in whole hours below two days. */
+function timeLeft(to: string, from: string): string {
+  const ms = Date.parse(to) - Date.parse(from);
+  const hours = Math.round(Math.abs(ms) / 3_600_000);
+  const span = hours < 48 ? `${hours} hour${hours === 1 ? '' : 's'}` : `${Math.round(hours / 24)} days`;
+  return ms >= 0 ? `${span} left` : `${span} overdue`;
+}
+
+/** The customer notice as it really stands: sent (to whom, when), in the outbox, or what the policy decides. */
+function noticeInWords(r: Detail, notice?: NoticeStatusView): string {
+  const sent = notice?.outbox.filter((o) => o.status === 'sent') ?? [];
+  const lastSent = sent
+    .map((o) => o.sent_at ?? '')
+    .sort()
+    .pop();
+  return sent.length
+    ? `Sent to ${sent.length} customer contact${sent.length === 1 ? '' : 's'}${lastSent ? `, ${when(lastSent)}` : ''}`
+    : notice && notice.outbox.length
+      ? outboxSummary(notice.outbox)
+      : notice
+        ? `${label(notice.decision.status)}: ${inWords(notice.decision.reason)}`
+        : label(r.notice_status);
+}
+
+/** Where the request stands: its deadline and the time left, who has it, the notice, and the next step. */
+function Standing(props: {
+  r: Detail;
+  assignee: string | null;
+  notice?: NoticeStatusView;
+  canAct: boolean;
+}): Html {
+  const { r, notice } = props;
+  const due = r.workflow.response_due_at;
+  const open = ['received', 'in_review', 'awaiting_information'].includes(r.status);
+  const noticeText = noticeInWords(r, notice);
+  const step = nextStep(r, notice);
+  return (
+    <Section title="Where it stands" id="standing">
+      <Facts
+        rows={[
+          [
+            'Response deadline',
+            due
+              ? `${when(due)}${open ? ` (${timeLeft(due, r.workflow.as_of)})` : ''}`
+              : 'None set by the policy',
+          ],
+          ['Assignee', props.assignee ?? 'Nobody yet'],
+          ['Customer notice', noticeText],
+        ]}
+      />
+      {step && (
+        <p class="next-step">
+          <strong>Next step:</strong> {step.text}{' '}
+          {props.canAct && (
+            <a class="button primary" href={step.form ? `#act-${step.form}` : '#notice-send'}>
+              {step.text}
+            </a>
+          )}
+        </p>
+      )}
+    </Section>
   );
 }
 
@@ -104,6 +169,8 @@ function RequestPage(props: {
   timeline: Timeline;
   flash: string | undefined;
   actions: Html | null;
+  standing: Html;
+  notice?: NoticeStatusView;
   documents: DocumentsView;
 }): Html {
   const { r } = props;
@@ -124,6 +191,7 @@ function RequestPage(props: {
       {props.flash && <Notice kind="ok">{props.flash}</Notice>}
       <div class="columns">
         <div>
+          {props.standing}
           <Guidance r={r} />
           {props.actions}
           <Section
@@ -217,7 +285,7 @@ function RequestPage(props: {
                 ['Status', label(r.status)],
                 ['Outcome', label(r.outcome)],
                 ['Responded', r.responded_at && when(r.responded_at)],
-                ['Customer notice', label(r.notice_status)],
+                ['Customer notice', noticeInWords(r, props.notice)],
                 ['Data location', r.data_location],
               ]}
             />
@@ -273,7 +341,25 @@ export async function renderDetail(
     timeline,
     flash: failed || documentsMessage ? undefined : FLASH[done],
     documents,
-    actions: ActionsPanel({ ctx: c.page, r, actor: c.actor, assignees, notice, failed }),
+    notice,
+    standing: Standing({
+      r,
+      notice,
+      assignee:
+        r.assigned_to === null
+          ? null
+          : (assignees.find((u) => u.id === r.assigned_to)?.email ?? `user #${r.assigned_to}`),
+      canAct: can(c.actor, 'request.transition'),
+    }),
+    actions: ActionsPanel({
+      ctx: c.page,
+      r,
+      actor: c.actor,
+      assignees,
+      notice,
+      failed,
+      primary: nextStep(r, notice)?.form ?? undefined,
+    }),
   });
 }
 

@@ -44,6 +44,8 @@ interface Props {
   /** Where the customer notice stands (for roles that may read notices). */
   notice?: NoticeStatusView;
   failed?: Failed;
+  /** The form of the next step the policy engine expects: shown open, the others stay folded. */
+  primary?: string;
 }
 
 /**
@@ -63,7 +65,11 @@ function ActionForm(props: {
   const { p } = props;
   const f = p.failed?.form === props.name ? p.failed : undefined;
   return (
-    <details class="action" id={`act-${props.name}`} open={props.open || f !== undefined}>
+    <details
+      class={`action${p.primary === props.name ? ' primary-action' : ''}`}
+      id={`act-${props.name}`}
+      open={props.open || p.primary === props.name || f !== undefined}
+    >
       <summary>{props.title}</summary>
       <form method="post" action={`/requests/${p.r.id}/${props.path}`} class="grid">
         <CsrfField ctx={p.ctx} />
@@ -161,7 +167,14 @@ function RespondForm(props: { p: Props }): Html {
     <ActionForm p={p} name="respond" path="response" title="Record the response" button="Record response">
       {(f) => (
         <>
-          <f.Select name="outcome" label="Outcome" options={OUTCOMES} value={v.get('outcome')} errors={e} />
+          <f.Select
+            name="outcome"
+            label="Outcome"
+            options={OUTCOMES}
+            value={v.get('outcome')}
+            empty="Choose the outcome"
+            errors={e}
+          />
           <f.Input
             name="responded_at"
             label="Responded at (UTC, optional)"
@@ -533,4 +546,21 @@ export function ActionsPanel(p: Props): Html | null {
       {parts}
     </Section>
   );
+}
+
+/** The next step a request waits for, and the action form that takes it (null: nothing is expected now). */
+export function nextStep(r: Detail, notice?: NoticeStatusView): { text: string; form: string | null } | null {
+  const open = ['received', 'in_review', 'awaiting_information'].includes(r.status);
+  if (open && r.assigned_to === null) return { text: 'Assign a handler', form: 'assign' };
+  if (r.status === 'received') return { text: 'Start the review (status: in review)', form: 'transition' };
+  if (r.emergency && open && !r.workflow.emergency?.called_back_at) {
+    return { text: 'Verify the emergency by call-back', form: 'verify' };
+  }
+  if (r.status === 'awaiting_information')
+    return { text: 'Back to review once the agency answers', form: 'transition' };
+  if (r.status === 'in_review') return { text: 'Record the response', form: 'respond' };
+  const owed = notice ? notice.may_send_now && notice.to_queue.length > 0 : r.notice_status === 'pending';
+  if (r.status === 'responded' && owed) return { text: 'Send the customer notice', form: null };
+  if (r.status === 'responded') return { text: 'Close the request', form: 'transition' };
+  return null;
 }
