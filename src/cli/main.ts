@@ -71,7 +71,8 @@ function program(setCode: (n: number) => void): Command {
     .command('add')
     .description('record one request, from flags named like the import columns or from a JSON file')
     .option('--file <file>', 'a JSON file holding one request in the API shape (POST /api/v1/requests)')
-    .option('--attach <ids>', 'documents from `candor document intake` (the served process) to attach');
+    .option('--attach <ids>', 'documents from `candor document intake` (the served process) to attach')
+    .option('--quiet', 'print only the new request id (for ID=$(candor request add ...))');
   for (const c of IMPORT_COLUMNS) add.option(`--${c.replaceAll('_', '-')} <value>`);
   add.action(async (o: Record<string, string | undefined>) => {
     let input;
@@ -123,11 +124,66 @@ function program(setCode: (n: number) => void): Command {
     const created = await withContext(({ services, actor }) =>
       services.requests.create(actor, input, { documentIds }),
     );
-    out(`recorded request ${created.id} (${created.external_ref})`);
+    if (o.quiet) out(String(created.id));
+    else out(`recorded request ${created.id} (${created.external_ref})`);
   });
+  request
+    .command('list')
+    .description('list requests, newest first, with the filters of GET /api/v1/requests')
+    .option('--status <list>', 'comma-separated statuses')
+    .option('--process-type <list>', 'comma-separated process types')
+    .option('--country <list>', 'comma-separated ISO country codes')
+    .option('--outcome <list>', 'comma-separated outcomes, or none')
+    .option('--received-from <date>', 'YYYY-MM-DD, inclusive (UTC)')
+    .option('--received-to <date>', 'YYYY-MM-DD, inclusive (UTC)')
+    .option('--q <text>', 'prefix of the external reference or agency name')
+    .option('--sort <key>', 'received_at or external_ref')
+    .option('--dir <dir>', 'asc or desc')
+    .option('--limit <n>', 'at most this many (1-500)')
+    .option('--cursor <cursor>', 'the next_cursor of the previous page')
+    .option('--json', 'print the page as JSON (as the API returns it)')
+    .action(async (o: Record<string, string | boolean | undefined>) => {
+      const { listOptions, listQuery } = await import('../domain/request-list-query.ts');
+      const raw: Record<string, unknown> = {};
+      for (const [k, v] of Object.entries(o))
+        if (k !== 'json' && v !== undefined) raw[k.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`)] = v;
+      const parsed = listQuery.safeParse(raw);
+      if (!parsed.success) {
+        const issues = zodIssues(parsed.error.issues).map((i) => ({
+          ...i,
+          field: `--${i.field.replaceAll('_', '-')}`,
+        }));
+        throw new CandorError('invalid', 'the filters are not valid', issues);
+      }
+      const page = await withContext(({ services, actor }) =>
+        services.requests.list(actor, listOptions(parsed.data)),
+      );
+      if (o.json) {
+        out(JSON.stringify(page, null, 2));
+        return;
+      }
+      if (page.items.length === 0) {
+        out('no request matches');
+        return;
+      }
+      for (const r of page.items) {
+        out(
+          [
+            String(r.id).padStart(6),
+            r.external_ref.padEnd(20),
+            r.received_at.slice(0, 10),
+            r.status.padEnd(20),
+            r.process_type.padEnd(28),
+            r.agency_name,
+          ].join('  '),
+        );
+      }
+      if (page.next_cursor) out(`more: --cursor ${page.next_cursor}`);
+    });
   request
     .command('show <id>')
     .description('print one request as JSON')
+    .option('--json', 'JSON (the default; accepted like every read command)')
     .action(async (id: string) => {
       const n = Number(id);
       if (!Number.isInteger(n) || n < 1) throw new CandorError('invalid', 'id: expected a positive integer');

@@ -1,64 +1,16 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { requestInput, requestPatch } from '../../domain/request-input.ts';
-import { OUTCOMES, PROCESS_TYPES, REQUEST_STATUSES } from '../../domain/vocabulary.ts';
-import { calendarDate, INT4_MAX, recordId } from '../../domain/primitives.ts';
+import { listOptions, listQuery } from '../../domain/request-list-query.ts';
+import { INT4_MAX, recordId } from '../../domain/primitives.ts';
 import type { Services } from '../../services/index.ts';
 
-/** A comma-separated list of enum values in a query string. */
-const csvOf = <T extends readonly [string, ...string[]]>(values: T) =>
-  z
-    .string()
-    .transform((s) =>
-      s
-        .split(',')
-        .map((x) => x.trim())
-        .filter(Boolean),
-    )
-    .pipe(z.array(z.enum(values)))
-    .optional();
-
-export const listQuery = z.strictObject({
-  status: csvOf(REQUEST_STATUSES),
-  process_type: csvOf(PROCESS_TYPES),
-  country: z
-    .string()
-    .transform((s) => s.split(',').map((x) => x.trim().toUpperCase()))
-    .pipe(z.array(z.string().regex(/^[A-Z]{2}$/, 'expected ISO 3166-1 alpha-2 codes')))
-    .optional(),
-  outcome: csvOf([...OUTCOMES, 'none'] as const),
-  received_from: calendarDate.optional().describe('inclusive, YYYY-MM-DD (UTC)'),
-  received_to: calendarDate.optional().describe('inclusive, YYYY-MM-DD (UTC)'),
-  q: z.string().trim().min(1).max(200).optional().describe('prefix of the external reference or agency name'),
-  sort: z.enum(['received_at', 'external_ref']).default('received_at'),
-  dir: z.enum(['asc', 'desc']).default('desc'),
-  limit: z.coerce.number().int().min(1).max(500).default(50),
-  cursor: z.string().max(500).optional(),
-});
-
 const idParams = z.strictObject({ id: recordId });
-
-const nextDay = (d: string) => new Date(Date.parse(`${d}T00:00:00Z`) + 86_400_000).toISOString();
 
 export function requestRoutes(services: Services): FastifyPluginAsyncZod {
   return async (app) => {
     app.get('/requests', { schema: { querystring: listQuery, tags: ['requests'] } }, async (req) => {
-      const q = req.query;
-      return services.requests.list(req.actor, {
-        filter: {
-          status: q.status,
-          processType: q.process_type,
-          country: q.country,
-          outcome: q.outcome,
-          receivedFrom: q.received_from ? `${q.received_from}T00:00:00Z` : undefined,
-          receivedTo: q.received_to ? nextDay(q.received_to) : undefined,
-          q: q.q,
-        },
-        limit: q.limit,
-        cursor: q.cursor,
-        sort: q.sort,
-        dir: q.dir,
-      });
+      return services.requests.list(req.actor, listOptions(req.query));
     });
 
     app.post(
