@@ -245,7 +245,8 @@ function program(setCode: (n: number) => void): Command {
       '--against <path>',
       'also check that every audit head anchored in this published report repository is still in the log',
     )
-    .action(async (o: { against?: string }) => {
+    .option('--json', 'print the result as JSON (the exit code is the same)')
+    .action(async (o: { against?: string; json?: boolean }) => {
       const anchors = o.against ? collectAnchors(o.against) : [];
       // Without --against there are no anchors, and this is the plain chain verification.
       const r = await withContext(({ services, actor }) =>
@@ -254,6 +255,11 @@ function program(setCode: (n: number) => void): Command {
           anchors.map((a) => a.audit_head),
         ),
       );
+      if (o.json) {
+        out(JSON.stringify(r, null, 2));
+        if (!r.ok || r.missing.length) setCode(8);
+        return;
+      }
       if (r.ok) {
         out(`audit log intact: ${r.count} events, head ${r.head}`);
       } else {

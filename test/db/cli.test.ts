@@ -240,3 +240,44 @@ describe('the candor command', () => {
     expect((await run('frobnicate')).code).not.toBe(0);
   });
 });
+
+describe('the read commands, as a daily tool', () => {
+  it('print JSON with --json, and request list takes the API filters', async () => {
+    const json = async (...argv: string[]) => {
+      const r = await run(...argv);
+      expect(r.code, `${argv.join(' ')}: ${r.err}`).toBe(0);
+      return JSON.parse(r.out) as unknown;
+    };
+    const list = (await json(
+      'request',
+      'list',
+      '--q',
+      'CLI-',
+      '--sort',
+      'external_ref',
+      '--dir',
+      'asc',
+      '--json',
+    )) as {
+      items: Array<{ id: number; external_ref: string }>;
+    };
+    expect(list.items[0]?.external_ref).toBe('CLI-1');
+    const id = String(list.items[0]!.id);
+    expect((await run('request', 'list', '--q', 'CLI-')).out).toContain('CLI-1');
+    const bad = await run('request', 'list', '--country', 'USA');
+    expect(bad.code).toBe(ERROR_CODES.invalid.exit);
+    expect(bad.err).toContain('--country');
+    expect(await json('request', 'show', id, '--json')).toMatchObject({ external_ref: 'CLI-1' });
+    expect(await json('due', '--json')).toMatchObject({
+      total: expect.any(Number),
+      counts: expect.any(Object),
+    });
+    expect(await json('document', 'list', id, '--json')).toEqual([]);
+    expect(await json('production', 'list', id, '--json')).toEqual([]);
+    expect(await json('notice', 'preview', id, '--json')).toMatchObject({ request_id: Number(id) });
+    expect(await json('notice', 'failures', '--json')).toEqual([]);
+    expect(await json('notice', 'template', 'list', '--json')).toEqual(expect.any(Array));
+    expect(await json('report', 'versions', '--json')).toEqual([]);
+    expect(await json('audit', 'verify', '--json')).toMatchObject({ ok: true });
+  });
+});

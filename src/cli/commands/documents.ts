@@ -103,8 +103,10 @@ export function register(p: Command, setCode: (n: number) => void): void {
   doc
     .command('list <request-id>')
     .description('list the documents of a request (id, kind, name, type, size, SHA-256)')
-    .action(async (id: string) => {
+    .option('--json', 'print it as JSON')
+    .action(async (id: string, o: { json?: boolean }) => {
       const ds = await withContext(({ services, actor }) => services.documents.list(actor, requestId(id)));
+      if (o.json) return out(JSON.stringify(ds, null, 2));
       for (const d of ds) out(line(d));
       if (ds.length === 0) out('no documents');
     });
@@ -228,8 +230,10 @@ export function register(p: Command, setCode: (n: number) => void): void {
   prod
     .command('list <request-id>')
     .description('the productions of a request')
-    .action(async (id: string) => {
+    .option('--json', 'print it as JSON')
+    .action(async (id: string, o: { json?: boolean }) => {
       const ps = await withContext(({ services, actor }) => services.productions.list(actor, requestId(id)));
+      if (o.json) return out(JSON.stringify(ps, null, 2));
       for (const x of ps)
         out(
           `${x.number}\t${x.produced_at}\t${x.produced_by}\t${x.files.length} file(s)\tmanifest ${x.manifest_sha256}`,

@@ -50,8 +50,10 @@ export function register(p: Command, setCode: (n: number) => void): void {
   template
     .command('list')
     .description('print every template')
-    .action(async () => {
+    .option('--json', 'print it as JSON')
+    .action(async (o: { json?: boolean }) => {
       const ts = await withContext(({ services, actor }) => services.notices.templates(actor));
+      if (o.json) return out(JSON.stringify(ts, null, 2));
       for (const t of ts) {
         out(`== ${t.kind} / ${t.language} (version ${t.version}, ${t.updated_by}, ${t.updated_at})`);
         out(`Subject: ${t.subject}`);
@@ -89,10 +91,12 @@ export function register(p: Command, setCode: (n: number) => void): void {
     .command('preview <requestId>')
     .description('print exactly what would be sent, to whom, and whether the law lets it go now')
     .addOption(kindOption())
-    .action(async (id: string, o: { kind?: NoticeKind }) => {
+    .option('--json', 'print it as JSON')
+    .action(async (id: string, o: { kind?: NoticeKind; json?: boolean }) => {
       const r = await withContext(({ services, actor }) =>
         services.notices.preview(actor, requestId(id), o.kind),
       );
+      if (o.json) return out(JSON.stringify(r, null, 2));
       out(
         `request ${r.request_id}: notice ${r.notice_status}; decision ${r.decision.status}: ${r.decision.reason}`,
       );
@@ -142,8 +146,10 @@ export function register(p: Command, setCode: (n: number) => void): void {
   notice
     .command('failures')
     .description('notices that failed for good')
-    .action(async () => {
+    .option('--json', 'print it as JSON')
+    .action(async (o: { json?: boolean }) => {
       const fs = await withContext(({ services, actor }) => services.notices.failures(actor));
+      if (o.json) return out(JSON.stringify(fs, null, 2));
       if (fs.length === 0) out('no failed notices');
       for (const f of fs) {
         out(
@@ -154,8 +160,10 @@ export function register(p: Command, setCode: (n: number) => void): void {
   notice
     .command('check')
     .description('notices whose delivery was interrupted and may have gone: check each, then settle it')
-    .action(async () => {
+    .option('--json', 'print it as JSON')
+    .action(async (o: { json?: boolean }) => {
       const rows = await withContext(({ services, actor }) => services.notices.possiblySent(actor));
+      if (o.json) return out(JSON.stringify(rows, null, 2));
       if (rows.length === 0) out('no notice waits for a check');
       for (const r of rows)
         out(

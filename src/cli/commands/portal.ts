@@ -20,8 +20,10 @@ export function register(p: Command): void {
   domains
     .command('list')
     .description('print every rule: id, rule, country, who added it')
-    .action(async () => {
+    .option('--json', 'print it as JSON')
+    .action(async (o: { json?: boolean }) => {
       const rules = await withContext(({ services, actor }) => services.portal.accounts.rules(actor));
+      if (o.json) return out(JSON.stringify(rules, null, 2));
       if (rules.length === 0) out('no domain rules: every registration waits for review');
       for (const r of rules)
         out(`${r.id}\t${r.rule}\t${r.kind}\t${r.country ?? '-'}\t${r.added_by}\t${r.added_at}`);
@@ -53,8 +55,10 @@ export function register(p: Command): void {
   regs
     .command('list')
     .description('print the registrations waiting for review')
-    .action(async () => {
+    .option('--json', 'print it as JSON')
+    .action(async (o: { json?: boolean }) => {
       const list = await withContext(({ services, actor }) => services.portal.accounts.pendingReviews(actor));
+      if (o.json) return out(JSON.stringify(list, null, 2));
       if (list.length === 0) out('no registration is waiting for review');
       for (const u of list)
         out(

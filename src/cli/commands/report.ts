@@ -188,10 +188,12 @@ export function register(p: Command): void {
   report
     .command('diff <period> <from> <to>')
     .description('every cell that changed between two frozen versions, e.g. candor report diff 2015-H1 v1 v2')
-    .action(async (period: string, from: string, to: string) => {
+    .option('--json', 'print it as JSON')
+    .action(async (period: string, from: string, to: string, o: { json?: boolean }) => {
       const changes = await withContext(({ services, actor }) =>
         services.reports.diff(actor, period, versionNumber(from), versionNumber(to)),
       );
+      if (o.json) return out(JSON.stringify(changes, null, 2));
       if (changes.length === 0) out('no cell changed');
       for (const c of changes) out(describeChange(c));
     });
@@ -199,10 +201,21 @@ export function register(p: Command): void {
   report
     .command('versions [period]')
     .description('list frozen versions')
-    .action(async (period?: string) => {
+    .option('--json', 'print it as JSON')
+    .action(async (period: string | undefined, o: { json?: boolean }) => {
       const versions = await withContext(({ services, actor }) =>
         services.reports.frozenVersions(actor, period),
       );
+      if (o.json) {
+        const list = versions.map((v) => ({
+          period: v.period,
+          version: v.number,
+          frozen_at: v.frozen_at,
+          requests: v.data.tables.summary.requests.count,
+          changelog: v.data.version.changelog,
+        }));
+        return out(JSON.stringify(list, null, 2));
+      }
       if (versions.length === 0) out('no frozen versions');
       for (const v of versions) {
         const last = v.data.version.changelog[v.data.version.changelog.length - 1];
