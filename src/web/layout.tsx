@@ -16,6 +16,7 @@ export const NAV: ReadonlyArray<{ href: string; label: string; action: Action }>
   { href: '/requests', label: 'Requests', action: 'request.read' },
   { href: '/requests/new', label: 'New request', action: 'request.create' },
   { href: '/contacts', label: 'Contacts', action: 'notice.read' },
+  { href: '/intake', label: 'Portal intake', action: 'portal.intake' },
   { href: '/reports', label: 'Reports', action: 'report.read' },
   { href: '/admin', label: 'Admin', action: 'user.manage' },
 ];

@@ -4,6 +4,7 @@ import { routes as admin } from './pages/admin.tsx';
 import { routes as adminPortal } from './pages/admin-portal.tsx';
 import { routes as contacts } from './pages/contacts.tsx';
 import { routes as dashboard } from './pages/dashboard.tsx';
+import { routes as portalIntake } from './pages/portal-intake.tsx';
 import { routes as requestActions } from './pages/request-actions.ts';
 import { routes as requestDetail } from './pages/request-detail.tsx';
 import { routes as requestDocuments } from './pages/request-documents.tsx';
@@ -40,6 +41,7 @@ export const WEB_ROUTES: readonly WebRoute[] = [
   ...requestNotice,
   agencies,
   ...contacts,
+  ...portalIntake,
   ...reports,
   ...admin,
   ...adminPortal,

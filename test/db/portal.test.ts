@@ -569,6 +569,43 @@ describe('the agency portal', () => {
     expect((await api(ht, 'POST', '/api/v1/portal/domains', { domain: '.evil' })).statusCode).toBe(403);
   });
 
+  it('staff handle the portal intake queue in the app: read the PDF, accept as a duplicate, refuse with a message', async () => {
+    nextHour();
+    const b = await officer('queue@fbi.gov');
+    const first = idOf((await submit(b, { reference: 'Q-1' })).headers.location);
+    const second = idOf((await submit(b, { reference: 'Q-2' })).headers.location);
+    const third = idOf((await submit(b, { reference: 'Q-3' })).headers.location);
+    const web = await staff('handler');
+    const page = await web.get('/intake');
+    expect(page.statusCode).toBe(200);
+    expect(page.body).toContain('Q-1');
+    expect(page.body).toContain('domain rule .gov');
+    expect(labelProblems(page.body)).toEqual([]);
+    const pdfRes = await web.get(`/intake/${first}/document`);
+    expect(pdfRes.statusCode).toBe(200);
+    expect(pdfRes.rawPayload.subarray(0, 5).toString()).toBe('%PDF-');
+    const accepted = await web.post(`/intake/${first}/accept`);
+    const requestId = Number(/\/requests\/(\d+)$/.exec(accepted.headers.location ?? '')![1]);
+    expect((await s.requests.get(admin, requestId)).external_ref).toBe(`PORTAL-${first}`);
+    // Bad input names the field and changes nothing.
+    const bad = await web.post(`/intake/${second}/accept`, { duplicate_of: 'abc' });
+    expect(bad.statusCode).toBe(400);
+    expect(bad.body).toMatch(/duplicate_of|request id/);
+    const dup = await web.post(`/intake/${second}/accept`, { duplicate_of: String(requestId) });
+    expect(dup.headers.location).toBe(`/requests/${requestId}`);
+    expect((await s.documents.list(admin, requestId)).map((d) => d.name)).toEqual([
+      'subpoena.pdf',
+      'subpoena.pdf',
+    ]);
+    expect((await web.post(`/intake/${third}/refuse`, { message: '' })).statusCode).toBe(400);
+    expect(
+      (await web.post(`/intake/${third}/refuse`, { message: 'Send it to our Irish entity.' })).statusCode,
+    ).toBe(200);
+    expect((await b.get(`/portal/submissions/${third}`)).body).toContain('Send it to our Irish entity.');
+    expect((await web.get('/intake')).body).not.toMatch(/Q-[123]/);
+    expect((await (await staff('viewer')).get('/intake')).statusCode).toBe(403);
+  });
+
   // Last in the file: it moves every secret of this database to another master key.
   it('candor keys rotate re-seals the officers’ second factors: they sign in with the same app under the new key only', async () => {
     const b = await officer('rotate@fbi.gov');

@@ -238,6 +238,10 @@ const EXAMPLES: Record<string, Example> = {
     },
   },
   'POST /admin/users/:id/disable-totp': { url: async () => `/admin/users/${await target()}/disable-totp` },
+  'GET /intake': { url: () => '/intake' },
+  'GET /intake/:id/document': { url: () => '/intake/999999/document' },
+  'POST /intake/:id/accept': { url: () => '/intake/999999/accept' },
+  'POST /intake/:id/refuse': { url: () => '/intake/999999/refuse', form: () => ({ message: 'walk' }) },
   'GET /admin/portal': { url: () => '/admin/portal' },
   'POST /admin/portal/domains': {
     url: () => '/admin/portal/domains',
