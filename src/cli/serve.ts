@@ -21,6 +21,8 @@ export async function runServe(o: { port?: string; host?: string }): Promise<voi
   const sealed = await services.keys.sealPlaintext();
   const n = Object.values(sealed).reduce((a, b) => a + b, 0);
   if (n > 0) out(`sealed ${n} secret(s) stored in plaintext by an older Candor (${JSON.stringify(sealed)})`);
+  // Audit events a server left waiting for the sequencer when it stopped are chained before anything reads.
+  await services.audit.sealPending();
   // Links the server hands out use the address it serves (or CANDOR_PUBLIC_URL), never a request's Host.
   const served = Object.freeze({ ...config, port, host: o.host ?? config.host });
   const app = await buildApp({ config: served, services, logger: true });

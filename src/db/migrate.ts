@@ -15,6 +15,7 @@ import * as portal from './migrations/2026-12-04-20-15-portal.ts';
 import * as portalNotifyClaim from './migrations/2026-12-05-01-15-portal-notify-claim.ts';
 import * as noticePossiblySent from './migrations/2026-12-05-42-13-notice-possibly-sent.ts';
 import * as noticeActBy from './migrations/2026-12-05-60-17-notice-act-by.ts';
+import * as auditPending from './migrations/2026-12-05-70-18-audit-pending.ts';
 
 /** Every migration, in order. Names are date-prefixed; add new ones at the end. */
 const migrations: Record<string, Migration> = {
@@ -33,6 +34,7 @@ const migrations: Record<string, Migration> = {
   '2026-12-05-01-15-portal-notify-claim': portalNotifyClaim,
   '2026-12-05-42-13-notice-possibly-sent': noticePossiblySent,
   '2026-12-05-60-17-notice-act-by': noticeActBy,
+  '2026-12-05-70-18-audit-pending': auditPending,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

@@ -132,6 +132,18 @@ export interface AuditEventsTable {
   hash: string;
 }
 
+/** Events written by a transaction that did not take the chain's lock, waiting for the sequencer. */
+export interface AuditPendingTable {
+  id: Generated<number>;
+  at: Timestamp;
+  actor: string;
+  action: string;
+  entity: string;
+  entity_id: string | null;
+  before: ColumnType<unknown, string | null, never>;
+  after: ColumnType<unknown, string | null, never>;
+}
+
 export type NumberSourceValue =
   'agency_directory' | 'official_website' | 'known_contact' | 'request' | 'other';
 export type ApprovalPurpose = 'emergency_disclosure' | 'legal_sign_off';
@@ -354,6 +366,7 @@ export interface Database extends PortalTables {
   request_targets: RequestTargetsTable;
   nondisclosure_orders: NondisclosureOrdersTable;
   audit_events: AuditEventsTable;
+  audit_pending: AuditPendingTable;
   emergency_records: EmergencyRecordsTable;
   request_approvals: RequestApprovalsTable;
   request_responses: RequestResponsesTable;

@@ -24,17 +24,10 @@ function normal(v: unknown): unknown {
   return v === undefined ? null : (JSON.parse(JSON.stringify(v)) as unknown);
 }
 
-/** Appends one event to the hash chain. Call inside the transaction that makes the change. */
-export async function appendEvent(trx: Executor, e: NewEvent): Promise<{ seq: number; hash: string }> {
-  await sql`select pg_advisory_xact_lock(${AUDIT_LOCK})`.execute(trx);
-  const head = await trx
-    .selectFrom('audit_events')
-    .select(['seq', 'hash'])
-    .orderBy('seq', 'desc')
-    .limit(1)
-    .executeTakeFirst();
+/** The row an event becomes in the chain, after `prev` (the head, or undefined for an empty log). */
+function chained(prev: { seq: number; hash: string } | undefined, e: NewEvent) {
   const event: AuditEvent = {
-    seq: Number(head?.seq ?? 0) + 1,
+    seq: Number(prev?.seq ?? 0) + 1,
     at: e.at,
     actor: e.actor,
     action: e.action,
@@ -43,24 +36,107 @@ export async function appendEvent(trx: Executor, e: NewEvent): Promise<{ seq: nu
     before: normal(e.before),
     after: normal(e.after),
   };
-  const prev = head?.hash ?? GENESIS_HASH;
-  const hash = eventHash(prev, event);
+  const prevHash = prev?.hash ?? GENESIS_HASH;
+  const hash = eventHash(prevHash, event);
+  return {
+    seq: event.seq,
+    at: event.at,
+    actor: event.actor,
+    action: event.action,
+    entity: event.entity,
+    entity_id: event.entityId,
+    before: event.before === null ? null : JSON.stringify(event.before),
+    after: event.after === null ? null : JSON.stringify(event.after),
+    prev_hash: prevHash,
+    hash,
+  };
+}
+
+const lockChain = (trx: Executor) => sql`select pg_advisory_xact_lock(${AUDIT_LOCK})`.execute(trx);
+
+/**
+ * Appends one event to the hash chain at once. Call inside the transaction that makes the change: the chain's
+ * lock is then held until that transaction commits, so changes that append this way are serialised. The hot
+ * intake path uses `queueEvent` instead.
+ */
+export async function appendEvent(trx: Executor, e: NewEvent): Promise<{ seq: number; hash: string }> {
+  await lockChain(trx);
+  const head = await headEvent(trx);
+  const row = chained(head, e);
+  await trx.insertInto('audit_events').values(row).execute();
+  return { seq: row.seq, hash: row.hash };
+}
+
+/**
+ * Writes one event for the sequencer (`sealPending`), inside the transaction that makes the change, without
+ * the chain's lock: concurrent writers do not wait for each other. The event enters the chain when a seal
+ * that starts after this transaction commits has run; the caller runs one before it answers.
+ */
+export async function queueEvent(trx: Executor, e: NewEvent): Promise<void> {
+  const before = normal(e.before);
+  const after = normal(e.after);
   await trx
-    .insertInto('audit_events')
+    .insertInto('audit_pending')
     .values({
-      seq: event.seq,
-      at: event.at,
-      actor: event.actor,
-      action: event.action,
-      entity: event.entity,
-      entity_id: event.entityId,
-      before: event.before === null ? null : JSON.stringify(event.before),
-      after: event.after === null ? null : JSON.stringify(event.after),
-      prev_hash: prev,
-      hash,
+      at: e.at,
+      actor: e.actor,
+      action: e.action,
+      entity: e.entity,
+      entity_id: String(e.entityId),
+      before: before === null ? null : JSON.stringify(before),
+      after: after === null ? null : JSON.stringify(after),
     })
     .execute();
-  return { seq: event.seq, hash };
+}
+
+/**
+ * The sequencer's step: moves committed pending events into the chain, oldest id first, `batch` at a time,
+ * under the chain's lock (so it interleaves safely with `appendEvent` and with sequencers of other processes).
+ * Each batch is one short transaction: lock, read the pending rows and the head, insert the chained rows and
+ * delete the pending ones in one statement, commit. Returns how many events it chained.
+ */
+export async function sealPending(db: Executor, batch = 500): Promise<number> {
+  let total = 0;
+  for (;;) {
+    const n = await db.transaction().execute(async (trx) => {
+      await lockChain(trx);
+      // Read after the lock is held: every pending row committed before the lock was granted is seen.
+      const pending = await trx.selectFrom('audit_pending').selectAll().orderBy('id').limit(batch).execute();
+      if (!pending.length) return 0;
+      let head = await headEvent(trx);
+      const rows = pending.map((p) => {
+        const row = chained(head, {
+          at: p.at,
+          actor: p.actor,
+          action: p.action,
+          entity: p.entity,
+          entityId: p.entity_id ?? '',
+          before: p.before ?? null,
+          after: p.after ?? null,
+        });
+        head = { seq: row.seq, hash: row.hash };
+        return row;
+      });
+      const ids = pending.map((p) => p.id);
+      await trx
+        .with('sealed', (w) => w.deleteFrom('audit_pending').where('id', 'in', ids))
+        .insertInto('audit_events')
+        .values(rows)
+        .execute();
+      return pending.length;
+    });
+    total += n;
+    if (n < batch) return total;
+  }
+}
+
+/** How many events wait for the sequencer. */
+export async function pendingCount(db: Executor): Promise<number> {
+  const r = await db
+    .selectFrom('audit_pending')
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .executeTakeFirstOrThrow();
+  return Number(r.n);
 }
 
 /** The events about one entity, oldest first. */

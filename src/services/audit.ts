@@ -9,6 +9,7 @@ import {
 } from '../repositories/audit-repository.ts';
 import { hideContactFields } from '../domain/contact-fields.ts';
 import { authorize, can, type Actor } from './authorize.ts';
+import type { AuditSequencer } from './audit-sequencer.ts';
 
 export type VerifyResult =
   | { ok: true; count: number; head: string }
@@ -27,12 +28,16 @@ export type VerifyAgainstResult = VerifyResult & {
   missing: string[];
 };
 
-export function createAuditService(deps: { db: Db }) {
-  const { db } = deps;
+export function createAuditService(deps: { db: Db; sequencer: AuditSequencer }) {
+  const { db, sequencer } = deps;
   const service = {
-    /** Recomputes the whole chain, page by page; names the first event that does not verify. */
+    /**
+     * Recomputes the whole chain, page by page; names the first event that does not verify. Events still
+     * waiting for the sequencer (a writer that died between its commit and its seal) are chained first.
+     */
     async verify(actor: Actor): Promise<VerifyResult> {
       authorize(actor, 'audit.verify');
+      await sequencer.flush();
       let from = { seq: 0, hash: GENESIS_HASH };
       let count = 0;
       for await (const page of eventPages(db)) {
@@ -63,8 +68,14 @@ export function createAuditService(deps: { db: Db }) {
       return { ...chain, anchors: unique.length, missing: unique.filter((h) => !found.has(h)) };
     },
 
+    /** Chains the events waiting for the sequencer (start-up; no actor: it only completes what was recorded). */
+    sealPending(): Promise<void> {
+      return sequencer.flush();
+    },
+
     async head(actor: Actor) {
       authorize(actor, 'audit.verify');
+      await sequencer.flush();
       return (await headEvent(db)) ?? null;
     },
 

@@ -2,6 +2,7 @@ import type { Config } from '../config.ts';
 import type { Db } from '../db/connect.ts';
 import { createAuditService } from './audit.ts';
 import { createBulkService } from './bulk.ts';
+import { createAuditSequencer } from './audit-sequencer.ts';
 import { createDueService } from './due.ts';
 import { createAuthService } from './auth.ts';
 import { createDashboardService } from './dashboard.ts';
@@ -53,7 +54,7 @@ export function createServices(deps0: Deps) {
       previousSecretKeys: deps0.config.previousSecretKeys,
       dataDir: deps0.config.dataDir,
     });
-  const deps = { ...deps0, keys };
+  const deps = { ...deps0, keys, sequencer: createAuditSequencer(deps0.db) };
   const reports = createReportService(deps);
   const fixed = deps.store;
   const store = fixed ? () => fixed : storeFor(deps.config);

@@ -11,7 +11,8 @@ import { requestInput, type ValidRequest } from '../domain/request-input.ts';
 import type { NoticeStatus } from '../domain/vocabulary.ts';
 import { fromDatabaseError } from '../db/errors.ts';
 import { CandorError, zodIssues } from '../errors.ts';
-import { appendEvent } from '../repositories/audit-repository.ts';
+import { appendEvent, queueEvent } from '../repositories/audit-repository.ts';
+import type { AuditSequencer } from './audit-sequencer.ts';
 import {
   findRequest,
   findRequestIdByRef,
@@ -185,8 +186,9 @@ export function createRequestService(deps: {
   clock: Clock;
   config: Config;
   attach?: AttachDocuments;
+  sequencer: AuditSequencer;
 }) {
-  const { db, clock, config } = deps;
+  const { db, clock, config, sequencer } = deps;
 
   /** The request with what the legal workflow recorded on it. */
   async function get(actor: Actor, id: number): Promise<PresentedRequest & { workflow: PresentedWorkflow }> {
@@ -229,14 +231,19 @@ export function createRequestService(deps: {
               [{ field: 'external_ref', message: 'already recorded' }],
             );
           }
-          await appendEvent(trx, {
+          const event = {
             at: now,
             actor: actor.label,
             action: 'request.create',
             entity: 'request',
             entityId: newId,
             after: input,
-          });
+          };
+          // The hot path: the event waits for the sequencer, so concurrent intakes never wait for each other's
+          // commit. With documents attached (whose events chain at once) the request's event chains at once
+          // too, ahead of theirs.
+          if (opts.documentIds?.length) await appendEvent(trx, event);
+          else await queueEvent(trx, event);
           if (opts.documentIds?.length) {
             if (!deps.attach) throw new CandorError('unavailable', 'documents cannot be attached here');
             await deps.attach(trx, actor, opts.documentIds, newId, now);
@@ -246,6 +253,9 @@ export function createRequestService(deps: {
         .catch((e: unknown) => {
           throw fromDatabaseError(e, 'the request');
         });
+      // In the chain before the answer. Should the seal fail, the event stays pending (committed with the
+      // request) and the next seal of any writer, of `audit verify` or of start-up chains it.
+      await sequencer.flush().catch(() => undefined);
       return get(actor, id);
     },
 
