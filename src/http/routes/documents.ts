@@ -16,7 +16,15 @@ export async function filePart(req: FastifyRequest): Promise<MultipartFile> {
     throw new CandorError('invalid', 'expected multipart/form-data with a file', [
       { field: 'file', message: 'required' },
     ]);
-  const part = await req.file();
+  // A body that is not well-formed multipart (no boundary, a cut-off part) is the sender's mistake: a 400.
+  const part = await req.file().catch((e: unknown) => {
+    if ((e as { statusCode?: number }).statusCode) throw e;
+    throw new CandorError(
+      'invalid',
+      `the upload is not readable multipart/form-data (${(e as Error).message})`,
+      [{ field: 'file', message: 'expected a well-formed multipart/form-data body' }],
+    );
+  });
   if (!part)
     throw new CandorError('invalid', 'the upload has no file', [{ field: 'file', message: 'required' }]);
   return part;
