@@ -11,6 +11,7 @@ import { routes as requestDocuments } from './pages/request-documents.tsx';
 import { routes as requestEdit } from './pages/request-edit.tsx';
 import { routes as requestNew } from './pages/request-new.tsx';
 import { routes as requestNotice } from './pages/request-notice.tsx';
+import { routes as requestPortal } from './pages/request-portal.tsx';
 import { routes as reports } from './pages/reports.tsx';
 import { routes as requests } from './pages/requests.tsx';
 import { routes as signIn } from './pages/sign-in.tsx';
@@ -39,6 +40,7 @@ export const WEB_ROUTES: readonly WebRoute[] = [
   ...requestActions,
   ...requestDocuments,
   ...requestNotice,
+  ...requestPortal,
   agencies,
   ...contacts,
   ...portalIntake,

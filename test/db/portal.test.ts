@@ -606,6 +606,68 @@ describe('the agency portal', () => {
     expect((await (await staff('viewer')).get('/intake')).statusCode).toBe(403);
   });
 
+  it('the request page shows the sender’s verification, the thread with a reply form, and releases and revokes through the gate', async () => {
+    nextHour();
+    const b = await officer('page@fbi.gov');
+    const sid = idOf((await submit(b, { reference: 'RP-1' })).headers.location);
+    const requestId = await s.portal.intake.accept(admin, sid);
+    const web = await staff('handler');
+    const page = await web.get(`/requests/${requestId}`);
+    expect(page.body).toContain('Agency portal');
+    expect(page.body).toContain('domain rule .gov');
+    expect(labelProblems(page.body)).toEqual([]);
+    const sent = await web.post(`/requests/${requestId}/portal/${sid}/message`, {
+      body: 'Please resend page 3.',
+    });
+    expect(sent.statusCode).toBe(303);
+    expect((await b.get(`/portal/submissions/${sid}`)).body).toContain('Please resend page 3.');
+    expect((await web.post(`/requests/${requestId}/portal/${sid}/message`, { body: '' })).statusCode).toBe(
+      400,
+    );
+    await s.documents.upload(admin, requestId, {
+      kind: 'production',
+      name: 'rp.csv',
+      file: streamOf(Buffer.from('x')),
+    });
+    await s.workflow.transition(admin, requestId, { to: 'in_review', reason: 'found after all' });
+    await s.workflow.respond(admin, requestId, {
+      outcome: 'non_content_produced',
+      produced: ['basic_subscriber'],
+      accounts: [],
+    });
+    const p = await s.productions.record(admin, requestId, {});
+    await s.workflow.transition(admin, requestId, { to: 'in_review', reason: 'records re-checked' });
+    await s.workflow.respond(admin, requestId, { outcome: 'no_data', produced: [], accounts: [] });
+    await web.get(`/requests/${requestId}`);
+    // The response now produces nothing: the policy gate refuses the release, and nothing is released.
+    const refused = await web.post(`/requests/${requestId}/portal/${sid}/release`, {
+      production_id: String(p.id),
+      days: '3',
+      max_downloads: '2',
+    });
+    expect(refused.statusCode).toBe(409);
+    expect((await s.portal.intake.forRequest(admin, requestId)).releases).toHaveLength(0);
+    await s.workflow.transition(admin, requestId, { to: 'in_review', reason: 'found after all' });
+    await s.workflow.respond(admin, requestId, {
+      outcome: 'non_content_produced',
+      produced: ['basic_subscriber'],
+      accounts: [],
+    });
+    await web.get(`/requests/${requestId}`);
+    const ok = await web.post(`/requests/${requestId}/portal/${sid}/release`, {
+      production_id: String(p.id),
+      days: '3',
+      max_downloads: '2',
+    });
+    expect(ok.statusCode).toBe(303);
+    const [rel] = (await s.portal.intake.forRequest(admin, requestId)).releases;
+    expect(rel).toMatchObject({ max_downloads: 2, revoked_at: null });
+    expect((await b.get(`/portal/releases/${rel!.id}/download`)).statusCode).toBe(200);
+    await web.get(`/requests/${requestId}`);
+    expect((await web.post(`/requests/${requestId}/portal/releases/${rel!.id}/revoke`)).statusCode).toBe(303);
+    expect((await b.get(`/portal/releases/${rel!.id}/download`)).body).toMatch(/withdrawn by the legal team/);
+  });
+
   // Last in the file: it moves every secret of this database to another master key.
   it('candor keys rotate re-seals the officers’ second factors: they sign in with the same app under the new key only', async () => {
     const b = await officer('rotate@fbi.gov');

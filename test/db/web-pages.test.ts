@@ -238,6 +238,17 @@ const EXAMPLES: Record<string, Example> = {
     },
   },
   'POST /admin/users/:id/disable-totp': { url: async () => `/admin/users/${await target()}/disable-totp` },
+  'POST /requests/:id/portal/:sid/message': {
+    url: () => `/requests/${requestId}/portal/999999/message`,
+    form: () => ({ body: 'walk' }),
+  },
+  'POST /requests/:id/portal/:sid/release': {
+    url: () => `/requests/${requestId}/portal/999999/release`,
+    form: () => ({ production_id: String(productionId), days: '7', max_downloads: '5' }),
+  },
+  'POST /requests/:id/portal/releases/:rid/revoke': {
+    url: () => `/requests/${requestId}/portal/releases/999999/revoke`,
+  },
   'GET /intake': { url: () => '/intake' },
   'GET /intake/:id/document': { url: () => '/intake/999999/document' },
   'POST /intake/:id/accept': { url: () => '/intake/999999/accept' },

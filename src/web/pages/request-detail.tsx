@@ -1,4 +1,5 @@
 import { guidance, mayCompel, requiredChannel } from '../../domain/compel.ts';
+import { loadPortal, PortalSection, type PortalView } from './request-portal.tsx';
 import { CandorError } from '../../errors.ts';
 import { can } from '../../services/authorize.ts';
 import type { AuditService } from '../../services/audit.ts';
@@ -172,6 +173,7 @@ function RequestPage(props: {
   standing: Html;
   notice?: NoticeStatusView;
   documents: DocumentsView;
+  portal: PortalView | null;
 }): Html {
   const { r } = props;
   return (
@@ -272,6 +274,7 @@ function RequestPage(props: {
           )}
           <DocumentsSection ctx={props.ctx} requestId={r.id} v={props.documents} />
           <ProductionsSection ctx={props.ctx} requestId={r.id} v={props.documents} />
+          {props.portal && <PortalSection ctx={props.ctx} requestId={r.id} v={props.portal} />}
           {r.notes && (
             <Section title="Notes" id="notes">
               <p class="prewrap">{r.notes}</p>
@@ -325,10 +328,12 @@ export async function renderDetail(
   id: number,
   failed?: Failed,
   documentsMessage?: string,
+  portalMessage?: string,
 ): Promise<Html> {
   const r = await c.services.requests.get(c.actor, id);
   // Documents first: showing a document's text is a view, and the history below should include it.
   const documents = await loadDocuments(c, id, documentsMessage);
+  const portal = await loadPortal(c, id, portalMessage);
   const timeline = await c.services.audit.timeline(c.actor, 'request', id);
   const [assignees, notice] = await Promise.all([
     can(c.actor, 'request.assign') ? c.services.workflow.assignees(c.actor) : [],
@@ -341,6 +346,7 @@ export async function renderDetail(
     timeline,
     flash: failed || documentsMessage ? undefined : FLASH[done],
     documents,
+    portal,
     notice,
     standing: Standing({
       r,
