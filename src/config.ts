@@ -4,6 +4,7 @@ import { z } from 'zod';
 import { defaultPolicy, policyConfig, type PolicyConfig } from './domain/policy-config.ts';
 import { parseStorageUrl, type S3Settings } from './documents/s3-store.ts';
 import { parseKey } from './keys/keyring.ts';
+import { ROLES, type Role } from './domain/vocabulary.ts';
 
 /** Every environment variable Candor reads, parsed once at start-up. Zero configuration = embedded mode. */
 const envSchema = z.object({
@@ -87,7 +88,59 @@ const envSchema = z.object({
     .min(1024)
     .max(1024 ** 3)
     .default(20 * 1024 * 1024),
+  /** Single sign-on (OpenID Connect) for staff: docs/web.md. Set the issuer to turn it on. */
+  CANDOR_OIDC_ISSUER: z.string().url().optional(),
+  CANDOR_OIDC_CLIENT_ID: z.string().min(1).max(500).optional(),
+  CANDOR_OIDC_CLIENT_SECRET: z.string().min(1).max(2000).optional(),
+  /** Where the provider sends the browser back; default `<public URL>/login/oidc/callback`. */
+  CANDOR_OIDC_REDIRECT_URL: z.string().url().optional(),
+  CANDOR_OIDC_SCOPES: z.string().min(1).default('openid email profile'),
+  /** The claim whose value(s) name a role (a string or a list of strings). */
+  CANDOR_OIDC_ROLE_CLAIM: z.string().min(1).max(200).default('candor_role'),
+  /** `value=role,...`: the claim's values (groups) mapped to roles; unset: values that are role names. */
+  CANDOR_OIDC_ROLE_MAP: z
+    .string()
+    .refine(
+      (s) => parseRoleMap(s) !== null,
+      `expected value=role pairs separated by commas, each role one of ${ROLES.join(', ')}`,
+    )
+    .optional(),
+  /** Create a user on first sign-in (role from the claim, else viewer). Off: unknown people are refused. */
+  CANDOR_OIDC_PROVISION: z.enum(['true', 'false', '1', '0']).default('false'),
+  /** Link a first sign-in to the existing user with the same e-mail, when the provider says it is verified. */
+  CANDOR_OIDC_LINK_BY_EMAIL: z.enum(['true', 'false', '1', '0']).default('false'),
+  /** The name on the sign-in button. */
+  CANDOR_OIDC_NAME: z.string().min(1).max(100).default('single sign-on'),
+  /** `false`: no password sign-in, password links or password changes; staff sign in through the provider. */
+  CANDOR_LOCAL_PASSWORDS: z.enum(['true', 'false', '1', '0']).default('true'),
 });
+
+/** `group=role,other=role` -> a map, or null when a pair is malformed or names no role. */
+export function parseRoleMap(s: string): Map<string, Role> | null {
+  const m = new Map<string, Role>();
+  for (const pair of s.split(',')) {
+    if (pair.trim() === '') continue;
+    const i = pair.lastIndexOf('=');
+    const value = pair.slice(0, i).trim();
+    const role = pair.slice(i + 1).trim();
+    if (i < 1 || value === '' || !(ROLES as readonly string[]).includes(role)) return null;
+    m.set(value, role as Role);
+  }
+  return m;
+}
+
+export interface OidcConfig {
+  issuer: string;
+  clientId: string;
+  clientSecret: string | undefined;
+  redirectUrl: string | undefined;
+  scopes: string;
+  roleClaim: string;
+  roleMap: ReadonlyMap<string, Role> | null;
+  provision: boolean;
+  linkByEmail: boolean;
+  name: string;
+}
 
 /** Where document blobs are kept (src/documents/). */
 export type StorageConfig = { kind: 'folder'; root: string } | ({ kind: 's3' } & S3Settings);
@@ -124,6 +177,10 @@ export type Config = Readonly<{
   storage: StorageConfig;
   /** CANDOR_DOCUMENT_MAX_BYTES: uploads larger than this are refused, at every door. */
   documentMaxBytes: number;
+  /** Single sign-on; null when CANDOR_OIDC_ISSUER is unset. */
+  oidc: Readonly<OidcConfig> | null;
+  /** CANDOR_LOCAL_PASSWORDS: false turns off every password door of the staff app. */
+  localPasswords: boolean;
   portal: Readonly<{
     url: string | undefined;
     onCall: string | undefined;
@@ -150,7 +207,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     typeof cleaned.CANDOR_POLICY_FILE === 'string' ? cleaned.CANDOR_POLICY_FILE : undefined,
   );
   if (!policy.ok) lines.push(...policy.errors);
-  if (!parsed.success || !policy.ok) {
+  if (parsed.success && parsed.data.CANDOR_OIDC_ISSUER && !parsed.data.CANDOR_OIDC_CLIENT_ID)
+    lines.push('CANDOR_OIDC_CLIENT_ID: required when CANDOR_OIDC_ISSUER is set');
+  if (parsed.success && isOff(parsed.data.CANDOR_LOCAL_PASSWORDS) && !parsed.data.CANDOR_OIDC_ISSUER)
+    lines.push(
+      'CANDOR_LOCAL_PASSWORDS: false needs single sign-on (CANDOR_OIDC_ISSUER), or nobody could sign in',
+    );
+  if (!parsed.success || !policy.ok || lines.length) {
     throw new ConfigError(`invalid configuration:\n  ${lines.join('\n  ')}`);
   }
   const e = parsed.data;
@@ -181,6 +244,21 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
         .map((k) => parseKey(k)!),
     ),
     storage: storageConfig(e, dataDir),
+    oidc: e.CANDOR_OIDC_ISSUER
+      ? Object.freeze({
+          issuer: e.CANDOR_OIDC_ISSUER,
+          clientId: e.CANDOR_OIDC_CLIENT_ID!,
+          clientSecret: e.CANDOR_OIDC_CLIENT_SECRET,
+          redirectUrl: e.CANDOR_OIDC_REDIRECT_URL,
+          scopes: e.CANDOR_OIDC_SCOPES,
+          roleClaim: e.CANDOR_OIDC_ROLE_CLAIM,
+          roleMap: e.CANDOR_OIDC_ROLE_MAP ? parseRoleMap(e.CANDOR_OIDC_ROLE_MAP) : null,
+          provision: !isOff(e.CANDOR_OIDC_PROVISION),
+          linkByEmail: !isOff(e.CANDOR_OIDC_LINK_BY_EMAIL),
+          name: e.CANDOR_OIDC_NAME,
+        })
+      : null,
+    localPasswords: !isOff(e.CANDOR_LOCAL_PASSWORDS),
     documentMaxBytes: e.CANDOR_DOCUMENT_MAX_BYTES,
     portal: Object.freeze({
       url: e.CANDOR_PORTAL_URL?.replace(/\/$/, ''),
@@ -191,6 +269,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     }),
   });
 }
+
+const isOff = (v: string | undefined) => v === 'false' || v === '0';
 
 function storageConfig(e: z.output<typeof envSchema>, dataDir: string): StorageConfig {
   if (!e.CANDOR_STORAGE_URL) return Object.freeze({ kind: 'folder', root: path.join(dataDir, 'documents') });

@@ -16,6 +16,7 @@ import * as portalNotifyClaim from './migrations/2026-12-05-01-15-portal-notify-
 import * as noticePossiblySent from './migrations/2026-12-05-42-13-notice-possibly-sent.ts';
 import * as noticeActBy from './migrations/2026-12-05-60-17-notice-act-by.ts';
 import * as auditPending from './migrations/2026-12-05-70-18-audit-pending.ts';
+import * as oidc from './migrations/2026-12-05-71-17-oidc.ts';
 
 /** Every migration, in order. Names are date-prefixed; add new ones at the end. */
 const migrations: Record<string, Migration> = {
@@ -35,6 +36,7 @@ const migrations: Record<string, Migration> = {
   '2026-12-05-42-13-notice-possibly-sent': noticePossiblySent,
   '2026-12-05-60-17-notice-act-by': noticeActBy,
   '2026-12-05-70-18-audit-pending': auditPending,
+  '2026-12-05-71-17-oidc': oidc,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

@@ -41,6 +41,9 @@ export interface UsersTable {
   disabled_at: Timestamp | null;
   /** Set when the second factor was failed too often: no sign-in until then. */
   locked_until: Timestamp | null;
+  /** The OpenID Connect identity (issuer + subject) this user signs in as, if linked. */
+  oidc_issuer: string | null;
+  oidc_subject: string | null;
 }
 
 export interface ApiTokensTable {
@@ -288,6 +291,16 @@ export interface SessionsTable {
   revoked_at: Timestamp | null;
   csrf_secret: string;
   user_agent: string | null;
+  /** How the session was opened: a local password (and second factor), or the OIDC provider. */
+  method: ColumnType<'password' | 'oidc', 'password' | 'oidc' | undefined, never>;
+}
+
+/** Instance settings an admin changes (one JSON value per key). */
+export interface SettingsTable {
+  key: string;
+  value: ColumnType<unknown, string, string>;
+  updated_at: Timestamp;
+  updated_by: string;
 }
 
 export interface SetupTokensTable {
@@ -380,6 +393,7 @@ export interface Database extends PortalTables {
   sessions: SessionsTable;
   setup_tokens: SetupTokensTable;
   login_attempts: LoginAttemptsTable;
+  settings: SettingsTable;
   documents: DocumentsTable;
   productions: ProductionsTable;
   production_files: ProductionFilesTable;

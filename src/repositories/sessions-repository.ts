@@ -2,17 +2,24 @@ import { sql } from 'kysely';
 import type { Db } from '../db/connect.ts';
 import type { SessionRow, UserRow } from '../db/schema.ts';
 
-export type NewSession = Omit<SessionRow, 'revoked_at'>;
+export type NewSession = Omit<SessionRow, 'revoked_at' | 'method'> & { method: 'password' | 'oidc' };
+
+/** The key of the admin setting "every local account must have a second factor". */
+export const REQUIRE_SECOND_FACTOR = 'require_second_factor';
 
 export async function insertSession(db: Db, s: NewSession): Promise<void> {
   await db.insertInto('sessions').values(s).execute();
 }
 
-/** A live (not revoked) session with its user. Expiry is the caller's rule, not the query's. */
+/**
+ * A live (not revoked) session with its user, and whether the instance requires a second factor of local
+ * accounts (read in the same statement, so every server sees an admin's change at once). Expiry is the
+ * caller's rule, not the query's.
+ */
 export async function findLiveSession(
   db: Db,
   idHash: string,
-): Promise<{ session: SessionRow; user: UserRow } | undefined> {
+): Promise<{ session: SessionRow; user: UserRow; requireSecondFactor: boolean } | undefined> {
   const row = await db
     .selectFrom('sessions as s')
     .innerJoin('users as u', 'u.id', 's.user_id')
@@ -26,7 +33,16 @@ export async function findLiveSession(
       'u.created_at as user_created_at',
       'u.disabled_at',
       'u.locked_until',
+      'u.oidc_issuer',
+      'u.oidc_subject',
     ])
+    .select((eb) =>
+      eb
+        .selectFrom('settings')
+        .select('value')
+        .where('key', '=', REQUIRE_SECOND_FACTOR)
+        .as('require_second_factor'),
+    )
     .where('s.id_hash', '=', idHash)
     .where('s.revoked_at', 'is', null)
     .executeTakeFirst();
@@ -40,10 +56,14 @@ export async function findLiveSession(
     user_created_at,
     disabled_at,
     locked_until,
+    oidc_issuer,
+    oidc_subject,
+    require_second_factor,
     ...session
   } = row;
   return {
     session,
+    requireSecondFactor: require_second_factor === true,
     user: {
       id: session.user_id,
       email,
@@ -54,6 +74,8 @@ export async function findLiveSession(
       created_at: user_created_at,
       disabled_at,
       locked_until,
+      oidc_issuer,
+      oidc_subject,
     },
   };
 }
@@ -153,4 +175,20 @@ export async function releaseAttempt(db: Db, key: string): Promise<void> {
 /** Forgets every attempt under a key (a success clears the account's count). */
 export async function clearAttempts(db: Db, key: string): Promise<void> {
   await db.deleteFrom('login_attempts').where('key', '=', key).execute();
+}
+
+/** An instance setting's value, or undefined when it was never set. */
+export async function readSetting(db: Db, key: string): Promise<unknown> {
+  const row = await db.selectFrom('settings').select('value').where('key', '=', key).executeTakeFirst();
+  return row?.value;
+}
+
+export async function writeSetting(db: Db, key: string, value: unknown, at: Date, by: string): Promise<void> {
+  await db
+    .insertInto('settings')
+    .values({ key, value: JSON.stringify(value), updated_at: at, updated_by: by })
+    .onConflict((oc) =>
+      oc.column('key').doUpdateSet({ value: JSON.stringify(value), updated_at: at, updated_by: by }),
+    )
+    .execute();
 }

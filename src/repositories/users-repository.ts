@@ -152,3 +152,24 @@ export async function lockActiveAdmins(db: Db): Promise<number[]> {
 export async function setUserRole(db: Db, userId: number, role: Role): Promise<void> {
   await db.updateTable('users').set({ role }).where('id', '=', userId).execute();
 }
+
+/** The user linked to an OpenID Connect identity. */
+export function findUserByOidc(db: Db, issuer: string, subject: string): Promise<UserRow | undefined> {
+  return db
+    .selectFrom('users')
+    .selectAll()
+    .where('oidc_issuer', '=', issuer)
+    .where('oidc_subject', '=', subject)
+    .executeTakeFirst();
+}
+
+/** Links a user to an OpenID Connect identity, only if the user has none yet. */
+export async function linkOidc(db: Db, userId: number, issuer: string, subject: string): Promise<boolean> {
+  const r = await db
+    .updateTable('users')
+    .set({ oidc_issuer: issuer, oidc_subject: subject })
+    .where('id', '=', userId)
+    .where('oidc_issuer', 'is', null)
+    .executeTakeFirst();
+  return Number(r.numUpdatedRows) === 1;
+}

@@ -5,6 +5,9 @@ import { createSecondFactor } from './auth/second-factor.ts';
 import { createSessions } from './auth/sessions.ts';
 import { createSetupLinks } from './auth/setup-links.ts';
 import { createSignIn } from './auth/sign-in.ts';
+import { createOidc } from './auth/oidc.ts';
+import { createSignInSettings } from './auth/sign-in-settings.ts';
+import type { Config } from '../config.ts';
 import type { Clock } from './requests.ts';
 
 /**
@@ -14,9 +17,10 @@ import type { Clock } from './requests.ts';
 export { AUTH_POLICY } from './auth/policy.ts';
 export { hashPassword, sha256, verifyPassword } from './auth/passwords.ts';
 export type { SignInResult } from './auth/sign-in.ts';
+export type { OidcResult, OidcRefusal } from './auth/oidc.ts';
 export type { WebSession } from './auth/sessions.ts';
 
-export function createAuthService(deps: { db: Db; clock: Clock; keys: KeyringSource }) {
+export function createAuthService(deps: { db: Db; clock: Clock; keys: KeyringSource; config: Config }) {
   const sessions = createSessions(deps);
   const { newSession: _new, signInEvent: _event, ...sessionUseCases } = sessions;
   return {
@@ -25,6 +29,10 @@ export function createAuthService(deps: { db: Db; clock: Clock; keys: KeyringSou
     ...createSecondFactor(deps),
     ...createSetupLinks({ ...deps, sessions }),
     ...createChangePassword({ ...deps, sessions }),
+    ...createOidc({ ...deps, sessions }),
+    ...createSignInSettings(deps),
+    /** CANDOR_LOCAL_PASSWORDS: whether the password doors are open. */
+    localPasswords: deps.config.localPasswords,
   };
 }
 export type AuthService = ReturnType<typeof createAuthService>;

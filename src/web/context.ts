@@ -12,6 +12,8 @@ import type { PageContext } from './layout.tsx';
 export const SESSION_COOKIE = 'candor_session';
 /** Holds the pending session between the password and the second-factor step. */
 export const PENDING_COOKIE = 'candor_pending';
+/** Carries the sealed state, nonce and PKCE verifier of a single sign-on in progress (SameSite=Lax). */
+export const OIDC_COOKIE = 'candor_oidc';
 /** Double-submit token for forms shown before sign-in (sign-in, setup): blocks login CSRF. */
 export const PRE_COOKIE = 'candor_pre';
 /** The largest form body the web app accepts (urlencoded, as the browser sends it); larger is refused (413). */
@@ -37,7 +39,8 @@ export interface WebContext {
   cookies: Map<string, string>;
   ip: string;
   userAgent: string | undefined;
-  setCookie(name: string, value: string, maxAgeSeconds?: number): void;
+  /** HttpOnly, SameSite=Strict (Lax with `lax`: only for a cookie that must survive a cross-site return). */
+  setCookie(name: string, value: string, maxAgeSeconds?: number, opts?: { lax?: boolean }): void;
   clearCookie(name: string): void;
 }
 

@@ -31,7 +31,14 @@ export function CsrfField(props: { ctx: PageContext }): Html {
   return <input type="hidden" name="_csrf" value={props.ctx.csrf} />;
 }
 
-export function Layout(props: { ctx: PageContext; title: string; children?: Child; narrow?: boolean }): Html {
+export function Layout(props: {
+  ctx: PageContext;
+  title: string;
+  children?: Child;
+  narrow?: boolean;
+  /** Where the page sends the browser at once (a meta refresh: allowed by the CSP, unlike a script). */
+  refresh?: string;
+}): Html {
   const { ctx } = props;
   const s = ctx.session?.stage === 'signed_in' ? ctx.session : null;
   return (
@@ -40,6 +47,7 @@ export function Layout(props: { ctx: PageContext; title: string; children?: Chil
         <meta charset="utf-8" />
         <meta name="viewport" content="width=device-width, initial-scale=1" />
         <meta name="referrer" content="no-referrer" />
+        {props.refresh && <meta http-equiv="refresh" content={`0;url=${props.refresh}`} />}
         <title>{`${props.title} · Candor`}</title>
         <link rel="stylesheet" href="/static/app.css" />
         <script src="/static/app.js" defer></script>

@@ -44,6 +44,9 @@ const STATIC: Record<string, { type: string; body: Buffer }> = {
   },
 };
 
+/** What a password session that must enrol a second factor may reach. */
+const ENROLMENT_PATHS = new Set(['/account/totp', '/logout', '/static/app.css', '/static/app.js']);
+
 const isRecordId = (v: string) => /^\d{1,10}$/.test(v) && recordId.safeParse(v).success;
 
 const sameToken = (a: string, b: string) =>
@@ -119,8 +122,13 @@ export async function webApp(app: FastifyInstance, opts: { services: Services; c
 
   async function handle(req: FastifyRequest, reply: FastifyReply, route: (typeof WEB_ROUTES)[number]) {
     const cookies = readCookies(req.headers.cookie);
-    const setCookie = (name: string, value: string, maxAge?: number) => {
-      const parts = [`${name}=${encodeURIComponent(value)}`, 'Path=/', 'HttpOnly', 'SameSite=Strict'];
+    const setCookie = (name: string, value: string, maxAge?: number, opts?: { lax?: boolean }) => {
+      const parts = [
+        `${name}=${encodeURIComponent(value)}`,
+        'Path=/',
+        'HttpOnly',
+        opts?.lax ? 'SameSite=Lax' : 'SameSite=Strict',
+      ];
       if (maxAge !== undefined) parts.push(`Max-Age=${maxAge}`);
       if (secure(req)) parts.push('Secure');
       const prev = reply.getHeader('set-cookie');
@@ -202,6 +210,11 @@ export async function webApp(app: FastifyInstance, opts: { services: Services; c
         return send(reply, { redirect: `/login${next}` });
       }
       return fail(403, 'Your session has ended. Sign in again.');
+    }
+    // A local account without the second factor an admin requires reaches only the enrolment page.
+    if (signedIn?.mustEnrol && !ENROLMENT_PATHS.has(route.path)) {
+      if (route.method === 'GET') return send(reply, { redirect: '/account/totp?required=1' });
+      return fail(403, 'An administrator requires a second factor for your account: set one up first.');
     }
     if (
       signedIn &&

@@ -85,6 +85,9 @@ const EXAMPLES: Record<string, Example> = {
     form: () => ({ email: 'nobody@example.com', password: 'wrong password' }),
   },
   'GET /login/second-factor': { url: () => '/login/second-factor' },
+  // Single sign-on is not configured here: both answer 404 with a page (test/db/oidc.test.ts walks it configured).
+  'GET /login/oidc': { url: () => '/login/oidc' },
+  'GET /login/oidc/callback': { url: () => '/login/oidc/callback?code=x&state=y' },
   'POST /login/second-factor': { url: () => '/login/second-factor', form: () => ({ code: '000000' }) },
   'POST /logout': { url: () => '/logout', after: 'signed_out' },
   'POST /admin/users/:id/role': {
@@ -236,6 +239,11 @@ const EXAMPLES: Record<string, Example> = {
       await s.users.disable(actor('admin'), id);
       return `/admin/users/${id}/enable`;
     },
+  },
+  // 'off' leaves the setting as it is (optional), so the walk's sessions are not sent to enrol.
+  'POST /admin/settings/second-factor': {
+    url: () => '/admin/settings/second-factor',
+    form: () => ({ required: 'off' }),
   },
   'POST /admin/users/:id/disable-totp': { url: async () => `/admin/users/${await target()}/disable-totp` },
   'POST /requests/:id/portal/:sid/message': {

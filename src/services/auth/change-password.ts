@@ -1,3 +1,4 @@
+import type { Config } from '../../config.ts';
 import type { Db } from '../../db/connect.ts';
 import { CandorError } from '../../errors.ts';
 import { appendEvent } from '../../repositories/audit-repository.ts';
@@ -7,15 +8,21 @@ import type { Actor } from '../authorize.ts';
 import type { Clock } from '../requests.ts';
 import { attemptKey, reserve } from './attempts.ts';
 import { checkPassword, checkPasswordRules, hashPassword } from './passwords.ts';
-import { AUTH_POLICY } from './policy.ts';
+import { AUTH_POLICY, PASSWORDS_OFF } from './policy.ts';
 import type { Sessions } from './sessions.ts';
 
 /** Changing one's own password: the current one is checked under the account's sign-in limit. */
-export function createChangePassword(deps: { db: Db; clock: Clock; sessions: Sessions }) {
-  const { db, clock, sessions } = deps;
+export function createChangePassword(deps: {
+  db: Db;
+  clock: Clock;
+  sessions: Sessions;
+  config: Pick<Config, 'localPasswords'>;
+}) {
+  const { db, clock, sessions, config } = deps;
   return {
     /** Changes one's own password; other sessions end, this one is replaced. */
     async changePassword(actor: Actor, current: string, next: string, userAgent?: string): Promise<string> {
+      if (!config.localPasswords) throw new CandorError('invalid_state', PASSWORDS_OFF);
       const u = actor.userId !== null ? await findUserById(db, actor.userId) : undefined;
       if (!u) throw new CandorError('unauthenticated', 'sign in first');
       if (!(await reserve(db, clock(), [attemptKey.account(u.email)])).allowed) {

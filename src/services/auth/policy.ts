@@ -20,3 +20,7 @@ export const AUTH_POLICY = {
 } as const;
 
 export const MINUTE = 60_000;
+
+/** The refusal every password door gives when CANDOR_LOCAL_PASSWORDS=false. */
+export const PASSWORDS_OFF =
+  'Password sign-in is turned off on this server (CANDOR_LOCAL_PASSWORDS=false): staff sign in through single sign-on.';

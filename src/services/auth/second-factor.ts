@@ -4,7 +4,7 @@ import { base32Encode, otpauthUri, verifyTotp } from '../../domain/totp.ts';
 import { CandorError } from '../../errors.ts';
 import type { KeyringSource } from '../../keys/source.ts';
 import { appendEvent } from '../../repositories/audit-repository.ts';
-import { clearAttempts } from '../../repositories/sessions-repository.ts';
+import { clearAttempts, readSetting, REQUIRE_SECOND_FACTOR } from '../../repositories/sessions-repository.ts';
 import { claimTotpStep, findUserById, setTotpSecret } from '../../repositories/users-repository.ts';
 import { authorize, type Actor } from '../authorize.ts';
 import type { Clock } from '../requests.ts';
@@ -74,6 +74,12 @@ export function createSecondFactor(deps: { db: Db; clock: Clock; keys: KeyringSo
       const u = actor.userId !== null ? await findUserById(db, actor.userId) : undefined;
       if (!u) throw new CandorError('unauthenticated', 'sign in first');
       if (!u.totp_secret) return;
+      if ((await readSetting(db, REQUIRE_SECOND_FACTOR)) === true && u.password_hash !== null) {
+        throw new CandorError(
+          'invalid_state',
+          'an administrator requires a second factor for every local account',
+        );
+      }
       const r = await reserve(db, clock(), [attemptKey.account(u.email), attemptKey.totp(u.id)]);
       if (!r.allowed) throw tooMany();
       if (!(await checkPassword(password, u.password_hash))) {

@@ -23,6 +23,11 @@ export interface WebSession {
   csrf: string;
   stage: 'second_factor' | 'signed_in';
   hasSecondFactor: boolean;
+  /**
+   * A password session of a user without a second factor while the admin setting requires one: the web app
+   * lets it reach only the enrolment page (and sign-out) until the user turns one on.
+   */
+  mustEnrol: boolean;
 }
 
 // Writing last_seen on every request would turn every page view into a write; a minute's slack is harmless.
@@ -43,6 +48,7 @@ export function createSessions(deps: { db: Db; clock: Clock }) {
     userId: number,
     stage: 'second_factor' | 'signed_in',
     userAgent: string | undefined,
+    method: 'password' | 'oidc' = 'password',
   ): Promise<string> {
     const token = secret();
     const now = clock();
@@ -59,6 +65,7 @@ export function createSessions(deps: { db: Db; clock: Clock }) {
       expires_at: new Date(now.getTime() + life),
       csrf_secret: secret(),
       user_agent: userAgent?.slice(0, 500) ?? null,
+      method,
     });
     return token;
   }
@@ -69,7 +76,7 @@ export function createSessions(deps: { db: Db; clock: Clock }) {
     const idHash = sha256(token);
     const found = await findLiveSession(db, idHash);
     if (!found) return null;
-    const { session: s, user: u } = found;
+    const { session: s, user: u, requireSecondFactor } = found;
     const now = clock().getTime();
     const idleLimit =
       s.stage === 'signed_in' ? AUTH_POLICY.idleMinutes * MINUTE : AUTH_POLICY.secondFactorMinutes * MINUTE;
@@ -82,6 +89,7 @@ export function createSessions(deps: { db: Db; clock: Clock }) {
       csrf: s.csrf_secret,
       stage: s.stage,
       hasSecondFactor: u.totp_secret !== null,
+      mustEnrol: requireSecondFactor && s.method === 'password' && u.totp_secret === null,
     };
   }
 

@@ -1,3 +1,4 @@
+import type { Config } from '../../config.ts';
 import type { Db } from '../../db/connect.ts';
 import type { UserRow } from '../../db/schema.ts';
 import { CandorError } from '../../errors.ts';
@@ -17,19 +18,24 @@ import {
 import { authorize, type Actor } from '../authorize.ts';
 import type { Clock } from '../requests.ts';
 import { checkPasswordRules, hashPassword, secret, sha256 } from './passwords.ts';
-import { AUTH_POLICY, MINUTE } from './policy.ts';
+import { AUTH_POLICY, MINUTE, PASSWORDS_OFF } from './policy.ts';
 import { actorOf, type Sessions } from './sessions.ts';
 
 /** One-time links: the first administrator's, and a user's password link (new user or forgotten password). */
-export function createSetupLinks(deps: { db: Db; clock: Clock; sessions: Sessions }) {
-  const { db, clock, sessions } = deps;
+export function createSetupLinks(deps: {
+  db: Db;
+  clock: Clock;
+  sessions: Sessions;
+  config: Pick<Config, 'localPasswords'>;
+}) {
+  const { db, clock, sessions, config } = deps;
   return {
     /**
      * The first-run link's token, when the database has no user yet (a new one each call; older ones stay
      * valid until they expire or one is used). Null once anyone exists.
      */
     async firstRunToken(): Promise<string | null> {
-      if ((await countUsers(db)) > 0) return null;
+      if (!config.localPasswords || (await countUsers(db)) > 0) return null;
       const token = secret();
       const now = clock();
       await insertSetupToken(db, {
@@ -44,6 +50,7 @@ export function createSetupLinks(deps: { db: Db; clock: Clock; sessions: Session
     /** An admin's one-time link for a user to set their password (new user, or a forgotten password). */
     async passwordLinkToken(actor: Actor, userId: number): Promise<string> {
       authorize(actor, 'user.manage');
+      if (!config.localPasswords) throw new CandorError('invalid_state', PASSWORDS_OFF);
       const token = secret();
       const now = clock();
       await db.transaction().execute(async (trx) => {
@@ -71,6 +78,7 @@ export function createSetupLinks(deps: { db: Db; clock: Clock; sessions: Session
 
     /** What a setup link is for, if it can still be used: the first admin, or a named user's password. */
     async setupLink(token: string): Promise<{ email: string | null } | null> {
+      if (!config.localPasswords) return null;
       const t = await findSetupToken(db, sha256(token));
       if (!t || t.used_at || t.expires_at.getTime() <= clock().getTime()) return null;
       if (t.user_id === null) return (await countUsers(db)) > 0 ? null : { email: null };
@@ -80,6 +88,7 @@ export function createSetupLinks(deps: { db: Db; clock: Clock; sessions: Session
 
     /** Uses a setup link once: creates the first admin (or sets the user's password) and signs them in. */
     async completeSetup(token: string, email: string | null, password: string, userAgent?: string) {
+      if (!config.localPasswords) throw new CandorError('invalid_state', PASSWORDS_OFF);
       checkPasswordRules(password);
       const hash = await hashPassword(password);
       return db.transaction().execute(async (trx) => {

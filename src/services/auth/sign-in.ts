@@ -1,3 +1,4 @@
+import type { Config } from '../../config.ts';
 import type { Db } from '../../db/connect.ts';
 import type { UserRow } from '../../db/schema.ts';
 import { verifyTotp } from '../../domain/totp.ts';
@@ -15,7 +16,7 @@ import type { Sessions } from './sessions.ts';
 export type SignInResult =
   | { kind: 'signed_in'; token: string }
   | { kind: 'second_factor'; token: string }
-  | { kind: 'refused'; reason: 'bad_credentials' | 'rate_limited' | 'locked' };
+  | { kind: 'refused'; reason: 'bad_credentials' | 'rate_limited' | 'locked' | 'passwords_off' };
 
 const locked = (u: Pick<UserRow, 'locked_until'>, now: Date) =>
   u.locked_until !== null && u.locked_until.getTime() > now.getTime();
@@ -25,11 +26,18 @@ const locked = (u: Pick<UserRow, 'locked_until'>, now: Date) =>
  * per second factor) before scrypt or the TOTP check runs, so parallel guesses get no more checks than the
  * limit allows. A correct password clears the account's password count, never the second factor's.
  */
-export function createSignIn(deps: { db: Db; clock: Clock; keys: KeyringSource; sessions: Sessions }) {
-  const { db, clock, keys, sessions } = deps;
+export function createSignIn(deps: {
+  db: Db;
+  clock: Clock;
+  keys: KeyringSource;
+  sessions: Sessions;
+  config: Pick<Config, 'localPasswords'>;
+}) {
+  const { db, clock, keys, sessions, config } = deps;
   return {
     /** Password step. Failures say nothing about which part was wrong. */
     async signIn(email: string, password: string, ip: string, userAgent?: string): Promise<SignInResult> {
+      if (!config.localPasswords) return { kind: 'refused', reason: 'passwords_off' };
       const now = clock();
       const account = attemptKey.account(email);
       const address = attemptKey.ip(ip);
@@ -68,6 +76,7 @@ export function createSignIn(deps: { db: Db; clock: Clock; keys: KeyringSource; 
       const idHash = sha256(pendingToken);
       const found = await findLiveSession(db, idHash);
       const s = await sessions.session(pendingToken);
+      if (!config.localPasswords) return { kind: 'refused', reason: 'passwords_off' };
       if (!found || !s || s.stage !== 'second_factor' || !found.user.totp_secret) {
         return { kind: 'refused', reason: 'bad_credentials' };
       }

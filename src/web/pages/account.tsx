@@ -107,11 +107,23 @@ function AccountPage(props: { ctx: PageContext; done?: string; errors?: Errors; 
   );
 }
 
-function TotpPage(props: { ctx: PageContext; secret: string; uri: string; errors?: Errors }): Html {
+function TotpPage(props: {
+  ctx: PageContext;
+  secret: string;
+  uri: string;
+  errors?: Errors;
+  required?: boolean;
+}): Html {
   return (
     <Layout ctx={props.ctx} title="Set up a second factor" narrow>
       <div class="card">
         <h1>Set up a second factor</h1>
+        {props.required && (
+          <Notice kind="error">
+            An administrator requires a second factor for every account that signs in with a password. Set it
+            up to continue.
+          </Notice>
+        )}
         <ol class="steps">
           <li>
             In your authenticator app, add an account by entering this key:
@@ -181,7 +193,7 @@ export const routes: WebRoute[] = [
     access: 'signed_in',
     handler: async (c) => {
       const { secret, uri } = c.services.auth.newTotpSecret(c.session?.email ?? '');
-      return TotpPage({ ctx: c.page, secret, uri });
+      return TotpPage({ ctx: c.page, secret, uri, required: c.session?.mustEnrol === true });
     },
   },
   {
@@ -199,7 +211,13 @@ export const routes: WebRoute[] = [
         const sameUri = uri.replace(/secret=[A-Z2-7]+/, `secret=${secret}`);
         return {
           status: 400,
-          html: TotpPage({ ctx: c.page, secret, uri: sameUri, errors: new Errors(e.issues) }),
+          html: TotpPage({
+            ctx: c.page,
+            secret,
+            uri: sameUri,
+            errors: new Errors(e.issues),
+            required: c.session?.mustEnrol === true,
+          }),
         };
       }
     },

@@ -24,6 +24,7 @@ function AdminPage(props: {
   users: User[];
   sessions: Map<number, number>;
   audit: VerifyResult;
+  requireSecondFactor: boolean;
   shown?: Shown;
   f?: Form;
   errors?: Errors;
@@ -92,6 +93,23 @@ function AdminPage(props: {
             The audit log does not verify at event {props.audit.firstBrokenSeq}: {props.audit.reason}.
           </Notice>
         )}
+      </Section>
+      <Section title="Sign-in" id="sign-in">
+        <form method="post" action="/admin/settings/second-factor" class="inline">
+          <CsrfField ctx={ctx} />
+          <input type="hidden" name="required" value={props.requireSecondFactor ? 'off' : 'on'} />
+          <p>
+            Second factor for local accounts:{' '}
+            <strong>{props.requireSecondFactor ? 'required' : 'optional'}</strong>.{' '}
+            {props.requireSecondFactor
+              ? 'Anyone who signs in with a password and has none is sent to set one up before anything else.'
+              : 'Require it to send everyone who signs in with a password and has none to set one up first.'}{' '}
+            Single sign-on sessions are left to the identity provider.
+          </p>
+          <button type="submit" class="small">
+            {props.requireSecondFactor ? 'Make it optional' : 'Require a second factor'}
+          </button>
+        </form>
       </Section>
       <Section title="Users" id="users">
         <div class="table-wrap">
@@ -197,12 +215,21 @@ function AdminPage(props: {
 const origin = (c: WebContext) => publicBaseUrl(c.config);
 
 async function page(c: WebContext, extra: Partial<Parameters<typeof AdminPage>[0]> = {}) {
-  const [users, sessions, audit] = await Promise.all([
+  const [users, sessions, audit, requireSecondFactor] = await Promise.all([
     c.services.users.list(c.actor),
     c.services.auth.liveSessions(c.actor),
     c.services.audit.verify(c.actor),
+    c.services.auth.secondFactorRequired(),
   ]);
-  return AdminPage({ ctx: c.page, me: c.actor.userId, users, sessions, audit, ...extra });
+  return AdminPage({
+    ctx: c.page,
+    me: c.actor.userId,
+    users,
+    sessions,
+    audit,
+    requireSecondFactor,
+    ...extra,
+  });
 }
 
 function userId(c: WebContext): number {
@@ -363,6 +390,23 @@ export const routes: WebRoute[] = [
           title: 'Second factor reset.',
           text: `${await emailOf(c, id)} signs in with the password alone until they enrol again (a lock from wrong codes ends too).`,
         },
+      });
+    },
+  },
+  {
+    method: 'POST',
+    path: '/admin/settings/second-factor',
+    access: 'user.manage',
+    handler: async (c) => {
+      const on = c.form.get('required') === 'on';
+      await c.services.auth.requireSecondFactor(c.actor, on);
+      return page(c, {
+        shown: on
+          ? {
+              title: 'A second factor is now required.',
+              text: 'Local accounts without one enrol at their next page.',
+            }
+          : { title: 'The second factor is optional again.', text: 'Nobody is sent to enrol.' },
       });
     },
   },

@@ -1,6 +1,9 @@
 import { CandorError } from '../../errors.ts';
-import { AUTH_POLICY } from '../../services/auth.ts';
+import { AUTH_POLICY, type OidcRefusal } from '../../services/auth.ts';
+import { OIDC_LOGIN_MINUTES } from '../../services/auth/oidc.ts';
+import { PASSWORDS_OFF } from '../../services/auth/policy.ts';
 import {
+  OIDC_COOKIE,
   PENDING_COOKIE,
   redirect,
   safeNext,
@@ -14,31 +17,55 @@ import { CsrfField, Layout, Notice, type PageContext } from '../layout.tsx';
 
 const SESSION_MAX_AGE = AUTH_POLICY.absoluteHours * 3600;
 
-function SignInPage(props: { ctx: PageContext; email?: string; message?: string; next: string }): Html {
+function SignInPage(props: {
+  ctx: PageContext;
+  email?: string;
+  message?: string;
+  next: string;
+  /** The single sign-on button's name, when it is configured. */
+  sso: string | null;
+  passwords: boolean;
+}): Html {
+  const query = props.next !== '/' ? `?next=${encodeURIComponent(props.next)}` : '';
   return (
     <Layout ctx={props.ctx} title="Sign in" narrow>
       <div class="card auth">
         <h1>Sign in</h1>
         <p class="lede">Candor keeps the record of government requests for customer information.</p>
         {props.message && <Notice kind="error">{props.message}</Notice>}
-        <form
-          method="post"
-          action={`/login${props.next !== '/' ? `?next=${encodeURIComponent(props.next)}` : ''}`}
-        >
-          <CsrfField ctx={props.ctx} />
-          <Input
-            name="email"
-            label="E-mail"
-            type="email"
-            value={props.email}
-            autocomplete="username"
-            required
-          />
-          <Input name="password" label="Password" type="password" autocomplete="current-password" required />
-          <button type="submit" class="primary">
-            Sign in
-          </button>
-        </form>
+        {props.sso && (
+          <p>
+            <a class="button primary" href={`/login/oidc${query}`}>
+              Sign in with {props.sso}
+            </a>
+          </p>
+        )}
+        {props.passwords && (
+          <form
+            method="post"
+            action={`/login${props.next !== '/' ? `?next=${encodeURIComponent(props.next)}` : ''}`}
+          >
+            <CsrfField ctx={props.ctx} />
+            <Input
+              name="email"
+              label="E-mail"
+              type="email"
+              value={props.email}
+              autocomplete="username"
+              required
+            />
+            <Input
+              name="password"
+              label="Password"
+              type="password"
+              autocomplete="current-password"
+              required
+            />
+            <button type="submit" class={props.sso ? '' : 'primary'}>
+              Sign in
+            </button>
+          </form>
+        )}
       </div>
     </Layout>
   );
@@ -115,13 +142,77 @@ function SetupPage(props: {
 
 const nextOf = (c: WebContext) => safeNext(c.query.get('next') || '/');
 
+function oidcRefusal(reason: OidcRefusal, email?: string): string {
+  const who = email ? ` (${email})` : '';
+  switch (reason) {
+    case 'not_configured':
+      return 'Single sign-on is not configured on this server.';
+    case 'expired':
+      return `This sign-in took longer than ${OIDC_LOGIN_MINUTES} minutes or was started in another browser. Start again from the sign-in page.`;
+    case 'failed':
+      return 'The identity provider did not confirm this sign-in. Start again from the sign-in page; if it keeps failing, an administrator can read why in the audit log.';
+    case 'unknown_user':
+      return `Your identity provider signed you in${who}, but there is no Candor account for you. Ask a Candor administrator to add you.`;
+    case 'unverified_email':
+      return `A Candor account has your e-mail address${who}, but your identity provider does not say the address is verified, so it is not linked. Ask a Candor administrator.`;
+    case 'no_email':
+      return 'Your identity provider did not share an e-mail address, which a new Candor account needs. Ask a Candor administrator.';
+    case 'disabled':
+      return `Your Candor account${who} is disabled. Ask a Candor administrator.`;
+    case 'locked':
+      return `Your Candor account${who} is locked for ${AUTH_POLICY.lockMinutes} minutes after too many wrong codes.`;
+    case 'taken':
+      return `The Candor account with your e-mail address${who} is linked to another identity. Ask a Candor administrator.`;
+  }
+}
+
+function OidcRefusedPage(props: { ctx: PageContext; message: string }): Html {
+  return (
+    <Layout ctx={props.ctx} title="Not signed in" narrow>
+      <div class="card auth">
+        <h1>Not signed in</h1>
+        <Notice kind="error">{props.message}</Notice>
+        <p>
+          <a href="/login">Back to sign-in</a>
+        </p>
+      </div>
+    </Layout>
+  );
+}
+
+function SignedInPage(props: { ctx: PageContext; next: string }): Html {
+  return (
+    <Layout ctx={props.ctx} title="Signed in" narrow refresh={props.next}>
+      <div class="card auth">
+        <h1>Signed in</h1>
+        <p>
+          <a class="button primary" href={props.next}>
+            Continue
+          </a>
+        </p>
+      </div>
+    </Layout>
+  );
+}
+
 function signedIn(c: WebContext, token: string) {
   c.setCookie(SESSION_COOKIE, token, SESSION_MAX_AGE);
   c.clearCookie(PENDING_COOKIE);
   return redirect(nextOf(c));
 }
 
+/** The sign-in page as the server is configured (single sign-on button, password form). */
+const signInPage = (c: WebContext, extra: { email?: string; message?: string } = {}) =>
+  SignInPage({
+    ctx: c.page,
+    next: nextOf(c),
+    sso: c.services.auth.oidcName,
+    passwords: c.services.auth.localPasswords,
+    ...extra,
+  });
+
 const REFUSED = {
+  passwords_off: PASSWORDS_OFF,
   bad_credentials: 'The e-mail or password is not right.',
   rate_limited: `Too many failed attempts. Wait ${AUTH_POLICY.failureWindowMinutes} minutes and try again.`,
   locked: `This account is locked for ${AUTH_POLICY.lockMinutes} minutes after too many wrong codes. An administrator can reset its second factor.`,
@@ -132,7 +223,7 @@ export const routes: WebRoute[] = [
     method: 'GET',
     path: '/login',
     access: 'public',
-    handler: async (c) => (c.session ? redirect('/') : SignInPage({ ctx: c.page, next: nextOf(c) })),
+    handler: async (c) => (c.session ? redirect('/') : signInPage(c)),
   },
   {
     method: 'POST',
@@ -146,11 +237,8 @@ export const routes: WebRoute[] = [
         c.setCookie(PENDING_COOKIE, r.token, AUTH_POLICY.secondFactorMinutes * 60);
         return redirect(`/login/second-factor?next=${encodeURIComponent(nextOf(c))}`);
       }
-      const status = r.reason === 'bad_credentials' ? 401 : 429;
-      return {
-        status,
-        html: SignInPage({ ctx: c.page, email, message: REFUSED[r.reason], next: nextOf(c) }),
-      };
+      const status = r.reason === 'bad_credentials' ? 401 : r.reason === 'passwords_off' ? 403 : 429;
+      return { status, html: signInPage(c, { email, message: REFUSED[r.reason] }) };
     },
   },
   {
@@ -173,8 +261,45 @@ export const routes: WebRoute[] = [
         r.kind === 'refused' && r.reason !== 'bad_credentials'
           ? REFUSED[r.reason]
           : 'That code did not work. Sign in again if it keeps failing.';
-      const status = r.kind === 'refused' && r.reason !== 'bad_credentials' ? 429 : 401;
+      const status =
+        r.kind === 'refused' && r.reason !== 'bad_credentials'
+          ? r.reason === 'passwords_off'
+            ? 403
+            : 429
+          : 401;
       return { status, html: SecondFactorPage({ ctx: c.page, message, next: nextOf(c) }) };
+    },
+  },
+  {
+    method: 'GET',
+    path: '/login/oidc',
+    access: 'public',
+    handler: async (c) => {
+      const start = await c.services.auth.oidcStart(nextOf(c));
+      if (!start) throw new CandorError('not_found', 'Single sign-on is not configured on this server.');
+      // Lax, not Strict: the provider sends the browser back with a cross-site navigation.
+      c.setCookie(OIDC_COOKIE, start.pending, OIDC_LOGIN_MINUTES * 60, { lax: true });
+      return redirect(start.url);
+    },
+  },
+  {
+    method: 'GET',
+    path: '/login/oidc/callback',
+    access: 'public',
+    handler: async (c) => {
+      const query = c.req.url.includes('?') ? c.req.url.slice(c.req.url.indexOf('?') + 1) : '';
+      const r = await c.services.auth.oidcFinish(query, c.cookies.get(OIDC_COOKIE), c.userAgent);
+      c.clearCookie(OIDC_COOKIE);
+      if (r.kind === 'refused') {
+        const status =
+          r.reason === 'not_configured' ? 404 : r.reason === 'failed' || r.reason === 'expired' ? 400 : 403;
+        return { status, html: OidcRefusedPage({ ctx: c.page, message: oidcRefusal(r.reason, r.email) }) };
+      }
+      c.setCookie(SESSION_COOKIE, r.token, SESSION_MAX_AGE);
+      c.clearCookie(PENDING_COOKIE);
+      // A page, not a redirect: the browser arrived from the provider's site, and a redirect in that same
+      // navigation would not carry the new SameSite=Strict session cookie. The page's own navigation does.
+      return SignedInPage({ ctx: c.page, next: safeNext(r.next) });
     },
   },
   {
