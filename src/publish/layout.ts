@@ -13,6 +13,7 @@ import { escapeMarkdown, renderMarkdown } from '../reports/render/markdown.ts';
 import { renderPdf } from '../reports/render/pdf.ts';
 import { renderText } from '../reports/render/text.ts';
 import type { FrozenVersion } from '../reports/versions.ts';
+import { describeChange } from '../reports/render/change-words.ts';
 import { renderSitePages } from './site.ts';
 
 /**
@@ -179,12 +180,9 @@ export function entryOf(v: FrozenVersion) {
   return v.data.version.changelog.find((c) => c.version === v.number) ?? null;
 }
 
-const changeLine = (c: FrozenVersion['data']['tables']['changes'][number]) =>
-  `${c.table} ${c.key}: ${c.before ?? 'blank'} -> ${c.after ?? 'blank'}`;
-
 /** Words for the figures a version changed, one per line. */
 export function changedFigures(v: FrozenVersion): string[] {
-  return v.data.tables.changes.map(changeLine);
+  return v.data.tables.changes.map((c) => describeChange(c));
 }
 
 function changelog(p: PeriodVersions): string {
@@ -213,16 +211,7 @@ function changelog(p: PeriodVersions): string {
     );
     const changes = v.data.tables.changes;
     if (changes.length) {
-      const value = (x: number | string | null) => (x === null ? 'blank' : escapeMarkdown(String(x)));
-      out.push(
-        '',
-        'Changed figures:',
-        '',
-        ...changes.map(
-          (c) =>
-            `- ${escapeMarkdown(c.table)} ${escapeMarkdown(c.key)}: from ${value(c.before)} to ${value(c.after)}`,
-        ),
-      );
+      out.push('', 'Changed figures:', '', ...changes.map((c) => `- ${describeChange(c, escapeMarkdown)}`));
     }
   }
   return `${out.join('\n')}\n`;

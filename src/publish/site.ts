@@ -2,6 +2,7 @@ import type { TopLevelSpec } from 'vega-lite';
 import { OUTCOMES } from '../domain/vocabulary.ts';
 import { renderChartSvg } from '../reports/charts.ts';
 import { periodText } from '../reports/render/document.ts';
+import { changeLabel } from '../reports/render/change-words.ts';
 import { escapeHtml as h } from '../reports/render/html.ts';
 import { OUTCOME_LABELS } from '../reports/render/labels.ts';
 import type { ReportData } from '../reports/report-data.ts';
@@ -584,11 +585,11 @@ function changesTable(v: FrozenVersion): string {
     `<h3>Figures changed in version ${v.number}</h3>`,
     '<div class="scroll"><table>',
     `<caption>Figures that differ from version ${v.number - 1}</caption>`,
-    '<thead><tr><th scope="col">Table</th><th scope="col">Figure</th><th scope="col" class="num">Before</th><th scope="col" class="num">After</th></tr></thead>',
+    '<thead><tr><th scope="col">Figure</th><th scope="col" class="num">Before</th><th scope="col" class="num">After</th></tr></thead>',
     '<tbody>',
     ...c.map(
       (x) =>
-        `<tr><th scope="row">${h(x.table)}</th><td><code>${h(x.key)}</code></td><td class="num">${cell(x.before)}</td><td class="num">${cell(x.after)}</td></tr>`,
+        `<tr><th scope="row">${h(changeLabel(x.table, x.key))}</th><td class="num">${cell(x.before)}</td><td class="num">${cell(x.after)}</td></tr>`,
     ),
     '</tbody>',
     '</table></div>',

@@ -91,6 +91,5 @@ export function diffReports(before: ReportData, after: ReportData): Change[] {
   return out;
 }
 
-/** "summary in_process.count: 11 -> 10" */
-export const describeChange = (c: Change): string =>
-  `${c.table} ${c.key}: ${c.before === null ? '(none)' : c.before} -> ${c.after === null ? '(none)' : c.after}`;
+/** A change in words ("All requests: requests in process at period end 11 -> 10"): see render/change-words.ts. */
+export { describeChange } from './render/change-words.ts';

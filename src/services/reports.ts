@@ -271,7 +271,7 @@ export function createReportService({ db, config, clock }: Deps) {
         ? {
             version: number,
             date: dateOf(now),
-            what: change.what || draft.tables.changes.map(describeChange).join('; '),
+            what: change.what || draft.tables.changes.map((c) => describeChange(c)).join('; '),
             why: change.why,
             method: change.method,
           }

@@ -100,7 +100,7 @@ describe('report versions', () => {
       why: 'An Italian request was answered after the period ended.',
       method: 'Recomputed from the record as of 1 October 2015.',
     });
-    expect(v2.data.version.changelog[1]?.what).toContain('by_country IT.outcomes.in_process: 1 -> 0');
+    expect(v2.data.version.changelog[1]?.what).toContain('Italy: open 1 -> 0');
     const diff = await s.reports.diff(admin, '2015-H1', 1, 2);
     expect(diff).toEqual(v2.data.tables.changes);
     expect(diff).toContainEqual({

@@ -46,7 +46,7 @@ describe('the repository layout', () => {
     );
     expect(c).toContain('**Why:** The request was answered after the period ended.');
     expect(c).toContain('**Method:** Recomputed from the request record');
-    expect(c).toContain('- summary in\\_process.count: from 11 to 10');
+    expect(c).toContain('- All requests: requests in process at period end 11 -> 10');
   });
 
   it('has an Atom feed entry per publication and per correction', async () => {

@@ -1,6 +1,7 @@
 import type { UncoveredDays } from '../../domain/ns-coverage.ts';
 import { CHANNELS, OUTCOMES } from '../../domain/vocabulary.ts';
 import { REGIONS, type OutcomeCounts, type ReportData } from '../report-data.ts';
+import { changeLabel } from './change-words.ts';
 import {
   CHANNEL_LABELS,
   LEVEL_LABELS,
@@ -559,8 +560,11 @@ export function reportDocument(data: ReportData): ReportDocument {
         {
           id: 'changes',
           caption: 'Changed figures',
-          head: ['Table', 'Figure', 'Before', 'After'],
-          rows: t.changes.map((c) => ({ kind: 'normal', cells: [c.table, c.key, v(c.before), v(c.after)] })),
+          head: ['Figure', 'Before', 'After'],
+          rows: t.changes.map((c) => ({
+            kind: 'normal',
+            cells: [changeLabel(c.table, c.key), v(c.before), v(c.after)],
+          })),
         },
       ],
       charts: [],

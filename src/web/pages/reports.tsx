@@ -2,6 +2,7 @@ import { halfYearsBetween } from '../../domain/periods.ts';
 import { CandorError, type FieldIssue } from '../../errors.ts';
 import { FORMATS, type Format } from '../../reports/files.ts';
 import type { Change } from '../../reports/diff.ts';
+import { changeLabel, changeValueText } from '../../reports/render/change-words.ts';
 import { uncoveredText } from '../../reports/render/document.ts';
 import type { FrozenVersion } from '../../reports/versions.ts';
 import { can, type Actor } from '../../services/authorize.ts';
@@ -48,8 +49,7 @@ function Changes(props: { changes: readonly Change[]; empty: string }): Html {
       <table>
         <thead>
           <tr>
-            <th scope="col">Table</th>
-            <th scope="col">Cell</th>
+            <th scope="col">Figure</th>
             <th scope="col" class="num">
               Before
             </th>
@@ -61,10 +61,9 @@ function Changes(props: { changes: readonly Change[]; empty: string }): Html {
         <tbody>
           {props.changes.map((ch) => (
             <tr>
-              <td>{ch.table}</td>
-              <td class="mono">{ch.key}</td>
-              <td class="num">{ch.before === null ? '—' : String(ch.before)}</td>
-              <td class="num">{ch.after === null ? '—' : String(ch.after)}</td>
+              <td>{changeLabel(ch.table, ch.key)}</td>
+              <td class="num">{ch.before === null ? '—' : changeValueText(ch.before)}</td>
+              <td class="num">{ch.after === null ? '—' : changeValueText(ch.after)}</td>
             </tr>
           ))}
         </tbody>
