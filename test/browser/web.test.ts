@@ -207,7 +207,10 @@ describe.skipIf(!haveChromium)('the web app in Chromium', () => {
     ]);
     const detail = `${base}${new URL(page.url()).pathname}`;
     const act = async (form: string, fill: () => Promise<unknown>): Promise<void> => {
-      await page.click(`#act-${form} > summary`);
+      // The next step the policy engine expects is already open; the others are folded until clicked.
+      if (!(await page.$eval(`#act-${form}`, (d) => (d as HTMLDetailsElement).open))) {
+        await page.click(`#act-${form} > summary`);
+      }
       await fill();
       await Promise.all([
         page.waitForURL((u) => u.pathname === new URL(detail).pathname && u.search !== '?created=1'),
