@@ -3,8 +3,13 @@
  * The schema files are generated from `src/reports/report-data.ts`; do not edit them by hand.
  */
 
-/** JSON Schema 2020-12 of report.json (`ReportData`, schema_version 2; it reads version 1 data too). */
-export const TRANSPARENCY_REPORT = new URL('./transparency-report.v2.json', import.meta.url);
+/** JSON Schema 2020-12 of report.json (`ReportData`, schema_version 3; it reads version 1 and 2 data too). */
+export const TRANSPARENCY_REPORT = new URL('./transparency-report.v3.json', import.meta.url);
+/**
+ * The version 2 schema as it was published until issue 16's tables (December 2026): still published,
+ * unchanged, for readers who validate older report.json files with it. Not generated any more.
+ */
+export const TRANSPARENCY_REPORT_V2 = new URL('./transparency-report.v2.json', import.meta.url);
 /**
  * The version 1 schema as it was published until December 2026: still published, unchanged, for readers who
  * validate old report.json files with it. Not generated any more.

@@ -160,6 +160,20 @@ export async function computeReport(db: Db, o: ComputeOptions): Promise<ReportDa
     ];
   });
 
+  // Countries in the order of by_country, process types in vocabulary order.
+  const countryOrder = byCountry.map((c) => c.country);
+  const processByCountry = req('country_process')
+    .map((r) => ({
+      country: r.country as string,
+      process_type: r.process_type as ProcessType,
+      requests: r.requests,
+    }))
+    .sort(
+      (a, b) =>
+        countryOrder.indexOf(a.country) - countryOrder.indexOf(b.country) ||
+        PROCESS_TYPES.indexOf(a.process_type) - PROCESS_TYPES.indexOf(b.process_type),
+    );
+
   const emergencyPart = (isUs: boolean) => {
     const r = req('section_us', { section: 'emergency', is_us: isUs })[0];
     const a = acc('section_us', { section: 'emergency', is_us: isUs });
@@ -236,6 +250,7 @@ export async function computeReport(db: Db, o: ComputeOptions): Promise<ReportDa
         }))
         .sort((a, b) => a.subdivision.localeCompare(b.subdivision)),
       process_outcome: processOutcome,
+      process_by_country: processByCountry,
       emergency: { us: emergencyPart(true), non_us: emergencyPart(false) },
       preservation: {
         requests: preservation?.requests ?? 0,

@@ -42,6 +42,11 @@ export function reportCells(data: ReportData): Map<string, Map<string, Value>> {
   put('us_by_level', '', t.us_by_level);
   keyed('us_by_state', t.us_by_state, (r) => r.subdivision, ['subdivision', 'name']);
   keyed('process_outcome', t.process_outcome, (r) => r.process_type, ['process_type']);
+  if (t.process_by_country)
+    keyed('process_by_country', t.process_by_country, (r) => `${r.country}.${r.process_type}`, [
+      'country',
+      'process_type',
+    ]);
   put('emergency', '', t.emergency);
   put('preservation', '', t.preservation);
   put('takedown', '', t.takedown);

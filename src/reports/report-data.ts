@@ -7,11 +7,11 @@ import {
 import { CHANNELS, DSA_CATEGORIES, OUTCOMES, PROCESS_TYPES } from '../domain/vocabulary.ts';
 
 /**
- * The data contract of a computed transparency report (`ReportData`, schema version 1).
+ * The data contract of a computed transparency report (`ReportData`, schema version 3).
  *
  * `compute.ts` produces it from the database; every renderer is a pure function of it. The Zod schema
  * below is the single source: the TypeScript type is `z.infer` of it and the published JSON Schema
- * (`schema/transparency-report.v1.json`) is generated from it (`reportJsonSchema()`), so the two cannot
+ * (`schema/transparency-report.v3.json`) is generated from it (`reportJsonSchema()`), so the two cannot
  * drift; a test fails when the committed file is out of date (regenerate with `UPDATE_GOLDEN=1`).
  *
  * Counting rules (DOMAIN.md §5): one legal instrument is one request; identifiers, accounts specified and
@@ -19,9 +19,9 @@ import { CHANNELS, DSA_CATEGORIES, OUTCOMES, PROCESS_TYPES } from '../domain/voc
  * open requests are "in process". Every table holds aggregates only: no names, identifiers or case numbers.
  */
 
-export const REPORT_SCHEMA_ID = 'https://candor.dev/schema/transparency-report.v2.json';
-/** The version `compute` writes; stored versions of version 1 still read (docs/reports.md, "Schema versions"). */
-export const REPORT_SCHEMA_VERSION = 2;
+export const REPORT_SCHEMA_ID = 'https://candor.dev/schema/transparency-report.v3.json';
+/** The version `compute` writes; stored versions of versions 1 and 2 still read (docs/reports.md, "Schema versions"). */
+export const REPORT_SCHEMA_VERSION = 3;
 
 const count = z.number().int().min(0);
 const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'expected a date YYYY-MM-DD');
@@ -91,6 +91,15 @@ const processRow = z.strictObject({
   accounts_specified: count,
   accounts_with_data_produced: count,
   outcomes: outcomeCountsSchema,
+});
+
+const processByCountryRow = z.strictObject({
+  country: z
+    .string()
+    .regex(/^[A-Z]{2}$/)
+    .describe('ISO 3166-1 alpha-2 code of the requesting authority.'),
+  process_type: z.enum(PROCESS_TYPES),
+  requests: count,
 });
 
 const emergencyPart = z.strictObject({
@@ -167,8 +176,10 @@ const changeValue = z.union([z.number(), z.string(), z.null()]);
 export const reportDataSchema = z
   .strictObject({
     schema_version: z
-      .union([z.literal(1), z.literal(2)])
-      .describe('Version of this format: 2 since December 2026; versions frozen earlier say 1.'),
+      .union([z.literal(1), z.literal(2), z.literal(3)])
+      .describe(
+        'Version of this format: 3 since December 2026 (new tables of issue 16); versions frozen earlier say 1 or 2.',
+      ),
     provider: z.strictObject({
       name: z.string().min(1).describe('The provider publishing the report.'),
       service: z.string().min(1).optional().describe('The service the report covers, when not all of them.'),
@@ -253,6 +264,12 @@ export const reportDataSchema = z
       process_outcome: z
         .array(processRow)
         .describe('Requests by legal process type (vocabulary order) and outcome.'),
+      process_by_country: z
+        .array(processByCountryRow)
+        .optional()
+        .describe(
+          "Requests by country and legal process type: rows with requests only, countries in the order of by_country, process types in vocabulary order. A country's rows sum to its by_country requests, a process type's to its process_outcome requests. Absent from versions frozen before schema version 3.",
+        ),
       emergency: z
         .strictObject({ us: emergencyPart, non_us: emergencyPart })
         .describe('Emergency disclosure requests (18 U.S.C. 2702(b)(8), (c)(4) and foreign equivalents).'),
@@ -347,7 +364,7 @@ export type ReportTables = ReportData['tables'];
 export type CountryRow = ReportTables['by_country'][number];
 export type ProcessRow = ReportTables['process_outcome'][number];
 
-/** The JSON Schema (2020-12) of `ReportData`, as committed in `schema/transparency-report.v1.json`. */
+/** The JSON Schema (2020-12) of `ReportData`, as committed in `schema/transparency-report.v3.json`. */
 export function reportJsonSchema(): Record<string, unknown> {
   const generated = z.toJSONSchema(reportDataSchema, { target: 'draft-2020-12', io: 'output' }) as Record<
     string,
@@ -361,7 +378,7 @@ export function reportJsonSchema(): Record<string, unknown> {
   return {
     $schema,
     $id: REPORT_SCHEMA_ID,
-    title: 'Candor transparency report, version 2',
+    title: 'Candor transparency report, version 3',
     ...rest,
   };
 }

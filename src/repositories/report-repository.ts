@@ -63,17 +63,52 @@ const keys = sql`
 
 export type OutcomeColumns = Record<Outcome, number>;
 
+/** The grouping keys of pass 1, in the order `grouping(...)` lists them. */
+const REQUEST_KEYS = [
+  'section',
+  'country',
+  'is_us',
+  'us_level',
+  'us_state',
+  'process_type',
+  'channel',
+] as const;
+type RequestKey = (typeof REQUEST_KEYS)[number];
+
+/** Every grouping set of pass 1: the table rows it feeds, by the keys it groups by. */
+const REQUEST_SET_KEYS = {
+  total: [],
+  country: ['country'],
+  us: ['is_us'],
+  us_level: ['is_us', 'us_level'],
+  us_state: ['us_state'],
+  process_type: ['process_type'],
+  channel: ['channel'],
+  section: ['section'],
+  section_us: ['section', 'is_us'],
+  country_process: ['country', 'process_type'],
+} as const satisfies Record<string, readonly RequestKey[]>;
+type RequestSet = keyof typeof REQUEST_SET_KEYS;
+
+/**
+ * `grouping(k1, ..., kn)` of a set: bit i (from the left) is 1 where key i is NOT grouped. Derived from the
+ * key lists, so adding a set or a key cannot leave a hand-written mask behind.
+ */
+const groupingMask = (keys: readonly string[], grouped: readonly string[]): number =>
+  keys.reduce((m, k) => (m << 1) | (grouped.includes(k) ? 0 : 1), 0);
+
+const REQUEST_SETS = new Map<number, RequestSet>(
+  (Object.entries(REQUEST_SET_KEYS) as Array<[RequestSet, readonly RequestKey[]]>).map(([set, ks]) => [
+    groupingMask(REQUEST_KEYS, ks),
+    set,
+  ]),
+);
+const requestGroupingSets = sql.join(
+  Object.values(REQUEST_SET_KEYS).map((ks) => sql`(${sql.join(ks.map((k) => sql.ref(k)))})`),
+);
+
 export interface RequestGrainRow extends OutcomeColumns {
-  set:
-    | 'total'
-    | 'country'
-    | 'us'
-    | 'us_level'
-    | 'us_state'
-    | 'process_type'
-    | 'channel'
-    | 'section'
-    | 'section_us';
+  set: RequestSet;
   /** null in the headline sets, which count every section but national security */
   section: Section | null;
   country: string | null;
@@ -99,20 +134,6 @@ export interface RequestGrainRow extends OutcomeColumns {
   extensions: number;
   items: number;
 }
-
-// grouping(section, country, is_us, us_level, us_state, process_type, channel): a bit is 1 where a key is
-// NOT grouped.
-const REQUEST_SETS: Record<number, RequestGrainRow['set']> = {
-  127: 'total',
-  95: 'country',
-  111: 'us',
-  103: 'us_level',
-  123: 'us_state',
-  125: 'process_type',
-  126: 'channel',
-  63: 'section',
-  47: 'section_us',
-};
 
 /** Pass 1, request grain: every request count of every table for requests received in `span`. */
 export async function requestGrain(db: Db, span: Span, asOf: Date): Promise<RequestGrainRow[]> {
@@ -159,7 +180,7 @@ export async function requestGrain(db: Db, span: Span, asOf: Date): Promise<Requ
       where h.request_id = any(array(select id from period where section = 'preservation'))
       group by h.request_id
     )
-    select grouping(section, country, is_us, us_level, us_state, process_type, channel) as g,
+    select grouping(${sql.join(REQUEST_KEYS.map((k) => sql.ref(k)))}) as g,
       section, country, is_us, us_level, us_state, process_type, channel,
       count(*)::int as requests,
       count(*) filter (where outcome is null)::int as in_process,
@@ -195,10 +216,9 @@ export async function requestGrain(db: Db, span: Span, asOf: Date): Promise<Requ
       left join orders o on o.request_id = p.id
       left join renewals e on e.request_id = p.id
     ) b
-    group by grouping sets ((), (country), (is_us), (is_us, us_level), (us_state), (process_type), (channel),
-      (section), (section, is_us))
+    group by grouping sets (${requestGroupingSets})
   `.execute(db);
-  return rows.map(({ g, ...row }) => ({ ...row, set: REQUEST_SETS[g] as RequestGrainRow['set'] }));
+  return rows.map(({ g, ...row }) => ({ ...row, set: REQUEST_SETS.get(g)! }));
 }
 
 export interface AccountGrainRow {

@@ -111,6 +111,19 @@ function checkTables(r: ReportData): void {
     t.emergency.us.requests + t.emergency.non_us.requests + t.preservation.requests + t.takedown.requests,
   ).toBeLessThanOrEqual(s.requests.count);
   expect(t.pushback.rejected).toBe(sum(t.by_country.map((c) => c.outcomes.rejected)));
+  // Process type by country: each country's rows sum to its requests, each process type's to its row of the
+  // process x outcome matrix; national-security process never appears.
+  const pbc = t.process_by_country ?? [];
+  for (const c of t.by_country)
+    expect(sum(pbc.filter((x) => x.country === c.country).map((x) => x.requests)), c.country).toBe(
+      c.requests,
+    );
+  for (const p of t.process_outcome)
+    expect(sum(pbc.filter((x) => x.process_type === p.process_type).map((x) => x.requests))).toBe(p.requests);
+  for (const x of pbc) {
+    expect(x.requests).toBeGreaterThan(0);
+    expect(NATIONAL_SECURITY_PROCESS).not.toContain(x.process_type);
+  }
 }
 
 describe('report tables reconcile with each other over random records', () => {

@@ -111,6 +111,8 @@ export function changeLabel(table: string, key: string): string {
       return `United States, ${usStateName(first)}: ${fieldWords(rest)}`;
     case 'process_outcome':
       return `${lookup(PROCESS_LABELS, first) ?? segmentWords(first)}: ${fieldWords(rest)}`;
+    case 'process_by_country':
+      return `${countryName(first)}, ${lower(lookup(PROCESS_LABELS, rest[0] ?? '') ?? rest[0] ?? '')}: ${fieldWords(rest.slice(1))}`;
     case 'emergency':
       return `Emergency requests from ${first === 'us' ? 'the United States' : 'other countries'}: ${fieldWords(rest)}`;
     case 'counting_rules':

@@ -79,6 +79,16 @@ export function renderCsv(data: ReportData): string {
     ]);
     rows.push(...outcomeRows('process_outcome', ...d, p.outcomes));
   }
+  for (const r of t.process_by_country ?? [])
+    rows.push([
+      'process_by_country',
+      'country',
+      r.country,
+      'process_type',
+      r.process_type,
+      'requests',
+      r.requests,
+    ]);
   for (const [origin, p] of Object.entries(t.emergency)) {
     rows.push(['emergency', 'origin', origin, '', '', 'requests', p.requests]);
     rows.push(['emergency', 'origin', origin, '', '', 'accounts_specified', p.accounts_specified]);

@@ -90,6 +90,26 @@ export function uncoveredText(gaps: readonly UncoveredDays[]): string[] {
   );
 }
 
+/** Each country (a group row with its total) and the legal process types it used, in by_country order. */
+function processByCountryTable(t: ReportData['tables']): DocTable {
+  const rows = t.process_by_country ?? [];
+  const out: DocTable['rows'] = [];
+  for (const c of t.by_country) {
+    const mine = rows.filter((r) => r.country === c.country);
+    if (mine.length === 0) continue;
+    out.push({ kind: 'group', cells: [c.country_name, sum(mine.map((r) => r.requests))] });
+    for (const r of mine)
+      out.push({ kind: 'normal', indent: true, cells: [PROCESS_LABELS[r.process_type], r.requests] });
+  }
+  out.push({ kind: 'total', cells: ['Total', sum(rows.map((r) => r.requests))] });
+  return {
+    id: 'process_by_country',
+    caption: 'Requests by country and legal process',
+    head: ['Country and legal process', 'Requests'],
+    rows: out,
+  };
+}
+
 export function periodText(data: ReportData): string {
   return `${formatDate(data.period.start)} to ${formatDate(data.period.end)}`;
 }
@@ -176,6 +196,7 @@ export function reportDocument(data: ReportData): ReportDocument {
         rows: countryRows,
         note: ACCOUNTS_ONCE,
       },
+      ...(t.process_by_country ? [processByCountryTable(t)] : []),
       {
         id: 'us_by_level',
         caption: 'United States: requests by level of government',
