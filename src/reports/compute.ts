@@ -162,17 +162,26 @@ export async function computeReport(db: Db, o: ComputeOptions): Promise<ReportDa
 
   // Countries in the order of by_country, process types in vocabulary order.
   const countryOrder = byCountry.map((c) => c.country);
-  const processByCountry = req('country_process')
-    .map((r) => ({
-      country: r.country as string,
-      process_type: r.process_type as ProcessType,
-      requests: r.requests,
-    }))
-    .sort(
-      (a, b) =>
-        countryOrder.indexOf(a.country) - countryOrder.indexOf(b.country) ||
-        PROCESS_TYPES.indexOf(a.process_type) - PROCESS_TYPES.indexOf(b.process_type),
-    );
+  const countryProcess = req('country_process').sort(
+    (a, b) =>
+      countryOrder.indexOf(a.country as string) - countryOrder.indexOf(b.country as string) ||
+      PROCESS_TYPES.indexOf(a.process_type as ProcessType) -
+        PROCESS_TYPES.indexOf(b.process_type as ProcessType),
+  );
+  const processByCountry = countryProcess.map((r) => ({
+    country: r.country as string,
+    process_type: r.process_type as ProcessType,
+    requests: r.requests,
+  }));
+  const dataSought = countryProcess.map((r) => ({
+    country: r.country as string,
+    process_type: r.process_type as ProcessType,
+    requests: r.requests,
+    content: r.sought_content,
+    non_content: r.sought_non_content,
+    basic_subscriber: r.sought_basic_subscriber,
+    nothing: r.sought_nothing,
+  }));
 
   const emergencyPart = (isUs: boolean) => {
     const r = req('section_us', { section: 'emergency', is_us: isUs })[0];
@@ -251,6 +260,7 @@ export async function computeReport(db: Db, o: ComputeOptions): Promise<ReportDa
         .sort((a, b) => a.subdivision.localeCompare(b.subdivision)),
       process_outcome: processOutcome,
       process_by_country: processByCountry,
+      data_sought: dataSought,
       emergency: { us: emergencyPart(true), non_us: emergencyPart(false) },
       preservation: {
         requests: preservation?.requests ?? 0,

@@ -47,6 +47,8 @@ export function reportCells(data: ReportData): Map<string, Map<string, Value>> {
       'country',
       'process_type',
     ]);
+  if (t.data_sought)
+    keyed('data_sought', t.data_sought, (r) => `${r.country}.${r.process_type}`, ['country', 'process_type']);
   put('emergency', '', t.emergency);
   put('preservation', '', t.preservation);
   put('takedown', '', t.takedown);

@@ -102,6 +102,21 @@ const processByCountryRow = z.strictObject({
   requests: count,
 });
 
+const dataSoughtRow = z.strictObject({
+  country: z
+    .string()
+    .regex(/^[A-Z]{2}$/)
+    .describe('ISO 3166-1 alpha-2 code of the requesting authority.'),
+  process_type: z.enum(PROCESS_TYPES),
+  requests: count,
+  content: count.describe('Requests that sought the content of communications (whatever else they sought).'),
+  non_content: count.describe(
+    'Requests that sought non-content records beyond basic subscriber information, and no content.',
+  ),
+  basic_subscriber: count.describe('Requests that sought basic subscriber information only.'),
+  nothing: count.describe('Requests that sought no data (preservation, takedown, or none recorded).'),
+});
+
 const emergencyPart = z.strictObject({
   requests: count,
   accounts_specified: count,
@@ -269,6 +284,12 @@ export const reportDataSchema = z
         .optional()
         .describe(
           "Requests by country and legal process type: rows with requests only, countries in the order of by_country, process types in vocabulary order. A country's rows sum to its by_country requests, a process type's to its process_outcome requests. Absent from versions frozen before schema version 3.",
+        ),
+      data_sought: z
+        .array(dataSoughtRow)
+        .optional()
+        .describe(
+          'What the requests sought (not what we produced), by country and legal process type, each request by the broadest kind of data it sought: content, else other non-content records, else basic subscriber information only, else nothing. The same rows as process_by_country; in each, content + non_content + basic_subscriber + nothing = requests. Absent from versions frozen before schema version 3.',
         ),
       emergency: z
         .strictObject({ us: emergencyPart, non_us: emergencyPart })

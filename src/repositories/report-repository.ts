@@ -133,6 +133,11 @@ export interface RequestGrainRow extends OutcomeColumns {
   narrowed: number;
   extensions: number;
   items: number;
+  /** what the request sought (data_sought), by its broadest kind: content, else non-content, ... */
+  sought_content: number;
+  sought_non_content: number;
+  sought_basic_subscriber: number;
+  sought_nothing: number;
 }
 
 /** Pass 1, request grain: every request count of every table for requests received in `span`. */
@@ -148,6 +153,11 @@ export async function requestGrain(db: Db, span: Span, asOf: Date): Promise<Requ
         case when a.country = 'US' and a.level in ('state', 'local', 'municipal') then a.subdivision end
           as us_state,
         r.channel::text as channel, r.outcome::text as outcome, r.notice_status::text as notice_status,
+        -- What was sought (not what was produced), by its broadest kind.
+        case when 'content' = any(r.data_sought) then 'content'
+             when 'non_content' = any(r.data_sought) then 'non_content'
+             when 'basic_subscriber' = any(r.data_sought) then 'basic_subscriber'
+             else 'nothing' end as sought,
         r.items_of_information,
         -- In process at the period's end: no response by its last instant. An outcome brought in from
         -- history without a response time counts as answered (nothing says it was still open).
@@ -201,7 +211,11 @@ export async function requestGrain(db: Db, span: Span, asOf: Date): Promise<Requ
       count(*) filter (where notice_status = 'pending')::int as notice_pending,
       count(*) filter (where narrowed)::int as narrowed,
       coalesce(sum(renewals), 0)::int as extensions,
-      coalesce(sum(items_of_information), 0)::int as items
+      coalesce(sum(items_of_information), 0)::int as items,
+      count(*) filter (where sought = 'content')::int as sought_content,
+      count(*) filter (where sought = 'non_content')::int as sought_non_content,
+      count(*) filter (where sought = 'basic_subscriber')::int as sought_basic_subscriber,
+      count(*) filter (where sought = 'nothing')::int as sought_nothing
     from (
       select p.*,
         coalesce(o.had_order, false) as had_order,

@@ -3,7 +3,7 @@ import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { NATIONAL_SECURITY_PROCESS } from '../../src/domain/report-sections.ts';
 import { requestInput, type RequestInput } from '../../src/domain/request-input.ts';
-import { OUTCOMES, PROCESS_TYPES } from '../../src/domain/vocabulary.ts';
+import { DATA_SOUGHT, OUTCOMES, PROCESS_TYPES } from '../../src/domain/vocabulary.ts';
 import { computeReport } from '../../src/reports/compute.ts';
 import type { OutcomeCounts, ReportData } from '../../src/reports/report-data.ts';
 import { prepareRequest, writeRequests } from '../../src/services/requests.ts';
@@ -30,6 +30,7 @@ const arbRequest = fc
     accounts: fc.uniqueArray(fc.constantFrom('A1', 'A2', 'A3', 'A4', 'A5', 'A6'), { maxLength: 3 }),
     extra: fc.uniqueArray(fc.constantFrom('+1555000001', '+1555000002', 'x@example.com'), { maxLength: 2 }),
     extraAccount: fc.option(fc.constantFrom('A1', 'A7'), { nil: undefined }),
+    sought: fc.subarray([...DATA_SOUGHT]),
   })
   .map((r): Omit<RequestInput, 'external_ref'> => {
     const received = new Date(Date.UTC(2015, 0, 1) + r.day * 86_400_000 + 3_600_000).toISOString();
@@ -44,6 +45,7 @@ const arbRequest = fc
         subdivision: us && ['state', 'local', 'municipal'].includes(r.level) ? r.state : undefined,
       },
       process_type: r.process_type,
+      data_sought: r.sought,
       emergency: r.emergency,
       emergency_basis: r.emergency ? 'danger to life' : undefined,
       accounts: r.accounts,
@@ -124,6 +126,12 @@ function checkTables(r: ReportData): void {
     expect(x.requests).toBeGreaterThan(0);
     expect(NATIONAL_SECURITY_PROCESS).not.toContain(x.process_type);
   }
+  // Data sought: the same rows, each split by what its requests sought without loss.
+  const ds = t.data_sought ?? [];
+  expect(ds.map((x) => [x.country, x.process_type, x.requests])).toEqual(
+    pbc.map((x) => [x.country, x.process_type, x.requests]),
+  );
+  for (const x of ds) expect(x.content + x.non_content + x.basic_subscriber + x.nothing).toBe(x.requests);
 }
 
 describe('report tables reconcile with each other over random records', () => {
@@ -150,6 +158,13 @@ describe('report tables reconcile with each other over random records', () => {
             );
           });
           expect(r.tables.summary.requests.count).toBe(headline.length);
+          // Content sought is read from data_sought, whatever else the request asked for.
+          expect(sum((r.tables.data_sought ?? []).map((x) => x.content))).toBe(
+            headline.filter((x) => x.data_sought?.includes('content')).length,
+          );
+          expect(sum((r.tables.data_sought ?? []).map((x) => x.nothing))).toBe(
+            headline.filter((x) => (x.data_sought ?? []).length === 0).length,
+          );
         }
       }),
       { numRuns: 15 },

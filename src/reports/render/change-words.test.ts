@@ -10,6 +10,11 @@ describe('a changed figure in words', () => {
       ['process_outcome', 'search_warrant.outcomes.in_process', 'Search warrant: open'],
       ['process_outcome', 'court_order_2703d.requests', '2703(d) court order: requests'],
       ['process_by_country', 'CA.police_force_order.requests', 'Canada, police force order: requests'],
+      [
+        'data_sought',
+        'US.search_warrant.content',
+        'What was sought: United States, search warrant: requests seeking content',
+      ],
       ['us_by_level', 'local.requests', 'United States, local (incl. municipal) government: requests'],
       ['us_by_state', 'US-CA.requests', 'United States, California: requests'],
       [

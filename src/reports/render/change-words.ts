@@ -53,6 +53,10 @@ const FIELD_WORDS: Record<string, string> = {
   median_hours_to_effect: 'median hours to effect (orders to act)',
   median_hours_to_acknowledge_information: 'median hours to acknowledge (orders to provide information)',
   median_hours_to_effect_information: 'median hours to effect (orders to provide information)',
+  content: 'requests seeking content',
+  non_content: 'requests seeking other non-content records',
+  basic_subscriber: 'requests seeking basic subscriber information only',
+  nothing: 'requests seeking no data',
 };
 
 /** One segment of a path in words: a vocabulary value by its label, a country by its name, else its words. */
@@ -111,6 +115,8 @@ export function changeLabel(table: string, key: string): string {
       return `United States, ${usStateName(first)}: ${fieldWords(rest)}`;
     case 'process_outcome':
       return `${lookup(PROCESS_LABELS, first) ?? segmentWords(first)}: ${fieldWords(rest)}`;
+    case 'data_sought':
+      return `What was sought: ${countryName(first)}, ${lower(lookup(PROCESS_LABELS, rest[0] ?? '') ?? rest[0] ?? '')}: ${fieldWords(rest.slice(1))}`;
     case 'process_by_country':
       return `${countryName(first)}, ${lower(lookup(PROCESS_LABELS, rest[0] ?? '') ?? rest[0] ?? '')}: ${fieldWords(rest.slice(1))}`;
     case 'emergency':

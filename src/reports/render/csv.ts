@@ -89,6 +89,11 @@ export function renderCsv(data: ReportData): string {
       'requests',
       r.requests,
     ]);
+  for (const r of t.data_sought ?? []) {
+    const { country, process_type, ...counts } = r;
+    for (const [k, v] of Object.entries(counts))
+      rows.push(['data_sought', 'country', country, 'process_type', process_type, k, v]);
+  }
   for (const [origin, p] of Object.entries(t.emergency)) {
     rows.push(['emergency', 'origin', origin, '', '', 'requests', p.requests]);
     rows.push(['emergency', 'origin', origin, '', '', 'accounts_specified', p.accounts_specified]);

@@ -1,5 +1,5 @@
 import type { UncoveredDays } from '../../domain/ns-coverage.ts';
-import { CHANNELS, OUTCOMES } from '../../domain/vocabulary.ts';
+import { CHANNELS, OUTCOMES, type ProcessType } from '../../domain/vocabulary.ts';
 import { REGIONS, type OutcomeCounts, type ReportData } from '../report-data.ts';
 import { changeLabel } from './change-words.ts';
 import {
@@ -90,23 +90,64 @@ export function uncoveredText(gaps: readonly UncoveredDays[]): string[] {
   );
 }
 
-/** Each country (a group row with its total) and the legal process types it used, in by_country order. */
-function processByCountryTable(t: ReportData['tables']): DocTable {
-  const rows = t.process_by_country ?? [];
+/**
+ * Rows keyed by country and process type as a grouped table: each country (a group row with its sums) and the
+ * legal process types it used, in by_country order, then the total.
+ */
+function byCountryAndProcess<R extends { country: string; process_type: ProcessType }>(
+  t: ReportData['tables'],
+  rows: readonly R[],
+  columns: ReadonlyArray<(r: R) => number>,
+): DocTable['rows'] {
+  const sums = (rs: readonly R[]) => columns.map((c) => sum(rs.map(c)));
   const out: DocTable['rows'] = [];
   for (const c of t.by_country) {
     const mine = rows.filter((r) => r.country === c.country);
     if (mine.length === 0) continue;
-    out.push({ kind: 'group', cells: [c.country_name, sum(mine.map((r) => r.requests))] });
+    out.push({ kind: 'group', cells: [c.country_name, ...sums(mine)] });
     for (const r of mine)
-      out.push({ kind: 'normal', indent: true, cells: [PROCESS_LABELS[r.process_type], r.requests] });
+      out.push({
+        kind: 'normal',
+        indent: true,
+        cells: [PROCESS_LABELS[r.process_type], ...columns.map((col) => col(r))],
+      });
   }
-  out.push({ kind: 'total', cells: ['Total', sum(rows.map((r) => r.requests))] });
+  out.push({ kind: 'total', cells: ['Total', ...sums(rows)] });
+  return out;
+}
+
+function processByCountryTable(t: ReportData['tables']): DocTable {
   return {
     id: 'process_by_country',
     caption: 'Requests by country and legal process',
     head: ['Country and legal process', 'Requests'],
-    rows: out,
+    rows: byCountryAndProcess(t, t.process_by_country ?? [], [(r) => r.requests]),
+  };
+}
+
+function dataSoughtTable(t: ReportData['tables']): DocTable {
+  return {
+    id: 'data_sought',
+    caption: 'What the requests sought, by country and legal process',
+    head: [
+      'Country and legal process',
+      'Requests',
+      'Content',
+      'Other non-content',
+      'Basic subscriber only',
+      'No data',
+    ],
+    rows: byCountryAndProcess(t, t.data_sought ?? [], [
+      (r) => r.requests,
+      (r) => r.content,
+      (r) => r.non_content,
+      (r) => r.basic_subscriber,
+      (r) => r.nothing,
+    ]),
+    note:
+      'Each request is counted once, by the broadest data it sought: content, else other non-content records, ' +
+      'else basic subscriber information only. "No data": preservation and takedown requests, or none recorded. ' +
+      'What we produced is in the outcome tables.',
   };
 }
 
@@ -244,6 +285,7 @@ export function reportDocument(data: ReportData): ReportDocument {
         `our customers.`,
     ],
     tables: [
+      ...(t.data_sought ? [dataSoughtTable(t)] : []),
       {
         id: 'process',
         caption: 'Requests by legal process',
