@@ -7,7 +7,13 @@ describe('charts', () => {
   it('renders every chart to SVG with a text alternative, deterministically', async () => {
     const a = await renderCharts(report2015H1());
     const b = await renderCharts(report2015H1());
-    expect(a.map((c) => c.id)).toEqual(['by_country', 'outcomes', 'process_types', 'notice']);
+    expect(a.map((c) => c.id)).toEqual([
+      'by_country',
+      'outcomes',
+      'process_types',
+      'notice',
+      'response_time',
+    ]);
     for (const [i, c] of a.entries()) {
       expect(c.svg).toMatch(/^<svg[^>]* role="img"/);
       expect(c.svg).toContain(`<title id="chart-${c.id}-title">`);

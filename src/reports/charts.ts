@@ -11,7 +11,7 @@ import { NOTICE_ROWS, OUTCOME_LABELS, PROCESS_LABELS } from './render/labels.ts'
  */
 
 export interface Chart {
-  id: 'by_country' | 'outcomes' | 'process_types' | 'notice';
+  id: 'by_country' | 'outcomes' | 'process_types' | 'notice' | 'response_time';
   title: string;
   /** Text alternative: the chart's figures in words. */
   description: string;
@@ -36,6 +36,7 @@ function barSpec(
   title: string,
   description: string,
   values: Array<{ label: string; value: number }>,
+  axisTitle = 'Requests',
 ): TopLevelSpec {
   return {
     $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
@@ -61,7 +62,7 @@ function barSpec(
     ],
     encoding: {
       y: { field: 'label', type: 'nominal', sort: null, title: null },
-      x: { field: 'value', type: 'quantitative', title: 'Requests', axis: { tickMinStep: 1, format: 'd' } },
+      x: { field: 'value', type: 'quantitative', title: axisTitle, axis: { tickMinStep: 1, format: 'd' } },
     },
   };
 }
@@ -88,15 +89,27 @@ export function chartSpecs(data: ReportData, topCountries = 10): Array<Omit<Char
   const notice = NOTICE_ROWS.filter(
     ([k]) => k !== 'of_which_indefinite' && k !== 'given_after_order_expired',
   ).map(([k, label]) => ({ label: label.trim(), value: t.notice[k] }));
-  const chart = (id: Chart['id'], title: string, values: Array<{ label: string; value: number }>) => {
+  const chart = (
+    id: Chart['id'],
+    title: string,
+    values: Array<{ label: string; value: number }>,
+    axisTitle?: string,
+  ) => {
     const description = describe(title, values);
-    return { id, title, description, spec: barSpec(title, description, values) };
+    return { id, title, description, spec: barSpec(title, description, values, axisTitle) };
   };
+  // Median hours to respond per process type (both kinds), where any request was answered.
+  const responseTime = (t.response_time ?? [])
+    .filter((r) => r.process_type !== null && r.emergency === null && r.median_hours !== null)
+    .map((r) => ({ label: PROCESS_LABELS[r.process_type!], value: r.median_hours! }));
   return [
     chart('by_country', `Requests by country (top ${countries.length})`, countries),
     chart('outcomes', 'What we did: requests by outcome', outcomes),
     chart('process_types', 'Requests by legal process', processes),
     chart('notice', 'Customer notice', notice),
+    ...(t.response_time
+      ? [chart('response_time', 'Median hours to respond, by legal process', responseTime, 'Hours')]
+      : []),
   ];
 }
 

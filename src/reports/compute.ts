@@ -183,6 +183,33 @@ export async function computeReport(db: Db, o: ComputeOptions): Promise<ReportDa
     nothing: r.sought_nothing,
   }));
 
+  // Time to respond: each process type (both kinds, then emergency and not), then every process type.
+  const responseRow = (processType: ProcessType | null, emergency: boolean | null) => {
+    const set =
+      processType === null
+        ? emergency === null
+          ? 'total'
+          : 'emergency'
+        : emergency === null
+          ? 'process_type'
+          : 'process_emergency';
+    const r = req(set, {
+      ...(processType === null ? {} : { process_type: processType }),
+      ...(emergency === null ? {} : { emergency }),
+    })[0];
+    return {
+      process_type: processType,
+      emergency,
+      requests: r?.requests ?? 0,
+      responded: r?.responded ?? 0,
+      median_hours: hours(r?.median_hours_to_respond ?? null),
+      p90_hours: hours(r?.p90_hours_to_respond ?? null),
+    };
+  };
+  const responseTime = [...processOutcome.map((p) => p.process_type), null].flatMap((p) =>
+    [null, true, false].map((e) => responseRow(p, e)),
+  );
+
   const emergencyPart = (isUs: boolean) => {
     const r = req('section_us', { section: 'emergency', is_us: isUs })[0];
     const a = acc('section_us', { section: 'emergency', is_us: isUs });
@@ -261,6 +288,7 @@ export async function computeReport(db: Db, o: ComputeOptions): Promise<ReportDa
       process_outcome: processOutcome,
       process_by_country: processByCountry,
       data_sought: dataSought,
+      response_time: responseTime,
       emergency: { us: emergencyPart(true), non_us: emergencyPart(false) },
       preservation: {
         requests: preservation?.requests ?? 0,

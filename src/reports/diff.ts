@@ -49,6 +49,14 @@ export function reportCells(data: ReportData): Map<string, Map<string, Value>> {
     ]);
   if (t.data_sought)
     keyed('data_sought', t.data_sought, (r) => `${r.country}.${r.process_type}`, ['country', 'process_type']);
+  if (t.response_time)
+    keyed(
+      'response_time',
+      t.response_time,
+      (r) =>
+        `${r.process_type ?? 'all'}.${r.emergency === null ? 'all' : r.emergency ? 'emergency' : 'not_emergency'}`,
+      ['process_type', 'emergency'],
+    );
   put('emergency', '', t.emergency);
   put('preservation', '', t.preservation);
   put('takedown', '', t.takedown);

@@ -117,6 +117,29 @@ const dataSoughtRow = z.strictObject({
   nothing: count.describe('Requests that sought no data (preservation, takedown, or none recorded).'),
 });
 
+const responseTimeRow = z.strictObject({
+  process_type: z
+    .enum(PROCESS_TYPES)
+    .nullable()
+    .describe('The legal process type, or null for every process type together.'),
+  emergency: z
+    .boolean()
+    .nullable()
+    .describe('Emergency requests (true), the others (false), or null for both together.'),
+  requests: count.describe('Requests received in the period (of this process type and kind).'),
+  responded: count.describe('Of them, requests with a recorded response time.'),
+  median_hours: z
+    .number()
+    .min(0)
+    .nullable()
+    .describe('Median hours from receipt to response; null when none responded.'),
+  p90_hours: z
+    .number()
+    .min(0)
+    .nullable()
+    .describe('90th percentile of the hours from receipt to response; null when none responded.'),
+});
+
 const emergencyPart = z.strictObject({
   requests: count,
   accounts_specified: count,
@@ -290,6 +313,12 @@ export const reportDataSchema = z
         .optional()
         .describe(
           'What the requests sought (not what we produced), by country and legal process type, each request by the broadest kind of data it sought: content, else other non-content records, else basic subscriber information only, else nothing. The same rows as process_by_country; in each, content + non_content + basic_subscriber + nothing = requests. Absent from versions frozen before schema version 3.',
+        ),
+      response_time: z
+        .array(responseTimeRow)
+        .optional()
+        .describe(
+          'How long we took to respond, for every request of the headline (not only DSA orders): per process type (vocabulary order) for both kinds together, then emergency and not, then every process type together (process_type null). Hours from receipt to the recorded response (percentile_cont); requests without a response time are counted in requests, not in responded. Absent from versions frozen before schema version 3.',
         ),
       emergency: z
         .strictObject({ us: emergencyPart, non_us: emergencyPart })

@@ -72,6 +72,7 @@ const REQUEST_KEYS = [
   'us_state',
   'process_type',
   'channel',
+  'emergency',
 ] as const;
 type RequestKey = (typeof REQUEST_KEYS)[number];
 
@@ -87,6 +88,8 @@ const REQUEST_SET_KEYS = {
   section: ['section'],
   section_us: ['section', 'is_us'],
   country_process: ['country', 'process_type'],
+  emergency: ['emergency'],
+  process_emergency: ['process_type', 'emergency'],
 } as const satisfies Record<string, readonly RequestKey[]>;
 type RequestSet = keyof typeof REQUEST_SET_KEYS;
 
@@ -117,7 +120,14 @@ export interface RequestGrainRow extends OutcomeColumns {
   us_state: string | null;
   process_type: string | null;
   channel: string | null;
+  /** the request's emergency flag; null outside the emergency sets */
+  emergency: boolean | null;
   requests: number;
+  /** requests with a response time (responded_at) */
+  responded: number;
+  /** hours from receipt to response: median and 90th percentile (percentile_cont); null when none responded */
+  median_hours_to_respond: number | null;
+  p90_hours_to_respond: number | null;
   /** no outcome recorded yet (when the report is computed) */
   in_process: number;
   /** no response by the last instant of the period (from responded_at) */
@@ -158,7 +168,10 @@ export async function requestGrain(db: Db, span: Span, asOf: Date): Promise<Requ
              when 'non_content' = any(r.data_sought) then 'non_content'
              when 'basic_subscriber' = any(r.data_sought) then 'basic_subscriber'
              else 'nothing' end as sought,
-        r.items_of_information,
+        r.items_of_information, r.emergency,
+        -- Time to respond, for every request with a response time (history without one has none).
+        case when r.responded_at >= r.received_at
+          then extract(epoch from r.responded_at - r.received_at) / 3600 end as hours_to_respond,
         -- In process at the period's end: no response by its last instant. An outcome brought in from
         -- history without a response time counts as answered (nothing says it was still open).
         (r.outcome is null or r.responded_at >= ${span.to}) as open_at_end,
@@ -191,8 +204,11 @@ export async function requestGrain(db: Db, span: Span, asOf: Date): Promise<Requ
       group by h.request_id
     )
     select grouping(${sql.join(REQUEST_KEYS.map((k) => sql.ref(k)))}) as g,
-      section, country, is_us, us_level, us_state, process_type, channel,
+      section, country, is_us, us_level, us_state, process_type, channel, emergency,
       count(*)::int as requests,
+      count(hours_to_respond)::int as responded,
+      percentile_cont(0.5) within group (order by hours_to_respond) as median_hours_to_respond,
+      percentile_cont(0.9) within group (order by hours_to_respond) as p90_hours_to_respond,
       count(*) filter (where outcome is null)::int as in_process,
       count(*) filter (where open_at_end)::int as in_process_at_end,
       ${outcomes},

@@ -31,6 +31,7 @@ const arbRequest = fc
     extra: fc.uniqueArray(fc.constantFrom('+1555000001', '+1555000002', 'x@example.com'), { maxLength: 2 }),
     extraAccount: fc.option(fc.constantFrom('A1', 'A7'), { nil: undefined }),
     sought: fc.subarray([...DATA_SOUGHT]),
+    hoursToRespond: fc.integer({ min: 0, max: 2000 }),
   })
   .map((r): Omit<RequestInput, 'external_ref'> => {
     const received = new Date(Date.UTC(2015, 0, 1) + r.day * 86_400_000 + 3_600_000).toISOString();
@@ -51,7 +52,9 @@ const arbRequest = fc
       accounts: r.accounts,
       identifiers: r.extra.map((value) => ({ value, account: r.extraAccount })),
       outcome: r.outcome,
-      responded_at: r.outcome ? new Date(Date.parse(received) + 86_400_000).toISOString() : undefined,
+      responded_at: r.outcome
+        ? new Date(Date.parse(received) + r.hoursToRespond * 3_600_000).toISOString()
+        : undefined,
     };
   });
 
@@ -132,6 +135,36 @@ function checkTables(r: ReportData): void {
     pbc.map((x) => [x.country, x.process_type, x.requests]),
   );
   for (const x of ds) expect(x.content + x.non_content + x.basic_subscriber + x.nothing).toBe(x.requests);
+  // Time to respond: each process type (and all together) splits into emergency and not without loss, and
+  // its "both" row has the requests of the process x outcome matrix (the summary for all together).
+  const rt = t.response_time ?? [];
+  const rows = [
+    ...t.process_outcome.map((p) => [p.process_type, p.requests] as const),
+    [null, s.requests.count] as const,
+  ];
+  expect(rt).toHaveLength(rows.length * 3);
+  for (const [p, requests] of rows) {
+    const [both, em, other] = [null, true, false].map((e) =>
+      rt.find((x) => x.process_type === p && x.emergency === e)!,
+    );
+    expect(both!.requests, String(p)).toBe(requests);
+    expect(em!.requests + other!.requests).toBe(requests);
+    expect(em!.responded + other!.responded).toBe(both!.responded);
+    for (const x of [both!, em!, other!]) {
+      expect(x.responded).toBeLessThanOrEqual(x.requests);
+      expect(x.median_hours === null).toBe(x.responded === 0);
+      if (x.median_hours !== null) expect(x.median_hours).toBeLessThanOrEqual(x.p90_hours!);
+    }
+  }
+}
+
+/** PostgreSQL's percentile_cont: linear interpolation between the two nearest ranks. */
+function percentileCont(xs: number[], q: number): number | null {
+  if (xs.length === 0) return null;
+  const v = [...xs].sort((a, b) => a - b);
+  const pos = q * (v.length - 1);
+  const lo = Math.floor(pos);
+  return v[lo]! + (v[Math.min(lo + 1, v.length - 1)]! - v[lo]!) * (pos - lo);
 }
 
 describe('report tables reconcile with each other over random records', () => {
@@ -162,6 +195,27 @@ describe('report tables reconcile with each other over random records', () => {
           expect(sum((r.tables.data_sought ?? []).map((x) => x.content))).toBe(
             headline.filter((x) => x.data_sought?.includes('content')).length,
           );
+          // Time to respond over every headline request answered, emergency and not.
+          for (const e of [null, true, false]) {
+            const answered = headline
+              .filter(
+                (x) =>
+                  x.outcome &&
+                  x.responded_at &&
+                  (e === null || (x.emergency || x.process_type === 'emergency_request') === e),
+              )
+              .map((x) => (Date.parse(x.responded_at!) - Date.parse(x.received_at)) / 3_600_000);
+            const row = r.tables.response_time?.find((x) => x.process_type === null && x.emergency === e);
+            expect(row?.responded).toBe(answered.length);
+            for (const [q, got] of [
+              [0.5, row?.median_hours],
+              [0.9, row?.p90_hours],
+            ] as const) {
+              const want = percentileCont(answered, q);
+              if (want === null) expect(got).toBeNull();
+              else expect(got).toBeCloseTo(want, 1);
+            }
+          }
           expect(sum((r.tables.data_sought ?? []).map((x) => x.nothing))).toBe(
             headline.filter((x) => (x.data_sought ?? []).length === 0).length,
           );

@@ -11,6 +11,12 @@ describe('a changed figure in words', () => {
       ['process_outcome', 'court_order_2703d.requests', '2703(d) court order: requests'],
       ['process_by_country', 'CA.police_force_order.requests', 'Canada, police force order: requests'],
       [
+        'response_time',
+        'subpoena.emergency.median_hours',
+        'Time to respond, subpoena, emergency requests: median hours',
+      ],
+      ['response_time', 'all.all.p90_hours', 'Time to respond, all legal process: 90th percentile hours'],
+      [
         'data_sought',
         'US.search_warrant.content',
         'What was sought: United States, search warrant: requests seeking content',

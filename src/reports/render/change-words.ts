@@ -57,6 +57,9 @@ const FIELD_WORDS: Record<string, string> = {
   non_content: 'requests seeking other non-content records',
   basic_subscriber: 'requests seeking basic subscriber information only',
   nothing: 'requests seeking no data',
+  responded: 'requests answered',
+  median_hours: 'median hours',
+  p90_hours: '90th percentile hours',
 };
 
 /** One segment of a path in words: a vocabulary value by its label, a country by its name, else its words. */
@@ -117,6 +120,13 @@ export function changeLabel(table: string, key: string): string {
       return `${lookup(PROCESS_LABELS, first) ?? segmentWords(first)}: ${fieldWords(rest)}`;
     case 'data_sought':
       return `What was sought: ${countryName(first)}, ${lower(lookup(PROCESS_LABELS, rest[0] ?? '') ?? rest[0] ?? '')}: ${fieldWords(rest.slice(1))}`;
+    case 'response_time': {
+      const process = first === 'all' ? 'all legal process' : lower(lookup(PROCESS_LABELS, first) ?? first);
+      const kind = { all: '', emergency: ', emergency requests', not_emergency: ', other requests' }[
+        rest[0] ?? 'all'
+      ];
+      return `Time to respond, ${process}${kind ?? ''}: ${fieldWords(rest.slice(1))}`;
+    }
     case 'process_by_country':
       return `${countryName(first)}, ${lower(lookup(PROCESS_LABELS, rest[0] ?? '') ?? rest[0] ?? '')}: ${fieldWords(rest.slice(1))}`;
     case 'emergency':

@@ -94,6 +94,12 @@ export function renderCsv(data: ReportData): string {
     for (const [k, v] of Object.entries(counts))
       rows.push(['data_sought', 'country', country, 'process_type', process_type, k, v]);
   }
+  for (const r of t.response_time ?? []) {
+    const { process_type, emergency, ...figures } = r;
+    const kind = emergency === null ? 'all' : String(emergency);
+    for (const [k, v] of Object.entries(figures))
+      rows.push(['response_time', 'process_type', process_type ?? 'all', 'emergency', kind, k, v]);
+  }
   for (const [origin, p] of Object.entries(t.emergency)) {
     rows.push(['emergency', 'origin', origin, '', '', 'requests', p.requests]);
     rows.push(['emergency', 'origin', origin, '', '', 'accounts_specified', p.accounts_specified]);

@@ -151,6 +151,47 @@ function dataSoughtTable(t: ReportData['tables']): DocTable {
   };
 }
 
+/** Time to respond: each process type with its emergency and other requests below it, then all together. */
+function responseTimeTable(t: ReportData['tables']): DocTable {
+  const rows = t.response_time ?? [];
+  const v = (x: number | null): Cell => (x === null ? '' : x);
+  const cells = (label: string, r: (typeof rows)[number]): Cell[] => [
+    label,
+    r.requests,
+    r.responded,
+    v(r.median_hours),
+    v(r.p90_hours),
+  ];
+  const out: DocTable['rows'] = [];
+  for (const both of rows.filter((r) => r.emergency === null)) {
+    const kinds = rows.filter(
+      (r) => r.process_type === both.process_type && r.emergency !== null && r.requests > 0,
+    );
+    const total = both.process_type === null;
+    out.push({
+      kind: total ? 'total' : 'normal',
+      cells: cells(total ? 'All legal process' : PROCESS_LABELS[both.process_type!], both),
+    });
+    // A process type with one kind of request says it once; "All" always shows both kinds.
+    if (total || kinds.length > 1)
+      for (const r of rows.filter((x) => x.process_type === both.process_type && x.emergency !== null))
+        out.push({
+          kind: 'normal',
+          indent: true,
+          cells: cells(r.emergency ? 'Emergency' : 'Not an emergency', r),
+        });
+  }
+  return {
+    id: 'response_time',
+    caption: 'Time to respond, by legal process (hours from receipt)',
+    head: ['Legal process', 'Requests', 'Answered', 'Median hours', '90th percentile hours'],
+    rows: out,
+    note:
+      'Hours from receipt to our response, for the requests answered with a recorded response time; a blank ' +
+      'means none was answered. Nine in ten answered requests took no longer than the 90th percentile.',
+  };
+}
+
 export function periodText(data: ReportData): string {
   return `${formatDate(data.period.start)} to ${formatDate(data.period.end)}`;
 }
@@ -357,6 +398,23 @@ export function reportDocument(data: ReportData): ReportDocument {
     ],
     charts: ['outcomes', 'process_types'],
   });
+
+  if (t.response_time) {
+    const all = t.response_time.find((r) => r.process_type === null && r.emergency === null);
+    const em = t.response_time.find((r) => r.process_type === null && r.emergency === true);
+    const within = (r: (typeof t.response_time)[number] | undefined, what: string) =>
+      r && r.median_hours !== null && r.p90_hours !== null
+        ? `Half of the ${what} we answered were answered within ${formatCount(r.median_hours)} hours of ` +
+          `receipt, and nine in ten within ${formatCount(r.p90_hours)} hours.`
+        : `No ${what.replace(/s$/, '')} was answered with a recorded response time.`;
+    sections.push({
+      id: 'response_time',
+      heading: 'How long did we take to respond?',
+      paragraphs: [`${within(all, 'requests')} ${within(em, 'emergency requests')}`],
+      tables: [responseTimeTable(t)],
+      charts: ['response_time'],
+    });
+  }
 
   sections.push({
     id: 'notice',
