@@ -31,7 +31,8 @@ describe('SCA tiers (18 U.S.C. 2703)', () => {
     expect(mayCompel('wiretap_order')).toContain('content');
     expect(mayCompel('national_security_letter')).not.toContain('content');
     expect(mayCompel('fisa_non_content_order')).not.toContain('content');
-    expect(mayCompel('mlat_request')).toContain('content');
+    // The served process decides; unknown, the least 3512 process (a subpoena).
+    expect(mayCompel('mlat_request')).toEqual(['basic_subscriber']);
     expect(mayCompel('preservation_request')).toEqual([]);
     expect(mayCompel('takedown_request')).toEqual([]);
     expect(mayCompel('other')).toEqual(['basic_subscriber']);
@@ -91,10 +92,19 @@ describe('checkProduction', () => {
       ...base,
       foreign: true,
       channel: 'mlat',
-      processType: 'mlat_request',
+      processType: 'search_warrant',
       produced: ['content'],
     });
     expect(mlat.beyond).toEqual([]);
+    // An MLAT request whose served process is not recorded reaches basic subscriber information only.
+    const unknown = checkProduction({
+      ...base,
+      foreign: true,
+      channel: 'mlat',
+      processType: 'mlat_request',
+      produced: ['content', 'non_content'],
+    });
+    expect(unknown.beyond).toEqual(['content', 'non_content']);
   });
 
   it('lets non-content go to a foreign authority (2702(c)(6))', () => {

@@ -94,11 +94,14 @@ const TIERS: Record<Exclude<ProcessType, 'civil_subpoena'>, Tier> = {
     data: [],
     guidance: 'A takedown request asks for content to be restricted; it compels no disclosure.',
   },
-  // What arrives through an MLAT is US process: usually a warrant obtained by DOJ (18 U.S.C. 3512).
+  // What arrives through an MLAT is US process issued under 18 U.S.C. 3512 (a warrant, a 2703(d) order or a
+  // subpoena obtained by DOJ). Recorded as `mlat_request`, the served process is not known: it reaches what
+  // the least of them (a subpoena) may compel; record the served process as the process type (channel `mlat`)
+  // to reach what it allows.
   mlat_request: {
-    data: ALL,
+    data: BSI,
     guidance:
-      'An MLAT request is served as US process issued under 18 U.S.C. 3512 and may reach content if that process is a warrant.',
+      'An MLAT request reaches only what the US process served under 18 U.S.C. 3512 allows: record that process (search_warrant, court_order_2703d, subpoena) as the process type on the mlat channel; until then basic subscriber information only (2703(c)(2)).',
   },
   // A foreign police order has no force under US law: treat it like an unlisted process.
   police_force_order: {

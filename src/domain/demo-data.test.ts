@@ -219,10 +219,14 @@ describe('generateDemo', () => {
   });
 
   it('has MLAT requests, executive-agreement orders after their dates and civil subpoenas', () => {
-    expect(demo.filter((r) => r.channel === 'mlat').every((r) => r.process_type === 'mlat_request')).toBe(
-      true,
+    // After 2015-H1 an MLAT request is recorded as the US process served under 3512, and its tier applies.
+    const mlat = demo.filter((r) => r.channel === 'mlat' && r.received_at >= '2015-07-01');
+    expect(new Set(mlat.map((r) => r.process_type))).toEqual(
+      new Set(['search_warrant', 'court_order_2703d']),
     );
-    expect(demo.some((r) => r.channel === 'mlat')).toBe(true);
+    expect(
+      mlat.filter((r) => r.outcome === 'content_produced').every((r) => r.process_type === 'search_warrant'),
+    ).toBe(true);
     const ea = demo.filter((r) => r.channel === 'executive_agreement');
     expect(ea.some((r) => r.agency.country === 'GB')).toBe(true);
     expect(ea.some((r) => r.agency.country === 'AU')).toBe(true);
@@ -291,7 +295,7 @@ describe('demoStream', () => {
 });
 
 describe('the demo and the policy gate', () => {
-  it('records nothing the gate refuses but its emergency history (carried with a history override)', () => {
+  it('records nothing the gate refuses but its emergency and 2015 MLAT history (carried with a history override)', () => {
     // generateDemo() fills 2026-H2 up to its last instant.
     const now = new Date(Date.parse('2027-01-01T00:00:00Z') - 1);
     const refused = new Map<string, number>();
@@ -301,7 +305,16 @@ describe('the demo and the policy gate', () => {
         refused.set(k, (refused.get(k) ?? 0) + 1);
       }
     }
-    expect([...refused.keys()]).toEqual(['emergency_not_ready:emergency_request:domestic']);
+    expect([...refused.keys()].sort()).toEqual([
+      'emergency_not_ready:emergency_request:domestic',
+      'mlat_served_process:mlat_request:mlat',
+    ]);
+    // The MLAT history is Twilio's published 2015 rows alone: later MLAT requests record the served process.
+    const mlatHistory = demo.filter(
+      (r) => r.process_type === 'mlat_request' && policyGate(intakeFacts(r, now), defaultPolicy).length > 0,
+    );
+    expect(mlatHistory.length).toBeGreaterThan(0);
+    expect(mlatHistory.every((r) => r.received_at < '2015-07-01')).toBe(true);
     // Agreement orders reach content without an override: on their channel, with the target recorded.
     const agreement = demo.filter(
       (r) => r.channel === 'executive_agreement' && r.outcome === 'content_produced',

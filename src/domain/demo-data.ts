@@ -1144,23 +1144,33 @@ function draftForeign(rng: Rng, country: string, at: number, d: Make): Draft {
     takedown_request: 3,
   });
   switch (process) {
-    case 'mlat_request':
+    case 'mlat_request': {
+      // Recorded as the US process DOJ served under 18 U.S.C. 3512, so its own tier applies: a warrant for
+      // content, a 2703(d) order for records. (The draws keep their order, so other rows stay as they were.)
+      const responseDays = rng.int(20, 90);
+      const outcome = rng.weighted<Outcome>({
+        content_produced: 70,
+        non_content_produced: 15,
+        no_data: 10,
+        rejected: 5,
+      });
+      const warrant = outcome !== 'non_content_produced';
+      // 2015-H1 as Twilio published it: "MLAT" rows, the served process not recorded (a history override).
+      const asPublished = at < Date.UTC(2015, 6, 1);
       return d({
         agency,
         issuer: 'U.S. District Court for the District of Columbia (18 U.S.C. 3512)',
         channel: 'mlat',
-        process,
+        process: asPublished ? 'mlat_request' : warrant ? 'search_warrant' : 'court_order_2703d',
         legal: `18 U.S.C. 3512; mutual legal assistance request from ${country}`,
-        dataSought: ['basic_subscriber', 'non_content', 'content'],
-        responseDays: rng.int(20, 90),
-        outcome: rng.weighted<Outcome>({
-          content_produced: 70,
-          non_content_produced: 15,
-          no_data: 10,
-          rejected: 5,
-        }),
+        dataSought: warrant
+          ? ['basic_subscriber', 'non_content', 'content']
+          : ['basic_subscriber', 'non_content'],
+        responseDays,
+        outcome,
         ndo: rng.chance(0.2) ? foreignNdo(rng, at) : undefined,
       });
+    }
     case 'preservation_request':
       return d({
         agency,

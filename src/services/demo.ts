@@ -26,14 +26,24 @@ export async function loadDemo(
   requests: readonly ValidRequest[],
   o: { seed: number; actor: string; now: Date; policy?: PolicyConfig },
 ): Promise<{ created: number; contacts: number; overrides: number }> {
-  // The demo obeys the policy gate like every door. Its emergency disclosures are history: verified by
-  // call-back and approved before the record began, so each carries a history override with that reason,
-  // as an import would. Anything else the gate refuses is a bug in the generator.
-  const historyRules = new Set<Refusal['rule']>(['emergency_not_ready']);
+  // The demo obeys the policy gate like every door. Two kinds of fact are history carried with a history
+  // override and its reason, as an import would carry them: emergency disclosures verified by call-back and
+  // approved before the record began, and the published 2015 MLAT productions, reported as "MLAT" without
+  // the US process served under 3512. Anything else the gate refuses is a bug in the generator.
+  const historyReasons = new Map<Refusal['rule'], string>([
+    [
+      'emergency_not_ready',
+      'Demo history: verified by call-back and approved before the record was kept in Candor',
+    ],
+    [
+      'mlat_served_process',
+      'Demo history: produced on the US process served under 18 U.S.C. 3512, reported as an MLAT request before the served process was recorded',
+    ],
+  ]);
   const carried = new Map<string, Refusal[]>();
   for (const r of requests) {
     const refusals = policyGate(intakeFacts(r, o.now), o.policy ?? defaultPolicy);
-    const wrong = refusals.find((x) => !historyRules.has(x.rule));
+    const wrong = refusals.find((x) => !historyReasons.has(x.rule));
     if (wrong) {
       throw new CandorError(
         'invalid_state',
@@ -60,7 +70,7 @@ export async function loadDemo(
               request_id: id,
               rules: [...new Set(refusals.map((x) => x.rule))],
               findings: refusals.map((x) => x.message),
-              reason: 'Demo history: verified by call-back and approved before the record was kept in Candor',
+              reason: [...new Set(refusals.map((x) => historyReasons.get(x.rule)))].join('; '),
               source: `demo-seed-${o.seed}`,
               line: null,
               created_by: o.actor,

@@ -80,6 +80,10 @@ export class Errors {
   for(field: string): string[] {
     return this.byField.get(field) ?? [];
   }
+  /** The messages of a field and of its parts (`emergency` and `emergency.callback`). */
+  under(field: string): string[] {
+    return [...this.byField].filter(([k]) => k === field || k.startsWith(`${field}.`)).flatMap(([, m]) => m);
+  }
   get size(): number {
     return this.byField.size;
   }
@@ -255,13 +259,36 @@ export function Checkboxes(props: {
   );
 }
 
-export function Checkbox(props: { name: string; label: string; checked: boolean; hint?: string }): Html {
+export function Checkbox(props: {
+  name: string;
+  label: string;
+  checked: boolean;
+  hint?: string;
+  /** Shown beside the box: the field's messages and those of its parts (a policy rule on `emergency.*`). */
+  errors?: Errors;
+}): Html {
+  const errs = props.errors?.under(props.name) ?? [];
+  const id = fieldId(props);
   return (
-    <div class="field">
+    <div class={`field${errs.length ? ' has-error' : ''}`}>
       <label class="check">
-        <input type="checkbox" name={props.name} value="on" checked={props.checked} /> {props.label}
+        <input
+          type="checkbox"
+          id={errs.length ? id : undefined}
+          name={props.name}
+          value="on"
+          checked={props.checked}
+          aria-invalid={errs.length ? 'true' : undefined}
+          aria-describedby={errs.length ? `${id}-error` : undefined}
+        />{' '}
+        {props.label}
       </label>
       {props.hint && <p class="hint">{props.hint}</p>}
+      {errs.map((e) => (
+        <p class="error" id={`${id}-error`}>
+          {e}
+        </p>
+      ))}
     </div>
   );
 }

@@ -1,5 +1,12 @@
 import { requestPatch } from '../../domain/request-input.ts';
-import { AGENCY_KINDS, AGENCY_LEVELS, DATA_SOUGHT, PROCESS_TYPES } from '../../domain/vocabulary.ts';
+import {
+  AGENCY_KINDS,
+  AGENCY_LEVELS,
+  CHANNELS,
+  DATA_SOUGHT,
+  PROCESS_TYPES,
+  REQUESTER_CLASSES,
+} from '../../domain/vocabulary.ts';
 import { CandorError, zodIssues, type FieldIssue } from '../../errors.ts';
 import type { RequestService } from '../../services/requests.ts';
 import { redirect, type WebRoute } from '../context.ts';
@@ -7,7 +14,13 @@ import { Checkboxes, ErrorSummary, Errors, Form, Input, Select, TextArea } from 
 import type { Html } from '../jsx/jsx-runtime.ts';
 import { CsrfField, Layout, type PageContext } from '../layout.tsx';
 import { requestId } from './request-detail.tsx';
-import { ACCOUNT_ARROW } from './request-new-input.ts';
+import {
+  ACCOUNT_ARROW,
+  US_PERSON_CHOICES,
+  usPersonFrom,
+  usPersonLabel,
+  usPersonShown,
+} from './request-new-input.ts';
 
 type Detail = Awaited<ReturnType<RequestService['get']>>;
 
@@ -34,6 +47,9 @@ function shown(r: Detail): Record<string, string | string[]> {
     'agency.country': r.agency.country,
     'agency.subdivision': r.agency.subdivision ?? '',
     issuer: r.issuer ?? '',
+    requester_class: r.requester_class,
+    channel: r.channel,
+    target_us_person: usPersonShown(r.target_us_person),
     process_type: r.process_type,
     legal_authority: r.legal_authority ?? '',
     received_at: r.received_at.slice(0, 16),
@@ -67,6 +83,9 @@ export function formToPatch(f: Form, r: Detail): Record<string, unknown> {
     };
   }
   if (changed('issuer')) patch.issuer = opt('issuer');
+  if (changed('requester_class')) patch.requester_class = f.get('requester_class');
+  if (changed('channel')) patch.channel = f.get('channel');
+  if (changed('target_us_person')) patch.target_us_person = usPersonFrom(f.get('target_us_person'));
   if (changed('process_type')) patch.process_type = f.get('process_type');
   if (changed('legal_authority')) patch.legal_authority = opt('legal_authority');
   if (changed('received_at')) {
@@ -135,6 +154,13 @@ function EditPage(props: {
           <Input name="agency.country" label="Country (ISO code)" value={val('agency.country')} errors={e} />
           <Input name="agency.subdivision" label="Subdivision" value={val('agency.subdivision')} errors={e} />
           <Input name="issuer" label="Issuer (court or official)" value={val('issuer')} errors={e} wide />
+          <Select
+            name="requester_class"
+            label="Requester class"
+            options={REQUESTER_CLASSES}
+            value={val('requester_class')}
+            errors={e}
+          />
         </fieldset>
         <fieldset>
           <legend>Process</legend>
@@ -143,6 +169,16 @@ function EditPage(props: {
             label="Process type"
             options={PROCESS_TYPES}
             value={val('process_type')}
+            errors={e}
+          />
+          <Select name="channel" label="Channel" options={CHANNELS} value={val('channel')} errors={e} />
+          <Select
+            name="target_us_person"
+            label="Target a US person or in the US"
+            options={US_PERSON_CHOICES}
+            value={val('target_us_person')}
+            empty="Not recorded"
+            labelOf={usPersonLabel}
             errors={e}
           />
           <Input

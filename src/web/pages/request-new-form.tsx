@@ -20,7 +20,7 @@ import { CsrfField, Layout, type PageContext } from '../layout.tsx';
 
 // The new-request form (split from request-new.tsx; its fields map to the intake in request-new-input.ts).
 
-import { ACCOUNT_ARROW } from './request-new-input.ts';
+import { ACCOUNT_ARROW, US_PERSON_CHOICES, usPersonLabel } from './request-new-input.ts';
 
 export function NewRequestPage(props: {
   ctx: PageContext;
@@ -111,6 +111,16 @@ export function NewRequestPage(props: {
               label="Channel"
               options={CHANNELS}
               value={f.get('channel') || 'domestic'}
+              errors={e}
+            />
+            <Select
+              name="target_us_person"
+              label="Target a US person or in the US"
+              options={US_PERSON_CHOICES}
+              value={f.get('target_us_person')}
+              empty="Not recorded"
+              labelOf={usPersonLabel}
+              hint="Required before answering an executive-agreement order (18 U.S.C. 2523(b)(4))"
               errors={e}
             />
           </div>
@@ -213,6 +223,7 @@ export function NewRequestPage(props: {
             label="This is an emergency request"
             checked={f.get('emergency') === 'on'}
             hint="Danger of death or serious physical injury (18 U.S.C. 2702(b)(8), (c)(4))."
+            errors={e}
           />
           <TextArea
             name="emergency_basis"

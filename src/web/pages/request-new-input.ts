@@ -5,6 +5,17 @@ import type { Form } from '../forms.tsx';
 /** Separates an identifier from the account it belongs to, on one line of the identifiers box. */
 export const ACCOUNT_ARROW = '=>';
 
+/** The choices of the "target a US person" select; empty is "not recorded". */
+export const US_PERSON_CHOICES = ['yes', 'no'] as const;
+export const usPersonLabel = (v: string): string =>
+  v === 'yes' ? 'Yes: a US person or in the US' : v === 'no' ? 'No' : v;
+/** The select's value as the intake shape has it: true, false, or not recorded (null). */
+export function usPersonFrom(v: string): boolean | null | string {
+  return v === 'yes' ? true : v === 'no' ? false : v === '' ? null : v;
+}
+/** A stored value as the select shows it. */
+export const usPersonShown = (v: boolean | null | undefined): string => (v == null ? '' : v ? 'yes' : 'no');
+
 /** `datetime-local` gives `2026-01-10T09:30`; the form says UTC, so it is read as UTC. */
 function instantFrom(v: string): string | undefined {
   if (!v) return undefined;
@@ -65,6 +76,7 @@ export function formToInput(f: Form): Record<string, unknown> {
           }
         : undefined,
     data_location: opt('data_location'),
+    target_us_person: usPersonFrom(f.get('target_us_person')) ?? undefined,
     notes: opt('notes'),
   };
 }
