@@ -76,7 +76,7 @@ describe('the candor command', () => {
     const dup = await run(...flags);
     expect(dup.code).toBe(ERROR_CODES.conflict.exit);
     expect(dup.err).toMatch(/external_ref CLI-1 exists/);
-  });
+  }, 240_000); // the PGlite pass starts a fresh data directory here (initdb and every migration): slow on a busy machine
 
   it('names the bad flags with exit code 2 and records nothing', async () => {
     const r = await run(
