@@ -17,8 +17,10 @@ export function portalStatus(
   state: 'received' | 'accepted' | 'refused' | 'withdrawn',
   outcome: Outcome | null,
 ): PortalStatus {
-  if (state !== 'accepted') return state;
-  if (outcome === null) return 'in_review';
+  if (state === 'refused' || state === 'withdrawn') return state;
+  // An emergency is a request from the moment it arrives, and the team may answer it before anyone accepts it
+  // in the queue: its answer reaches the officer all the same (only an emergency has an outcome while received).
+  if (outcome === null) return state === 'received' ? 'received' : 'in_review';
   if (outcome === 'rejected') return 'refused';
   if (outcome === 'withdrawn' || outcome === 'withdrawn_after_notice_policy') return 'withdrawn';
   return 'responded';

@@ -399,6 +399,11 @@ describe('the agency portal', () => {
     expect(r.emergency_basis).toMatch(/A child was taken/);
     const oncall = smtp.arrivals.find((a) => a.to.includes('oncall@provider.example'));
     expect(oncall?.raw).toMatch(/\+1 202 555 0199/);
+    // Answered on the request before anyone accepted it in the queue: the officer reads the answer all the same.
+    expect((await b.get(`/portal/submissions/${id}`)).body).toContain('Received');
+    await s.workflow.transition(admin, r.id, { to: 'in_review' });
+    await s.workflow.respond(admin, r.id, { outcome: 'no_data', produced: [], accounts: [] });
+    expect((await b.get(`/portal/submissions/${id}`)).body).toContain('Responded');
   });
 
   it('refuses what is not a PDF and what is over the upload limit, leaving nothing behind', async () => {

@@ -3,7 +3,7 @@ import type { StaffSubmission } from '../../services/portal/intake.ts';
 import type { WebContext, WebRoute } from '../context.ts';
 import { Errors, fieldsFor } from '../forms.tsx';
 import type { Html } from '../jsx/jsx-runtime.ts';
-import { when } from '../labels.ts';
+import { label, when } from '../labels.ts';
 import { CsrfField, Layout, Notice, Section, type PageContext } from '../layout.tsx';
 
 /** How a sender was verified, in one line (the request page shows the full panel). */
@@ -57,7 +57,7 @@ function IntakePage(props: {
               <dt>Submitted</dt>
               <dd>{when(q.submitted_at)}</dd>
               <dt>Process</dt>
-              <dd>{String(input?.process_type ?? '—')}</dd>
+              <dd>{typeof input?.process_type === 'string' ? label(input.process_type) : '—'}</dd>
               <dt>Attestation</dt>
               <dd>{q.attestation}</dd>
               {q.emergency_answers && (
