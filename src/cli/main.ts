@@ -3,7 +3,7 @@ import { Command, CommanderError, Option } from 'commander';
 import { CandorError, zodIssues } from '../errors.ts';
 import { IMPORT_COLUMNS, rowToRequest } from '../domain/import-row.ts';
 import { requestInput } from '../domain/request-input.ts';
-import { ROLES } from '../domain/vocabulary.ts';
+import { REMINDER_MODES, ROLES } from '../domain/vocabulary.ts';
 import { register as registerNotices } from './commands/notices.ts';
 import { withContext } from './context.ts';
 import { err, out, reportError, watchClosedPipes } from './output.ts';
@@ -228,6 +228,15 @@ function program(setCode: (n: number) => void): Command {
     .action(async (email: string, role: string) => {
       const r = await withContext(({ services, actor }) => services.users.setRole(actor, email, role));
       out(r.changed ? `${r.email} is now ${r.role} (was ${r.was})` : `${r.email} was already ${r.role}`);
+    });
+  user
+    .command('reminders <email> <mode>')
+    .description(
+      `set which reminder e-mails a user gets (${REMINDER_MODES.join(', ')}): one per deadline, a daily digest, none`,
+    )
+    .action(async (email: string, mode: string) => {
+      const r = await withContext(({ services, actor }) => services.reminders.setFor(actor, email, mode));
+      out(`${r.email} gets reminders: ${r.mode}`);
     });
   user
     .command('enable <email>')

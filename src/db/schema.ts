@@ -20,6 +20,8 @@ import type {
   Role,
   NoticeKind,
   OutboxStatus,
+  ReminderMode,
+  ReminderStatus,
   SessionStage,
 } from '../domain/vocabulary.ts';
 
@@ -44,6 +46,8 @@ export interface UsersTable {
   /** The OpenID Connect identity (issuer + subject) this user signs in as, if linked. */
   oidc_issuer: string | null;
   oidc_subject: string | null;
+  /** Which reminder e-mails the user gets (docs/workflow.md, "Reminders"). */
+  reminders: Generated<ReminderMode>;
 }
 
 export interface ApiTokensTable {
@@ -371,6 +375,23 @@ export interface CertificationTemplatesTable {
   updated_at: Timestamp;
 }
 
+export interface ReminderOutboxTable {
+  id: Generated<number>;
+  /** Names the reminder (user, request, kind, deadline, stage; or user and day for a digest): it goes once. */
+  key: string;
+  user_id: number;
+  request_id: number | null;
+  subject: string;
+  body: string;
+  message_id: string;
+  status: Generated<ReminderStatus>;
+  attempts: Generated<number>;
+  claimed_until: Timestamp | null;
+  created_at: Timestamp;
+  sent_at: Timestamp | null;
+  last_error: string | null;
+}
+
 export interface Database extends PortalTables {
   users: UsersTable;
   api_tokens: ApiTokensTable;
@@ -398,6 +419,7 @@ export interface Database extends PortalTables {
   productions: ProductionsTable;
   production_files: ProductionFilesTable;
   certification_templates: CertificationTemplatesTable;
+  reminder_outbox: ReminderOutboxTable;
 }
 
 export type RequestRow = Selectable<RequestsTable>;

@@ -163,6 +163,7 @@ describe('sortDue', () => {
     dueAt: fc.integer({ min: 0, max: 5 }).map((d) => addDays(receivedAt, d)),
     detail: fc.string(),
     processType: fc.constant('subpoena' as const),
+    emergency: fc.boolean(),
     assignedTo: fc.constant(null),
     assignee: fc.constant(null),
     agency: fc.constant('FBI'),

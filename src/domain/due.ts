@@ -24,6 +24,17 @@ export const DUE_KINDS = [
 /** One kind of due item. */
 export type DueKind = (typeof DUE_KINDS)[number];
 
+/** Each kind in words, as the work queue and the reminder e-mails name it. */
+export const DUE_KIND_LABELS: Readonly<Record<DueKind, string>> = {
+  response_deadline: 'Response deadline',
+  notice_owed: 'Notice owed',
+  hold_expiring: 'Hold expiring',
+  gag_review: 'Gag order review',
+  emergency_follow_up: 'Emergency follow-up',
+  notice_failed: 'Notice failed',
+  motion_to_quash: 'Motion to quash (2703(h)(2))',
+};
+
 /** One dated obligation on one request. */
 export interface DueItem {
   kind: DueKind;
@@ -35,6 +46,8 @@ export interface DueItem {
   detail: string;
   /** The request's facts the work queue filters on. */
   processType: ProcessType;
+  /** An emergency request: its reminders also go to those who may approve the disclosure. */
+  emergency: boolean;
   assignedTo: number | null;
   /** The assignee's e-mail address, for display. */
   assignee: string | null;
@@ -84,6 +97,7 @@ const item = (s: RequestSnapshot, kind: DueKind, dueAt: Date, rule: string, deta
   dueAt,
   detail,
   processType: s.processType,
+  emergency: s.emergency,
   assignedTo: s.assignedTo,
   assignee: s.assignee,
   agency: s.agency,

@@ -158,6 +158,16 @@ export const policyConfig = z.strictObject({
       subjectTo: z.enum(['us_sca', 'other']).default('us_sca'),
     })
     .prefault({}),
+  reminders: z
+    .strictObject({
+      /** A reminder goes this long before a deadline (and a digest lists what falls due within it). */
+      nearHours: hours(48),
+      /** A reminder that a deadline passed goes only this soon after it; older items are in the digest. */
+      lateWithinHours: hours(168),
+      /** Daily digests go from this hour (UTC) on. */
+      digestHourUtc: z.number().int().min(0).max(23).default(7),
+    })
+    .prefault({}),
   signOff: z
     .strictObject({
       /** Process types on which data is produced only after an attorney's sign-off (approval `legal_sign_off`). */

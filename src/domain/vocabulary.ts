@@ -207,6 +207,14 @@ export type NoticeKind = (typeof NOTICE_KINDS)[number];
 export const OUTBOX_STATUSES = ['queued', 'sending', 'sent', 'failed', 'cancelled', 'possibly_sent'] as const;
 export type OutboxStatus = (typeof OUTBOX_STATUSES)[number];
 
+/** Which reminder e-mails a user gets about their due items (docs/workflow.md, "Reminders"). */
+export const REMINDER_MODES = ['each', 'digest', 'off'] as const;
+export type ReminderMode = (typeof REMINDER_MODES)[number];
+
+/** Where a reminder e-mail stands: sent at most once; one that may have gone is never sent again. */
+export const REMINDER_STATUSES = ['queued', 'sending', 'sent', 'failed', 'possibly_sent'] as const;
+export type ReminderStatus = (typeof REMINDER_STATUSES)[number];
+
 /** How far a web session has signed in. */
 export const SESSION_STAGES = ['second_factor', 'signed_in'] as const;
 export type SessionStage = (typeof SESSION_STAGES)[number];

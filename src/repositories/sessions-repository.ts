@@ -35,6 +35,7 @@ export async function findLiveSession(
       'u.locked_until',
       'u.oidc_issuer',
       'u.oidc_subject',
+      'u.reminders',
     ])
     .select((eb) =>
       eb
@@ -58,6 +59,7 @@ export async function findLiveSession(
     locked_until,
     oidc_issuer,
     oidc_subject,
+    reminders,
     require_second_factor,
     ...session
   } = row;
@@ -76,6 +78,7 @@ export async function findLiveSession(
       locked_until,
       oidc_issuer,
       oidc_subject,
+      reminders,
     },
   };
 }

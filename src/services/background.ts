@@ -10,7 +10,7 @@ export interface BackgroundJobs {
 /**
  * The work nobody should have to remember, run by `candor serve` on a timer: release preservation holds that
  * expired without process, move notices whose order or emergency delay ended from held to owed, queue them,
- * deliver the outbox, and e-mail officers whose portal submission changed status. Every step claims its rows with `FOR UPDATE SKIP LOCKED`, so several server
+ * deliver the outbox, e-mail officers whose portal submission changed status, and e-mail reminders of deadlines. Every step claims its rows with `FOR UPDATE SKIP LOCKED`, so several server
  * instances on one PostgreSQL can all run it.
  */
 export function startBackgroundJobs(
@@ -52,6 +52,14 @@ export function startBackgroundJobs(
       for (const e of told.errors) log(`portal status e-mail failed (tried again next round): ${e}`);
     } catch (e) {
       log(`portal status e-mails: ${describe(e)}`);
+    }
+    // Reminders of deadlines near and passed, to assignees (and approvers for emergencies), once each.
+    try {
+      const r = await services.reminders.run(now);
+      if (r.queued || r.sent) log(`queued ${r.queued} and sent ${r.sent} reminders`);
+      for (const e of r.errors) log(`reminder e-mail: ${e}`);
+    } catch (e) {
+      log(`reminders: ${describe(e)}`);
     }
     counted('jobs');
   };

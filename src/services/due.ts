@@ -289,6 +289,14 @@ export function createDueService(deps: { db: Db; clock: Clock; config: Config })
   }
 
   return {
+    /**
+     * Every due item at `now`, for the reminder job (services/reminders.ts) only: it checks no role, as
+     * the job acts for no user; what a reminder says is decided by the reminder rules.
+     */
+    itemsForReminders(now: Date): Promise<DueItem[]> {
+      return itemsAt(now, () => true);
+    },
+
     /** Every dated obligation on open work, soonest first, each with the rule that created it. */
     async list(actor: Actor, o: DueOptions = {}): Promise<PresentedDue[]> {
       authorize(actor, 'request.read');

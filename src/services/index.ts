@@ -13,6 +13,7 @@ import type { Mailer } from './mailer.ts';
 import { createNoticeWorker } from './notice-worker.ts';
 import { createNoticeService } from './notices.ts';
 import { createPublishService } from './publish.ts';
+import { createReminderService } from './reminders.ts';
 import { createReportService } from './reports.ts';
 import { createRequestService, type Clock } from './requests.ts';
 import { createUserService } from './users.ts';
@@ -61,6 +62,7 @@ export function createServices(deps0: Deps) {
   const vault = createVault({ config: deps.config, keys, store });
   const documents = createDocumentService({ ...deps, vault });
   const workflow = createWorkflowService(deps);
+  const due = createDueService(deps);
   return {
     vault,
     documents,
@@ -72,7 +74,8 @@ export function createServices(deps0: Deps) {
     audit: createAuditService(deps),
     workflow,
     bulk: createBulkService({ workflow }),
-    due: createDueService(deps),
+    due,
+    reminders: createReminderService({ ...deps, due }),
     notices: createNoticeService(deps),
     noticeWorker: createNoticeWorker(deps),
     reports,

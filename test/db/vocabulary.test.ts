@@ -34,6 +34,8 @@ const enums: Array<[string, readonly string[]]> = [
   ['notice_kind', v.NOTICE_KINDS],
   ['notice_outbox_status', v.OUTBOX_STATUSES],
   ['session_stage', v.SESSION_STAGES],
+  ['reminder_mode', v.REMINDER_MODES],
+  ['reminder_status', v.REMINDER_STATUSES],
 ];
 
 describe('the database vocabulary', () => {

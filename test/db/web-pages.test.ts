@@ -283,6 +283,7 @@ const EXAMPLES: Record<string, Example> = {
     form: () => ({ secret: 'A'.repeat(32), code: '000000' }),
   },
   'POST /account/totp/disable': { url: () => '/account/totp/disable' },
+  'POST /account/reminders': { url: () => '/account/reminders', form: () => ({ reminders: 'digest' }) },
   'POST /account/sign-out-everywhere': { url: () => '/account/sign-out-everywhere', after: 'signed_out' },
 };
 

@@ -1,7 +1,10 @@
 import { CandorError } from '../../errors.ts';
 import { AUTH_POLICY } from '../../services/auth.ts';
 import { redirect, SESSION_COOKIE, type WebContext, type WebRoute } from '../context.ts';
-import { Errors, Input } from '../forms.tsx';
+import { REMINDER_MODES, type ReminderMode } from '../../domain/vocabulary.ts';
+import type { ReminderService } from '../../services/reminders.ts';
+import { Errors, Input, Select } from '../forms.tsx';
+import { when } from '../labels.ts';
 import type { Html } from '../jsx/jsx-runtime.ts';
 import { CsrfField, Layout, Notice, Section, type PageContext } from '../layout.tsx';
 
@@ -9,9 +12,72 @@ const DONE: Record<string, string> = {
   password: 'Your password was changed; your other sessions were ended.',
   totp: 'The second factor is on. You will be asked for a code at every sign-in.',
   'totp-off': 'The second factor is off.',
+  reminders: 'Your reminder setting was saved.',
 };
 
-function AccountPage(props: { ctx: PageContext; done?: string; errors?: Errors; message?: string }): Html {
+const REMINDER_LABELS: Record<ReminderMode, string> = {
+  each: 'One e-mail per deadline (when near, and when passed)',
+  digest: 'A daily digest',
+  off: 'No reminders',
+};
+
+type Reminders = Awaited<ReturnType<ReminderService['mine']>>;
+
+function RemindersSection(props: { ctx: PageContext; reminders: Reminders; errors: Errors }): Html {
+  const r = props.reminders;
+  const policy = r.policy;
+  return (
+    <Section title="Reminders" id="reminders">
+      <p>
+        E-mails about the deadlines of requests assigned to you (and of emergencies, if you may approve them):{' '}
+        {policy.nearHours} hours before a deadline and once it has passed; a digest comes daily from{' '}
+        {String(policy.digestHourUtc).padStart(2, '0')}:00 UTC and lists what is overdue or due within{' '}
+        {policy.nearHours} hours.
+      </p>
+      <form method="post" action="/account/reminders">
+        <CsrfField ctx={props.ctx} />
+        <Select
+          name="reminders"
+          label="Send me"
+          options={REMINDER_MODES}
+          value={r.mode}
+          labelOf={(m) => REMINDER_LABELS[m as ReminderMode]}
+          errors={props.errors}
+        />
+        <button type="submit">Save</button>
+      </form>
+      {r.recent.length > 0 && (
+        <table class="compact">
+          <caption>Your latest reminders</caption>
+          <thead>
+            <tr>
+              <th>Queued</th>
+              <th>Subject</th>
+              <th>Status</th>
+            </tr>
+          </thead>
+          <tbody>
+            {r.recent.map((x) => (
+              <tr>
+                <td>{when(x.created_at)}</td>
+                <td>{x.subject}</td>
+                <td>{x.status.replace('_', ' ')}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+    </Section>
+  );
+}
+
+function AccountPage(props: {
+  ctx: PageContext;
+  reminders: Reminders;
+  done?: string;
+  errors?: Errors;
+  message?: string;
+}): Html {
   const s = props.ctx.session;
   if (!s) throw new CandorError('unauthenticated', 'sign in first');
   const errors = props.errors ?? new Errors();
@@ -89,6 +155,7 @@ function AccountPage(props: { ctx: PageContext; done?: string; errors?: Errors; 
               </p>
             )}
           </Section>
+          <RemindersSection ctx={props.ctx} reminders={props.reminders} errors={errors} />
           <Section title="Sessions" id="sessions">
             <form method="post" action="/account/sign-out-everywhere">
               <CsrfField ctx={props.ctx} />
@@ -157,7 +224,12 @@ async function renderInvalid(c: WebContext, e: unknown) {
   if (!(e instanceof CandorError) || e.code !== 'invalid') throw e;
   return {
     status: 400,
-    html: AccountPage({ ctx: c.page, errors: new Errors(e.issues), message: e.message }),
+    html: AccountPage({
+      ctx: c.page,
+      reminders: await c.services.reminders.mine(c.actor),
+      errors: new Errors(e.issues),
+      message: e.message,
+    }),
   };
 }
 
@@ -166,7 +238,25 @@ export const routes: WebRoute[] = [
     method: 'GET',
     path: '/account',
     access: 'signed_in',
-    handler: async (c) => AccountPage({ ctx: c.page, done: c.query.get('done') }),
+    handler: async (c) =>
+      AccountPage({
+        ctx: c.page,
+        reminders: await c.services.reminders.mine(c.actor),
+        done: c.query.get('done'),
+      }),
+  },
+  {
+    method: 'POST',
+    path: '/account/reminders',
+    access: 'signed_in',
+    handler: async (c) => {
+      try {
+        await c.services.reminders.setMine(c.actor, c.form.get('reminders'));
+        return redirect('/account?done=reminders#reminders');
+      } catch (e) {
+        return renderInvalid(c, e);
+      }
+    },
   },
   {
     method: 'POST',

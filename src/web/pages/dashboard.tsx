@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { DUE_KINDS, type DueKind } from '../../domain/due.ts';
+import { DUE_KIND_LABELS, DUE_KINDS } from '../../domain/due.ts';
 import { PROCESS_TYPES } from '../../domain/vocabulary.ts';
 import { CandorError, zodIssues } from '../../errors.ts';
 import { can } from '../../services/authorize.ts';
@@ -17,15 +17,7 @@ type Assignee = { id: number; email: string; role: string };
 
 const PAGE_SIZE = 50;
 
-const DUE_LABELS: Record<DueKind, string> = {
-  response_deadline: 'Response deadline',
-  notice_owed: 'Notice owed',
-  hold_expiring: 'Hold expiring',
-  gag_review: 'Gag order review',
-  emergency_follow_up: 'Emergency follow-up',
-  notice_failed: 'Notice failed',
-  motion_to_quash: 'Motion to quash (2703(h)(2))',
-};
+const DUE_LABELS = DUE_KIND_LABELS;
 
 const WITHIN = ['7', '30', '90', 'all'] as const;
 const flag = z.enum(['1', '0']).optional();
