@@ -386,6 +386,29 @@ describe('granting and revoking', () => {
   });
 });
 
+describe('the web forms', () => {
+  it('let a grant holder mark a request restricted and clear the mark; a user without the grant is refused', async () => {
+    const version = async () => String((await s.requests.get(actor('admin'), ids.open)).version);
+    await web.handler.get(`/requests/${ids.open}/edit`);
+    const refused = await web.handler.post(`/requests/${ids.open}/edit`, {
+      version: await version(),
+      restricted: 'yes',
+    });
+    expect(refused.statusCode).toBe(403);
+    await web.cleared.get(`/requests/${ids.open}/edit`);
+    const marked = await web.cleared.post(`/requests/${ids.open}/edit`, {
+      version: await version(),
+      restricted: 'yes',
+    });
+    expect(marked.statusCode).toBeLessThan(400);
+    expect((await web.handler.get(`/requests/${ids.open}`)).statusCode).toBe(404);
+    expect((await web.cleared.get(`/requests/${ids.open}`)).body).toContain('Restricted');
+    await web.cleared.get(`/requests/${ids.open}/edit`);
+    await web.cleared.post(`/requests/${ids.open}/edit`, { version: await version(), restricted: 'no' });
+    expect((await web.handler.get(`/requests/${ids.open}`)).statusCode).toBe(200);
+  });
+});
+
 describe('the CLI', () => {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'candor-restricted-cli-'));
   const saved = { ...process.env };
