@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { Readable } from 'node:stream';
@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, inject, it, vi } from 'vitest';
 import { main } from '../../src/cli/main.ts';
 import { ALWAYS_RESTRICTED } from '../../src/domain/restricted.ts';
 import { requestInput, type RequestInput } from '../../src/domain/request-input.ts';
-import type { Role } from '../../src/domain/vocabulary.ts';
+import { PROCESS_TYPES, type Role } from '../../src/domain/vocabulary.ts';
 import { buildApp } from '../../src/http/app.ts';
 import type { Services } from '../../src/services/index.ts';
 import { WEB_ROUTES } from '../../src/web/routes.ts';
@@ -116,7 +116,15 @@ describe('the rule and the database agree', () => {
         returning restricted`.execute(t.db);
       expect(r.rows[0]!.restricted, p).toBe(true);
     }
-    await sql`update requests set process_type = 'grand_jury_subpoena', restricted = false where id = ${ids.open}`.execute(
+    // ... and nothing else: the trigger's list is the domain's list.
+    for (const p of PROCESS_TYPES.filter((x) => !ALWAYS_RESTRICTED.includes(x))) {
+      const r = await sql<{ restricted: boolean }>`
+        update requests set process_type = ${p}::process_type, restricted = false,
+          emergency = ${p === 'emergency_request'} where id = ${ids.open}
+        returning restricted`.execute(t.db);
+      expect(r.rows[0]!.restricted, p).toBe(false);
+    }
+    await sql`update requests set process_type = 'grand_jury_subpoena', restricted = false, emergency = false where id = ${ids.open}`.execute(
       t.db,
     );
     const back = await s.requests.get(actor('admin'), ids.open);
@@ -380,6 +388,29 @@ describe('granting and revoking', () => {
     const marked = await s.requests.update(cleared, ids.open, open.version, { restricted: true });
     expect(marked.restricted).toBe(true);
     await expect(s.requests.get(handler, ids.open)).rejects.toMatchObject({ code: 'not_found' });
+    // The import door: a restricted row needs an importer with the grant, whichever way it is restricted.
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'candor-restricted-import-'));
+    try {
+      const file = path.join(dir, 'rows.csv');
+      const header =
+        'external_ref,received_at,agency_name,agency_kind,agency_level,country,process_type,data_sought,accounts,restricted';
+      writeFileSync(
+        file,
+        `${header}\nIMP-R1,2026-01-05,Quill Special Prosecutor,law_enforcement,federal,US,search_warrant,basic_subscriber,AC9,true\n` +
+          `IMP-R2,2026-01-05,Zeta Counterintelligence Unit,law_enforcement,federal,US,national_security_letter,basic_subscriber,AC9,\n`,
+      );
+      const refused = await s.imports.importFile(handler, file).catch((e: unknown) => e);
+      expect(refused).toMatchObject({ code: 'invalid' });
+      expect(JSON.stringify(refused)).toMatch(/restricted-matters grant/);
+      expect(await s.requests.findIdByRef(cleared, 'IMP-R1')).toBeUndefined();
+      await s.imports.importFile(cleared, file);
+      const id = (await s.requests.findIdByRef(cleared, 'IMP-R1'))!;
+      expect((await s.requests.get(cleared, id)).restricted).toBe(true);
+      expect(await s.requests.findIdByRef(handler, 'IMP-R1')).toBeUndefined();
+      expect(await s.requests.findIdByRef(handler, 'IMP-R2')).toBeUndefined();
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
     const back = await s.requests.update(cleared, ids.open, marked.version, { restricted: false });
     expect(back.restricted).toBe(false);
     expect((await s.requests.get(handler, ids.open)).external_ref).toBe(OPEN.ref);
