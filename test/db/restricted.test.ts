@@ -6,6 +6,7 @@ import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, inject, it, vi } from 'vitest';
 import { main } from '../../src/cli/main.ts';
+import * as migration from '../../src/db/migrations/2026-12-05-80-17-restricted.ts';
 import { ALWAYS_RESTRICTED } from '../../src/domain/restricted.ts';
 import { requestInput, type RequestInput } from '../../src/domain/request-input.ts';
 import { PROCESS_TYPES, type Role } from '../../src/domain/vocabulary.ts';
@@ -425,6 +426,35 @@ describe('granting and revoking', () => {
     const back = await s.requests.update(cleared, ids.open, marked.version, { restricted: false });
     expect(back.restricted).toBe(false);
     expect((await s.requests.get(handler, ids.open)).external_ref).toBe(OPEN.ref);
+  });
+});
+
+describe('the migration', () => {
+  it('restricts the national-security process already recorded, and only it', async () => {
+    const own = await testDatabase();
+    try {
+      const svc = servicesFor(own);
+      const nsl = (
+        await svc.requests.create(
+          actor('admin'),
+          requestInput.parse(
+            requestFactory({ process_type: 'fisa_content_order', data_sought: ['content'] }),
+          ),
+        )
+      ).id;
+      const other = (await svc.requests.create(actor('admin'), requestInput.parse(requestFactory()))).id;
+      // Back to before restricted matters existed, then forward again, as an upgrade runs it.
+      await migration.down(own.db as never);
+      await migration.up(own.db as never);
+      const rows = await sql<{ id: number; restricted: boolean }>`
+        select id, restricted from requests where id in (${nsl}, ${other}) order by id`.execute(own.db);
+      expect(rows.rows.map((r) => [Number(r.id), r.restricted])).toEqual([
+        [nsl, true],
+        [other, false],
+      ]);
+    } finally {
+      await own.close();
+    }
   });
 });
 
