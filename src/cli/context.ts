@@ -37,7 +37,11 @@ export async function withContext<T>(
   const conn = await openDatabase(config, { role: opts.role ?? 'cli', migrate: opts.migrate ?? false });
   try {
     const services = createServices({ db: conn.db, config, clock: () => new Date() });
-    return await fn({ config, conn, services, actor: operator() });
+    // CANDOR_AS=<email>: every command acts as that named user, with their role and their restricted-matters
+    // grant (docs/workflow.md, "Restricted matters"); without it the operator at the terminal acts.
+    const as = process.env.CANDOR_AS?.trim();
+    const actor = as ? await services.workflow.actAs(operator(), as) : operator();
+    return await fn({ config, conn, services, actor });
   } finally {
     await conn.close();
   }

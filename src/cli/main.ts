@@ -245,6 +245,26 @@ function program(setCode: (n: number) => void): Command {
       const r = await withContext(({ services, actor }) => services.users.enable(actor, email));
       out(r.changed ? `enabled ${r.email}` : `${r.email} was not disabled`);
     });
+  user
+    .command('grant-restricted <email>')
+    .description('grant the restricted-matters grant: the user sees restricted requests (audited)')
+    .requiredOption('--reason <text>', 'why this person needs to know')
+    .action(async (email: string, o: { reason: string }) => {
+      const r = await withContext(({ services, actor }) =>
+        services.users.grantRestricted(actor, email, o.reason),
+      );
+      out(r.changed ? `${r.email} now sees restricted matters` : `${r.email} already held the grant`);
+    });
+  user
+    .command('revoke-restricted <email>')
+    .description('revoke the restricted-matters grant (audited)')
+    .requiredOption('--reason <text>', 'why')
+    .action(async (email: string, o: { reason: string }) => {
+      const r = await withContext(({ services, actor }) =>
+        services.users.revokeRestricted(actor, email, o.reason),
+      );
+      out(r.changed ? `${r.email} no longer sees restricted matters` : `${r.email} held no grant`);
+    });
 
   const audit = p.command('audit').description('the hash-chained audit log');
   audit

@@ -17,6 +17,7 @@ import * as noticePossiblySent from './migrations/2026-12-05-42-13-notice-possib
 import * as noticeActBy from './migrations/2026-12-05-60-17-notice-act-by.ts';
 import * as auditPending from './migrations/2026-12-05-70-18-audit-pending.ts';
 import * as oidc from './migrations/2026-12-05-71-17-oidc.ts';
+import * as restricted from './migrations/2026-12-05-80-17-restricted.ts';
 import * as reminders from './migrations/2026-12-05-81-17-reminders.ts';
 
 /** Every migration, in order. Names are date-prefixed; add new ones at the end. */
@@ -38,6 +39,7 @@ const migrations: Record<string, Migration> = {
   '2026-12-05-60-17-notice-act-by': noticeActBy,
   '2026-12-05-70-18-audit-pending': auditPending,
   '2026-12-05-71-17-oidc': oidc,
+  '2026-12-05-80-17-restricted': restricted,
   '2026-12-05-81-17-reminders': reminders,
 };
 

@@ -99,6 +99,8 @@ export interface RequestsTable {
   /** The targeted customer is a US person or located in the US; null = not recorded (18 U.S.C. 2523(b)(4)). */
   target_us_person: ColumnType<boolean | null, boolean | null | undefined, boolean | null>;
   assigned_to: number | null;
+  /** Seen only by users with the restricted-matters grant (national-security process always: a trigger sets it). */
+  restricted: Generated<boolean>;
   version: Generated<number>;
   created_at: CreatedAt;
   updated_at: ColumnType<Date, Date | string | undefined, Date | string>;
@@ -375,6 +377,14 @@ export interface CertificationTemplatesTable {
   updated_at: Timestamp;
 }
 
+/** The restricted-matters grant: who may see restricted requests (one grant covers them all). */
+export interface RestrictedGrantsTable {
+  user_id: number;
+  granted_by: string;
+  granted_at: Timestamp;
+  reason: string;
+}
+
 export interface ReminderOutboxTable {
   id: Generated<number>;
   /** Names the reminder (user, request, kind, deadline, stage; or user and day for a digest): it goes once. */
@@ -420,6 +430,7 @@ export interface Database extends PortalTables {
   production_files: ProductionFilesTable;
   certification_templates: CertificationTemplatesTable;
   reminder_outbox: ReminderOutboxTable;
+  restricted_grants: RestrictedGrantsTable;
 }
 
 export type RequestRow = Selectable<RequestsTable>;

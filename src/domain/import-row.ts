@@ -42,6 +42,7 @@ export const IMPORT_COLUMNS = [
   'ndo_ground',
   'data_location',
   'target_us_person',
+  'restricted',
   'notes',
 ] as const;
 export type ImportColumn = (typeof IMPORT_COLUMNS)[number];
@@ -180,6 +181,22 @@ export function rowToRequest(record: Record<string, unknown>, line: number): Row
     }
   }
 
+  const restricted = record.restricted;
+  if (typeof restricted === 'boolean') input.restricted = restricted;
+  else {
+    const text = cell('restricted')?.trim().toLowerCase();
+    if (text !== undefined) {
+      if (TRUE_WORDS.has(text)) input.restricted = true;
+      else if (FALSE_WORDS.has(text)) input.restricted = false;
+      else
+        fail(
+          'restricted',
+          restricted,
+          'one of: true, false, yes, no, 1, 0 (empty = restricted for national-security process only)',
+        );
+    }
+  }
+
   const items = record.items_of_information;
   if (typeof items === 'number') input.items_of_information = items;
   else {
@@ -313,6 +330,7 @@ export function requestToRow(v: ValidRequest): Record<ImportColumn, string> {
     ndo_ground: text(v.ndo?.ground),
     data_location: text(v.data_location),
     target_us_person: v.target_us_person == null ? '' : String(v.target_us_person),
+    restricted: v.restricted == null ? '' : String(v.restricted),
     // A blank note would come back as no note: write it as one.
     notes: v.notes?.trim() ? v.notes : '',
   };

@@ -22,10 +22,10 @@ const item = (over: Partial<DueItem> = {}): DueItem => ({
   ...over,
 });
 const users: ReminderUser[] = [
-  { id: 1, email: 'hana@example.com', role: 'handler', mode: 'each' },
-  { id: 2, email: 'ari@example.com', role: 'approver', mode: 'each' },
-  { id: 3, email: 'gc@example.com', role: 'admin', mode: 'digest' },
-  { id: 4, email: 'vi@example.com', role: 'viewer', mode: 'each' },
+  { id: 1, email: 'hana@example.com', role: 'handler', mode: 'each', seesRestricted: false },
+  { id: 2, email: 'ari@example.com', role: 'approver', mode: 'each', seesRestricted: true },
+  { id: 3, email: 'gc@example.com', role: 'admin', mode: 'digest', seesRestricted: false },
+  { id: 4, email: 'vi@example.com', role: 'viewer', mode: 'each', seesRestricted: false },
 ];
 
 describe('reminder stage', () => {
@@ -47,6 +47,13 @@ describe('recipients', () => {
     expect(recipientsOf(item({ assignedTo: null }), users)).toEqual([]);
     expect(recipientsOf(item({ emergency: true, assignedTo: null }), users).map((u) => u.id)).toEqual([2, 3]);
     expect(recipientsOf(item({ emergency: true }), users).map((u) => u.id)).toEqual([1, 2, 3]);
+  });
+
+  it('of a restricted request are only those who hold the grant', () => {
+    const hidden = new Set(['7']);
+    expect(recipientsOf(item({ emergency: true }), users, hidden).map((u) => u.id)).toEqual([2]);
+    expect(recipientsOf(item(), users, hidden)).toEqual([]);
+    expect(recipientsOf(item({ requestId: '8' }), users, hidden).map((u) => u.id)).toEqual([1]);
   });
 });
 

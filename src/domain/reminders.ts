@@ -20,6 +20,8 @@ export interface ReminderUser {
   email: string;
   role: Role;
   mode: ReminderMode;
+  /** Holds the restricted-matters grant: only then does a restricted request's reminder reach the user. */
+  seesRestricted: boolean;
 }
 
 /** Where a due item stands for reminders. */
@@ -52,9 +54,21 @@ function inDigest(item: DueItem, now: Date, p: ReminderPolicy): boolean {
   return item.dueAt.getTime() - now.getTime() <= p.nearHours * HOUR_MS;
 }
 
-/** Who hears of an item: its assignee, and for an emergency those who may approve. */
-export function recipientsOf(item: DueItem, users: readonly ReminderUser[]): ReminderUser[] {
-  return users.filter((u) => u.id === item.assignedTo || (item.emergency && APPROVING.includes(u.role)));
+/**
+ * Who hears of an item: its assignee, and for an emergency those who may approve; of a restricted request
+ * (`restricted` holds its id) only those among them who hold the grant.
+ */
+export function recipientsOf(
+  item: DueItem,
+  users: readonly ReminderUser[],
+  restricted: ReadonlySet<string> = new Set(),
+): ReminderUser[] {
+  const hidden = restricted.has(item.requestId);
+  return users.filter(
+    (u) =>
+      (u.id === item.assignedTo || (item.emergency && APPROVING.includes(u.role))) &&
+      (!hidden || u.seesRestricted),
+  );
 }
 
 const day = (d: Date) => d.toISOString().slice(0, 10);
@@ -65,11 +79,12 @@ export function planReminders(
   users: readonly ReminderUser[],
   now: Date,
   p: ReminderPolicy,
+  restricted: ReadonlySet<string> = new Set(),
 ): PlannedReminder[] {
   const planned: PlannedReminder[] = [];
   const digests = new Map<number, DueItem[]>();
   for (const item of items) {
-    for (const user of recipientsOf(item, users)) {
+    for (const user of recipientsOf(item, users, restricted)) {
       if (user.mode === 'each') {
         const stage = reminderStage(item, now, p);
         if (!stage) continue;

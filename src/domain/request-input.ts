@@ -16,6 +16,7 @@ import {
   NDO_GROUNDS,
 } from './vocabulary.ts';
 import { cleanString, INT4_MAX, instant, versionNumber } from './primitives.ts';
+import { alwaysRestricted } from './restricted.ts';
 
 /**
  * The one schema every intake door shares: `candor request add`, `POST /api/v1/requests` and the importer
@@ -95,6 +96,12 @@ export const requestFields = z.strictObject({
   /** The targeted customer is a US person or located in the US (18 U.S.C. 2523(b)(4), 2703(h)(2)). */
   target_us_person: z.boolean().nullish(),
   notes: cleanString().max(20_000).nullish(),
+  /**
+   * A restricted matter (docs/workflow.md): seen only by users with the restricted-matters grant. Absent =
+   * restricted for national-security process, not restricted otherwise; national-security process cannot be
+   * unrestricted.
+   */
+  restricted: z.boolean().nullish(),
 });
 
 /** A request as every intake door accepts it: the fields and the rules between them. */
@@ -117,6 +124,13 @@ export const requestInput = requestFields.superRefine((r, ctx) => {
   }
   if (new Set(r.data_sought).size !== r.data_sought.length) {
     ctx.addIssue({ code: 'custom', path: ['data_sought'], message: 'lists a category twice' });
+  }
+  if (r.restricted === false && alwaysRestricted(r.process_type)) {
+    ctx.addIssue({
+      code: 'custom',
+      path: ['restricted'],
+      message: `${r.process_type} is national-security process and is always restricted`,
+    });
   }
   if (r.agency.subdivision && !r.agency.subdivision.startsWith(`${r.agency.country}-`)) {
     ctx.addIssue({

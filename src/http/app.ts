@@ -99,7 +99,11 @@ export async function buildApp({ config, services, logger = false }: AppOptions)
       await api.register(reportRoutes(services));
       await api.register(documentRoutes(services));
       await api.register(portalRoutes(services));
-      api.get('/me', async (req) => ({ label: req.actor.label, role: req.actor.role }));
+      api.get('/me', async (req) => ({
+        label: req.actor.label,
+        role: req.actor.role,
+        restricted: await services.users.seesRestricted(req.actor),
+      }));
       await api.register(userRoutes(services));
       api.get('/audit/verify', async (req) => services.audit.verify(req.actor));
     },

@@ -1,3 +1,5 @@
+import type { Sight } from '../domain/restricted.ts';
+import { visibleRequest } from './sight.ts';
 import { sql } from 'kysely';
 import type { Db } from '../db/connect.ts';
 import type { ContactRow, NoticeTemplateRow, OutboxRow, OutboxStatus } from '../db/schema.ts';
@@ -294,7 +296,7 @@ export async function flagInterrupted(trx: Db, now: Date, leaseMs: number): Prom
 }
 
 /** Notices that may have gone, waiting for a person: for the due view, the API and the CLI. */
-export function listPossiblySent(db: Db) {
+export function listPossiblySent(db: Db, sight: Sight) {
   return db
     .selectFrom('notice_outbox as o')
     .innerJoin('requests as r', 'r.id', 'o.request_id')
@@ -311,6 +313,7 @@ export function listPossiblySent(db: Db) {
       'o.last_error',
     ])
     .where('o.status', '=', 'possibly_sent')
+    .where(visibleRequest(sight, 'r'))
     .orderBy('o.id')
     .execute();
 }
@@ -424,7 +427,7 @@ export interface FailedNotice {
 }
 
 /** Notices that failed for good, for the due view. */
-export function listFailed(db: Db): Promise<FailedNotice[]> {
+export function listFailed(db: Db, sight: Sight): Promise<FailedNotice[]> {
   return db
     .selectFrom('notice_outbox as o')
     .innerJoin('requests as r', 'r.id', 'o.request_id')
@@ -440,6 +443,7 @@ export function listFailed(db: Db): Promise<FailedNotice[]> {
       'o.next_attempt_at',
     ])
     .where('o.status', '=', 'failed')
+    .where(visibleRequest(sight, 'r'))
     .orderBy('o.id')
     .execute();
 }

@@ -19,12 +19,19 @@ export interface NewReminder {
 /** Active users who want reminders of some kind. */
 export async function reminderUsers(db: Db): Promise<ReminderUser[]> {
   const rows = await db
-    .selectFrom('users')
-    .select(['id', 'email', 'role', 'reminders'])
-    .where('disabled_at', 'is', null)
-    .where('reminders', '<>', 'off')
+    .selectFrom('users as u')
+    .leftJoin('restricted_grants as g', 'g.user_id', 'u.id')
+    .select(['u.id', 'u.email', 'u.role', 'u.reminders', 'g.user_id as granted'])
+    .where('u.disabled_at', 'is', null)
+    .where('u.reminders', '<>', 'off')
     .execute();
-  return rows.map((r) => ({ id: Number(r.id), email: r.email, role: r.role, mode: r.reminders }));
+  return rows.map((r) => ({
+    id: Number(r.id),
+    email: r.email,
+    role: r.role,
+    mode: r.reminders,
+    seesRestricted: r.granted !== null,
+  }));
 }
 
 /** Keys among `keys` already in the outbox (queued at some time, whatever became of them). */

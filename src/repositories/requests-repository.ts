@@ -10,6 +10,8 @@ import type {
   TargetRow,
 } from '../db/schema.ts';
 import type { AgencyInput } from '../domain/request-input.ts';
+import type { Sight } from '../domain/restricted.ts';
+import { visibleRequest } from './sight.ts';
 import type {
   CaseClass,
   Channel,
@@ -52,6 +54,7 @@ export interface RequestRecord {
   data_location: string | null;
   notes: string | null;
   target_us_person: boolean | null;
+  restricted: boolean;
 }
 
 export interface TargetRecord {
@@ -107,10 +110,10 @@ export async function insertRequests(db: Db, rows: RequestRecord[]): Promise<Map
       external_ref, received_at, delivered_via, agency_id, issuer, requester_class, channel, process_type,
       legal_authority, case_class, emergency, emergency_basis, demand_kind, data_sought, items_of_information,
       dsa_category, acknowledged_at, effect_given_at, status, outcome, responded_at, notice_status,
-      data_location, notes, target_us_person)
+      data_location, notes, target_us_person, restricted)
     select ref, rec, dv::delivery_method, ag, iss, rc::requester_class, ch::channel, pt::process_type,
       la, cc::case_class, em, eb, dk::demand_kind, ds::data_sought[], items, dsa, ack, eff,
-      st::request_status, oc::outcome, resp, ns::notice_status, dl, notes, tus
+      st::request_status, oc::outcome, resp, ns::notice_status, dl, notes, tus, rs
     from unnest(
       ${col('external_ref')}::text[], ${col('received_at')}::timestamptz[], ${col('delivered_via')}::text[],
       ${col('agency_id')}::bigint[], ${col('issuer')}::text[], ${col('requester_class')}::text[],
@@ -121,8 +124,8 @@ export async function insertRequests(db: Db, rows: RequestRecord[]): Promise<Map
       ${col('acknowledged_at')}::timestamptz[], ${col('effect_given_at')}::timestamptz[],
       ${col('status')}::text[], ${col('outcome')}::text[], ${col('responded_at')}::timestamptz[],
       ${col('notice_status')}::text[], ${col('data_location')}::text[], ${col('notes')}::text[],
-      ${col('target_us_person')}::boolean[]
-    ) as t(ref, rec, dv, ag, iss, rc, ch, pt, la, cc, em, eb, dk, ds, items, dsa, ack, eff, st, oc, resp, ns, dl, notes, tus)
+      ${col('target_us_person')}::boolean[], ${col('restricted')}::boolean[]
+    ) as t(ref, rec, dv, ag, iss, rc, ch, pt, la, cc, em, eb, dk, ds, items, dsa, ack, eff, st, oc, resp, ns, dl, notes, tus, rs)
     on conflict (external_ref) do nothing
     returning id, external_ref`.execute(db);
   return new Map(result.rows.map((r) => [r.external_ref, Number(r.id)]));
@@ -276,7 +279,12 @@ interface Page {
 }
 
 /** One page of requests, newest first by default, using keyset pagination (no OFFSET). */
-export async function listRequests(db: Db, f: ListFilter, page: Page): Promise<ListedRequest[]> {
+export async function listRequests(
+  db: Db,
+  sight: Sight,
+  f: ListFilter,
+  page: Page,
+): Promise<ListedRequest[]> {
   // A search by reference or agency: agencies first (agencies_name_idx), then one OR of two indexed conditions
   // on requests (an OR across the join could use neither index and scanned every request).
   const agencyIds = f.q
@@ -290,7 +298,7 @@ export async function listRequests(db: Db, f: ListFilter, page: Page): Promise<L
       ).map((a) => a.id)
     : [];
   const col = page.sort === 'received_at' ? 'r.received_at' : 'r.external_ref';
-  const matching = () => filtered(db, f, agencyIds, page);
+  const matching = () => filtered(db, f, agencyIds, page).where(visibleRequest(sight, 'r'));
   const listed = (q: ReturnType<typeof matching>) =>
     q
       .select([

@@ -9,6 +9,7 @@ import {
 } from '../repositories/audit-repository.ts';
 import { hideContactFields } from '../domain/contact-fields.ts';
 import { authorize, can, type Actor } from './authorize.ts';
+import { assertSeesRequest } from './sight.ts';
 import type { AuditSequencer } from './audit-sequencer.ts';
 
 export type VerifyResult =
@@ -86,6 +87,8 @@ export function createAuditService(deps: { db: Db; sequencer: AuditSequencer }) 
      */
     async timeline(actor: Actor, entity: string, id: number | string) {
       authorize(actor, entity === 'contact' ? 'notice.read' : 'request.read');
+      // A restricted request's history is as hidden as the request.
+      if (entity === 'request') await assertSeesRequest(db, actor, Number(id));
       const show = can(actor, 'notice.read') ? (v: unknown) => v : hideContactFields;
       return (await eventsFor(db, entity, id)).map((e) => ({
         seq: e.seq,

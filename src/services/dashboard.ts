@@ -6,6 +6,7 @@ import { countReceived } from '../repositories/dashboard-repository.ts';
 import { createAuditHeadMemo } from './audit-head-memo.ts';
 import { authorize, type Actor } from './authorize.ts';
 import type { Clock } from './requests.ts';
+import { sightFor } from './sight.ts';
 
 /** The half-year holding `now` (UTC), e.g. 2026-H1. */
 export function currentHalfYear(now: Date): Period {
@@ -27,8 +28,10 @@ export function createDashboardService(deps: { db: Db; clock: Clock }) {
 
     async counts(actor: Actor, period: Period = currentHalfYear(clock())) {
       authorize(actor, 'request.read');
-      const rows = await received.get(period.id, clock(), () =>
-        countReceived(db, period.startInstant, period.endExclusiveInstant),
+      // Without the restricted-matters grant the counts leave restricted requests out (the page says so).
+      const sight = await sightFor(db, actor);
+      const rows = await received.get(`${period.id}:${sight}`, clock(), () =>
+        countReceived(db, sight, period.startInstant, period.endExclusiveInstant),
       );
       const byType = new Map<ProcessType, { received: number; open: number; responded: number }>();
       const total = { received: 0, open: 0, responded: 0 };
@@ -46,6 +49,7 @@ export function createDashboardService(deps: { db: Db; clock: Clock }) {
       }
       return {
         period: { id: period.id, start: period.start, end: period.end },
+        restrictedLeftOut: sight !== 'all',
         total,
         byProcessType: PROCESS_TYPES.filter((p) => byType.has(p)).map((p) => ({
           process_type: p,
@@ -58,7 +62,7 @@ export function createDashboardService(deps: { db: Db; clock: Clock }) {
     async agencies(actor: Actor, prefix: string) {
       authorize(actor, 'request.read');
       if (!prefix.trim()) return [];
-      return (await searchAgencies(db, prefix.trim(), 10)).map((a) => ({
+      return (await searchAgencies(db, await sightFor(db, actor), prefix.trim(), 10)).map((a) => ({
         name: a.name,
         kind: a.kind,
         level: a.level,

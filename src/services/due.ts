@@ -18,6 +18,8 @@ import { noticeReach, requestsOfAccounts } from '../repositories/notices-reposit
 import { openWork, workOf, type SnapshotParts } from '../repositories/workflow-repository.ts';
 import { CandorError } from '../errors.ts';
 import { authorize, type Actor } from './authorize.ts';
+import { restrictedIds } from '../repositories/sight.ts';
+import { sightFor } from './sight.ts';
 import type { Clock } from './requests.ts';
 
 /** Groups rows by request id. */
@@ -276,8 +278,13 @@ export function createDueService(deps: { db: Db; clock: Clock; config: Config })
     };
   }
 
-  /** Every due item at the view's `now` that passes `wanted`, soonest first. */
-  async function itemsAt(now: Date, wanted: (i: DueItem) => boolean): Promise<DueItem[]> {
+  /**
+   * Every due item at the view's `now` that passes `wanted`, soonest first. The open work is kept for all
+   * viewers; a viewer without the restricted-matters grant has the restricted requests' items taken out here.
+   */
+  async function itemsAt(actor: Actor, now: Date, wanted0: (i: DueItem) => boolean): Promise<DueItem[]> {
+    const hidden = (await sightFor(db, actor)) === 'all' ? null : await restrictedIds(db);
+    const wanted = hidden ? (i: DueItem) => !hidden.has(Number(i.requestId)) && wanted0(i) : wanted0;
     const open = await openAt(now);
     const moving = open.moving
       .filter((s) => isOpenWork(s, now))
@@ -294,14 +301,18 @@ export function createDueService(deps: { db: Db; clock: Clock; config: Config })
      * the job acts for no user; what a reminder says is decided by the reminder rules.
      */
     itemsForReminders(now: Date): Promise<DueItem[]> {
-      return itemsAt(now, () => true);
+      // The job acts for no user, so it sees restricted requests; the reminder rules send them only to users
+      // who hold the grant.
+      return itemsAt({ label: 'system:reminders', userId: null, role: 'admin' }, now, () => true);
     },
 
     /** Every dated obligation on open work, soonest first, each with the rule that created it. */
     async list(actor: Actor, o: DueOptions = {}): Promise<PresentedDue[]> {
       authorize(actor, 'request.read');
       const now = o.now ?? clock();
-      return (await itemsAt(now, dueMatcher(filterOf(actor, now, o), now))).map((i) => presentDue(i, now));
+      return (await itemsAt(actor, now, dueMatcher(filterOf(actor, now, o), now))).map((i) =>
+        presentDue(i, now),
+      );
     },
 
     /**
@@ -313,7 +324,7 @@ export function createDueService(deps: { db: Db; clock: Clock; config: Config })
       const now = o.now ?? clock();
       const f = filterOf(actor, now, o);
       const byKind = dueMatcher(f, now);
-      const all = await itemsAt(now, dueMatcher(f, now, false));
+      const all = await itemsAt(actor, now, dueMatcher(f, now, false));
       const counts = Object.fromEntries(DUE_KINDS.map((k) => [k, 0])) as Record<DueKind, number>;
       const items: DueItem[] = [];
       let overdue = 0;
@@ -343,7 +354,7 @@ export function createDueService(deps: { db: Db; clock: Clock; config: Config })
     ): Promise<{ total: number; overdue: number; items: PresentedDue[] }> {
       authorize(actor, 'request.read');
       const now = o.now ?? clock();
-      const items = await itemsAt(now, dueMatcher(filterOf(actor, now, o), now));
+      const items = await itemsAt(actor, now, dueMatcher(filterOf(actor, now, o), now));
       // Soonest first: the overdue ones lead.
       let overdue = 0;
       while (overdue < items.length && (items[overdue] as DueItem).dueAt <= now) overdue++;

@@ -14,6 +14,8 @@ import { CandorError, type FieldIssue } from '../errors.ts';
 import { appendEvent } from '../repositories/audit-repository.ts';
 import { createRefLedger, insertHistoryOverrides, recordRefs } from '../repositories/requests-repository.ts';
 import { authorize, can, type Actor } from './authorize.ts';
+import { mayChangeRestriction, restrictedFlag } from '../domain/restricted.ts';
+import { sightFor } from './sight.ts';
 import { prepareRequest, writeRequests, type Clock, type PreparedRequest } from './requests.ts';
 
 export type ImportFormat = 'csv' | 'jsonl';
@@ -253,6 +255,7 @@ export function createImportService(deps: { db: Db; clock: Clock; policy: Policy
       const batchSize = opts.batchSize ?? 2000;
       const progress = opts.onProgress ?? (() => {});
       const now = clock();
+      const mayRestrict = mayChangeRestriction(await sightFor(db, actor));
 
       // One streaming pass inside one transaction: every row is validated; while the file is clean, rows are
       // written batch by batch, the database writing one batch while the next is parsed. The first bad row
@@ -333,6 +336,16 @@ export function createImportService(deps: { db: Db; clock: Clock; policy: Policy
               for (const e of res.errors) {
                 note({ line: e.line, field: e.column, value: e.value, message: `expected ${e.expected}` });
               }
+              continue;
+            }
+            // Restricted matters are recorded only by those who may see them (docs/workflow.md).
+            if (!mayRestrict && restrictedFlag(res.value.process_type, res.value.restricted)) {
+              badRows++;
+              note({
+                line,
+                field: res.value.restricted ? 'restricted' : 'process_type',
+                message: 'a restricted matter needs an importer with the restricted-matters grant',
+              });
               continue;
             }
             // The policy gate, as at every door. History from another system may carry a policy tier or a

@@ -47,6 +47,8 @@ import {
   emergencyPassedAt,
   type NewOutboxRow,
 } from '../repositories/notices-repository.ts';
+import { seesRequest } from '../repositories/sight.ts';
+import { assertSeesRequest, sightFor } from './sight.ts';
 import { findRequest, type RequestBundle } from '../repositories/requests-repository.ts';
 import { authorize, type Actor } from './authorize.ts';
 import type { Clock } from './requests.ts';
@@ -612,6 +614,7 @@ export function createNoticeService(deps: NoticeDeps) {
      */
     async status(actor: Actor, requestId: number) {
       authorize(actor, 'notice.read');
+      await assertSeesRequest(db, actor, requestId);
       const s = await noticeState(db, requestId, clock(), policy);
       const outbox = await outboxFor(db, requestId);
       return {
@@ -633,6 +636,7 @@ export function createNoticeService(deps: NoticeDeps) {
     /** Exactly what would be sent, to whom, and whether the law lets it go now. Changes nothing. */
     async preview(actor: Actor, requestId: number, kind?: NoticeKind) {
       authorize(actor, 'notice.read');
+      await assertSeesRequest(db, actor, requestId);
       const s = await noticeState(db, requestId, clock(), policy);
       const outbox = await outboxFor(db, requestId);
       const k = kind ?? s.decision.kind;
@@ -659,6 +663,7 @@ export function createNoticeService(deps: NoticeDeps) {
      */
     async queue(actor: Actor, requestId: number, kind?: NoticeKind): Promise<QueueResult> {
       authorize(actor, 'notice.send');
+      await assertSeesRequest(db, actor, requestId);
       const now = clock();
       return db
         .transaction()
@@ -697,7 +702,7 @@ export function createNoticeService(deps: NoticeDeps) {
     /** Notices whose delivery was interrupted and may have gone: for a person to check (docs/notices.md). */
     async possiblySent(actor: Actor) {
       authorize(actor, 'notice.read');
-      return (await listPossiblySent(db)).map((r) => ({
+      return (await listPossiblySent(db, await sightFor(db, actor))).map((r) => ({
         ...r,
         delivery_started_at: r.delivery_started_at?.toISOString() ?? null,
       }));
@@ -711,9 +716,11 @@ export function createNoticeService(deps: NoticeDeps) {
     async settlePossiblySent(actor: Actor, outboxId: number, answer: 'sent' | 'requeue') {
       authorize(actor, 'notice.send');
       const now = clock();
+      const sight = await sightFor(db, actor);
       return db.transaction().execute(async (trx) => {
         const row = await lockOutboxRow(trx, outboxId);
-        if (!row) throw new CandorError('not_found', `notice ${outboxId} not found`);
+        if (!row || !(await seesRequest(trx, sight, row.request_id)))
+          throw new CandorError('not_found', `notice ${outboxId} not found`);
         if (row.status !== 'possibly_sent')
           throw new CandorError(
             'invalid_state',
@@ -751,7 +758,10 @@ export function createNoticeService(deps: NoticeDeps) {
     /** Notices that failed for good: for the due view. */
     async failures(actor: Actor) {
       authorize(actor, 'notice.read');
-      return (await listFailed(db)).map((f) => ({ ...f, next_attempt_at: f.next_attempt_at.toISOString() }));
+      return (await listFailed(db, await sightFor(db, actor))).map((f) => ({
+        ...f,
+        next_attempt_at: f.next_attempt_at.toISOString(),
+      }));
     },
   };
 }

@@ -48,6 +48,7 @@ export function presentRequest(b: RequestBundle) {
     data_location: r.data_location,
     target_us_person: r.target_us_person,
     notes: r.notes,
+    restricted: r.restricted,
     assigned_to: r.assigned_to,
     identifiers_specified: b.targets.length,
     accounts_specified: accounts.size,

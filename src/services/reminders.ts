@@ -6,6 +6,7 @@ import { planReminders, type PlannedReminder, type ReminderUser } from '../domai
 import { REMINDER_MODES, type ReminderMode } from '../domain/vocabulary.ts';
 import { CandorError } from '../errors.ts';
 import { PROCESS_LABELS } from '../reports/render/labels.ts';
+import { restrictedIds } from '../repositories/sight.ts';
 import { findUserByEmail } from '../repositories/users-repository.ts';
 import {
   claimReminders,
@@ -146,7 +147,8 @@ export function createReminderService(deps: {
     const users: ReminderUser[] = await reminderUsers(db);
     if (users.length === 0) return 0;
     const items = await deps.due.itemsForReminders(now);
-    const planned = planReminders(items, users, now, policy);
+    const restricted = new Set([...(await restrictedIds(db))].map(String));
+    const planned = planReminders(items, users, now, policy, restricted);
     let added = 0;
     for (let i = 0; i < planned.length; i += 500) {
       const chunk = planned.slice(i, i + 500);

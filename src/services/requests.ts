@@ -8,6 +8,7 @@ import {
 } from '../domain/intake-defaults.ts';
 import { INT4_MAX, readInstant, textProblem } from '../domain/primitives.ts';
 import { requestInput, type ValidRequest } from '../domain/request-input.ts';
+import { mayChangeRestriction, restrictedFlag } from '../domain/restricted.ts';
 import type { NoticeStatus } from '../domain/vocabulary.ts';
 import { fromDatabaseError } from '../db/errors.ts';
 import { CandorError, zodIssues } from '../errors.ts';
@@ -32,6 +33,7 @@ import {
 } from '../repositories/requests-repository.ts';
 import { findWorkflowRecords, NO_WORKFLOW_RECORDS } from '../repositories/workflow-repository.ts';
 import { authorize, type Actor } from './authorize.ts';
+import { assertSeesRequest, sightFor } from './sight.ts';
 import {
   presentRequest,
   presentWorkflow,
@@ -90,6 +92,7 @@ export function prepareRequest(v: ValidRequest, now: Date): PreparedRequest {
       data_location: v.data_location ?? null,
       notes: v.notes ?? null,
       target_us_person: v.target_us_person ?? null,
+      restricted: restrictedFlag(v.process_type, v.restricted),
     },
     targets: [...targets.values()],
     ndo: v.ndo
@@ -193,6 +196,7 @@ export function createRequestService(deps: {
   /** The request with what the legal workflow recorded on it. */
   async function get(actor: Actor, id: number): Promise<PresentedRequest & { workflow: PresentedWorkflow }> {
     authorize(actor, 'request.read');
+    await assertSeesRequest(db, actor, id);
     const b = await findRequest(db, id);
     if (!b) throw new CandorError('not_found', `request ${id} does not exist`);
     // Every workflow step bumps the version: at version 1 nothing has been recorded on the request yet.
@@ -200,8 +204,28 @@ export function createRequestService(deps: {
     return { ...presentRequest(b), workflow: presentWorkflow(b, w, config.policy, clock()) };
   }
 
+  /** Marking a request restricted, clearing the mark, or recording restricted process needs the grant. */
+  async function assertMayRestrict(actor: Actor): Promise<void> {
+    if (!mayChangeRestriction(await sightFor(db, actor)))
+      throw new CandorError(
+        'forbidden',
+        'restricted matters (national-security process, or a request marked restricted) need the restricted-matters grant',
+      );
+  }
+
+  /** The id when the actor may see that request, else undefined (a hidden request is not found). */
+  async function visibleId(actor: Actor, id: number): Promise<number | undefined> {
+    try {
+      await assertSeesRequest(db, actor, id);
+      return id;
+    } catch {
+      return undefined;
+    }
+  }
+
   return {
     get,
+    assertMayRestrict,
 
     /**
      * Records one request (any intake door). A second request with the same external_ref is a conflict.
@@ -219,6 +243,7 @@ export function createRequestService(deps: {
       // recording the response through the workflow).
       assertGate(policyGate(intakeFacts(input, now), config.policy));
       const prepared = prepareRequest(input, now);
+      if (prepared.record.restricted) await assertMayRestrict(actor);
       const id = await db
         .transaction()
         .execute(async (trx) => {
@@ -261,12 +286,13 @@ export function createRequestService(deps: {
 
     async findIdByRef(actor: Actor, externalRef: string): Promise<number | undefined> {
       authorize(actor, 'request.read');
-      return findRequestIdByRef(db, externalRef);
+      const id = await findRequestIdByRef(db, externalRef);
+      return id === undefined ? undefined : visibleId(actor, id);
     },
 
     async list(actor: Actor, o: ListOptions) {
       authorize(actor, 'request.read');
-      const rows = await listRequests(db, o.filter, {
+      const rows = await listRequests(db, await sightFor(db, actor), o.filter, {
         limit: o.limit + 1,
         after: o.cursor ? decodeCursor(o.cursor, o.sort) : undefined,
         sort: o.sort,
@@ -307,6 +333,8 @@ export function createRequestService(deps: {
      */
     async update(actor: Actor, id: number, version: number, patch: Record<string, unknown>) {
       authorize(actor, 'request.update');
+      await assertSeesRequest(db, actor, id);
+      if ('restricted' in patch) await assertMayRestrict(actor);
       const now = clock();
       await db
         .transaction()
@@ -447,5 +475,6 @@ function toInput(p: PresentedRequest): Record<string, unknown> {
     data_location: p.data_location,
     target_us_person: p.target_us_person,
     notes: p.notes,
+    restricted: p.restricted,
   };
 }

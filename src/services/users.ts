@@ -17,7 +17,10 @@ import {
   setDisabledAt,
   setUserRole,
 } from '../repositories/users-repository.ts';
+import { deleteGrant, insertGrant, listGrants } from '../repositories/sight.ts';
+import { cleanString } from '../domain/primitives.ts';
 import { authorize, type Actor } from './authorize.ts';
+import { sightFor } from './sight.ts';
 import type { Clock } from './requests.ts';
 
 /** API tokens are 32 random bytes; only their SHA-256 is stored, so a database leak reveals no token. */
@@ -30,6 +33,20 @@ function newToken(): string {
 }
 
 const EMAIL = /^[^@\s]+@[^@\s]+$/;
+
+const reasonText = cleanString().trim().min(3).max(2000);
+
+/** Every grant and revocation says why (the audit log keeps it). */
+function grantReason(reason: string): string {
+  const r = reasonText.safeParse(reason);
+  if (!r.success)
+    throw new CandorError(
+      'invalid',
+      'give the reason for the grant or its revocation (3 characters or more)',
+      [{ field: 'reason', message: 'required' }],
+    );
+  return r.data;
+}
 
 /** A user named by id (the web app) or by e-mail (the CLI). */
 export type UserRef = number | string;
@@ -206,8 +223,68 @@ export function createUserService(deps: { db: Db; clock: Clock }) {
       return { label: `user:${u.id} (${u.email})`, userId: u.id, role: u.role };
     },
 
+    /**
+     * Grants the restricted-matters grant (docs/workflow.md, "Restricted matters"): the user then sees every
+     * restricted request. Admins grant, with a reason; an admin is not granted by being one, but may grant
+     * themselves (the audit log names who did). Granting a holder changes nothing.
+     */
+    async grantRestricted(actor: Actor, ref: UserRef, reason: string) {
+      authorize(actor, 'user.manage');
+      const why = grantReason(reason);
+      const now = clock();
+      return db.transaction().execute(async (trx) => {
+        const u = await findUser(trx, ref);
+        if (u.disabled_at)
+          throw new CandorError('invalid_state', `${u.email} is disabled; enable the user first`);
+        const changed = await insertGrant(trx, {
+          user_id: u.id,
+          granted_by: actor.label,
+          granted_at: now,
+          reason: why,
+        });
+        if (changed)
+          await appendEvent(trx, {
+            at: now,
+            actor: actor.label,
+            action: 'restricted.grant',
+            entity: 'user',
+            entityId: u.id,
+            after: { email: u.email, restricted_grant: true, reason: why },
+          });
+        return { id: u.id, email: u.email, restricted: true, changed };
+      });
+    },
+
+    /** Revokes the restricted-matters grant (audited, with a reason); revoking from a non-holder changes nothing. */
+    async revokeRestricted(actor: Actor, ref: UserRef, reason: string) {
+      authorize(actor, 'user.manage');
+      const why = grantReason(reason);
+      const now = clock();
+      return db.transaction().execute(async (trx) => {
+        const u = await findUser(trx, ref);
+        const changed = await deleteGrant(trx, u.id);
+        if (changed)
+          await appendEvent(trx, {
+            at: now,
+            actor: actor.label,
+            action: 'restricted.revoke',
+            entity: 'user',
+            entityId: u.id,
+            before: { restricted_grant: true },
+            after: { email: u.email, restricted_grant: false, reason: why },
+          });
+        return { id: u.id, email: u.email, restricted: false, changed };
+      });
+    },
+
+    /** Whether the actor sees restricted matters (for the pages' notes and the API's /me). */
+    async seesRestricted(actor: Actor): Promise<boolean> {
+      return (await sightFor(db, actor)) === 'all';
+    },
+
     async list(actor: Actor) {
       authorize(actor, 'user.manage');
+      const granted = new Map((await listGrants(db)).map((g) => [g.user_id, g]));
       return (await listUsers(db)).map((u) => ({
         id: u.id,
         email: u.email,
@@ -218,6 +295,8 @@ export function createUserService(deps: { db: Db; clock: Clock }) {
         second_factor: u.totp_secret !== null,
         /** Locked out of sign-in after too many wrong second-factor codes, until then. */
         locked_until: u.locked_until && u.locked_until > clock() ? u.locked_until.toISOString() : null,
+        /** Holds the restricted-matters grant: sees restricted requests. */
+        restricted: granted.has(Number(u.id)),
       }));
     },
   };

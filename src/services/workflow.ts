@@ -44,6 +44,7 @@ import {
 } from '../repositories/workflow-repository.ts';
 import { cancelUnsent } from '../repositories/notices-repository.ts';
 import { ACTIONS, authorize, can, type Actor } from './authorize.ts';
+import { assertSeesRequest } from './sight.ts';
 import { presentDue, snapshotsFrom } from './due.ts';
 import type { Clock } from './requests.ts';
 import {
@@ -120,6 +121,7 @@ export function createWorkflowService(deps: { db: Db; clock: Clock; config: Conf
       now: Date,
     ) => Promise<{ set?: Parameters<typeof bumpVersion>[4]; before: unknown; after: unknown }>,
   ): Promise<void> {
+    await assertSeesRequest(db, actor, id);
     const now = clock();
     await db
       .transaction()
@@ -837,6 +839,7 @@ export function createWorkflowService(deps: { db: Db; clock: Clock; config: Conf
     /** What the policy engine says about a request: tier, channel, emergency readiness, deadlines, notice. */
     async guidance(actor: Actor, id: number) {
       authorize(actor, 'request.read');
+      await assertSeesRequest(db, actor, id);
       const b = await findRequest(db, id);
       if (!b) throw new CandorError('not_found', `request ${id} does not exist`);
       const w = await findWorkflowRecords(db, id);

@@ -157,6 +157,27 @@ describe('reminders', () => {
     );
   });
 
+  it('of a restricted request reach only those who hold the grant', async () => {
+    const cleared = await userActor(s, 'approver', 'cleared');
+    const other = await userActor(s, 'approver', 'other');
+    await s.users.grantRestricted(admin, cleared.userId!, 'national-security docket');
+    for (const u of [cleared, other]) await s.reminders.setFor(admin, emailOf(u), 'each');
+    clock.set('2026-05-10T12:00:00Z');
+    const r = await assigned(actor('handler'), {
+      process_type: 'emergency_request',
+      emergency: true,
+      restricted: true,
+      data_sought: ['basic_subscriber'],
+    });
+    at(r.dueAt, -1);
+    await s.reminders.run();
+    expect(to(cleared, 'Response deadline')).toHaveLength(1);
+    expect(to(other)).toHaveLength(0);
+    expect(
+      smtp.arrivals.some((m) => decoded(m.raw).includes(r.external_ref) && m.to.includes(emailOf(other))),
+    ).toBe(false);
+  });
+
   it('send a digest once a day from the digest hour, listing near and overdue items', async () => {
     const dee = await userActor(s, 'handler', 'dee');
     clock.set('2026-06-01T12:00:00Z');

@@ -52,7 +52,13 @@ async function walk(f: ListFilter, sort: SortKey, dir: 'asc' | 'desc', limit: nu
   const seen: string[] = [];
   let after: { v: string; id: number } | undefined;
   for (let guard = 0; guard < 100; guard++) {
-    const page = await listRequests(t.db, f, { limit, sort, dir, after, ...(window ? { window } : {}) });
+    const page = await listRequests(t.db, 'all', f, {
+      limit,
+      sort,
+      dir,
+      after,
+      ...(window ? { window } : {}),
+    });
     seen.push(...page.map((r) => r.external_ref));
     if (page.length < limit) return seen;
     const last = page[page.length - 1]!;

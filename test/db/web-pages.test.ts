@@ -245,6 +245,10 @@ const EXAMPLES: Record<string, Example> = {
     url: () => '/admin/settings/second-factor',
     form: () => ({ required: 'off' }),
   },
+  'POST /admin/users/:id/restricted': {
+    url: async () => `/admin/users/${await target()}/restricted`,
+    form: () => ({ grant: 'on', reason: 'walked the grant form' }),
+  },
   'POST /admin/users/:id/disable-totp': { url: async () => `/admin/users/${await target()}/disable-totp` },
   'POST /requests/:id/portal/:sid/message': {
     url: () => `/requests/${requestId}/portal/999999/message`,

@@ -24,6 +24,8 @@ beforeAll(async () => {
   t = await testDatabase();
   s = servicesFor(t, clock);
   handler = await userActor(s, 'handler', 'hana');
+  // Hana works national-security letters too (restricted matters need the grant: docs/workflow.md).
+  await s.users.grantRestricted(actor('admin'), handler.userId!, 'works the national-security docket');
   approver = await userActor(s, 'approver', 'april');
   approver2 = await userActor(s, 'approver', 'abel');
 });

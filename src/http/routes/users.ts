@@ -15,8 +15,21 @@ export function userRoutes(services: Services): FastifyPluginAsyncZod {
         email: u.email,
         role: u.role,
         disabled_at: u.disabled_at,
+        restricted: u.restricted,
       })),
     }));
+    // The restricted-matters grant (docs/workflow.md, "Restricted matters"): PUT grants, DELETE revokes.
+    const grant = {
+      params: z.strictObject({ id: recordId }),
+      body: z.strictObject({ reason: z.string().max(2000) }),
+      tags,
+    };
+    app.put('/users/:id/restricted-grant', { schema: grant }, async (req) =>
+      services.users.grantRestricted(req.actor, req.params.id, req.body.reason),
+    );
+    app.delete('/users/:id/restricted-grant', { schema: grant }, async (req) =>
+      services.users.revokeRestricted(req.actor, req.params.id, req.body.reason),
+    );
     app.put(
       '/users/:id/role',
       {

@@ -17,6 +17,8 @@ import {
 } from '../../repositories/documents-repository.ts';
 import { findRequest } from '../../repositories/requests-repository.ts';
 import { authorize, can, type Actor } from '../authorize.ts';
+import { assertSeesRequest, sightFor } from '../sight.ts';
+import { seesRequest } from '../../repositories/sight.ts';
 import type { Clock } from '../requests.ts';
 import type { Ingested, Vault } from './vault.ts';
 
@@ -107,6 +109,7 @@ export function createDocumentService(deps: { db: Db; clock: Clock; vault: Vault
   async function store(actor: Actor, requestId: number | null, input: UploadInput) {
     const kind = parseKind(input.kind);
     // Known before a byte is stored, so a wrong id costs no upload.
+    if (requestId !== null) await assertSeesRequest(db, actor, requestId);
     if (requestId !== null && !(await findRequest(db, requestId)))
       throw new CandorError('not_found', `request ${requestId} does not exist`);
     const ingested = await vault.ingest(input.file, { readText: true });
@@ -138,9 +141,16 @@ export function createDocumentService(deps: { db: Db; clock: Clock; vault: Vault
     authorize(actor, 'document.read');
     const d = await findDocument(db, id);
     // A document that belongs to no request yet is its uploader's alone.
-    if (!d || (d.request_id === null && d.uploaded_by_user_id !== actor.userId))
+    if (!d || (d.request_id === null && d.uploaded_by_user_id !== actor.userId) || (await hidden(actor, d)))
       throw new CandorError('not_found', `document ${id} does not exist`);
     return d;
+  }
+
+  /** Whether the document belongs to a request the actor may not see (a restricted matter). */
+  async function hidden(actor: Actor, d: Pick<DocumentRow, 'request_id'>, ex: Db = db): Promise<boolean> {
+    if (d.request_id === null) return false;
+    const sight = await sightFor(ex, actor);
+    return sight !== 'all' && !(await seesRequest(ex, sight, d.request_id));
   }
 
   const service = {
@@ -165,6 +175,7 @@ export function createDocumentService(deps: { db: Db; clock: Clock; vault: Vault
     /** A request's documents; a viewer gets kind, size and date only. */
     async list(actor: Actor, requestId: number): Promise<PresentedDocument[]> {
       authorize(actor, 'document.list');
+      await assertSeesRequest(db, actor, requestId);
       const full = can(actor, 'document.read');
       return (await documentsOf(db, requestId)).map((d) => presentDocument(d, full));
     },
@@ -226,7 +237,8 @@ export function createDocumentService(deps: { db: Db; clock: Clock; vault: Vault
       const now = clock();
       const d = await db.transaction().execute(async (trx) => {
         const d = await lockDocument(trx, id);
-        if (!d) throw new CandorError('not_found', `document ${id} does not exist`);
+        if (!d || (await hidden(actor, d, trx)))
+          throw new CandorError('not_found', `document ${id} does not exist`);
         if (d.removed_at) throw new CandorError('invalid_state', `document ${id} was already removed`);
         if (d.legal_hold)
           throw new CandorError(
@@ -258,7 +270,8 @@ export function createDocumentService(deps: { db: Db; clock: Clock; vault: Vault
       const now = clock();
       await db.transaction().execute(async (trx) => {
         const d = await lockDocument(trx, id);
-        if (!d) throw new CandorError('not_found', `document ${id} does not exist`);
+        if (!d || (await hidden(actor, d, trx)))
+          throw new CandorError('not_found', `document ${id} does not exist`);
         if (d.removed_at) throw new CandorError('invalid_state', `document ${id} was removed`);
         if (d.legal_hold === hold) return;
         await setLegalHold(trx, id, hold);

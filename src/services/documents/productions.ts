@@ -26,6 +26,8 @@ import {
   productionsOf,
   type ProductionView,
 } from '../../repositories/productions-repository.ts';
+import { seesRequest } from '../../repositories/sight.ts';
+import { assertSeesRequest, sightFor } from '../sight.ts';
 import { findRequest } from '../../repositories/requests-repository.ts';
 import { findWorkflowRecords } from '../../repositories/workflow-repository.ts';
 import { authorize, type Actor } from '../authorize.ts';
@@ -80,6 +82,12 @@ export function presentProduction(p: ProductionView): PresentedProduction {
 export function createProductionService(deps: { db: Db; clock: Clock; config: Config; vault: Vault }) {
   const { db, clock, config, vault } = deps;
 
+  /** Whether the actor may see the request (a production of a hidden restricted matter is not found). */
+  async function sees(actor: Actor, requestId: number): Promise<boolean> {
+    const sight = await sightFor(db, actor);
+    return sight === 'all' || seesRequest(db, sight, requestId);
+  }
+
   async function template(): Promise<string> {
     return (await currentCertificationTemplate(db))?.body ?? DEFAULT_CERTIFICATION;
   }
@@ -91,6 +99,7 @@ export function createProductionService(deps: { db: Db; clock: Clock; config: Co
      */
     async record(actor: Actor, requestId: number, input: ProductionInput): Promise<PresentedProduction> {
       authorize(actor, 'production.record');
+      await assertSeesRequest(db, actor, requestId);
       const cert = input.certify ? await template() : null;
       const now = clock();
       const id = await db.transaction().execute(async (trx) => {
@@ -230,13 +239,15 @@ export function createProductionService(deps: { db: Db; clock: Clock; config: Co
 
     async list(actor: Actor, requestId: number): Promise<PresentedProduction[]> {
       authorize(actor, 'production.read');
+      await assertSeesRequest(db, actor, requestId);
       return (await productionsOf(db, requestId)).map(presentProduction);
     },
 
     async get(actor: Actor, id: number): Promise<PresentedProduction> {
       authorize(actor, 'production.read');
       const p = await findProduction(db, id);
-      if (!p) throw new CandorError('not_found', `production ${id} does not exist`);
+      if (!p || !(await sees(actor, p.request_id)))
+        throw new CandorError('not_found', `production ${id} does not exist`);
       return presentProduction(p);
     },
 
@@ -247,7 +258,8 @@ export function createProductionService(deps: { db: Db; clock: Clock; config: Co
     ): Promise<{ fileName: string; stream: Readable; production: PresentedProduction }> {
       authorize(actor, 'production.read');
       const p = await findProduction(db, id);
-      if (!p) throw new CandorError('not_found', `production ${id} does not exist`);
+      if (!p || !(await sees(actor, p.request_id)))
+        throw new CandorError('not_found', `production ${id} does not exist`);
       const docs = new Map((await documentsOf(db, p.request_id)).map((d) => [d.id, d]));
       const stream = productionZip(vault, p, docs);
       const m = JSON.parse(p.manifest) as Manifest;

@@ -26,6 +26,8 @@ import type { Clock } from '../requests.ts';
 import type { PortalAccounts, SenderVerification } from './accounts.ts';
 import type { PortalMail } from './common.ts';
 import { becomeRequest } from './submissions.ts';
+import { seesRequest } from '../../repositories/sight.ts';
+import { assertSeesRequest, sightFor } from '../sight.ts';
 
 /** How long a status e-mail is claimed by one sender: must outlast one SMTP send. */
 const NOTIFY_LEASE_MS = 5 * 60_000;
@@ -88,21 +90,35 @@ export function createPortalIntake(deps: {
     };
   }
 
-  async function found(id: number): Promise<SubmissionView> {
+  /** The submission, unless missing or tied to a restricted request the actor may not see (not found alike). */
+  async function found(actor: Actor, id: number): Promise<SubmissionView> {
     const s = Number.isSafeInteger(id) ? await findSubmission(db, id) : undefined;
-    if (!s) throw new CandorError('not_found', `portal submission ${id} does not exist`);
+    if (!s || !(await seen(actor, s.request_id)))
+      throw new CandorError('not_found', `portal submission ${id} does not exist`);
     return s;
+  }
+
+  /** Whether the actor may see the request a submission became (none yet: yes). */
+  async function seen(actor: Actor, requestId: number | string | null): Promise<boolean> {
+    if (requestId === null) return true;
+    const sight = await sightFor(db, actor);
+    return sight === 'all' || seesRequest(db, sight, Number(requestId));
   }
 
   const service = {
     async queue(actor: Actor): Promise<StaffSubmission[]> {
       authorize(actor, 'portal.intake');
-      return Promise.all((await queuedSubmissions(db)).map(present));
+      const sight = await sightFor(db, actor);
+      const queued = await queuedSubmissions(db);
+      const shown = [];
+      for (const s of queued)
+        if (s.request_id === null || (await seesRequest(db, sight, Number(s.request_id)))) shown.push(s);
+      return Promise.all(shown.map(present));
     },
 
     async get(actor: Actor, id: number) {
       authorize(actor, 'portal.intake');
-      const s = await found(id);
+      const s = await found(actor, id);
       const messages = (await messagesOf(db, s.id)).map((m) => ({
         sender: m.sender,
         author: m.author,
@@ -115,6 +131,7 @@ export function createPortalIntake(deps: {
     /** The portal submissions behind a request, with how each sender was verified (the request page). */
     async forRequest(actor: Actor, requestId: number) {
       authorize(actor, 'request.read');
+      await assertSeesRequest(db, actor, requestId);
       const subs = await Promise.all((await submissionsOfRequest(db, requestId)).map(present));
       const releases = (await releasesOfRequest(db, requestId)).map((r) => ({
         id: Number(r.id),
@@ -134,7 +151,7 @@ export function createPortalIntake(deps: {
     async document(actor: Actor, id: number) {
       authorize(actor, 'portal.intake');
       authorize(actor, 'document.read');
-      const s = await found(id);
+      const s = await found(actor, id);
       const d = s.document_id === null ? undefined : await findDocument(db, s.document_id);
       if (!d) throw new CandorError('not_found', `portal submission ${id} has no document`);
       const stream = await vault.open(d);
@@ -155,6 +172,7 @@ export function createPortalIntake(deps: {
     async accept(actor: Actor, id: number, opts: { duplicateOf?: number | null } = {}): Promise<number> {
       authorize(actor, 'portal.intake');
       authorize(actor, 'request.create');
+      await found(actor, id);
       const now = clock();
       const requestId = await db.transaction().execute(async (trx) => {
         const s = await lockSubmission(trx, id);
@@ -206,6 +224,7 @@ export function createPortalIntake(deps: {
     /** Refuses a submission with a message the officer reads (an emergency's request records the rejection). */
     async refuse(actor: Actor, id: number, message: string): Promise<void> {
       authorize(actor, 'portal.intake');
+      await found(actor, id);
       const text = message.trim();
       if (!text || text.length > 4000)
         throw new CandorError('invalid', 'message: required, up to 4,000 characters; the officer reads it', [
@@ -260,7 +279,7 @@ export function createPortalIntake(deps: {
     /** A message from the legal team to the officer (explicit: nothing else of the record is ever shown). */
     async message(actor: Actor, id: number, body: string): Promise<void> {
       authorize(actor, 'portal.intake');
-      const s = await found(id);
+      const s = await found(actor, id);
       const text = body.trim();
       if (!text || text.length > 10_000)
         throw new CandorError('invalid', 'message: required, up to 10,000 characters', [

@@ -17,6 +17,8 @@ import { findProduction } from '../../repositories/productions-repository.ts';
 import { findRequest } from '../../repositories/requests-repository.ts';
 import { findWorkflowRecords } from '../../repositories/workflow-repository.ts';
 import { authorize, type Actor } from '../authorize.ts';
+import { seesRequest } from '../../repositories/sight.ts';
+import { sightFor } from '../sight.ts';
 import { assertMayProduce } from '../documents/production-gate.ts';
 import { productionZip } from '../documents/production-zip.ts';
 import type { Vault } from '../documents/vault.ts';
@@ -56,9 +58,11 @@ export function createPortalReleases(deps: {
           { field: 'max_downloads', message: 'from 1 to 100' },
         ]);
       const now = clock();
+      const sight = await sightFor(db, actor);
       const id = await db.transaction().execute(async (trx) => {
         const s = await findSubmission(trx, submissionId);
-        if (!s) throw new CandorError('not_found', `portal submission ${submissionId} does not exist`);
+        if (!s || (s.request_id !== null && !(await seesRequest(trx, sight, Number(s.request_id)))))
+          throw new CandorError('not_found', `portal submission ${submissionId} does not exist`);
         if (s.state !== 'accepted' || s.request_id === null)
           throw new CandorError(
             'invalid_state',
@@ -118,7 +122,9 @@ export function createPortalReleases(deps: {
       authorize(actor, 'portal.release');
       await db.transaction().execute(async (trx) => {
         const r = await findRelease(trx, releaseId);
-        if (!r) throw new CandorError('not_found', `release ${releaseId} does not exist`);
+        const sight = await sightFor(trx, actor);
+        if (!r || !(await seesRequest(trx, sight, (await findProduction(trx, r.production_id))!.request_id)))
+          throw new CandorError('not_found', `release ${releaseId} does not exist`);
         if (!(await revokeRelease(trx, releaseId, actor.label, clock())))
           throw new CandorError('invalid_state', `release ${releaseId} is already revoked`);
         const p = (await findProduction(trx, r.production_id))!;

@@ -119,6 +119,7 @@ function AdminPage(props: {
                 <th scope="col">E-mail</th>
                 <th scope="col">Role</th>
                 <th scope="col">Second factor</th>
+                <th scope="col">Restricted matters</th>
                 <th scope="col" class="num">
                   Sessions
                 </th>
@@ -157,6 +158,27 @@ function AdminPage(props: {
                     </form>
                   </td>
                   <td data-label="Second factor">{u.second_factor ? 'On' : 'Off'}</td>
+                  <td data-label="Restricted matters">
+                    <form method="post" action={`/admin/users/${u.id}/restricted`} class="inline">
+                      <CsrfField ctx={ctx} />
+                      {u.restricted ? 'Granted' : 'Not granted'}{' '}
+                      <input type="hidden" name="grant" value={u.restricted ? 'off' : 'on'} />
+                      <label class="sr-only" for={`restricted-reason-${u.id}`}>
+                        Why (restricted-matters grant of {u.email})
+                      </label>
+                      <input
+                        id={`restricted-reason-${u.id}`}
+                        name="reason"
+                        required
+                        minlength="3"
+                        maxlength="2000"
+                        placeholder="why"
+                      />{' '}
+                      <button type="submit" class="small">
+                        {u.restricted ? 'Revoke' : 'Grant'}
+                      </button>
+                    </form>
+                  </td>
                   <td data-label="Sessions" class="num">
                     {props.sessions.get(u.id) ?? 0}
                   </td>
@@ -376,6 +398,31 @@ export const routes: WebRoute[] = [
             }
           : { title: `${r.email} was not disabled.`, text: 'Nothing changed.' },
       });
+    },
+  },
+  {
+    // The restricted-matters grant (docs/workflow.md): need-to-know, so admins are not granted by their role.
+    method: 'POST',
+    path: '/admin/users/:id/restricted',
+    access: 'user.manage',
+    handler: async (c) => {
+      const grant = c.form.get('grant') === 'on';
+      try {
+        const r = grant
+          ? await c.services.users.grantRestricted(c.actor, userId(c), c.form.get('reason'))
+          : await c.services.users.revokeRestricted(c.actor, userId(c), c.form.get('reason'));
+        return page(c, {
+          shown: {
+            title: grant
+              ? `${r.email} ${r.changed ? 'now sees' : 'already saw'} restricted matters.`
+              : `${r.email} ${r.changed ? 'no longer sees' : 'did not see'} restricted matters.`,
+            text: r.changed ? 'Recorded in the audit log with your reason.' : 'Nothing changed.',
+          },
+        });
+      } catch (e) {
+        if (!(e instanceof CandorError) || !['invalid_state', 'invalid'].includes(e.code)) throw e;
+        return { status: e.code === 'invalid' ? 400 : 409, html: await page(c, { message: e.message }) };
+      }
     },
   },
   {

@@ -431,6 +431,13 @@ function DashboardPage(props: {
           </table>
         </div>
       )}
+      {counts.restrictedLeftOut && (
+        <p class="hint" id="restricted-note">
+          Restricted matters (national-security process and requests marked restricted) are left out of these
+          counts and of the due work: you do not hold the restricted-matters grant. The published report
+          counts them, national-security figures only in their lawful bands.
+        </p>
+      )}
     </Section>,
   ];
   return (

@@ -184,6 +184,7 @@ function RequestPage(props: {
       <div class="page-head">
         <h1>
           {r.external_ref} {r.emergency && <span class="tag tag-warn">Emergency</span>}
+          {r.restricted && <span class="tag tag-warn">Restricted</span>}
         </h1>
         <p class="lede">
           {label(r.process_type)} from {r.agency.name}, received {when(r.received_at)}.{' '}

@@ -50,6 +50,7 @@ function shown(r: Detail): Record<string, string | string[]> {
     requester_class: r.requester_class,
     channel: r.channel,
     target_us_person: usPersonShown(r.target_us_person),
+    restricted: r.restricted ? 'yes' : 'no',
     process_type: r.process_type,
     legal_authority: r.legal_authority ?? '',
     received_at: r.received_at.slice(0, 16),
@@ -86,6 +87,7 @@ export function formToPatch(f: Form, r: Detail): Record<string, unknown> {
   if (changed('requester_class')) patch.requester_class = f.get('requester_class');
   if (changed('channel')) patch.channel = f.get('channel');
   if (changed('target_us_person')) patch.target_us_person = usPersonFrom(f.get('target_us_person'));
+  if (changed('restricted')) patch.restricted = f.get('restricted') === 'yes';
   if (changed('process_type')) patch.process_type = f.get('process_type');
   if (changed('legal_authority')) patch.legal_authority = opt('legal_authority');
   if (changed('received_at')) {
@@ -179,6 +181,15 @@ function EditPage(props: {
             value={val('target_us_person')}
             empty="Not recorded"
             labelOf={usPersonLabel}
+            errors={e}
+          />
+          <Select
+            name="restricted"
+            label="Restricted matter"
+            options={['no', 'yes']}
+            value={val('restricted')}
+            labelOf={(v) => (v === 'yes' ? 'Restricted: only holders of the grant see it' : 'Not restricted')}
+            hint="National-security process is always restricted; only holders of the restricted-matters grant change this."
             errors={e}
           />
           <Input

@@ -123,6 +123,17 @@ export function NewRequestPage(props: {
               hint="Required before answering an executive-agreement order (18 U.S.C. 2523(b)(4))"
               errors={e}
             />
+            <Select
+              name="restricted"
+              label="Restricted matter"
+              options={['no', 'yes']}
+              value={f.get('restricted') || 'no'}
+              labelOf={(v) =>
+                v === 'yes' ? 'Restricted: only holders of the grant see it' : 'Not restricted'
+              }
+              hint="National-security process is always restricted; recording one needs the restricted-matters grant."
+              errors={e}
+            />
           </div>
           <Checkboxes
             name="data_sought"

@@ -77,6 +77,8 @@ export function formToInput(f: Form): Record<string, unknown> {
         : undefined,
     data_location: opt('data_location'),
     target_us_person: usPersonFrom(f.get('target_us_person')) ?? undefined,
+    // Absent: restricted for national-security process only (docs/workflow.md, "Restricted matters").
+    restricted: f.get('restricted') === 'yes' ? true : undefined,
     notes: opt('notes'),
   };
 }
