@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { report2015H1 } from '../../test/fixtures/report-2015-h1.ts';
+import { renderCsv } from './render/csv.ts';
+import { renderText } from './render/text.ts';
 import { reportDataSchema, type ReportData } from './report-data.ts';
 import { scorecard } from './scorecard.ts';
 import { STANDARDS } from './standards.ts';
@@ -132,5 +134,43 @@ describe('the scorecard of a report', () => {
   it('is valid against its own schema', async () => {
     const { scorecardSchema } = await import('./scorecard.ts');
     expect(scorecardSchema.safeParse(scorecard(report2015H1())).success).toBe(true);
+  });
+});
+
+describe('the scorecard and the renderers, in step', () => {
+  const tablesNamed = [
+    ...new Set(
+      STANDARDS.flatMap((s) => s.elements.flatMap((e) => ('where' in e ? e.where : [])))
+        .filter((p) => p.startsWith('tables.'))
+        .map((p) => p.slice('tables.'.length)),
+    ),
+  ];
+  const csvTables = (data: ReportData) =>
+    new Set(
+      renderCsv(data)
+        .split('\r\n')
+        .map((l) => l.split(',')[0]),
+    );
+
+  it('names only tables the report actually renders (every one has rows in report.csv)', () => {
+    const rendered = csvTables(report2015H1());
+    for (const t of tablesNamed) expect(rendered, t).toContain(t);
+  });
+
+  it('renders the annex in every reader format, and a table taken out falls to NOT DISCLOSED there too', () => {
+    const data = report2015H1();
+    expect(renderText(data)).toMatch(/^ {2}P11a\.4 +disclosed +data_sought$/m);
+    delete (data.tables as Partial<ReportData['tables']>).data_sought;
+    data.standards = scorecard(data);
+    expect(csvTables(data)).not.toContain('data_sought');
+    expect(renderText(data)).toMatch(/^ {2}P11a\.4 +NOT DISCLOSED +data_sought$/m);
+    expect(renderCsv(data)).toContain('standards,standard,RDR-P11a,element,P11a.4,status,not_disclosed\r\n');
+  });
+
+  it('leaves the annex out of a version frozen before it existed', () => {
+    const old = report2015H1();
+    delete old.standards;
+    expect(renderText(old)).not.toContain('Annex: which standards');
+    expect(csvTables(old)).not.toContain('standards');
   });
 });

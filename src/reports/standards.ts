@@ -49,9 +49,9 @@ export interface Standard {
 }
 
 const POLICY_TEXT =
-  'A statement of the provider’s process, not a figure: it belongs in the provider’s law-enforcement guidelines, which Candor does not hold.';
+  "A statement of the provider's process, not a figure: it belongs in the provider's law-enforcement guidelines, which Candor does not hold.";
 const CONTENT_POLICY_TEXT =
-  'A statement of the provider’s process for content restriction, not a figure: it belongs in the provider’s published policies, which Candor does not hold.';
+  "A statement of the provider's process for content restriction, not a figure: it belongs in the provider's published policies, which Candor does not hold.";
 const PERIODIC =
   'Every report covers one half-year, year or range of days; the demo publishes each half-year.';
 const STRUCTURED = 'report.json (JSON Schema published with it) and report.csv are structured data files.';
@@ -95,7 +95,7 @@ export const STANDARDS: readonly Standard[] = [
       {
         id: 'P10a.6',
         text: 'Does the company commit to push back on inappropriate or overbroad government demands?',
-        not_collected: `${POLICY_TEXT} (The report counts the pushback itself: tables.pushback.)`,
+        not_collected: POLICY_TEXT,
       },
       {
         id: 'P10a.7',
@@ -344,13 +344,13 @@ export const STANDARDS: readonly Standard[] = [
         id: 'F8.1',
         text: 'If the company hosts user-generated content, does the company clearly disclose that it notifies users who generated the content when it is restricted?',
         not_collected:
-          'A statement of the provider’s notice policy; the notice table counts notice over all requests, not for restrictions apart.',
+          "A statement of the provider's notice policy; the notice table counts notice over all requests, not for restrictions apart.",
       },
       {
         id: 'F8.2',
         text: 'Does the company clearly disclose that it notifies users who attempt to access content that has been restricted?',
         not_collected:
-          'A statement of the provider’s policy; Candor records notice to the customer concerned only.',
+          "A statement of the provider's policy; Candor records notice to the customer concerned only.",
       },
       {
         id: 'F8.3',
@@ -362,7 +362,7 @@ export const STANDARDS: readonly Standard[] = [
         id: 'F8.4',
         text: 'Does the company clearly disclose that it notifies users when it restricts their account?',
         not_collected:
-          'A statement of the provider’s notice policy; the notice table counts notice over all requests, not for restrictions apart.',
+          "A statement of the provider's notice policy; the notice table counts notice over all requests, not for restrictions apart.",
       },
     ],
   },
@@ -402,7 +402,7 @@ export const STANDARDS: readonly Standard[] = [
         paraphrase: true,
         text: 'Say whether each demand alleged a breach of the company’s own rules or of local law, and which.',
         not_applicable:
-          'Candor records legal demands, all made under law; flags of the provider’s own rules are outside it.',
+          "Candor records legal demands, all made under law; flags of the provider's own rules are outside it.",
       },
       {
         id: 'SCP-S.6',

@@ -118,6 +118,14 @@ describe('GET /api/v1/reports/:period/standards', () => {
     expect(body.version).toBeNull();
     expect(body.counts.not_disclosed).toBe(0);
     expect(body.standards.flatMap((s: { elements: unknown[] }) => s.elements)).toHaveLength(allElements);
+    // The draft report carries the same scorecard as its annex (schema version 4).
+    const draft = await app.inject({
+      method: 'GET',
+      url: '/api/v1/reports/2024-H2',
+      headers: { authorization: `Bearer ${readerToken}` },
+    });
+    expect(draft.json().schema_version).toBe(4);
+    expect(draft.json().standards).toEqual({ counts: body.counts, standards: body.standards });
   });
 
   it('answers 404 for a version that was never frozen, 400 for a bad period', async () => {
