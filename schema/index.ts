@@ -3,8 +3,13 @@
  * The schema files are generated from `src/reports/report-data.ts`; do not edit them by hand.
  */
 
-/** JSON Schema 2020-12 of report.json (`ReportData`, schema_version 3; it reads version 1 and 2 data too). */
-export const TRANSPARENCY_REPORT = new URL('./transparency-report.v3.json', import.meta.url);
+/** JSON Schema 2020-12 of report.json (`ReportData`, schema_version 4; it reads version 1 to 3 data too). */
+export const TRANSPARENCY_REPORT = new URL('./transparency-report.v4.json', import.meta.url);
+/**
+ * The version 3 schema as it was published until the standards annex (December 2026): still published,
+ * unchanged, for readers who validate older report.json files with it. Not generated any more.
+ */
+export const TRANSPARENCY_REPORT_V3 = new URL('./transparency-report.v3.json', import.meta.url);
 /**
  * The version 2 schema as it was published until issue 16's tables (December 2026): still published,
  * unchanged, for readers who validate older report.json files with it. Not generated any more.

@@ -27,6 +27,7 @@ import {
 } from '../repositories/report-repository.ts';
 import { diffReports } from './diff.ts';
 import { validateReport } from './render/json.ts';
+import { scorecard } from './scorecard.ts';
 import {
   REGIONS,
   REPORT_SCHEMA_VERSION,
@@ -338,6 +339,8 @@ export async function computeReport(db: Db, o: ComputeOptions): Promise<ReportDa
     counting_rules: [...COUNTING_RULES],
   };
   if (o.previous) data.tables.changes = diffReports(o.previous, data);
+  // The annex scores the tables above; it is not a table, so it never shows as a change between versions.
+  data.standards = scorecard(data);
   validateReport(data);
   return data;
 }

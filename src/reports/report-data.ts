@@ -5,13 +5,14 @@ import {
   NATIONAL_SECURITY_OPTIONS,
 } from '../domain/national-security.ts';
 import { CHANNELS, DSA_CATEGORIES, OUTCOMES, PROCESS_TYPES } from '../domain/vocabulary.ts';
+import { scorecardSchema } from './scorecard.ts';
 
 /**
- * The data contract of a computed transparency report (`ReportData`, schema version 3).
+ * The data contract of a computed transparency report (`ReportData`, schema version 4).
  *
  * `compute.ts` produces it from the database; every renderer is a pure function of it. The Zod schema
  * below is the single source: the TypeScript type is `z.infer` of it and the published JSON Schema
- * (`schema/transparency-report.v3.json`) is generated from it (`reportJsonSchema()`), so the two cannot
+ * (`schema/transparency-report.v4.json`) is generated from it (`reportJsonSchema()`), so the two cannot
  * drift; a test fails when the committed file is out of date (regenerate with `UPDATE_GOLDEN=1`).
  *
  * Counting rules (DOMAIN.md §5): one legal instrument is one request; identifiers, accounts specified and
@@ -19,9 +20,9 @@ import { CHANNELS, DSA_CATEGORIES, OUTCOMES, PROCESS_TYPES } from '../domain/voc
  * open requests are "in process". Every table holds aggregates only: no names, identifiers or case numbers.
  */
 
-export const REPORT_SCHEMA_ID = 'https://candor.dev/schema/transparency-report.v3.json';
-/** The version `compute` writes; stored versions of versions 1 and 2 still read (docs/reports.md, "Schema versions"). */
-export const REPORT_SCHEMA_VERSION = 3;
+export const REPORT_SCHEMA_ID = 'https://candor.dev/schema/transparency-report.v4.json';
+/** The version `compute` writes; stored versions of versions 1 to 3 still read (docs/reports.md, "Schema versions"). */
+export const REPORT_SCHEMA_VERSION = 4;
 
 const count = z.number().int().min(0);
 const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'expected a date YYYY-MM-DD');
@@ -214,9 +215,9 @@ const changeValue = z.union([z.number(), z.string(), z.null()]);
 export const reportDataSchema = z
   .strictObject({
     schema_version: z
-      .union([z.literal(1), z.literal(2), z.literal(3)])
+      .union([z.literal(1), z.literal(2), z.literal(3), z.literal(4)])
       .describe(
-        'Version of this format: 3 since December 2026 (new tables of issue 16); versions frozen earlier say 1 or 2.',
+        'Version of this format: 4 since December 2026 (the standards annex of issue 16); versions frozen earlier say 1, 2 or 3.',
       ),
     provider: z.strictObject({
       name: z.string().min(1).describe('The provider publishing the report.'),
@@ -406,6 +407,11 @@ export const reportDataSchema = z
     }),
     definitions: z.array(z.strictObject({ term: z.string().min(1), text: z.string().min(1) })),
     counting_rules: z.array(z.string().min(1)),
+    standards: scorecardSchema
+      .optional()
+      .describe(
+        'Annex: the standards scorecard of this report (src/reports/standards.ts), computed from the data above. Absent from versions frozen before schema version 4.',
+      ),
   })
   .describe('A transparency report on government requests for customer information, computed by Candor.');
 
@@ -414,7 +420,7 @@ export type ReportTables = ReportData['tables'];
 export type CountryRow = ReportTables['by_country'][number];
 export type ProcessRow = ReportTables['process_outcome'][number];
 
-/** The JSON Schema (2020-12) of `ReportData`, as committed in `schema/transparency-report.v3.json`. */
+/** The JSON Schema (2020-12) of `ReportData`, as committed in `schema/transparency-report.v4.json`. */
 export function reportJsonSchema(): Record<string, unknown> {
   const generated = z.toJSONSchema(reportDataSchema, { target: 'draft-2020-12', io: 'output' }) as Record<
     string,
@@ -428,7 +434,7 @@ export function reportJsonSchema(): Record<string, unknown> {
   return {
     $schema,
     $id: REPORT_SCHEMA_ID,
-    title: 'Candor transparency report, version 3',
+    title: 'Candor transparency report, version 4',
     ...rest,
   };
 }

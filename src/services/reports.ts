@@ -8,6 +8,7 @@ import { computeReport } from '../reports/compute.ts';
 import { describeChange, diffReports, type Change } from '../reports/diff.ts';
 import { dsaIdentification, fileHashes, renderFiles, FORMAT_FILES, type Format } from '../reports/files.ts';
 import type { ReportData } from '../reports/report-data.ts';
+import { scorecard, type Scorecard } from '../reports/scorecard.ts';
 import { toFrozenVersion, type FrozenVersion } from '../reports/versions.ts';
 import { appendEvent, headEvent } from '../repositories/audit-repository.ts';
 import { createAuditHeadMemo } from './audit-head-memo.ts';
@@ -477,6 +478,25 @@ export function createReportService({ db, config, clock }: Deps) {
       const latest = await latestVersion(db, id);
       if (!latest) throw new CandorError('not_found', `report ${id} has not been frozen`);
       return latest;
+    },
+
+    /**
+     * The standards scorecard of a period's report (docs/reports.md, "Standards scorecard"): of a frozen
+     * version if given, else of the draft from today's record.
+     */
+    async standards(
+      actor: Actor,
+      period: string,
+      o: { version?: number; now?: Date; publicationDate?: string } = {},
+    ): Promise<{ period: string; version: number | null } & Scorecard> {
+      authorize(actor, 'report.read');
+      const id = periodId(period);
+      if (o.version !== undefined) {
+        const v = await mustFind(id, o.version);
+        return { period: id, version: v.number, ...scorecard(v.data) };
+      }
+      const { data } = await draftOf(id, { now: o.now ?? clock(), publicationDate: o.publicationDate });
+      return { period: id, version: null, ...scorecard(data) };
     },
 
     /**

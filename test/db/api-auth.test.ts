@@ -303,6 +303,7 @@ const routes: Route[] = [
   { method: 'GET', url: () => '/api/v1/reports/2026-H1', action: 'report.read', ok: 200 },
   { method: 'GET', url: () => '/api/v1/reports/2026-H1?version=1', action: 'report.read', ok: 200 },
   { method: 'GET', url: () => '/api/v1/reports/2026-H1/versions', action: 'report.read', ok: 200 },
+  { method: 'GET', url: () => '/api/v1/reports/2026-H1/standards', action: 'report.read', ok: 200 },
   { method: 'GET', url: () => '/api/v1/reports/2026-H1/diff?from=1&to=1', action: 'report.read', ok: 200 },
   {
     method: 'POST',

@@ -5,11 +5,12 @@ import { CandorError } from '../../errors.ts';
 import { describeChange } from '../../reports/diff.ts';
 import { uncoveredText } from '../../reports/render/document.ts';
 import { REPORT_FORMATS as FORMATS, type ReportFormat as Format } from '../../domain/vocabulary.ts';
+import { STATUS_WORDS, type Scorecard } from '../../reports/scorecard.ts';
 import type { FrozenVersion } from '../../reports/versions.ts';
 import { withContext } from '../context.ts';
 import { err, out } from '../output.ts';
 
-/** `candor report build|freeze|correct|diff|versions` (docs/reports.md). */
+/** `candor report build|standards|freeze|correct|diff|versions` (docs/reports.md). */
 
 const versionNumber = (s: string): number => {
   const n = Number(s.replace(/^v/i, ''));
@@ -31,6 +32,27 @@ function writeFiles(dir: string, files: Map<string, Buffer>): void {
     writeFileSync(file, bytes);
     out(`wrote ${file}`);
   }
+}
+
+/** The scorecard as text: one block per standard, one line per element, the counts last. */
+function scorecardText(card: Scorecard & { period: string; version: number | null }): string[] {
+  const lines = [
+    `Standards scorecard, ${card.period} ${card.version === null ? '(draft)' : `v${card.version}`}`,
+  ];
+  const width = Math.max(...card.standards.flatMap((s) => s.elements.map((e) => e.id.length)));
+  for (const s of card.standards) {
+    lines.push('', s.name, `  ${s.source_url}`);
+    for (const e of s.elements) {
+      const where = e.status === 'disclosed' || e.status === 'not_disclosed' ? e.where.join(', ') : e.note;
+      lines.push(`  ${e.id.padEnd(width)}  ${STATUS_WORDS[e.status].padEnd(14)}  ${where ?? ''}`.trimEnd());
+    }
+  }
+  const c = card.counts;
+  lines.push(
+    '',
+    `${c.disclosed} disclosed, ${c.not_collected} not collected, ${c.not_applicable} not applicable, ${c.not_disclosed} not disclosed`,
+  );
+  return lines;
 }
 
 export function register(p: Command): void {
@@ -84,6 +106,27 @@ export function register(p: Command): void {
             }
           }
         });
+      },
+    );
+
+  report
+    .command('standards')
+    .description(
+      'the standards scorecard: each element of each standard disclosed, not collected, not applicable or not disclosed, and where',
+    )
+    .requiredOption('--period <period>', '2015-H1, 2015 or 2015-01-01..2015-03-31')
+    .addOption(new Option('--format <format>', 'output format').choices(['text', 'json']).default('text'))
+    .option('--version <n>', 'score a frozen version instead of the draft')
+    .option('--publication-date <date>', 'planned publication date, YYYY-MM-DD (default: today)')
+    .action(
+      async (o: { period: string; format: 'text' | 'json'; version?: string; publicationDate?: string }) => {
+        const publicationDate = date(o.publicationDate);
+        const version = o.version === undefined ? undefined : versionNumber(o.version);
+        const card = await withContext(({ services, actor }) =>
+          services.reports.standards(actor, o.period, { version, publicationDate }),
+        );
+        if (o.format === 'json') return out(JSON.stringify(card, null, 2));
+        for (const line of scorecardText(card)) out(line);
       },
     );
 

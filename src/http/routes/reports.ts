@@ -1,6 +1,7 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { calendarDate, periodId, versionParam } from '../../domain/primitives.ts';
+import { scorecardSchema } from '../../reports/scorecard.ts';
 import type { Services } from '../../services/index.ts';
 
 const periodParams = z.strictObject({
@@ -8,7 +9,7 @@ const periodParams = z.strictObject({
 });
 const version = versionParam;
 
-/** Transparency reports: the JSON data (draft or frozen), versions, freeze, correct, diff. */
+/** Transparency reports: the JSON data (draft or frozen), standards scorecard, versions, freeze, correct, diff. */
 export function reportRoutes(services: Services): FastifyPluginAsyncZod {
   return async (app) => {
     app.get(
@@ -31,6 +32,40 @@ export function reportRoutes(services: Services): FastifyPluginAsyncZod {
         });
         return draft.data;
       },
+    );
+
+    app.get(
+      '/reports/:period/standards',
+      {
+        schema: {
+          params: periodParams,
+          querystring: z.strictObject({
+            version: version
+              .optional()
+              .describe('score a frozen version; the draft from today’s record if absent'),
+            publication_date: calendarDate.optional(),
+          }),
+          response: {
+            200: scorecardSchema.extend({
+              period: periodId,
+              version: z
+                .number()
+                .int()
+                .min(1)
+                .nullable()
+                .describe('the frozen version scored; null for the draft'),
+            }),
+          },
+          description:
+            'The standards scorecard (docs/reports.md, "Standards scorecard"): each element of each standard disclosed, not collected, not applicable or not disclosed, and where in the report.',
+          tags: ['reports'],
+        },
+      },
+      async (req) =>
+        services.reports.standards(req.actor, req.params.period, {
+          version: req.query.version,
+          publicationDate: req.query.publication_date,
+        }),
     );
 
     app.get(

@@ -177,5 +177,13 @@ export function renderCsv(data: ReportData): string {
     rows.push(['changes', 'table', c.table, 'key', c.key, 'before', c.before]);
     rows.push(['changes', 'table', c.table, 'key', c.key, 'after', c.after]);
   }
+  // The standards annex: one status row per element, and where it is disclosed (tables, space-separated).
+  for (const st of data.standards?.standards ?? []) {
+    for (const e of st.elements) {
+      rows.push(['standards', 'standard', st.id, 'element', e.id, 'status', e.status]);
+      if (e.where.length)
+        rows.push(['standards', 'standard', st.id, 'element', e.id, 'where', e.where.join(' ')]);
+    }
+  }
   return csvRecords([CSV_HEADER, ...rows]);
 }

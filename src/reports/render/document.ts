@@ -1,4 +1,5 @@
 import type { UncoveredDays } from '../../domain/ns-coverage.ts';
+import { STATUS_WORDS, type Scorecard } from '../scorecard.ts';
 import { CHANNELS, OUTCOMES, type ProcessType } from '../../domain/vocabulary.ts';
 import { REGIONS, type OutcomeCounts, type ReportData } from '../report-data.ts';
 import { changeLabel } from './change-words.ts';
@@ -714,6 +715,8 @@ export function reportDocument(data: ReportData): ReportDocument {
     charts: [],
   });
 
+  if (data.standards) sections.push(standardsAnnex(data.standards));
+
   const v = data.version;
   const partial = data.period.partial;
   return {
@@ -754,5 +757,52 @@ export function reportDocument(data: ReportData): ReportDocument {
         }
       : null,
     sections,
+  };
+}
+
+/**
+ * The standards annex: the scorecard of this report, one table per standard. Reasons for "not collected" and
+ * "not applicable" go in the table's note, each once with the elements it covers, so the columns stay narrow
+ * enough for the 78-column text report.
+ */
+function standardsAnnex(card: Scorecard): DocSection {
+  const c = card.counts;
+  return {
+    id: 'standards',
+    heading: 'Annex: which standards does this report meet?',
+    paragraphs: [
+      'For each element of the standards transparency reports are judged by, whether this report discloses it ' +
+        'and where (the tables named), or why not: "not collected" means the report has no figure for it (a ' +
+        'statement of our process rather than a count, or a breakdown we do not make). The wording of each ' +
+        'element is in report.json and at the source named under each table.',
+      `${c.disclosed} elements disclosed, ${c.not_collected} not collected, ${c.not_applicable} not applicable, ` +
+        `${c.not_disclosed} not disclosed.`,
+    ],
+    tables: card.standards.map((s) => {
+      const reasons = new Map<string, string[]>();
+      for (const e of s.elements) {
+        if (e.status !== 'not_collected' && e.status !== 'not_applicable') continue;
+        const key = `${STATUS_WORDS[e.status]}: ${e.note ?? ''}`;
+        reasons.set(key, [...(reasons.get(key) ?? []), e.id]);
+      }
+      const why = [...reasons].map(([reason, ids]) => `${ids.join(', ')} ${reason}`);
+      return {
+        id: `standards_${s.id}`,
+        caption: s.name,
+        head: ['Element', 'Status', 'Where'],
+        rows: s.elements.map((e) => ({
+          kind: 'normal' as const,
+          cells: [
+            e.id,
+            STATUS_WORDS[e.status],
+            e.status === 'disclosed' || e.status === 'not_disclosed'
+              ? e.where.map((w) => w.replace(/^tables\./, '')).join(', ')
+              : '-',
+          ],
+        })),
+        note: [...why, `Source: ${s.source_url}`].join(' '),
+      };
+    }),
+    charts: [],
   };
 }

@@ -91,7 +91,8 @@ describe('pdf', () => {
     expect(Buffer.compare(a, b)).toBe(0);
     const pages = (a.toString('latin1').match(/\/Type \/Page\b/g) ?? []).length;
     expect(pages).toBeGreaterThanOrEqual(6);
-    expect(pages).toBeLessThanOrEqual(14);
+    // The standards annex (schema version 4) adds about four pages.
+    expect(pages).toBeLessThanOrEqual(20);
   });
   it('leaves the report data it is given unchanged, and renders it again to the same bytes', async () => {
     const data = report2015H1Updated();

@@ -98,7 +98,7 @@ export function renderText(data: ReportData): string {
         for (const r of table.rows) out.push(String(r.cells[0]), ...wrap(String(r.cells[1]), WIDTH, '    '));
         continue;
       }
-      out.push(table.caption, '');
+      out.push(...wrap(table.caption, WIDTH), '');
       out.push(...textTable(table));
       if (table.note) out.push('', ...wrap(table.note, WIDTH, '  '));
     }
