@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { accountsOf, demoStream, demoSummary, generateDemo, periodOf, TWILIO_2015_H1 } from './demo-data.ts';
+import { emergencyNoticeDueAt } from './emergency.ts';
 import { defaultPolicy } from './policy-config.ts';
 import { intakeFacts, policyGate } from './policy-gate.ts';
 import { inHeadline, sectionOf } from './report-sections.ts';
@@ -321,5 +322,27 @@ describe('the demo and the policy gate', () => {
     );
     expect(agreement.length).toBeGreaterThan(0);
     expect(agreement.every((r) => r.target_us_person === false)).toBe(true);
+  });
+});
+
+describe('the demo a team kept up with', () => {
+  it('sends no notice before its emergency delay runs out, even one that runs out within the first hours', () => {
+    const until = '2017-H2';
+    const first = generateDemo({ until, keptUp: defaultPolicy });
+    const emergency = first.find(
+      (r) => r.emergency_basis && r.responded_at && r.notice_status === 'sent' && r.received_at > '2017-07',
+    );
+    expect(emergency).toBeDefined();
+    const ends = emergencyNoticeDueAt(new Date(emergency!.responded_at!), defaultPolicy);
+    // The same history, looked at an hour before that request's delay ends.
+    const now = new Date(ends.getTime() - 3_600_000);
+    const again = generateDemo({ until, now, keptUp: defaultPolicy });
+    const same = again.find((r) => r.external_ref === emergency!.external_ref)!;
+    expect(same.responded_at).toBe(emergency!.responded_at);
+    expect(same.notice_status).toBe('delayed_emergency');
+    const held = again.filter((r) =>
+      policyGate(intakeFacts(r, now), defaultPolicy).some((x) => x.rule === 'notice_held'),
+    );
+    expect(held.map((r) => r.external_ref)).toEqual([]);
   });
 });

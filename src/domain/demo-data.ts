@@ -40,8 +40,9 @@ export interface DemoOptions {
 }
 
 /**
- * How far ahead of `now` a team that kept up has done its work: nothing falls due in the demo's first hours,
- * so its due view does not change by itself while someone looks at it.
+ * How far ahead of `now` a team that kept up has done its work: nothing falls due in the demo's first hours, so
+ * its due view does not change by itself while someone looks at it — but for a notice whose emergency delay runs
+ * out in them, which may not be sent a moment before.
  */
 export const KEPT_UP_AHEAD_MS = 2 * 3_600_000;
 
@@ -1387,9 +1388,10 @@ function noticeStatus(
     return 'not_applicable';
   }
   if (keptUp) {
-    // Kept up: notice waits exactly as long as the policy's emergency delay, and is sent once owed.
+    // Kept up: notice waits exactly as long as the policy's emergency delay, and is sent once owed. Not a
+    // moment earlier, even when the delay runs out within KEPT_UP_AHEAD_MS: the law comes before a quiet queue.
     const ends = emergencyNoticeDueAt(new Date(keptUp.answered), keptUp.policy).getTime();
-    if (d.emergencyBasis !== undefined && ends >= now + KEPT_UP_AHEAD_MS) return 'delayed_emergency';
+    if (d.emergencyBasis !== undefined && ends > now) return 'delayed_emergency';
     return reachable ? 'sent' : 'not_possible';
   }
   // Notice after an emergency disclosure waits until the emergency has passed: recent ones are still delayed.

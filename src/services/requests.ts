@@ -43,6 +43,12 @@ import {
 import { intakeFacts, policyGate, producedFor } from '../domain/policy-gate.ts';
 import { assertGate, assertGateChange } from './workflow-guards.ts';
 
+const NEEDS_GRANT = () =>
+  new CandorError(
+    'forbidden',
+    'restricted matters (national-security process, or a request marked restricted) need the restricted-matters grant',
+  );
+
 export type Clock = () => Date;
 
 /** A validated request turned into the rows that store it. */
@@ -206,11 +212,7 @@ export function createRequestService(deps: {
 
   /** Marking a request restricted, clearing the mark, or recording restricted process needs the grant. */
   async function assertMayRestrict(actor: Actor): Promise<void> {
-    if (!mayChangeRestriction(await sightFor(db, actor)))
-      throw new CandorError(
-        'forbidden',
-        'restricted matters (national-security process, or a request marked restricted) need the restricted-matters grant',
-      );
+    if (!mayChangeRestriction(await sightFor(db, actor))) throw NEEDS_GRANT();
   }
 
   /** The id when the actor may see that request, else undefined (a hidden request is not found). */
@@ -335,6 +337,8 @@ export function createRequestService(deps: {
       authorize(actor, 'request.update');
       await assertSeesRequest(db, actor, id);
       if ('restricted' in patch) await assertMayRestrict(actor);
+      // Read before the transaction: on the embedded engine a query outside it would wait for it forever.
+      const mayRestrict = mayChangeRestriction(await sightFor(db, actor));
       const now = clock();
       await db
         .transaction()
@@ -348,7 +352,10 @@ export function createRequestService(deps: {
             );
           }
           const current = presentRequest(b);
-          const merged = requestInput.safeParse({ ...toInput(current), ...patch });
+          // A restriction that was never asked for follows the process type (a reclassification into
+          // national-security process restricts the request); one that is set stays until cleared on purpose.
+          const base = { ...toInput(current), restricted: current.restricted ? true : null };
+          const merged = requestInput.safeParse({ ...base, ...patch });
           if (!merged.success) {
             throw new CandorError('invalid', 'the change is not valid', zodIssues(merged.error.issues));
           }
@@ -356,13 +363,16 @@ export function createRequestService(deps: {
           const changed: Record<string, unknown> = {};
           const before: Record<string, unknown> = {};
           for (const [k, v] of Object.entries(next.record) as Array<[keyof typeof next.record, unknown]>) {
-            if (k === 'external_ref' || k === 'status' || !(k in patch || k === 'notice_status')) continue;
+            if (k === 'external_ref' || k === 'status') continue;
+            if (!(k in patch || k === 'notice_status' || k === 'restricted')) continue;
             const old = (current as Record<string, unknown>)[k];
             if (JSON.stringify(old) !== JSON.stringify(v)) {
               changed[k] = v;
               before[k] = old;
             }
           }
+          // Reclassifying into national-security process restricts the request: that needs the grant too.
+          if ('restricted' in changed && !mayRestrict) throw NEEDS_GRANT();
           if ('outcome' in patch && (patch.outcome ?? null) !== current.outcome) {
             changed.status = next.record.outcome
               ? 'responded'

@@ -139,6 +139,35 @@ describe('the rule and the database agree', () => {
     expect(refused.statusCode).toBe(400);
     expect(refused.body).toMatch(/always restricted/);
   });
+
+  it('follows a reclassification into national-security process, which needs the grant', async () => {
+    const id = await make({ external_ref: 'RECLASS-0001', agency: agency('Reclass Field Office') });
+    const patch = (who: 'handler' | 'cleared') =>
+      s.requests.get(actor('admin'), id).then((r) =>
+        app.inject({
+          method: 'PATCH',
+          url: `/api/v1/requests/${id}`,
+          headers: { authorization: `Bearer ${tokens[who]}` },
+          payload: {
+            version: r.version,
+            process_type: 'national_security_letter',
+            data_sought: ['non_content'],
+          },
+        }),
+      );
+    const refused = await patch('handler');
+    expect(refused.statusCode).toBe(403);
+    expect((await s.requests.get(actor('admin'), id)).process_type).toBe('grand_jury_subpoena');
+    expect((await patch('cleared')).statusCode).toBe(200);
+    const after = await s.requests.get(actor('admin'), id);
+    expect([after.process_type, after.restricted]).toEqual(['national_security_letter', true]);
+    const seen = await app.inject({
+      method: 'GET',
+      url: `/api/v1/requests/${id}`,
+      headers: { authorization: `Bearer ${tokens.handler}` },
+    });
+    expect(seen.statusCode).toBe(404);
+  });
 });
 
 /** Every /api/v1 route from the OpenAPI document, with the ids of the hidden matter put in. */
