@@ -113,7 +113,7 @@ function AdminPage(props: {
       </Section>
       <Section title="Users" id="users">
         <div class="table-wrap">
-          <table>
+          <table class="users">
             <thead>
               <tr>
                 <th scope="col">E-mail</th>
