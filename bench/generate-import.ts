@@ -11,7 +11,7 @@ import { mkdir } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
-import { demoStream } from '../src/domain/demo-data.ts';
+import { demoStream } from '../src/demo/index.ts';
 import { IMPORT_COLUMNS, requestToRow } from '../src/domain/import-row.ts';
 
 const BATCH_ROWS = 500;

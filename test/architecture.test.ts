@@ -62,6 +62,9 @@ export function violations(rel: string, text: string): Violation[] {
     if (layer === 'domain' && target !== 'domain') {
       out.push({ file: rel, rule: 'domain imports nothing of ours outside domain/', detail: imp });
     }
+    if (layer === 'demo' && target !== 'demo' && target !== 'domain') {
+      out.push({ file: rel, rule: 'demo imports nothing of ours outside demo/ and domain/', detail: imp });
+    }
     if (['http', 'web', 'cli'].includes(layer) && target === 'repositories') {
       out.push({
         file: rel,
@@ -99,6 +102,7 @@ describe('the layers', () => {
   it.each([
     ['domain/x.ts', "import { db } from '../db/connect.ts';", 'domain imports nothing'],
     ['domain/x.ts', "export type { Y } from '../services/y.ts';", 'domain imports nothing'],
+    ['demo/x.ts', "import { db } from '../services/x.ts';", 'demo imports nothing'],
     [
       'http/routes/x.ts',
       "import { findRequest } from '../../repositories/requests-repository.ts';",
@@ -123,6 +127,7 @@ describe('the layers', () => {
 
   it.each([
     ['domain/x.ts', "import { z } from 'zod';\nimport { P } from './periods.ts';"],
+    ['demo/x.ts', "import { iso } from './calendar.ts';\nimport { P } from '../domain/periods.ts';"],
     ['services/x.ts', "import { findRequest } from '../repositories/requests-repository.ts';"],
     ['repositories/x.ts', "await db.selectFrom('requests').selectAll().execute();"],
     ['db/migrations/2026-01-01-x.ts', 'await sql`create table t ()`.execute(db);'],

@@ -1,4 +1,4 @@
-import { generateDemo, periodOf } from '../domain/demo-data.ts';
+import { generateDemo, periodOf } from '../demo/index.ts';
 import { authorize } from '../services/authorize.ts';
 import { loadDemo } from '../services/demo.ts';
 import { withContext } from './context.ts';

@@ -1,5 +1,5 @@
 import type { Db } from '../db/connect.ts';
-import { KEPT_UP_AHEAD_MS } from '../domain/demo-data.ts';
+import { KEPT_UP_AHEAD_MS } from '../demo/index.ts';
 import { defaultPolicy, type PolicyConfig } from '../domain/policy-config.ts';
 import { intakeFacts, policyGate, type Refusal } from '../domain/policy-gate.ts';
 import type { ValidRequest } from '../domain/request-input.ts';

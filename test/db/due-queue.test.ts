@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { generateDemo, KEPT_UP_AHEAD_MS } from '../../src/domain/demo-data.ts';
+import { generateDemo, KEPT_UP_AHEAD_MS } from '../../src/demo/index.ts';
 import { defaultPolicy } from '../../src/domain/policy-config.ts';
 import { requestInput, type RequestInput } from '../../src/domain/request-input.ts';
 import { buildApp } from '../../src/http/app.ts';

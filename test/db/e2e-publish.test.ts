@@ -3,7 +3,7 @@ import path from 'node:path';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { main } from '../../src/cli/main.ts';
-import { generateDemo } from '../../src/domain/demo-data.ts';
+import { generateDemo } from '../../src/demo/index.ts';
 import { requestInput } from '../../src/domain/request-input.ts';
 import type { Change } from '../../src/reports/diff.ts';
 import { sha256 } from '../../src/reports/files.ts';

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { demoSummary, generateDemo, TWILIO_2015_H1 } from '../../src/domain/demo-data.ts';
+import { demoSummary, generateDemo, TWILIO_2015_H1 } from '../../src/demo/index.ts';
 import { computeReport } from '../../src/reports/compute.ts';
 import { renderText } from '../../src/reports/render/text.ts';
 import { loadDemo } from '../../src/services/demo.ts';

@@ -4,7 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it, vi } from 'vitest';
 import { main } from '../../src/cli/main.ts';
-import { generateDemo } from '../../src/domain/demo-data.ts';
+import { generateDemo } from '../../src/demo/index.ts';
 import { buildApp } from '../../src/http/app.ts';
 import { STANDARDS } from '../../src/reports/standards.ts';
 import { loadDemo } from '../../src/services/demo.ts';

@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { accountsOf, demoStream, demoSummary, generateDemo, periodOf, TWILIO_2015_H1 } from './demo-data.ts';
-import { emergencyNoticeDueAt } from './emergency.ts';
-import { defaultPolicy } from './policy-config.ts';
-import { intakeFacts, policyGate } from './policy-gate.ts';
-import { inHeadline, sectionOf } from './report-sections.ts';
-import { requestInput, type ValidRequest } from './request-input.ts';
+import { accountsOf, demoStream, demoSummary, generateDemo, periodOf, TWILIO_2015_H1 } from './index.ts';
+import { emergencyNoticeDueAt } from '../domain/emergency.ts';
+import { defaultPolicy } from '../domain/policy-config.ts';
+import { intakeFacts, policyGate } from '../domain/policy-gate.ts';
+import { inHeadline, sectionOf } from '../domain/report-sections.ts';
+import { requestInput, type ValidRequest } from '../domain/request-input.ts';
 
 const demo = generateDemo();
 const inPeriod = (period: string) => demo.filter((r) => periodOf(r.received_at) === period);
