@@ -112,8 +112,8 @@ function AdminPage(props: {
         </form>
       </Section>
       <Section title="Users" id="users">
-        <div class="table-wrap">
-          <table>
+        <div class="table-wrap stack-wrap">
+          <table class="stack">
             <thead>
               <tr>
                 <th scope="col">E-mail</th>
