@@ -102,8 +102,30 @@ export function Layout(props: {
   );
 }
 
-/** A titled page section. */
-export function Section(props: { title: string; children?: Child; id?: string; aside?: Child }): Html {
+/**
+ * A titled page section. `fold` makes it a disclosure (`<details>`, open or closed) whose summary is the
+ * heading and `summary`, a line of what it holds: secondary sections stay one line tall until opened.
+ */
+export function Section(props: {
+  title: string;
+  children?: Child;
+  id?: string;
+  aside?: Child;
+  fold?: 'open' | 'closed';
+  summary?: Child;
+}): Html {
+  if (props.fold) {
+    return (
+      <details class="card fold-card" open={props.fold === 'open'}>
+        <summary>
+          <h2 id={props.id}>{props.title}</h2>
+          {props.summary && <span class="fold-summary">{props.summary}</span>}
+        </summary>
+        {props.aside}
+        {props.children}
+      </details>
+    );
+  }
   return (
     <section class="card" aria-labelledby={props.id}>
       <div class="card-head">

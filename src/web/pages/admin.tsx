@@ -112,8 +112,13 @@ function AdminPage(props: {
         </form>
       </Section>
       <Section title="Users" id="users">
+<<<<<<< HEAD
         <div class="table-wrap">
-          <table class="users">
+          <table class="stack">
+=======
+        <div class="table-wrap stack-wrap">
+          <table class="stack">
+>>>>>>> layout
             <thead>
               <tr>
                 <th scope="col">E-mail</th>

@@ -431,6 +431,20 @@ function DashboardPage(props: {
           </table>
         </div>
       )}
+      <p class="hint" id="counts-vs-report">
+        Why the report for {counts.period.id} shows other numbers: these count every request received in the
+        half-year, as the record stands now. The report counts by date received too, but its headline is
+        government requests only (civil litigants have a table of their own) and leaves national-security
+        process (National Security Letters, FISA orders) out: that is published only in bands, for a window
+        counted back from the publication date (50 U.S.C. 1874). A frozen version keeps the figures of the day
+        it was frozen.
+        {props.ctx.session && can(props.ctx.session.actor, 'report.read') && (
+          <>
+            {' '}
+            <a href={`/reports/${counts.period.id}`}>Open the report desk</a>.
+          </>
+        )}
+      </p>
       {counts.restrictedLeftOut && (
         <p class="hint" id="restricted-note">
           Restricted matters (national-security process and requests marked restricted) are left out of these

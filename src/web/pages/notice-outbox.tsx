@@ -16,11 +16,15 @@ export function outboxSummary(rows: readonly OutboxRow[]): string {
   return `${rows.length} notice${rows.length === 1 ? '' : 's'}: ${parts.join(', ')}`;
 }
 
-/** Every outbox row of a request: to whom, which notice, where it stands, when it was queued and sent. */
+/**
+ * Every outbox row of a request: to whom, which notice, where it stands, when it was queued and sent. Where
+ * its box is narrow (the request page's column, a phone) each row becomes a small block of labelled cells
+ * (`table.stack` in app.css), so the table fits its card instead of scrolling.
+ */
 export function OutboxTable(props: { rows: readonly OutboxRow[]; caption?: string }): Html {
   return (
-    <div class="table-wrap">
-      <table>
+    <div class="table-wrap stack-wrap">
+      <table class="stack outbox">
         {props.caption && <caption>{props.caption}</caption>}
         <thead>
           <tr>

@@ -42,6 +42,41 @@ function reportBody(html: string): string {
   return a >= 0 && b > a ? html.slice(a + '<main>'.length, b) : '';
 }
 
+/** One section of the report's body: its id and heading (from our own renderer's `<section id><h2>`). */
+export interface ReportSection {
+  id: string;
+  heading: string;
+  html: string;
+}
+
+const ENTITIES: Record<string, string> = {
+  '&amp;': '&',
+  '&lt;': '<',
+  '&gt;': '>',
+  '&quot;': '"',
+  '&#39;': "'",
+};
+const unescape = (s: string) => s.replace(/&(amp|lt|gt|quot|#39);/g, (e) => ENTITIES[e] ?? e);
+
+/**
+ * The report body cut at its sections, so the desk can show one at a time. Whatever stands before the first
+ * section is returned as `lead` and always shown: nothing of the report is left out.
+ */
+export function reportSections(body: string): { lead: string; sections: ReportSection[] } {
+  const starts = [...body.matchAll(/<section id="([^"]+)">\s*<h2>([^<]*)<\/h2>/g)];
+  return {
+    lead: body.slice(0, starts[0]?.index ?? body.length),
+    sections: starts.map((m, i) => ({
+      id: unescape(m[1]!),
+      heading: unescape(m[2]!),
+      html: body.slice(m.index, starts[i + 1]?.index ?? body.length),
+    })),
+  };
+}
+
+/** More changed cells than this and the drift table is folded (its count stays in view). */
+const DRIFT_OPEN = 8;
+
 function Changes(props: { changes: readonly Change[]; empty: string }): Html {
   if (props.changes.length === 0) return <p class="empty">{props.empty}</p>;
   return (
@@ -80,7 +115,11 @@ interface DeskProps {
   versions: FrozenVersion[];
   drift: Change[];
   latest: number | null;
-  preview: string;
+  /** The draft's body, cut at its sections; `section` is the one shown ('all': every one). */
+  report: { lead: string; sections: ReportSection[] };
+  section: string;
+  /** The publication date asked for in the address, kept by the contents' links. */
+  asked: string;
   /** The publication date the draft was computed for; the freeze form proposes it. */
   publicationDate: string;
   /** Days of the period no national-security window covers, as sentences. */
@@ -90,10 +129,23 @@ interface DeskProps {
   repo: string;
 }
 
+/** The draft of a period, one section at a time: the contents' links choose it (tabs once app.js runs). */
 function Desk(p: DeskProps): Html {
   const base = `/reports/${p.period}`;
   const f = (name: string) => (p.failed?.form === name ? p.failed : undefined);
   const mayFreeze = can(p.actor, 'report.freeze');
+  const mayPublish = can(p.actor, 'report.publish');
+  const href = (section: string, anchor: string) =>
+    `${base}?${new URLSearchParams(p.asked ? { publication_date: p.asked, section } : { section })}#${anchor}`;
+  const all = p.section === 'all';
+  // The desk's own sections, as the contents list them (each is on the page whichever report section shows).
+  const deskLinks: [string, string][] = [
+    ['versions', 'Versions and downloads'],
+    ...(p.latest !== null ? [['drift', `Drift from version ${p.latest}`] as [string, string]] : []),
+    ...(mayFreeze && p.latest === null ? [['freeze', 'Freeze'] as [string, string]] : []),
+    ...(mayFreeze && p.latest !== null ? [['correct', 'Correct'] as [string, string]] : []),
+    ...(mayPublish && p.latest !== null ? [['publish', 'Publish'] as [string, string]] : []),
+  ];
   return (
     <Layout ctx={p.ctx} title={`Report ${p.period}`}>
       <div class="page-head">
@@ -113,141 +165,187 @@ function Desk(p: DeskProps): Html {
         </form>
       </div>
       {p.flash && <Notice kind="ok">{p.flash}</Notice>}
-      <div class="columns">
-        <div>
-          <Section title={`Draft ${p.period} from today's record`} id="preview">
-            <div class="report-preview">{raw(p.preview)}</div>
-          </Section>
-        </div>
-        <div>
-          <Section title="Versions" id="versions">
-            {p.versions.length === 0 ? (
-              <p class="empty">Not frozen yet.</p>
-            ) : (
-              <ul class="versions">
-                {p.versions.map((v) => (
-                  <li>
-                    <strong>Version {v.number}</strong>, frozen {when(v.frozen_at)}.{' '}
-                    {FORMATS.map((fmt) => (
-                      <>
-                        <a href={`${base}/download/${fmt}?version=${v.number}`}>{fmt}</a>{' '}
-                      </>
-                    ))}
-                  </li>
+      <div class="desk">
+        <nav class="toc" aria-label="Report desk contents">
+          <p class="toc-title">This desk</p>
+          <ul>
+            {deskLinks.map(([id, text]) => (
+              <li>
+                <a href={`#${id}`}>{text}</a>
+              </li>
+            ))}
+          </ul>
+          <p class="toc-title" id="toc-report">
+            Draft report
+          </p>
+          <ul class="toc-sections" aria-labelledby="toc-report" data-tabs>
+            {p.report.sections.map((x) => (
+              <li>
+                <a
+                  href={href(x.id, x.id)}
+                  id={`tab-${x.id}`}
+                  data-panel={`panel-${x.id}`}
+                  aria-current={p.section === x.id ? 'true' : undefined}
+                >
+                  {x.heading}
+                </a>
+              </li>
+            ))}
+          </ul>
+          <p class="toc-all">
+            <a href={href('all', 'preview')} aria-current={all ? 'true' : undefined}>
+              All sections on one page
+            </a>
+          </p>
+        </nav>
+        <div class="desk-main">
+          <div class="desk-panels">
+            <Section title="Versions" id="versions">
+              {p.versions.length === 0 ? (
+                <p class="empty">Not frozen yet.</p>
+              ) : (
+                <ul class="versions">
+                  {p.versions.map((v) => (
+                    <li>
+                      <strong>Version {v.number}</strong>, frozen {when(v.frozen_at)}.{' '}
+                      {FORMATS.map((fmt) => (
+                        <>
+                          <a href={`${base}/download/${fmt}?version=${v.number}`}>{fmt}</a>{' '}
+                        </>
+                      ))}
+                    </li>
+                  ))}
+                </ul>
+              )}
+              <p class="small">
+                Draft downloads:{' '}
+                {FORMATS.map((fmt) => (
+                  <>
+                    <a href={`${base}/download/${fmt}`}>{fmt}</a>{' '}
+                  </>
                 ))}
-              </ul>
+              </p>
+              {p.versions.length > 1 && (
+                <form method="get" action={`${base}/diff`} class="inline">
+                  <label for="f-from">Compare version</label>{' '}
+                  <input id="f-from" name="from" type="number" min="1" value="1" class="short" />{' '}
+                  <label for="f-to">with</label>{' '}
+                  <input id="f-to" name="to" type="number" min="1" value={String(p.latest)} class="short" />{' '}
+                  <button type="submit" class="button secondary">
+                    Show changes
+                  </button>
+                </form>
+              )}
+            </Section>
+            {mayFreeze && p.latest === null && (
+              <Section title="Freeze" id="freeze">
+                <form method="post" action={`${base}/freeze`}>
+                  <CsrfField ctx={p.ctx} />
+                  {f('freeze') && <Notice kind="error">{f('freeze')?.message}</Notice>}
+                  <p>Stores version 1 of this report; it never changes afterwards.</p>
+                  <Input
+                    name="publication_date"
+                    form="freeze"
+                    type="date"
+                    label="Publication date"
+                    value={f('freeze')?.input.get('publication_date') || p.publicationDate}
+                    hint="Fixes the national-security windows (50 U.S.C. 1874(b)); the default is the period's last day plus the configured lag."
+                    errors={f('freeze')?.errors}
+                    required
+                  />
+                  {p.uncovered.length > 0 && (
+                    <div class="uncovered">
+                      <p>Days the national-security windows of this date leave out:</p>
+                      <ul>
+                        {p.uncovered.map((u) => (
+                          <li>{u}</li>
+                        ))}
+                      </ul>
+                    </div>
+                  )}
+                  <button type="submit" class="button">
+                    Freeze version 1
+                  </button>
+                </form>
+              </Section>
             )}
-            <p class="small">
-              Draft downloads:{' '}
-              {FORMATS.map((fmt) => (
-                <>
-                  <a href={`${base}/download/${fmt}`}>{fmt}</a>{' '}
-                </>
-              ))}
-            </p>
-            {p.versions.length > 1 && (
-              <form method="get" action={`${base}/diff`} class="inline">
-                <label for="f-from">Compare version</label>{' '}
-                <input id="f-from" name="from" type="number" min="1" value="1" class="short" />{' '}
-                <label for="f-to">with</label>{' '}
-                <input id="f-to" name="to" type="number" min="1" value={String(p.latest)} class="short" />{' '}
-                <button type="submit" class="button secondary">
-                  Show changes
-                </button>
-              </form>
+            {mayFreeze && p.latest !== null && (
+              <Section title="Correct" id="correct">
+                <form method="post" action={`${base}/correct`} class="grid">
+                  <CsrfField ctx={p.ctx} />
+                  {f('correct') && (
+                    <div class="wide">
+                      <Notice kind="error">{f('correct')?.message}</Notice>
+                    </div>
+                  )}
+                  <TextArea
+                    name="reason"
+                    label="Why the report is corrected"
+                    value={f('correct')?.input.get('reason')}
+                    errors={f('correct')?.errors}
+                    wide
+                    rows={2}
+                  />
+                  <TextArea
+                    name="method"
+                    label="How the new figures were obtained"
+                    value={f('correct')?.input.get('method')}
+                    errors={f('correct')?.errors}
+                    wide
+                    rows={2}
+                  />
+                  <div class="actions wide">
+                    <button type="submit" class="button">
+                      Freeze version {String(p.latest + 1)}
+                    </button>
+                  </div>
+                </form>
+              </Section>
             )}
-          </Section>
+            {mayPublish && p.latest !== null && (
+              <Section title="Publish" id="publish">
+                <form method="post" action={`${base}/publish`} class="grid">
+                  <CsrfField ctx={p.ctx} />
+                  {f('publish') && (
+                    <div class="wide">
+                      <Notice kind="error">{f('publish')?.message}</Notice>
+                    </div>
+                  )}
+                  <p class="wide">
+                    Commits and tags the version in the git repository <code>{p.repo}</code> on the server (
+                    <code>CANDOR_PUBLISH_REPO</code>).
+                  </p>
+                  <div class="actions wide">
+                    <button type="submit" class="button">
+                      Publish version {String(p.latest)}
+                    </button>
+                  </div>
+                </form>
+              </Section>
+            )}
+          </div>
           {p.latest !== null && (
             <Section title={`Drift from version ${p.latest}`} id="drift">
-              <Changes changes={p.drift} empty="The record still matches the frozen version." />
+              {p.drift.length > DRIFT_OPEN ? (
+                <details class="fold">
+                  <summary>{`${p.drift.length} changed cells`}</summary>
+                  <Changes changes={p.drift} empty="" />
+                </details>
+              ) : (
+                <Changes changes={p.drift} empty="The record still matches the frozen version." />
+              )}
             </Section>
           )}
-          {mayFreeze && p.latest === null && (
-            <Section title="Freeze" id="freeze">
-              <form method="post" action={`${base}/freeze`}>
-                <CsrfField ctx={p.ctx} />
-                {f('freeze') && <Notice kind="error">{f('freeze')?.message}</Notice>}
-                <p>Stores version 1 of this report; it never changes afterwards.</p>
-                <Input
-                  name="publication_date"
-                  form="freeze"
-                  type="date"
-                  label="Publication date"
-                  value={f('freeze')?.input.get('publication_date') || p.publicationDate}
-                  hint="Fixes the national-security windows (50 U.S.C. 1874(b)); the default is the period's last day plus the configured lag."
-                  errors={f('freeze')?.errors}
-                  required
-                />
-                {p.uncovered.length > 0 && (
-                  <div class="uncovered">
-                    <p>Days the national-security windows of this date leave out:</p>
-                    <ul>
-                      {p.uncovered.map((u) => (
-                        <li>{u}</li>
-                      ))}
-                    </ul>
-                  </div>
-                )}
-                <button type="submit" class="button">
-                  Freeze version 1
-                </button>
-              </form>
-            </Section>
-          )}
-          {mayFreeze && p.latest !== null && (
-            <Section title="Correct" id="correct">
-              <form method="post" action={`${base}/correct`} class="grid">
-                <CsrfField ctx={p.ctx} />
-                {f('correct') && (
-                  <div class="wide">
-                    <Notice kind="error">{f('correct')?.message}</Notice>
-                  </div>
-                )}
-                <TextArea
-                  name="reason"
-                  label="Why the report is corrected"
-                  value={f('correct')?.input.get('reason')}
-                  errors={f('correct')?.errors}
-                  wide
-                  rows={2}
-                />
-                <TextArea
-                  name="method"
-                  label="How the new figures were obtained"
-                  value={f('correct')?.input.get('method')}
-                  errors={f('correct')?.errors}
-                  wide
-                  rows={2}
-                />
-                <div class="actions wide">
-                  <button type="submit" class="button">
-                    Freeze version {String(p.latest + 1)}
-                  </button>
+          <Section title={`Draft ${p.period} from today's record`} id="preview">
+            <div class="report-preview">
+              {raw(p.report.lead)}
+              {p.report.sections.map((x) => (
+                <div class="report-section" id={`panel-${x.id}`} hidden={!all && p.section !== x.id}>
+                  {raw(x.html)}
                 </div>
-              </form>
-            </Section>
-          )}
-          {can(p.actor, 'report.publish') && p.latest !== null && (
-            <Section title="Publish" id="publish">
-              <form method="post" action={`${base}/publish`} class="grid">
-                <CsrfField ctx={p.ctx} />
-                {f('publish') && (
-                  <div class="wide">
-                    <Notice kind="error">{f('publish')?.message}</Notice>
-                  </div>
-                )}
-                <p class="wide">
-                  Commits and tags the version in the git repository <code>{p.repo}</code> on the server (
-                  <code>CANDOR_PUBLISH_REPO</code>).
-                </p>
-                <div class="actions wide">
-                  <button type="submit" class="button">
-                    Publish version {String(p.latest)}
-                  </button>
-                </div>
-              </form>
-            </Section>
-          )}
+              ))}
+            </div>
+          </Section>
         </div>
       </div>
     </Layout>
@@ -268,6 +366,8 @@ async function desk(c: WebContext, per: string, failed?: DeskProps['failed']): P
     c.services.reports.frozenVersions(c.actor),
     c.services.reports.render(c.actor, per, 'html', { publicationDate }),
   ]);
+  const report = reportSections(reportBody(html.get('report.html')?.toString('utf8') ?? ''));
+  const askedSection = c.query.get('section');
   const current = c.services.dashboard.currentPeriod();
   const recent = halfYearsBetween(`${Number(current.slice(0, 4)) - 2}`, current);
   const periods = [...new Set([...recent, ...all.map((v) => v.period), per])].sort().reverse();
@@ -279,7 +379,12 @@ async function desk(c: WebContext, per: string, failed?: DeskProps['failed']): P
     versions,
     drift: draft.drift,
     latest: draft.latest,
-    preview: reportBody(html.get('report.html')?.toString('utf8') ?? ''),
+    report,
+    section:
+      report.sections.some((x) => x.id === askedSection) || askedSection === 'all'
+        ? askedSection
+        : (report.sections[0]?.id ?? 'all'),
+    asked: /^\d{4}-\d{2}-\d{2}$/.test(asked) ? asked : '',
     publicationDate,
     uncovered: uncoveredText(draft.data.tables.national_security?.uncovered ?? []),
     flash: failed ? undefined : FLASH[c.query.get('done')],

@@ -32,6 +32,9 @@ function Facts(props: { rows: Array<[string, Child]> }): Html {
   );
 }
 
+/** More identifiers than this and the targets are folded (their count stays in the heading). */
+const TARGETS_OPEN = 5;
+
 /** `in 3 days` / `2 days overdue`, from `from` to `to`, in whole hours below two days. */
 function timeLeft(to: string, from: string): string {
   const ms = Date.parse(to) - Date.parse(from);
@@ -219,7 +222,7 @@ function RequestPage(props: {
               ]}
             />
           </Section>
-          <Section title="Requester" id="requester">
+          <Section title="Requester" id="requester" fold="closed" summary={r.agency.name}>
             <Facts
               rows={[
                 ['Agency', r.agency.name],
@@ -234,6 +237,7 @@ function RequestPage(props: {
           <Section
             title={`Targets (${r.identifiers_specified} identifiers, ${r.accounts_specified} accounts)`}
             id="targets"
+            fold={r.targets.length > TARGETS_OPEN ? 'closed' : 'open'}
           >
             {r.targets.length === 0 ? (
               <p class="empty">No identifiers recorded.</p>

@@ -105,7 +105,13 @@ export function DocumentsSection(props: { ctx: PageContext; requestId: number; v
   const actor = ctx.session!.actor;
   const full = can(actor, 'document.read');
   return (
-    <Section title={`Documents (${v.documents.filter((d) => !d.removed).length})`} id="documents">
+    <Section
+      title={`Documents (${v.documents.filter((d) => !d.removed).length})`}
+      id="documents"
+      // Folded while there is nothing to show (the upload form is one click away); a refusal opens it.
+      fold={v.documents.length === 0 && !v.message ? 'closed' : undefined}
+      summary="None yet; open to upload one"
+    >
       {v.message && <Notice kind="error">{v.message}</Notice>}
       {!full && v.documents.length > 0 && (
         <p class="hint">Names and content of documents are shown to handlers, approvers and admins.</p>
@@ -202,7 +208,13 @@ export function ProductionsSection(props: {
   const candidates = v.documents.filter((d) => d.kind === 'production' && !d.removed);
   const fresh = candidates.filter((d) => !produced.has(d.sha256 ?? ''));
   return (
-    <Section title="Productions" id="productions">
+    <Section
+      title="Productions"
+      id="productions"
+      // Folded while nothing was produced and no produced file waits to be.
+      fold={v.productions.length === 0 && candidates.length === 0 ? 'closed' : undefined}
+      summary="Nothing produced yet"
+    >
       {v.productions.length === 0 ? (
         <p class="empty">Nothing produced yet.</p>
       ) : (
