@@ -258,6 +258,26 @@ describe('mentions', () => {
       .execute();
     expect(queued.map((q) => Number(q.user_id))).toEqual([people.cleared.id]);
   });
+  it('are not sent to a user whose grant was revoked after the comment was posted', async () => {
+    const r = await make({ restricted: true, process_type: 'search_warrant', data_sought: ['content'] });
+    const res = await api('handler', 'POST', `/api/v1/requests/${r.id}/comments`, {
+      text: `@${people.cleared.email} before the revocation`,
+    });
+    expect(res.json().notified).toEqual([people.cleared.email]);
+    await s.users.revokeRestricted(admin, people.cleared.id, 'left the docket');
+    try {
+      await s.reminders.run();
+      expect(smtp.handed()).toBe(0);
+      const row = await t.db
+        .selectFrom('reminder_outbox')
+        .select(['status', 'last_error'])
+        .where('key', '=', `mention:${res.json().comment.id}:${people.cleared.id}`)
+        .executeTakeFirstOrThrow();
+      expect(row).toEqual({ status: 'failed', last_error: 'the user can no longer see the request' });
+    } finally {
+      await s.users.grantRestricted(admin, people.cleared.id, 'back on the docket');
+    }
+  });
 });
 
 describe('correspondence', () => {
