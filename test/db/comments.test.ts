@@ -432,10 +432,12 @@ describe('the web forms', () => {
 
   it('show a viewer the thread without forms, and refuse a viewer who posts', async () => {
     const r = await make();
-    await s.comments.post(admin, r.id, { text: 'Visible to viewers.' });
+    const { comment } = await s.comments.post(admin, r.id, { text: 'Visible to viewers.' });
     const w = new WebClient(app);
     await w.signIn(people.viewer.email);
-    const page = await w.get(`/requests/${r.id}`);
+    // The author's own link after posting says nothing to anyone else.
+    const page = await w.get(`/requests/${r.id}?comment=${comment.id}`);
+    expect(page.body).not.toContain('Your comment was posted.');
     expect(page.body).toContain('Visible to viewers.');
     expect(page.body).not.toContain('Post comment');
     expect(page.body).not.toContain('Log correspondence');

@@ -69,7 +69,7 @@ export async function loadComments(c: WebContext, id: number): Promise<CommentsV
     documents,
     canLog,
     canReadDocuments: can(c.actor, 'document.read'),
-    posted: comments.find((x) => x.id === postedId) ?? null,
+    posted: comments.find((x) => x.id === postedId && x.author === c.actor.label) ?? null,
     logged: c.query.get('logged') === '1',
     refused: refused.get(c) ?? null,
   };
