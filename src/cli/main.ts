@@ -14,6 +14,7 @@ import { register as registerKeys } from './commands/keys.ts';
 import { collectAnchors } from '../publish/anchors.ts';
 import { register as registerDocuments } from './commands/documents.ts';
 import { register as registerPortal } from './commands/portal.ts';
+import { register as registerComments } from './commands/comments.ts';
 
 /**
  * Each area of the product adds its subcommands here (src/cli/commands/*.ts), so areas do not edit one
@@ -27,6 +28,7 @@ const registrars: Array<(p: Command, setCode: (n: number) => void) => void> = [
   registerKeys,
   registerDocuments,
   registerPortal,
+  registerComments,
 ];
 
 function program(setCode: (n: number) => void): Command {

@@ -23,6 +23,8 @@ import type {
   ReminderMode,
   ReminderStatus,
   SessionStage,
+  CorrespondenceChannel,
+  CorrespondenceDirection,
 } from '../domain/vocabulary.ts';
 
 /** A timestamptz: read as Date, written as Date or ISO string. */
@@ -402,6 +404,45 @@ export interface ReminderOutboxTable {
   last_error: string | null;
 }
 
+/** What became of one mention in a comment, decided when it was posted (docs/workflow.md). */
+export interface StoredMention {
+  /** The address as written after `@`, lower-cased. */
+  email: string;
+  user_id: number | null;
+  notified: boolean;
+  /** Why not, when not notified. */
+  reason: 'unknown_address' | 'disabled' | 'cannot_see' | 'self' | null;
+}
+
+/** One comment of a request's internal thread: never changed once posted (a database trigger refuses it). */
+export interface RequestCommentsTable {
+  id: Generated<number>;
+  request_id: number;
+  /** The actor's audit label (`user:3 (ana@example.com)`, `cli:root`). */
+  author: string;
+  author_user_id: number | null;
+  body: string;
+  mentions: ColumnType<StoredMention[], string, never>;
+  created_at: Timestamp;
+}
+export type RequestCommentRow = Selectable<RequestCommentsTable>;
+
+/** One entry of a request's correspondence log with the agency: never changed once recorded. */
+export interface RequestCorrespondenceTable {
+  id: Generated<number>;
+  request_id: number;
+  direction: CorrespondenceDirection;
+  occurred_at: Timestamp;
+  channel: CorrespondenceChannel;
+  counterpart: string;
+  summary: string;
+  document_id: number | null;
+  recorded_by: string;
+  recorded_by_user_id: number | null;
+  recorded_at: Timestamp;
+}
+export type RequestCorrespondenceRow = Selectable<RequestCorrespondenceTable>;
+
 export interface Database extends PortalTables {
   users: UsersTable;
   api_tokens: ApiTokensTable;
@@ -431,6 +472,8 @@ export interface Database extends PortalTables {
   certification_templates: CertificationTemplatesTable;
   reminder_outbox: ReminderOutboxTable;
   restricted_grants: RestrictedGrantsTable;
+  request_comments: RequestCommentsTable;
+  request_correspondence: RequestCorrespondenceTable;
 }
 
 export type RequestRow = Selectable<RequestsTable>;

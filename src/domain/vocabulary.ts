@@ -215,6 +215,14 @@ export type ReminderMode = (typeof REMINDER_MODES)[number];
 export const REMINDER_STATUSES = ['queued', 'sending', 'sent', 'failed', 'possibly_sent'] as const;
 export type ReminderStatus = (typeof REMINDER_STATUSES)[number];
 
+/** Which way a piece of correspondence with the agency went (docs/workflow.md, "Comments and correspondence"). */
+export const CORRESPONDENCE_DIRECTIONS = ['sent', 'received'] as const;
+export type CorrespondenceDirection = (typeof CORRESPONDENCE_DIRECTIONS)[number];
+
+/** How correspondence with the agency travelled. */
+export const CORRESPONDENCE_CHANNELS = ['email', 'letter', 'portal', 'phone', 'fax', 'in_person'] as const;
+export type CorrespondenceChannel = (typeof CORRESPONDENCE_CHANNELS)[number];
+
 /** How far a web session has signed in. */
 export const SESSION_STAGES = ['second_factor', 'signed_in'] as const;
 export type SessionStage = (typeof SESSION_STAGES)[number];

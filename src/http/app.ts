@@ -14,6 +14,7 @@ import { authenticate } from './auth.ts';
 import { errorHandler } from './errors.ts';
 import { registerInputGuards } from './input.ts';
 import { portalRoutes } from './routes/portal.ts';
+import { commentRoutes } from './routes/comments.ts';
 import { documentRoutes } from './routes/documents.ts';
 import { noticeRoutes } from './routes/notices.ts';
 import { reportRoutes } from './routes/reports.ts';
@@ -98,6 +99,7 @@ export async function buildApp({ config, services, logger = false }: AppOptions)
       await api.register(noticeRoutes(services));
       await api.register(reportRoutes(services));
       await api.register(documentRoutes(services));
+      await api.register(commentRoutes(services));
       await api.register(portalRoutes(services));
       api.get('/me', async (req) => ({
         label: req.actor.label,

@@ -114,12 +114,31 @@ export async function finishReminder(
     .execute();
 }
 
-/** The address a reminder goes to, and whether its user may still get one. */
-export function reminderRecipient(
+/**
+ * The address a reminder goes to; whether its user may still get one (not disabled); and whether they may still
+ * see its request (`hidden`: the request is restricted now and the user holds no grant now), read at the send.
+ */
+export async function reminderRecipient(
   db: Db,
   userId: number,
-): Promise<{ email: string; disabled_at: Date | null } | undefined> {
-  return db.selectFrom('users').select(['email', 'disabled_at']).where('id', '=', userId).executeTakeFirst();
+  requestId: number | null,
+): Promise<{ email: string; disabled_at: Date | null; hidden: boolean } | undefined> {
+  const row = await db
+    .selectFrom('users as u')
+    .leftJoin('restricted_grants as g', 'g.user_id', 'u.id')
+    .select(['u.email', 'u.disabled_at', 'g.user_id as granted'])
+    .where('u.id', '=', userId)
+    .executeTakeFirst();
+  if (!row) return undefined;
+  const restricted =
+    requestId !== null &&
+    !!(await db
+      .selectFrom('requests')
+      .select('id')
+      .where('id', '=', requestId)
+      .where('restricted', '=', true)
+      .executeTakeFirst());
+  return { email: row.email, disabled_at: row.disabled_at, hidden: restricted && row.granted === null };
 }
 
 /** A user's reminder setting. */

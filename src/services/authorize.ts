@@ -18,6 +18,9 @@ export const ACTIONS = {
   'request.transition': ['handler', 'approver', 'admin'],
   'request.assign': ['handler', 'approver', 'admin'],
   'request.respond': ['handler', 'approver', 'admin'],
+  // Comments and correspondence (docs/workflow.md): those who work a request write them; every reader reads them.
+  'request.comment': ['handler', 'approver', 'admin'],
+  'correspondence.record': ['handler', 'approver', 'admin'],
   'emergency.record': ['handler', 'approver', 'admin'],
   'hold.manage': ['handler', 'approver', 'admin'],
   'hold.release': ['admin'],

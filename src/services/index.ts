@@ -2,6 +2,7 @@ import type { Config } from '../config.ts';
 import type { Db } from '../db/connect.ts';
 import { createAuditService } from './audit.ts';
 import { createBulkService } from './bulk.ts';
+import { createCommentService } from './comments.ts';
 import { createAuditSequencer } from './audit-sequencer.ts';
 import { createDueService } from './due.ts';
 import { createAuthService } from './auth.ts';
@@ -76,6 +77,7 @@ export function createServices(deps0: Deps) {
     bulk: createBulkService({ workflow }),
     due,
     reminders: createReminderService({ ...deps, due }),
+    comments: createCommentService(deps),
     notices: createNoticeService(deps),
     noticeWorker: createNoticeWorker(deps),
     reports,

@@ -169,9 +169,11 @@ export function createReminderService(deps: {
       const rows = await claimReminders(db, new Date(now.getTime() + leaseMs), BATCH);
       if (rows.length === 0) return;
       for (const row of rows) {
-        const to = await reminderRecipient(db, row.user_id);
+        const to = await reminderRecipient(db, row.user_id, row.request_id);
         try {
           if (!to || to.disabled_at) throw new CandorError('conflict', 'the user was disabled');
+          // Restricted, or the grant revoked, since it was queued: the e-mail would name a matter they may not see.
+          if (to.hidden) throw new CandorError('conflict', 'the user can no longer see the request');
           await mail().send({
             to: to.email,
             subject: row.subject,

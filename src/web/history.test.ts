@@ -12,6 +12,34 @@ const event = (action: string, before: unknown, after: unknown) => ({
 });
 
 describe('the history of a request, in words', () => {
+  it('tells a comment and a correspondence entry in words', () => {
+    expect(actionLabel('comment.post')).toBe('Commented');
+    expect(actionLabel('correspondence.record')).toBe('Logged correspondence with the agency');
+    const entry = changesOf(
+      event('correspondence.record', null, {
+        correspondence_id: 4,
+        direction: 'received',
+        occurred_at: '2026-11-02T14:00:00.000Z',
+        channel: 'in_person',
+        counterpart: 'SA Jane Roe, FBI Boston',
+        document_id: 9,
+      }),
+    ).map((c) => `${c.label}: ${c.value}`);
+    expect(entry).toEqual([
+      'Entry number: #4',
+      'Direction: Received',
+      'Sent or received: 2026-11-02 14:00 UTC',
+      'Channel: In person',
+      'Counterpart: SA Jane Roe, FBI Boston',
+      'Document: #9',
+    ]);
+    expect(
+      changesOf(event('comment.post', null, { comment_id: 7, comment: 'Called the AUSA.' })).map(
+        (c) => `${c.label}: ${c.value}`,
+      ),
+    ).toEqual(['Comment number: #7', 'Comment: Called the AUSA.']);
+  });
+
   it('names fields in words, and spells out any key it does not know', () => {
     expect(fieldLabel('notice_status')).toBe('Customer notice');
     expect(fieldLabel('external_ref')).toBe('External ref');

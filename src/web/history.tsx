@@ -38,6 +38,8 @@ const ACTIONS: Readonly<Record<string, string>> = {
   'notice.possibly_sent': 'A notice may have been delivered (delivery interrupted): check it',
   'notice.settle': 'A person settled a notice that may have been delivered',
   'contact.set': 'Set the customer contact',
+  'comment.post': 'Commented',
+  'correspondence.record': 'Logged correspondence with the agency',
 };
 
 export function actionLabel(action: string): string {

@@ -17,6 +17,8 @@ import {
   REQUESTER_CLASSES,
   ROLES,
   APPROVAL_PURPOSES,
+  CORRESPONDENCE_CHANNELS,
+  CORRESPONDENCE_DIRECTIONS,
 } from '../domain/vocabulary.ts';
 import { CHANNEL_LABELS, OUTCOME_LABELS, PROCESS_LABELS } from '../reports/render/labels.ts';
 
@@ -35,6 +37,7 @@ const WORDS: Readonly<Record<string, string>> = {
   prohibited_by_order: 'Prohibited by an order',
   api: 'API',
   email: 'E-mail',
+  in_person: 'In person',
   request: 'The request itself',
   endanger_life: 'Danger to life or safety',
   flight: 'Flight from prosecution',
@@ -90,6 +93,8 @@ const CODES: ReadonlySet<string> = new Set<string>([
   ...HOLD_REGIMES,
   ...NOTICE_KINDS,
   ...NUMBER_SOURCES,
+  ...CORRESPONDENCE_DIRECTIONS,
+  ...CORRESPONDENCE_CHANNELS,
   // Per-account results, order grounds, hold release reasons, approval purposes, outbox and hold states.
   ...['produced', 'preserved', 'restricted', 'no_data', 'not_produced'],
   ...['endanger_life', 'flight', 'evidence', 'witnesses', 'jeopardize', 'other'],
@@ -137,6 +142,9 @@ const FIELDS: Readonly<Record<string, string>> = {
   attempt: 'Attempt',
   sha256: 'SHA-256',
   override: 'Override',
+  occurred_at: 'Sent or received',
+  comment_id: 'Comment number',
+  correspondence_id: 'Entry number',
 };
 
 /**

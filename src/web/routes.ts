@@ -8,6 +8,7 @@ import { routes as portalIntake } from './pages/portal-intake.tsx';
 import { routes as requestActions } from './pages/request-actions.ts';
 import { routes as requestDetail } from './pages/request-detail.tsx';
 import { routes as requestDocuments } from './pages/request-documents.tsx';
+import { routes as requestComments } from './pages/request-comments.tsx';
 import { routes as requestEdit } from './pages/request-edit.tsx';
 import { routes as requestNew } from './pages/request-new.tsx';
 import { routes as requestNotice } from './pages/request-notice.tsx';
@@ -39,6 +40,7 @@ export const WEB_ROUTES: readonly WebRoute[] = [
   ...requestEdit,
   ...requestActions,
   ...requestDocuments,
+  ...requestComments,
   ...requestNotice,
   ...requestPortal,
   agencies,

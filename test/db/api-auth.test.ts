@@ -154,6 +154,38 @@ const routes: Route[] = [
     ok: 200,
   },
   { method: 'GET', url: () => '/api/v1/audit/verify', action: 'audit.verify', ok: 200 },
+  {
+    method: 'GET',
+    url: () => `/api/v1/requests/${existingId}/comments`,
+    action: 'request.read',
+    ok: 200,
+  },
+  post(
+    () => `/api/v1/requests/${existingId}/comments`,
+    'request.comment',
+    () => ({ text: 'walked' }),
+    () => {},
+    201,
+  ),
+  {
+    method: 'GET',
+    url: () => `/api/v1/requests/${existingId}/correspondence`,
+    action: 'request.read',
+    ok: 200,
+  },
+  post(
+    () => `/api/v1/requests/${existingId}/correspondence`,
+    'correspondence.record',
+    () => ({
+      direction: 'sent',
+      occurred_at: '2026-01-10T10:00:00Z',
+      channel: 'email',
+      counterpart: 'SA Walk',
+      summary: 'walked',
+    }),
+    () => {},
+    201,
+  ),
   { method: 'GET', url: () => '/api/v1/me', action: 'request.read', ok: 200 },
   post(
     () => `/api/v1/requests/${w.transition}/transition`,

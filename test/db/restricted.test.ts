@@ -215,6 +215,15 @@ function bodyFor(method: string, p: string): Record<string, unknown> | undefined
   if (p.endsWith('/transition')) return { version: 1, to: 'in_review' };
   if (p === '/api/v1/requests/{id}' && method === 'PATCH') return { version: 1, notes: 'x' };
   if (p.endsWith('/documents')) return undefined;
+  if (p.endsWith('/comments')) return { text: 'walking the restricted routes' };
+  if (p.endsWith('/correspondence'))
+    return {
+      direction: 'sent',
+      occurred_at: '2026-01-10T10:00:00Z',
+      channel: 'email',
+      counterpart: 'SA Walk',
+      summary: 'walking the restricted routes',
+    };
   return { version: 1, reason: 'walking the restricted routes' };
 }
 
@@ -257,6 +266,8 @@ describe('the API, as users without the grant', () => {
       expect(walked).toContain('GET /api/v1/requests/{id}/audit');
       expect(walked).toContain('GET /api/v1/documents/{id}');
       expect(walked).toContain('GET /api/v1/productions/{id}');
+      expect(walked).toContain('POST /api/v1/requests/{id}/comments');
+      expect(walked).toContain('GET /api/v1/requests/{id}/correspondence');
     });
 
     it(`as ${role}: no list, search or count names a restricted request or its agency`, async () => {

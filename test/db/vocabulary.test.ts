@@ -36,6 +36,8 @@ const enums: Array<[string, readonly string[]]> = [
   ['session_stage', v.SESSION_STAGES],
   ['reminder_mode', v.REMINDER_MODES],
   ['reminder_status', v.REMINDER_STATUSES],
+  ['correspondence_direction', v.CORRESPONDENCE_DIRECTIONS],
+  ['correspondence_channel', v.CORRESPONDENCE_CHANNELS],
 ];
 
 describe('the database vocabulary', () => {

@@ -131,6 +131,20 @@ const EXAMPLES: Record<string, Example> = {
     form: () => ({ kind: 'correspondence' }),
     file: true,
   },
+  'POST /requests/:id/comments': {
+    url: () => `/requests/${requestId}/comments`,
+    form: () => ({ text: `Walked by every role ${++n}` }),
+  },
+  'POST /requests/:id/correspondence': {
+    url: () => `/requests/${requestId}/correspondence`,
+    form: () => ({
+      direction: 'received',
+      channel: 'letter',
+      occurred_at: '2026-01-20T10:00',
+      counterpart: 'Walk County Sheriff',
+      summary: `Walk ${++n}`,
+    }),
+  },
   'GET /documents/:id/download': { url: () => `/documents/${documentId}/download` },
   'POST /documents/:id/delete': {
     url: async () => {

@@ -112,13 +112,8 @@ function AdminPage(props: {
         </form>
       </Section>
       <Section title="Users" id="users">
-<<<<<<< HEAD
-        <div class="table-wrap">
-          <table class="stack">
-=======
         <div class="table-wrap stack-wrap">
           <table class="stack">
->>>>>>> layout
             <thead>
               <tr>
                 <th scope="col">E-mail</th>

@@ -1,5 +1,6 @@
 import { guidance, mayCompel, requiredChannel } from '../../domain/compel.ts';
 import { loadPortal, PortalSection, type PortalView } from './request-portal.tsx';
+import { CommentsSection, loadComments, type CommentsView } from './request-comments.tsx';
 import { CandorError } from '../../errors.ts';
 import { can } from '../../services/authorize.ts';
 import type { AuditService } from '../../services/audit.ts';
@@ -177,6 +178,7 @@ function RequestPage(props: {
   notice?: NoticeStatusView;
   documents: DocumentsView;
   portal: PortalView | null;
+  comments: CommentsView;
 }): Html {
   const { r } = props;
   return (
@@ -280,6 +282,7 @@ function RequestPage(props: {
           <DocumentsSection ctx={props.ctx} requestId={r.id} v={props.documents} />
           <ProductionsSection ctx={props.ctx} requestId={r.id} v={props.documents} />
           {props.portal && <PortalSection ctx={props.ctx} requestId={r.id} v={props.portal} />}
+          <CommentsSection ctx={props.ctx} requestId={r.id} v={props.comments} />
           {r.notes && (
             <Section title="Notes" id="notes">
               <p class="prewrap">{r.notes}</p>
@@ -339,6 +342,7 @@ export async function renderDetail(
   // Documents first: showing a document's text is a view, and the history below should include it.
   const documents = await loadDocuments(c, id, documentsMessage);
   const portal = await loadPortal(c, id, portalMessage);
+  const comments = await loadComments(c, id);
   const timeline = await c.services.audit.timeline(c.actor, 'request', id);
   const [assignees, notice] = await Promise.all([
     can(c.actor, 'request.assign') ? c.services.workflow.assignees(c.actor) : [],
@@ -352,6 +356,7 @@ export async function renderDetail(
     flash: failed || documentsMessage ? undefined : FLASH[done],
     documents,
     portal,
+    comments,
     notice,
     standing: Standing({
       r,
