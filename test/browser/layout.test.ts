@@ -2,7 +2,7 @@ import { mkdirSync } from 'node:fs';
 import type { FastifyInstance } from 'fastify';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { generateDemo } from '../../src/domain/demo-data.ts';
+import { generateDemo } from '../../src/demo/index.ts';
 import { requestInput } from '../../src/domain/request-input.ts';
 import { buildApp } from '../../src/http/app.ts';
 import { loadDemo } from '../../src/services/demo.ts';
