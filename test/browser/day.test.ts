@@ -1,6 +1,6 @@
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { createServer as httpServer, type Server } from 'node:http';
-import { createServer, type AddressInfo } from 'node:net';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { FastifyInstance } from 'fastify';
@@ -11,7 +11,7 @@ import { loadConfig } from '../../src/config.ts';
 import { requestInput, type RequestInput } from '../../src/domain/request-input.ts';
 import { buildApp } from '../../src/http/app.ts';
 import { createServices, type Services } from '../../src/services/index.ts';
-import { CHROMIUM, haveChromium, launchChromium } from '../helpers/chromium.ts';
+import { CHROMIUM, freePort, haveChromium, launchChromium, press } from '../helpers/chromium.ts';
 import { actor, testDatabase, type TestDb } from '../helpers/db.ts';
 import { requestFactory } from '../helpers/factories.ts';
 import { startSmtp, type TestSmtp } from '../helpers/smtp.ts';
@@ -48,14 +48,6 @@ const cspErrors: string[] = [];
 const overflow: string[] = [];
 const ids = { soon: 0, mid: 0, later: 0, other: 0, emergency: 0, nsl: 0 };
 
-async function freePort(): Promise<number> {
-  const srv = createServer();
-  await new Promise<void>((resolve) => srv.listen(0, '127.0.0.1', resolve));
-  const { port } = srv.address() as AddressInfo;
-  await new Promise<void>((resolve) => srv.close(() => resolve()));
-  return port;
-}
-
 async function context(viewport = DESKTOP): Promise<BrowserContext> {
   const c = await browser.newContext({ viewport, deviceScaleFactor: 1 });
   c.setDefaultTimeout(WAIT.timeout);
@@ -78,15 +70,6 @@ async function shoot(page: Page, name: string): Promise<void> {
   const width = await page.evaluate(() => document.documentElement.scrollWidth);
   if (width > PHONE.width) overflow.push(`${name}: ${width}px`);
   await page.setViewportSize(was);
-}
-
-/** Clicks a submit button and waits for the page its form leads to. */
-async function press(page: Page, button: string, url: RegExp | string | ((u: URL) => boolean)) {
-  await Promise.all([
-    page.waitForEvent('framenavigated', { predicate: (f) => f === page.mainFrame(), ...WAIT }),
-    page.click(button),
-  ]);
-  await page.waitForURL(url, WAIT);
 }
 
 /** Everything of a page a user can read, and its address's HTTP status. */

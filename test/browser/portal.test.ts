@@ -1,6 +1,5 @@
 import { createHash } from 'node:crypto';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { FastifyInstance } from 'fastify';
@@ -11,7 +10,7 @@ import { base32Decode, hotp, timeStep } from '../../src/domain/totp.ts';
 import { buildApp } from '../../src/http/app.ts';
 import { firstRunLink } from '../../src/services/auth.ts';
 import { createServices, type Services } from '../../src/services/index.ts';
-import { CHROMIUM, haveChromium, launchChromium } from '../helpers/chromium.ts';
+import { CHROMIUM, freePort, haveChromium, launchChromium, press } from '../helpers/chromium.ts';
 import { testDatabase, type TestDb } from '../helpers/db.ts';
 import { makePdf, unzip } from '../helpers/documents.ts';
 import { startSmtp, type TestSmtp } from '../helpers/smtp.ts';
@@ -43,15 +42,6 @@ const dir = mkdtempSync(path.join(tmpdir(), 'candor-browser-portal-'));
 const cspErrors: string[] = [];
 const overflow: string[] = [];
 
-/** A port nobody listens on: the e-mailed links must name the server's real address before it starts. */
-async function freePort(): Promise<number> {
-  const srv = createServer();
-  await new Promise<void>((resolve) => srv.listen(0, '127.0.0.1', resolve));
-  const { port } = srv.address() as AddressInfo;
-  await new Promise<void>((resolve) => srv.close(() => resolve()));
-  return port;
-}
-
 async function context(viewport = DESKTOP, phone = false): Promise<BrowserContext> {
   const c = await browser.newContext({
     viewport,
@@ -79,18 +69,6 @@ async function shoot(page: Page, name: string): Promise<void> {
   const width = await page.evaluate(() => document.documentElement.scrollWidth);
   if (width > PHONE.width) overflow.push(`${name}: ${width}px`);
   await page.setViewportSize(was);
-}
-
-/**
- * Submits the form a button is in and waits for the page it leads to (a new navigation, even when it leads
- * back to the same address, as a refused form or a posted message does).
- */
-async function press(page: Page, button: string, url: RegExp | string | ((u: URL) => boolean)) {
-  await Promise.all([
-    page.waitForEvent('framenavigated', { predicate: (f) => f === page.mainFrame(), ...WAIT }),
-    page.click(button),
-  ]);
-  await page.waitForURL(url, WAIT);
 }
 
 /** The last link of a kind e-mailed to an address, waiting for it to arrive. */
