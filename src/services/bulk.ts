@@ -1,6 +1,6 @@
 import { CandorError } from '../errors.ts';
 import { authorize, type Actor } from './authorize.ts';
-import type { WorkflowService } from './workflow.ts';
+import type { WorkflowService } from './workflow/index.ts';
 
 /** What the work queue does to many requests at once. */
 export type BulkAction = 'assign' | 'mark_reviewed';

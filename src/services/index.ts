@@ -18,7 +18,7 @@ import { createReminderService } from './reminders.ts';
 import { createReportService } from './reports.ts';
 import { createRequestService, type Clock } from './requests.ts';
 import { createUserService } from './users.ts';
-import { createWorkflowService } from './workflow.ts';
+import { createWorkflowService } from './workflow/index.ts';
 import { folderStore } from '../documents/folder-store.ts';
 import { s3Store } from '../documents/s3-store.ts';
 import type { BlobStore } from '../documents/store.ts';

@@ -1,3 +1,4 @@
+import type { RequestUpdate } from '../db/schema.ts';
 import type { Config } from '../config.ts';
 import type { Db } from '../db/connect.ts';
 import {
@@ -22,7 +23,6 @@ import {
   insertTargets,
   listRequests,
   replaceTargets,
-  updateRequestRow,
   upsertAgency,
   type Cursor,
   type ListFilter,
@@ -41,7 +41,8 @@ import {
   type PresentedWorkflow,
 } from './presenters.ts';
 import { intakeFacts, policyGate, producedFor } from '../domain/policy-gate.ts';
-import { assertGate, assertGateChange } from './workflow-guards.ts';
+import { assertGate, assertGateChange } from './workflow/guards.ts';
+import { changeRequest } from './workflow/change.ts';
 
 const NEEDS_GRANT = () =>
   new CandorError(
@@ -339,97 +340,78 @@ export function createRequestService(deps: {
       if ('restricted' in patch) await assertMayRestrict(actor);
       // Read before the transaction: on the embedded engine a query outside it would wait for it forever.
       const mayRestrict = mayChangeRestriction(await sightFor(db, actor));
-      const now = clock();
-      await db
-        .transaction()
-        .execute(async (trx) => {
-          const b = await findRequest(trx, id);
-          if (!b) throw new CandorError('not_found', `request ${id} does not exist`);
-          if (b.request.version !== version) {
-            throw new CandorError(
-              'conflict',
-              `request ${id} was changed by someone else (version ${b.request.version}, you sent ${version}); reload and retry`,
-            );
+      const change = { actor, id, expectedVersion: version, action: 'request.update', now: clock() };
+      await changeRequest(db, change, async (trx, b, w, now) => {
+        const current = presentRequest(b);
+        // A restriction that was never asked for follows the process type (a reclassification into
+        // national-security process restricts the request); one that is set stays until cleared on purpose.
+        const base = { ...toInput(current), restricted: current.restricted ? true : null };
+        const merged = requestInput.safeParse({ ...base, ...patch });
+        if (!merged.success) {
+          throw new CandorError('invalid', 'the change is not valid', zodIssues(merged.error.issues));
+        }
+        const next = prepareRequest(merged.data, now);
+        const changed: Record<string, unknown> = {};
+        const before: Record<string, unknown> = {};
+        for (const [k, v] of Object.entries(next.record) as Array<[keyof typeof next.record, unknown]>) {
+          if (k === 'external_ref' || k === 'status') continue;
+          if (!(k in patch || k === 'notice_status' || k === 'restricted')) continue;
+          const old = (current as Record<string, unknown>)[k];
+          if (JSON.stringify(old) !== JSON.stringify(v)) {
+            changed[k] = v;
+            before[k] = old;
           }
-          const current = presentRequest(b);
-          // A restriction that was never asked for follows the process type (a reclassification into
-          // national-security process restricts the request); one that is set stays until cleared on purpose.
-          const base = { ...toInput(current), restricted: current.restricted ? true : null };
-          const merged = requestInput.safeParse({ ...base, ...patch });
-          if (!merged.success) {
-            throw new CandorError('invalid', 'the change is not valid', zodIssues(merged.error.issues));
+        }
+        // Reclassifying into national-security process restricts the request: that needs the grant too.
+        if ('restricted' in changed && !mayRestrict) throw NEEDS_GRANT();
+        if ('outcome' in patch && (patch.outcome ?? null) !== current.outcome) {
+          changed.status = next.record.outcome
+            ? 'responded'
+            : b.request.status === 'closed'
+              ? 'in_review'
+              : b.request.status;
+        }
+        if ('agency' in patch) {
+          const agencyId = await upsertAgency(trx, next.agency);
+          if (agencyId !== b.agency.id) {
+            changed.agency_id = agencyId;
+            before.agency_id = b.agency.id;
           }
-          const next = prepareRequest(merged.data, now);
-          const changed: Record<string, unknown> = {};
-          const before: Record<string, unknown> = {};
-          for (const [k, v] of Object.entries(next.record) as Array<[keyof typeof next.record, unknown]>) {
-            if (k === 'external_ref' || k === 'status') continue;
-            if (!(k in patch || k === 'notice_status' || k === 'restricted')) continue;
-            const old = (current as Record<string, unknown>)[k];
-            if (JSON.stringify(old) !== JSON.stringify(v)) {
-              changed[k] = v;
-              before[k] = old;
-            }
-          }
-          // Reclassifying into national-security process restricts the request: that needs the grant too.
-          if ('restricted' in changed && !mayRestrict) throw NEEDS_GRANT();
-          if ('outcome' in patch && (patch.outcome ?? null) !== current.outcome) {
-            changed.status = next.record.outcome
-              ? 'responded'
-              : b.request.status === 'closed'
-                ? 'in_review'
-                : b.request.status;
-          }
-          if ('agency' in patch) {
-            const agencyId = await upsertAgency(trx, next.agency);
-            if (agencyId !== b.agency.id) {
-              changed.agency_id = agencyId;
-              before.agency_id = b.agency.id;
-            }
-          }
-          // The generic change path goes through the same policy gate as every other door. A refusal the
-          // request already carried (an approver's override, imported history) does not block an unrelated
-          // change; any refusal the change would add does.
-          const w = await findWorkflowRecords(trx, id);
-          const produced = 'outcome' in changed || 'data_sought' in changed;
-          assertGateChange(b, w, now, config.policy, {
-            processType: merged.data.process_type,
-            channel: merged.data.channel,
-            requesterClass: merged.data.requester_class,
-            agencyCountry: next.agency.country,
-            emergency: next.record.emergency,
-            receivedAt: new Date(merged.data.received_at),
-            outcome: next.record.outcome,
-            respondedAt: merged.data.responded_at ? new Date(merged.data.responded_at) : null,
-            targetUsPerson: next.record.target_us_person,
-            ...(produced ? { produced: producedFor(next.record.outcome, next.record.data_sought) } : {}),
-            ...(typeof changed.notice_status === 'string'
-              ? { noticeStatus: changed.notice_status as NoticeStatus }
-              : {}),
-          });
-          const targetsChanged = 'accounts' in patch || 'identifiers' in patch;
-          if (Object.keys(changed).length === 0 && !targetsChanged) return;
-          if (!(await updateRequestRow(trx, id, version, { ...changed, updated_at: now })))
-            throw new CandorError('conflict', `request ${id} changed meanwhile`);
-          if (targetsChanged) {
-            await replaceTargets(trx, id, next.targets);
-            before.targets = current.targets;
-            changed.targets = next.targets;
-          }
-          await appendEvent(trx, {
-            at: now,
-            actor: actor.label,
-            action: 'request.update',
-            entity: 'request',
-            entityId: id,
-            // The agency by name, not only by its row id, so the history reads in words.
-            before: 'agency_id' in changed ? { ...before, agency: b.agency.name } : before,
-            after: 'agency_id' in changed ? { ...changed, agency: next.agency.name } : changed,
-          });
-        })
-        .catch((e: unknown) => {
-          throw fromDatabaseError(e, 'the change');
+        }
+        // The generic change path goes through the same policy gate as every other door. A refusal the
+        // request already carried (an approver's override, imported history) does not block an unrelated
+        // change; any refusal the change would add does.
+        const produced = 'outcome' in changed || 'data_sought' in changed;
+        assertGateChange(b, w, now, config.policy, {
+          processType: merged.data.process_type,
+          channel: merged.data.channel,
+          requesterClass: merged.data.requester_class,
+          agencyCountry: next.agency.country,
+          emergency: next.record.emergency,
+          receivedAt: new Date(merged.data.received_at),
+          outcome: next.record.outcome,
+          respondedAt: merged.data.responded_at ? new Date(merged.data.responded_at) : null,
+          targetUsPerson: next.record.target_us_person,
+          ...(produced ? { produced: producedFor(next.record.outcome, next.record.data_sought) } : {}),
+          ...(typeof changed.notice_status === 'string'
+            ? { noticeStatus: changed.notice_status as NoticeStatus }
+            : {}),
         });
+        const targetsChanged = 'accounts' in patch || 'identifiers' in patch;
+        if (Object.keys(changed).length === 0 && !targetsChanged) return null;
+        const set = { ...changed } as RequestUpdate;
+        if (targetsChanged) {
+          await replaceTargets(trx, id, next.targets);
+          before.targets = current.targets;
+          changed.targets = next.targets;
+        }
+        return {
+          set,
+          // The agency by name, not only by its row id, so the history reads in words.
+          before: 'agency_id' in changed ? { ...before, agency: b.agency.name } : before,
+          after: 'agency_id' in changed ? { ...changed, agency: next.agency.name } : changed,
+        };
+      });
       return get(actor, id);
     },
   };

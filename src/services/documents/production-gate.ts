@@ -4,7 +4,7 @@ import type { DataSought } from '../../domain/vocabulary.ts';
 import { CandorError } from '../../errors.ts';
 import type { RequestBundle } from '../../repositories/requests-repository.ts';
 import type { WorkflowRecords } from '../../repositories/workflow-repository.ts';
-import { assertGate, gateStored } from '../workflow-guards.ts';
+import { assertGate, gateStored } from '../workflow/guards.ts';
 
 /**
  * Whether the provider may hand these data categories over for this request: the one question every door

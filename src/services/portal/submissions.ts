@@ -8,7 +8,7 @@ import { cleanFileName } from '../../domain/production-manifest.ts';
 import { initialStatus } from '../../domain/intake-defaults.ts';
 import type { PolicyConfig } from '../../domain/policy-config.ts';
 import { intakeFacts, policyGate } from '../../domain/policy-gate.ts';
-import { assertGate } from '../workflow-guards.ts';
+import { assertGate } from '../workflow/guards.ts';
 import { CandorError, zodIssues } from '../../errors.ts';
 import { appendEvent } from '../../repositories/audit-repository.ts';
 import { attachDocuments, insertDocument } from '../../repositories/documents-repository.ts';

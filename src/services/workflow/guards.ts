@@ -1,8 +1,8 @@
-import type { Db } from '../db/connect.ts';
-import { checkEmergencyReady, type EmergencyProblem } from '../domain/emergency.ts';
-import { checkNoticeChange } from '../domain/notice-change.ts';
-import { noticeDecision, type NoticeDecision } from '../domain/notice-policy.ts';
-import type { PolicyConfig } from '../domain/policy-config.ts';
+import type { Db } from '../../db/connect.ts';
+import { checkEmergencyReady, type EmergencyProblem } from '../../domain/emergency.ts';
+import { checkNoticeChange } from '../../domain/notice-change.ts';
+import { noticeDecision, type NoticeDecision } from '../../domain/notice-policy.ts';
+import type { PolicyConfig } from '../../domain/policy-config.ts';
 import {
   policyGate,
   producedFor,
@@ -10,12 +10,12 @@ import {
   type GateFacts,
   type Refusal,
   type RefusalKind,
-} from '../domain/policy-gate.ts';
-import type { NoticeStatus, Outcome } from '../domain/vocabulary.ts';
-import { CandorError } from '../errors.ts';
-import type { RequestBundle } from '../repositories/requests-repository.ts';
-import { snapshotParts, type WorkflowRecords } from '../repositories/workflow-repository.ts';
-import { snapshotsFrom } from './due.ts';
+} from '../../domain/policy-gate.ts';
+import type { NoticeStatus, Outcome } from '../../domain/vocabulary.ts';
+import { CandorError } from '../../errors.ts';
+import type { RequestBundle } from '../../repositories/requests-repository.ts';
+import { snapshotParts, type WorkflowRecords } from '../../repositories/workflow-repository.ts';
+import { snapshotsFrom } from '../due.ts';
 
 /**
  * Checks shared by every path that can change a request (the workflow service and the generic PATCH), so a
