@@ -12,7 +12,7 @@ import { createKeyService } from './keys.ts';
 import { keyringSource, type KeyringSource } from '../keys/source.ts';
 import type { Mailer } from './mailer.ts';
 import { createNoticeWorker } from './notice-worker.ts';
-import { createNoticeService } from './notices.ts';
+import { createNoticeService } from './notices/index.ts';
 import { createPublishService } from './publish.ts';
 import { createReminderService } from './reminders.ts';
 import { createReportService } from './reports.ts';

@@ -12,7 +12,7 @@ import {
   startDelivery,
 } from '../repositories/notices-repository.ts';
 import { createMailer, isPermanent, mayHaveBeenDelivered, type Mailer } from './mailer.ts';
-import { createNoticeService, noticeState, type NoticeDeps } from './notices.ts';
+import { createNoticeService, noticeState, type NoticeDeps } from './notices/index.ts';
 
 /**
  * The notice worker: claims due outbox rows with FOR UPDATE SKIP LOCKED, checks again at send time that the
