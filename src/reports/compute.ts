@@ -332,13 +332,17 @@ export async function computeReport(db: Db, o: ComputeOptions): Promise<ReportDa
           country: r.country as string,
           requests: r.requests,
           items: r.items,
-          accounts_specified: acc('section_country', { section: 'takedown', country: r.country })?.accounts ?? 0,
+          accounts_specified:
+            acc('section_country', { section: 'takedown', country: r.country })?.accounts ?? 0,
         })),
         international_channel: channelsOf('demand_channel', { data_demand: false }),
         notice: noticeOf(demand(false)),
       },
       data_demands: {
-        by_country: byDemandCountry(true).map((r) => ({ country: r.country as string, requests: r.requests })),
+        by_country: byDemandCountry(true).map((r) => ({
+          country: r.country as string,
+          requests: r.requests,
+        })),
         international_channel: channelsOf('demand_channel', { data_demand: true }),
         notice: noticeOf(demand(true)),
       },

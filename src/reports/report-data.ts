@@ -148,21 +148,16 @@ const emergencyPart = z.strictObject({
   outcomes: outcomeCountsSchema,
 });
 
-const noticeSchema = z
-  .strictObject({
-    given: count.describe(
-      'Requests where the customer was notified (incl. given_after_order_expired).',
-    ),
-    prevented_by_order: count.describe('Notice prohibited by a non-disclosure order.'),
-    of_which_indefinite: count.describe('Of prevented_by_order: orders with no end date.'),
-    delayed_emergency: count.describe('Notice delayed while an emergency lasts.'),
-    not_possible: count.describe('No usable contact for the customer.'),
-    given_after_order_expired: count.describe(
-      'Of given: notice sent after an order expired or was lifted.',
-    ),
-    not_applicable: count.describe('No customer account concerned or no data sought.'),
-    pending: count.describe('Notice decision still open at the end of the period.'),
-  });
+const noticeSchema = z.strictObject({
+  given: count.describe('Requests where the customer was notified (incl. given_after_order_expired).'),
+  prevented_by_order: count.describe('Notice prohibited by a non-disclosure order.'),
+  of_which_indefinite: count.describe('Of prevented_by_order: orders with no end date.'),
+  delayed_emergency: count.describe('Notice delayed while an emergency lasts.'),
+  not_possible: count.describe('No usable contact for the customer.'),
+  given_after_order_expired: count.describe('Of given: notice sent after an order expired or was lifted.'),
+  not_applicable: count.describe('No customer account concerned or no data sought.'),
+  pending: count.describe('Notice decision still open at the end of the period.'),
+});
 
 const channelCounts = (of: string) => countsOf(CHANNELS, (c) => `${of} received through channel "${c}".`);
 
@@ -390,7 +385,14 @@ export const reportDataSchema = z
             .optional()
             .describe('Of them, accounts on which content or the account was restricted (schema version 5).'),
           by_country: z
-            .array(z.strictObject({ country: countryCode, requests: count, items: count, accounts_specified: count }))
+            .array(
+              z.strictObject({
+                country: countryCode,
+                requests: count,
+                items: count,
+                accounts_specified: count,
+              }),
+            )
             .optional()
             .describe(
               'Takedown requests by requesting country, in the order of by_country (countries with any; schema version 5).',

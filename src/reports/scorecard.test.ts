@@ -129,7 +129,9 @@ describe('the scorecard of a report', () => {
     delete data.tables.data_demands;
     expect(statusOf(data, 'F6.1')).toBe('not_disclosed');
     expect(elements(data).find((e) => e.id === 'F6.1')?.where).toEqual(['tables.takedown.by_country']);
-    expect(elements(data).find((e) => e.id === 'F6.2')?.where).toEqual(['tables.takedown.accounts_specified']);
+    expect(elements(data).find((e) => e.id === 'F6.2')?.where).toEqual([
+      'tables.takedown.accounts_specified',
+    ]);
     expect(elements(data).find((e) => e.id === 'P11a.1')?.where).toEqual(['tables.data_demands']);
     expect(statusOf(data, 'F8.1')).toBe('disclosed');
   });

@@ -38,7 +38,8 @@ function takedownRows(td: ReportData['tables']['takedown']): Row[] {
   if (td.international_channel)
     for (const c of CHANNELS)
       rows.push(['takedown', 'channel', c, '', '', 'requests', td.international_channel[c]]);
-  for (const [k, v] of Object.entries(td.notice ?? {})) rows.push(['takedown', 'notice', k, '', '', 'requests', v]);
+  for (const [k, v] of Object.entries(td.notice ?? {}))
+    rows.push(['takedown', 'notice', k, '', '', 'requests', v]);
   return rows;
 }
 
@@ -147,7 +148,8 @@ export function renderCsv(data: ReportData): string {
       rows.push(['data_demands', 'country', r.country, '', '', 'requests', r.requests]);
     for (const c of CHANNELS)
       rows.push(['data_demands', 'channel', c, '', '', 'requests', dd.international_channel[c]]);
-    for (const [k, v] of Object.entries(dd.notice)) rows.push(['data_demands', 'notice', k, '', '', 'requests', v]);
+    for (const [k, v] of Object.entries(dd.notice))
+      rows.push(['data_demands', 'notice', k, '', '', 'requests', v]);
   }
   for (const [k, v] of Object.entries(t.pushback))
     rows.push(['pushback', 'action', k, '', '', 'requests', v]);

@@ -97,7 +97,9 @@ export const SPLIT_NOTE =
 /** The takedown section of a version 5 report: totals, actions and countries. */
 export function takedownSection(t: Tables): DocSection {
   const td = t.takedown;
-  const used = (Object.keys(td.outcomes) as Array<keyof typeof td.outcomes>).filter((k) => td.outcomes[k] > 0);
+  const used = (Object.keys(td.outcomes) as Array<keyof typeof td.outcomes>).filter(
+    (k) => td.outcomes[k] > 0,
+  );
   const byCountry = td.by_country ?? [];
   return {
     id: 'takedown',
@@ -148,4 +150,3 @@ export function takedownSection(t: Tables): DocSection {
     charts: [],
   };
 }
-

@@ -227,11 +227,13 @@ export function reportDocument(data: ReportData): ReportDocument {
       ? 'What government requests did we receive?'
       : 'What government requests for customer information did we receive?',
     paragraphs: [
-      split ? receivedSplitText(t, periodText(data)) : `From ${periodText(data)} we received ${plural(s.requests.count, 'request', 'requests')} for customer ` +
-        `information, specifying ${plural(s.identifiers_specified.count, 'identifier', 'identifiers')} and ` +
-        `${plural(s.accounts_specified.count, 'customer account', 'customer accounts')}. We produced data for ` +
-        `${plural(s.accounts_with_data_produced.count, 'account', 'accounts')}. ` +
-        `${plural(s.in_process.count, 'request was', 'requests were')} still in process at the end of the period.`,
+      split
+        ? receivedSplitText(t, periodText(data))
+        : `From ${periodText(data)} we received ${plural(s.requests.count, 'request', 'requests')} for customer ` +
+          `information, specifying ${plural(s.identifiers_specified.count, 'identifier', 'identifiers')} and ` +
+          `${plural(s.accounts_specified.count, 'customer account', 'customer accounts')}. We produced data for ` +
+          `${plural(s.accounts_with_data_produced.count, 'account', 'accounts')}. ` +
+          `${plural(s.in_process.count, 'request was', 'requests were')} still in process at the end of the period.`,
     ],
     tables: [
       {
@@ -541,23 +543,24 @@ export function reportDocument(data: ReportData): ReportDocument {
 
   const tdo = usedOutcomes([t.takedown.outcomes]);
   if (split) sections.push(takedownSection(t));
-  else sections.push({
-    id: 'takedown',
-    heading: 'Were we asked to take content down?',
-    paragraphs: [
-      `We received ${plural(t.takedown.requests, 'takedown request', 'takedown requests')} naming ` +
-        `${plural(t.takedown.items, 'item', 'items')} of content.`,
-    ],
-    tables: [
-      {
-        id: 'takedown',
-        caption: 'Takedown requests by action taken',
-        head: ['Action', 'Requests'],
-        rows: tdo.map((k) => ({ kind: 'normal', cells: [OUTCOME_LABELS[k], t.takedown.outcomes[k]] })),
-      },
-    ],
-    charts: [],
-  });
+  else
+    sections.push({
+      id: 'takedown',
+      heading: 'Were we asked to take content down?',
+      paragraphs: [
+        `We received ${plural(t.takedown.requests, 'takedown request', 'takedown requests')} naming ` +
+          `${plural(t.takedown.items, 'item', 'items')} of content.`,
+      ],
+      tables: [
+        {
+          id: 'takedown',
+          caption: 'Takedown requests by action taken',
+          head: ['Action', 'Requests'],
+          rows: tdo.map((k) => ({ kind: 'normal', cells: [OUTCOME_LABELS[k], t.takedown.outcomes[k]] })),
+        },
+      ],
+      charts: [],
+    });
 
   // Versions frozen before these were reported keep their bytes: the sections appear only with the data.
   const civil = t.civil_litigants;
