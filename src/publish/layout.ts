@@ -11,8 +11,8 @@ import {
 import { CandorError } from '../errors.ts';
 import { renderCsv } from '../reports/render/csv.ts';
 import { periodText } from '../reports/render/document.ts';
-import { dsaIdentification } from '../reports/files.ts';
-import { renderDsaPart1, renderDsaPart3 } from '../reports/render/dsa.ts';
+import { dsaIdentification, DSA_PART2 } from '../reports/files.ts';
+import { renderDsaPart1, renderDsaPart2, renderDsaPart3 } from '../reports/render/dsa.ts';
 import { escapeHtml, renderHtml } from '../reports/render/html.ts';
 import { renderJson } from '../reports/render/json.ts';
 import { escapeMarkdown, renderMarkdown } from '../reports/render/markdown.ts';
@@ -28,7 +28,7 @@ import { renderSitePages } from './site.ts';
  * Schema), so the same versions always give byte-identical files and republishing changes nothing.
  *
  *   reports/<period>/report.{txt,md,csv,json,html,pdf}   the latest version of the period
- *   reports/<period>/dsa/part1.csv, part3.csv           EU DSA Annex I (when the DSA applies)
+ *   reports/<period>/dsa/part1.csv, part2.csv, part3.csv  EU DSA Annex I (when the DSA applies)
  *   reports/<period>/CHANGELOG.md                        every version, newest first
  *   reports/<period>/index.html                          the period's page of the site
  *   reports/<period>/v<N>/...                            every version's files, kept public (DSA Annex II)
@@ -53,7 +53,7 @@ export const REPORT_FILES = [
   'report.html',
   'report.pdf',
 ] as const;
-export const DSA_FILES = ['dsa/part1.csv', 'dsa/part3.csv'] as const;
+export const DSA_FILES = ['dsa/part1.csv', 'dsa/part2.csv', 'dsa/part3.csv'] as const;
 
 /** Root files the layout owns besides `reports/` and `schema/`. */
 export const ROOT_FILES = ['index.html', 'feed.xml', 'README.md', '.gitattributes'] as const;
@@ -134,6 +134,8 @@ async function renderVersion(v: FrozenVersion, reuse: Reuse): Promise<Array<[str
   if (d.tables.dsa) {
     // The same facts the frozen file hashes were computed from, so the published bytes match them.
     files.push(['dsa/part1.csv', Buffer.from(renderDsaPart1(d, dsaIdentification(d)))]);
+    // Part 2 only for versions frozen with it, so every published file matches a frozen hash.
+    if (DSA_PART2 in v.file_hashes) files.push([DSA_PART2, Buffer.from(renderDsaPart2(d))]);
     files.push(['dsa/part3.csv', Buffer.from(renderDsaPart3(d))]);
   }
   return files;
@@ -307,7 +309,7 @@ ${rows.join('\n')}
   \`schema/transparency-report.v5.json\` (\`schema_version\` 5, with data demands apart from takedowns; files
   published earlier say 4, 3, 2 or 1 and match \`schema/transparency-report.v4.json\`, \`v3.json\`, \`v2.json\` or
   \`v1.json\`); \`report.csv\` is the same data in long form (one figure a row).
-- \`reports/<period>/dsa/part1.csv\`, \`part3.csv\`: the EU Digital Services Act templates (Implementing
+- \`reports/<period>/dsa/part1.csv\`, \`part2.csv\`, \`part3.csv\`: the EU Digital Services Act templates (Implementing
   Regulation (EU) 2024/2835, Annex I), where the DSA applies.
 - \`reports/<period>/CHANGELOG.md\`: every version of the period, newest first: what changed, why, how the
   new figures were obtained, and when.

@@ -157,7 +157,11 @@ const FORMATS: Array<[string, string]> = [
 function downloads(base: string, v: FrozenVersion, label: string): string {
   const links = FORMATS.map(([f, name]) => [`${base}${f}`, name]);
   if (v.data.tables.dsa)
-    links.push([`${base}dsa/part1.csv`, 'DSA part 1'], [`${base}dsa/part3.csv`, 'DSA part 3']);
+    links.push(
+      [`${base}dsa/part1.csv`, 'DSA part 1'],
+      ...('dsa/part2.csv' in v.file_hashes ? [[`${base}dsa/part2.csv`, 'DSA part 2']] : []),
+      [`${base}dsa/part3.csv`, 'DSA part 3'],
+    );
   return `<ul class="dl" aria-label="${h(label)}">${links
     .map(([href, name]) => `<li><a href="${h(href!)}">${h(name!)}</a></li>`)
     .join('')}</ul>`;

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { renderCsv } from './render/csv.ts';
-import { renderDsaPart1, renderDsaPart3, type DsaIdentification } from './render/dsa.ts';
+import { renderDsaPart1, renderDsaPart2, renderDsaPart3, type DsaIdentification } from './render/dsa.ts';
 import { renderHtml } from './render/html.ts';
 import { renderJson } from './render/json.ts';
 import { renderMarkdown } from './render/markdown.ts';
@@ -25,8 +25,11 @@ export const FORMAT_FILES: Readonly<Record<Format, readonly string[]>> = {
   json: ['report.json'],
   html: ['report.html'],
   pdf: ['report.pdf'],
-  dsa: ['dsa/part1.csv', 'dsa/part3.csv'],
+  dsa: ['dsa/part1.csv', 'dsa/part2.csv', 'dsa/part3.csv'],
 };
+
+/** Published since Part 2 was produced (December 2026): versions frozen earlier have no hash of it. */
+export const DSA_PART2 = 'dsa/part2.csv';
 
 /**
  * DSA Part 1 facts, taken from the data so a stored version renders identically later, wherever it is
@@ -68,6 +71,7 @@ export async function renderFiles(
     if (f === 'pdf') files.set('report.pdf', await renderPdf(data));
     if (f === 'dsa') {
       files.set('dsa/part1.csv', text(renderDsaPart1(data, dsaIdentification(data))));
+      files.set(DSA_PART2, text(renderDsaPart2(data)));
       files.set('dsa/part3.csv', text(renderDsaPart3(data)));
     }
   }

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { expectGolden } from '../../../test/golden.ts';
 import { report2015H1, report2015H1Updated } from '../../../test/fixtures/report-2015-h1.ts';
 import { renderCsv } from './csv.ts';
-import { renderDsaPart1, renderDsaPart3 } from './dsa.ts';
+import { renderDsaPart1, renderDsaPart2, renderDsaPart3 } from './dsa.ts';
 import { renderHtml } from './html.ts';
 import { renderJson } from './json.ts';
 import { renderMarkdown } from './markdown.ts';
@@ -26,6 +26,7 @@ describe('renderers (golden files)', () => {
       'dsa-2015-h1-part-1.csv',
       renderDsaPart1(report2015H1(), { publication_date: '2015-08-31', previous_publication_date: null }),
     );
+    expectGolden('dsa-2015-h1-part-2.csv', renderDsaPart2(report2015H1()));
     expectGolden('dsa-2015-h1-part-3.csv', renderDsaPart3(report2015H1()));
   });
 });
