@@ -11,7 +11,7 @@ import {
 import { CandorError } from '../errors.ts';
 import { renderCsv } from '../reports/render/csv.ts';
 import { periodText } from '../reports/render/document.ts';
-import { dsaIdentification, DSA_PART2 } from '../reports/files.ts';
+import { dsaIdentification, DSA_PART2, hasDsaPart2 } from '../reports/files.ts';
 import { renderDsaPart1, renderDsaPart2, renderDsaPart3 } from '../reports/render/dsa.ts';
 import { escapeHtml, renderHtml } from '../reports/render/html.ts';
 import { renderJson } from '../reports/render/json.ts';
@@ -135,7 +135,7 @@ async function renderVersion(v: FrozenVersion, reuse: Reuse): Promise<Array<[str
     // The same facts the frozen file hashes were computed from, so the published bytes match them.
     files.push(['dsa/part1.csv', Buffer.from(renderDsaPart1(d, dsaIdentification(d)))]);
     // Part 2 only for versions frozen with it, so every published file matches a frozen hash.
-    if (DSA_PART2 in v.file_hashes) files.push([DSA_PART2, Buffer.from(renderDsaPart2(d))]);
+    if (hasDsaPart2(d)) files.push([DSA_PART2, Buffer.from(renderDsaPart2(d))]);
     files.push(['dsa/part3.csv', Buffer.from(renderDsaPart3(d))]);
   }
   return files;

@@ -1,6 +1,7 @@
 import type { TopLevelSpec } from 'vega-lite';
 import { OUTCOMES } from '../domain/vocabulary.ts';
 import { renderChartSvg } from '../reports/charts.ts';
+import { hasDsaPart2 } from '../reports/files.ts';
 import { periodText } from '../reports/render/document.ts';
 import { changeLabel } from '../reports/render/change-words.ts';
 import { escapeHtml as h } from '../reports/render/html.ts';
@@ -159,7 +160,7 @@ function downloads(base: string, v: FrozenVersion, label: string): string {
   if (v.data.tables.dsa)
     links.push(
       [`${base}dsa/part1.csv`, 'DSA part 1'],
-      ...('dsa/part2.csv' in v.file_hashes ? [[`${base}dsa/part2.csv`, 'DSA part 2']] : []),
+      ...(hasDsaPart2(v.data) ? [[`${base}dsa/part2.csv`, 'DSA part 2']] : []),
       [`${base}dsa/part3.csv`, 'DSA part 3'],
     );
   return `<ul class="dl" aria-label="${h(label)}">${links

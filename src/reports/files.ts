@@ -28,8 +28,14 @@ export const FORMAT_FILES: Readonly<Record<Format, readonly string[]>> = {
   dsa: ['dsa/part1.csv', 'dsa/part2.csv', 'dsa/part3.csv'],
 };
 
-/** Published since Part 2 was produced (December 2026): versions frozen earlier have no hash of it. */
+/** DSA Annex I Part 2, produced since schema version 5 (December 2026). */
 export const DSA_PART2 = 'dsa/part2.csv';
+
+/**
+ * Whether a version has a DSA Part 2 file: versions frozen before it was produced (schema version 4 and
+ * earlier) were frozen without one, and are rendered and published with the files they were frozen with.
+ */
+export const hasDsaPart2 = (data: ReportData): boolean => data.schema_version >= 5;
 
 /**
  * DSA Part 1 facts, taken from the data so a stored version renders identically later, wherever it is
@@ -71,7 +77,7 @@ export async function renderFiles(
     if (f === 'pdf') files.set('report.pdf', await renderPdf(data));
     if (f === 'dsa') {
       files.set('dsa/part1.csv', text(renderDsaPart1(data, dsaIdentification(data))));
-      files.set(DSA_PART2, text(renderDsaPart2(data)));
+      if (hasDsaPart2(data)) files.set(DSA_PART2, text(renderDsaPart2(data)));
       files.set('dsa/part3.csv', text(renderDsaPart3(data)));
     }
   }

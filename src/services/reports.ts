@@ -6,14 +6,7 @@ import { halfYearsBetween, parsePeriod } from '../domain/periods.ts';
 import { CandorError } from '../errors.ts';
 import { computeReport } from '../reports/compute.ts';
 import { describeChange, diffReports, type Change } from '../reports/diff.ts';
-import {
-  dsaIdentification,
-  DSA_PART2,
-  fileHashes,
-  renderFiles,
-  FORMAT_FILES,
-  type Format,
-} from '../reports/files.ts';
+import { dsaIdentification, fileHashes, renderFiles, FORMAT_FILES, type Format } from '../reports/files.ts';
 import type { ReportData } from '../reports/report-data.ts';
 import { scorecard, type Scorecard } from '../reports/scorecard.ts';
 import { toFrozenVersion, type FrozenVersion } from '../reports/versions.ts';
@@ -524,8 +517,6 @@ export function createReportService({ db, config, clock }: Deps) {
       }
       const v = await mustFind(id, o.version);
       const files = await renderFiles(v.data, [format]);
-      // A version frozen before a file existed (DSA Part 2) is served with the files it was frozen with.
-      for (const p of files.keys()) if (p === DSA_PART2 && !(p in v.file_hashes)) files.delete(p);
       const stale = FORMAT_FILES[format].filter(
         (p) => files.has(p) && fileHashes(new Map([[p, files.get(p)!]]))[p] !== v.file_hashes[p],
       );

@@ -47,6 +47,7 @@ describe('publishing to a git repository', () => {
     expect(files).toEqual(
       expect.arrayContaining([
         'reports/2015-H1/dsa/part1.csv',
+        'reports/2015-H1/dsa/part2.csv',
         'reports/2015-H1/dsa/part3.csv',
         'reports/2015-H1/CHANGELOG.md',
         'reports/2015-H1/v1/report.txt',
