@@ -45,14 +45,20 @@ describe('DSA Annex I Part 2', () => {
     const data = report2015H1();
     const out = readCsv(renderDsaPart2(data));
     // The fixture carries a sub-category (phishing): sub-categories are said to carry what was recorded.
-    expect(out[1]![3]).toMatch(/^Orders from Member State authorities .* Sub-categories carry the orders recorded/);
+    expect(out[1]![3]).toMatch(
+      /^Orders from Member State authorities .* Sub-categories carry the orders recorded/,
+    );
     expect(out.slice(2).every((r) => r[3] === '')).toBe(true);
     // As compute writes it: no sub-category recorded, so none is attributed.
     data.tables.dsa!.rows = data.tables.dsa!.rows.filter((r) => r.keyword === null);
     expect(readCsv(renderDsaPart2(data))[1]![3]).toContain('The record does not hold the sub-category');
     // Before the DSA applied: the template with nothing filled in.
     data.tables.dsa = null;
-    expect(readCsv(renderDsaPart2(data)).slice(1).every((r) => r[3] === '')).toBe(true);
+    expect(
+      readCsv(renderDsaPart2(data))
+        .slice(1)
+        .every((r) => r[3] === ''),
+    ).toBe(true);
   });
 
   it('lists the description of an "Other" sub-category the report uses', () => {
@@ -122,7 +128,15 @@ describe('DSA Annex I Part 3', () => {
     // Scams had one order to act, recorded as phishing: the other sub-categories add nothing (Annex II: the
     // sub-categories add up to the category), so they are 0, not unknown.
     for (const scope of ['TOTAL', 'DE'])
-      expect(row('KEYWORD_INAUTHENTIC_ACCOUNTS', scope).slice(6, 13)).toEqual(['0', '0', '', '', '0', '', '']);
+      expect(row('KEYWORD_INAUTHENTIC_ACCOUNTS', scope).slice(6, 13)).toEqual([
+        '0',
+        '0',
+        '',
+        '',
+        '0',
+        '',
+        '',
+      ]);
     expect(out.slice(1).every((r) => r.slice(13).every((c) => c === ''))).toBe(true);
   });
 
