@@ -6,12 +6,13 @@ import {
   TRANSPARENCY_REPORT_V1,
   TRANSPARENCY_REPORT_V2,
   TRANSPARENCY_REPORT_V3,
+  TRANSPARENCY_REPORT_V4,
 } from '../../schema/index.ts';
 import { CandorError } from '../errors.ts';
 import { renderCsv } from '../reports/render/csv.ts';
 import { periodText } from '../reports/render/document.ts';
-import { dsaIdentification } from '../reports/files.ts';
-import { renderDsaPart1, renderDsaPart3 } from '../reports/render/dsa.ts';
+import { dsaIdentification, DSA_PART2, hasDsaPart2 } from '../reports/files.ts';
+import { renderDsaPart1, renderDsaPart2, renderDsaPart3 } from '../reports/render/dsa.ts';
 import { escapeHtml, renderHtml } from '../reports/render/html.ts';
 import { renderJson } from '../reports/render/json.ts';
 import { escapeMarkdown, renderMarkdown } from '../reports/render/markdown.ts';
@@ -27,11 +28,11 @@ import { renderSitePages } from './site.ts';
  * Schema), so the same versions always give byte-identical files and republishing changes nothing.
  *
  *   reports/<period>/report.{txt,md,csv,json,html,pdf}   the latest version of the period
- *   reports/<period>/dsa/part1.csv, part3.csv           EU DSA Annex I (when the DSA applies)
+ *   reports/<period>/dsa/part1.csv, part2.csv, part3.csv  EU DSA Annex I (when the DSA applies)
  *   reports/<period>/CHANGELOG.md                        every version, newest first
  *   reports/<period>/index.html                          the period's page of the site
  *   reports/<period>/v<N>/...                            every version's files, kept public (DSA Annex II)
- *   index.html, feed.xml, README.md, schema/transparency-report.v4.json (and v3, v2, v1), .gitattributes
+ *   index.html, feed.xml, README.md, schema/transparency-report.v5.json (and v4 to v1), .gitattributes
  */
 
 export type FileMap = Map<string, Buffer>;
@@ -52,7 +53,7 @@ export const REPORT_FILES = [
   'report.html',
   'report.pdf',
 ] as const;
-export const DSA_FILES = ['dsa/part1.csv', 'dsa/part3.csv'] as const;
+export const DSA_FILES = ['dsa/part1.csv', 'dsa/part2.csv', 'dsa/part3.csv'] as const;
 
 /** Root files the layout owns besides `reports/` and `schema/`. */
 export const ROOT_FILES = ['index.html', 'feed.xml', 'README.md', '.gitattributes'] as const;
@@ -67,6 +68,7 @@ const SCHEMA = readFileSync(TRANSPARENCY_REPORT);
 const SCHEMA_V1 = readFileSync(TRANSPARENCY_REPORT_V1);
 const SCHEMA_V2 = readFileSync(TRANSPARENCY_REPORT_V2);
 const SCHEMA_V3 = readFileSync(TRANSPARENCY_REPORT_V3);
+const SCHEMA_V4 = readFileSync(TRANSPARENCY_REPORT_V4);
 
 /** Groups versions by period (ordered by period start) after checking each is a consistent frozen version. */
 export function groupByPeriod(versions: readonly FrozenVersion[]): PeriodVersions[] {
@@ -132,6 +134,8 @@ async function renderVersion(v: FrozenVersion, reuse: Reuse): Promise<Array<[str
   if (d.tables.dsa) {
     // The same facts the frozen file hashes were computed from, so the published bytes match them.
     files.push(['dsa/part1.csv', Buffer.from(renderDsaPart1(d, dsaIdentification(d)))]);
+    // Part 2 only for versions frozen with it, so every published file matches a frozen hash.
+    if (hasDsaPart2(d)) files.push([DSA_PART2, Buffer.from(renderDsaPart2(d))]);
     files.push(['dsa/part3.csv', Buffer.from(renderDsaPart3(d))]);
   }
   return files;
@@ -173,8 +177,9 @@ export async function repositoryFiles(
   }
   for (const [path, html] of await renderSitePages(periods)) put(path, cleanOutput(html));
   put('feed.xml', cleanOutput(atomFeed(periods)));
-  put('schema/transparency-report.v4.json', SCHEMA);
-  // Versions 1 to 3 stay for readers of report.json files published before version 4.
+  put('schema/transparency-report.v5.json', SCHEMA);
+  // Versions 1 to 4 stay for readers of report.json files published before version 5.
+  put('schema/transparency-report.v4.json', SCHEMA_V4);
   put('schema/transparency-report.v3.json', SCHEMA_V3);
   put('schema/transparency-report.v2.json', SCHEMA_V2);
   put('schema/transparency-report.v1.json', SCHEMA_V1);
@@ -301,10 +306,10 @@ ${rows.join('\n')}
 
 - \`reports/<period>/report.txt\`, \`.md\`, \`.csv\`, \`.json\`, \`.html\`, \`.pdf\`: the latest version of a
   period's report in six formats with the same figures. \`report.json\` follows
-  \`schema/transparency-report.v4.json\` (\`schema_version\` 4, with the standards annex; files published earlier
-  say 3, 2 or 1 and match \`schema/transparency-report.v3.json\`, \`v2.json\` or \`v1.json\`); \`report.csv\` is the
-  same data in long form (one figure a row).
-- \`reports/<period>/dsa/part1.csv\`, \`part3.csv\`: the EU Digital Services Act templates (Implementing
+  \`schema/transparency-report.v5.json\` (\`schema_version\` 5, with data demands apart from takedowns; files
+  published earlier say 4, 3, 2 or 1 and match \`schema/transparency-report.v4.json\`, \`v3.json\`, \`v2.json\` or
+  \`v1.json\`); \`report.csv\` is the same data in long form (one figure a row).
+- \`reports/<period>/dsa/part1.csv\`, \`part2.csv\`, \`part3.csv\`: the EU Digital Services Act templates (Implementing
   Regulation (EU) 2024/2835, Annex I), where the DSA applies.
 - \`reports/<period>/CHANGELOG.md\`: every version of the period, newest first: what changed, why, how the
   new figures were obtained, and when.

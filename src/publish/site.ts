@@ -1,6 +1,7 @@
 import type { TopLevelSpec } from 'vega-lite';
 import { OUTCOMES } from '../domain/vocabulary.ts';
 import { renderChartSvg } from '../reports/charts.ts';
+import { hasDsaPart2 } from '../reports/files.ts';
 import { periodText } from '../reports/render/document.ts';
 import { changeLabel } from '../reports/render/change-words.ts';
 import { escapeHtml as h } from '../reports/render/html.ts';
@@ -93,7 +94,7 @@ function page(o: { title: string; crumb?: string; heading: string; intro: string
     ...o.body,
     '</div></main>',
     '<footer><div class="wrap">',
-    `<p>Published with Candor. Machine-readable: <a href="${o.crumb ? '../../' : ''}feed.xml">Atom feed</a> · <a href="${o.crumb ? '../../' : ''}schema/transparency-report.v4.json">JSON Schema of report.json</a> · <a href="${o.crumb ? '../../' : ''}README.md">how this repository is laid out</a>.</p>`,
+    `<p>Published with Candor. Machine-readable: <a href="${o.crumb ? '../../' : ''}feed.xml">Atom feed</a> · <a href="${o.crumb ? '../../' : ''}schema/transparency-report.v5.json">JSON Schema of report.json</a> · <a href="${o.crumb ? '../../' : ''}README.md">how this repository is laid out</a>.</p>`,
     '</div></footer>',
     '</body>',
     '</html>',
@@ -157,7 +158,11 @@ const FORMATS: Array<[string, string]> = [
 function downloads(base: string, v: FrozenVersion, label: string): string {
   const links = FORMATS.map(([f, name]) => [`${base}${f}`, name]);
   if (v.data.tables.dsa)
-    links.push([`${base}dsa/part1.csv`, 'DSA part 1'], [`${base}dsa/part3.csv`, 'DSA part 3']);
+    links.push(
+      [`${base}dsa/part1.csv`, 'DSA part 1'],
+      ...(hasDsaPart2(v.data) ? [[`${base}dsa/part2.csv`, 'DSA part 2']] : []),
+      [`${base}dsa/part3.csv`, 'DSA part 3'],
+    );
   return `<ul class="dl" aria-label="${h(label)}">${links
     .map(([href, name]) => `<li><a href="${h(href!)}">${h(name!)}</a></li>`)
     .join('')}</ul>`;

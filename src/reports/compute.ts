@@ -77,6 +77,21 @@ export interface ComputeOptions {
 
 const instant = (d: Date) => `${d.toISOString().slice(0, 19)}Z`;
 
+/** The notice table of one request-grain row (the headline total, or data demands or takedowns alone). */
+function noticeOf(r: RequestGrainRow | undefined): ReportData['tables']['notice'] {
+  const n = (k: keyof RequestGrainRow) => (r?.[k] as number | undefined) ?? 0;
+  return {
+    given: n('notice_sent'),
+    prevented_by_order: n('notice_prohibited'),
+    of_which_indefinite: n('notice_prohibited_indefinite'),
+    delayed_emergency: n('notice_delayed_emergency'),
+    not_possible: n('notice_not_possible'),
+    given_after_order_expired: n('notice_sent_after_order'),
+    not_applicable: n('notice_not_applicable'),
+    pending: n('notice_pending'),
+  };
+}
+
 function outcomesOf(r: (OutcomeColumns & { in_process: number }) | undefined): OutcomeCounts {
   const o = Object.fromEntries(OUTCOMES.map((k) => [k, r?.[k] ?? 0])) as Record<
     (typeof OUTCOMES)[number],
@@ -226,10 +241,19 @@ export async function computeReport(db: Db, o: ComputeOptions): Promise<ReportDa
   const preservation = section('preservation');
   const takedown = section('takedown');
   const takedownAcc = acc('section', { section: 'takedown' });
-  const notice = (k: keyof RequestGrainRow) => (info?.[k] as number | undefined) ?? 0;
-  const channels = Object.fromEntries(
-    CHANNELS.map((c) => [c, req('channel', { channel: c })[0]?.requests ?? 0]),
-  ) as Record<(typeof CHANNELS)[number], number>;
+  const channelsOf = (set: RequestGrainRow['set'], match: Partial<RequestGrainRow> = {}) =>
+    Object.fromEntries(
+      CHANNELS.map((c) => [c, req(set, { ...match, channel: c })[0]?.requests ?? 0]),
+    ) as Record<(typeof CHANNELS)[number], number>;
+  const channels = channelsOf('channel');
+  // Data demands (every headline section but takedown) and takedowns apart, row by row.
+  const demand = (dataDemand: boolean) => req('demand', { data_demand: dataDemand })[0];
+  const dataDemands = demand(true)?.requests ?? 0;
+  const byDemandCountry = (dataDemand: boolean) =>
+    countryOrder.flatMap((c) => {
+      const r = req('demand_country', { data_demand: dataDemand, country: c })[0];
+      return r ? [r] : [];
+    });
 
   const data: ReportData = {
     schema_version: REPORT_SCHEMA_VERSION,
@@ -270,6 +294,7 @@ export async function computeReport(db: Db, o: ComputeOptions): Promise<ReportDa
           pct: pct(info?.in_process_at_end ?? 0, requests),
           base: 'requests',
         },
+        data_demands: { count: dataDemands, pct: pct(dataDemands, requests), base: 'requests' },
       },
       by_country: byCountry,
       us_by_level: {
@@ -298,20 +323,30 @@ export async function computeReport(db: Db, o: ComputeOptions): Promise<ReportDa
       },
       takedown: {
         requests: takedown?.requests ?? 0,
-        // Items: as the request counted them, or else the identifiers it named.
-        items: takedown ? takedown.items || (takedownAcc?.identifiers ?? 0) : 0,
+        // Items: per request, as the request counted them, or else the identifiers it named.
+        items: takedown?.items ?? 0,
         outcomes: outcomesOf(takedown),
+        accounts_specified: takedownAcc?.accounts ?? 0,
+        accounts_restricted: takedownAcc?.accounts_restricted ?? 0,
+        by_country: byDemandCountry(false).map((r) => ({
+          country: r.country as string,
+          requests: r.requests,
+          items: r.items,
+          accounts_specified:
+            acc('section_country', { section: 'takedown', country: r.country })?.accounts ?? 0,
+        })),
+        international_channel: channelsOf('demand_channel', { data_demand: false }),
+        notice: noticeOf(demand(false)),
       },
-      notice: {
-        given: notice('notice_sent'),
-        prevented_by_order: notice('notice_prohibited'),
-        of_which_indefinite: notice('notice_prohibited_indefinite'),
-        delayed_emergency: notice('notice_delayed_emergency'),
-        not_possible: notice('notice_not_possible'),
-        given_after_order_expired: notice('notice_sent_after_order'),
-        not_applicable: notice('notice_not_applicable'),
-        pending: notice('notice_pending'),
+      data_demands: {
+        by_country: byDemandCountry(true).map((r) => ({
+          country: r.country as string,
+          requests: r.requests,
+        })),
+        international_channel: channelsOf('demand_channel', { data_demand: true }),
+        notice: noticeOf(demand(true)),
       },
+      notice: noticeOf(info),
       international_channel: channels,
       pushback: {
         rejected: info?.rejected ?? 0,

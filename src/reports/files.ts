@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { renderCsv } from './render/csv.ts';
-import { renderDsaPart1, renderDsaPart3, type DsaIdentification } from './render/dsa.ts';
+import { renderDsaPart1, renderDsaPart2, renderDsaPart3, type DsaIdentification } from './render/dsa.ts';
 import { renderHtml } from './render/html.ts';
 import { renderJson } from './render/json.ts';
 import { renderMarkdown } from './render/markdown.ts';
@@ -25,8 +25,17 @@ export const FORMAT_FILES: Readonly<Record<Format, readonly string[]>> = {
   json: ['report.json'],
   html: ['report.html'],
   pdf: ['report.pdf'],
-  dsa: ['dsa/part1.csv', 'dsa/part3.csv'],
+  dsa: ['dsa/part1.csv', 'dsa/part2.csv', 'dsa/part3.csv'],
 };
+
+/** DSA Annex I Part 2, produced since schema version 5 (December 2026). */
+export const DSA_PART2 = 'dsa/part2.csv';
+
+/**
+ * Whether a version has a DSA Part 2 file: versions frozen before it was produced (schema version 4 and
+ * earlier) were frozen without one, and are rendered and published with the files they were frozen with.
+ */
+export const hasDsaPart2 = (data: ReportData): boolean => data.schema_version >= 5;
 
 /**
  * DSA Part 1 facts, taken from the data so a stored version renders identically later, wherever it is
@@ -68,6 +77,7 @@ export async function renderFiles(
     if (f === 'pdf') files.set('report.pdf', await renderPdf(data));
     if (f === 'dsa') {
       files.set('dsa/part1.csv', text(renderDsaPart1(data, dsaIdentification(data))));
+      if (hasDsaPart2(data)) files.set(DSA_PART2, text(renderDsaPart2(data)));
       files.set('dsa/part3.csv', text(renderDsaPart3(data)));
     }
   }

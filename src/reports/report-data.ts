@@ -8,11 +8,11 @@ import { CHANNELS, DSA_CATEGORIES, OUTCOMES, PROCESS_TYPES } from '../domain/voc
 import { scorecardSchema } from './scorecard.ts';
 
 /**
- * The data contract of a computed transparency report (`ReportData`, schema version 4).
+ * The data contract of a computed transparency report (`ReportData`, schema version 5).
  *
  * `compute.ts` produces it from the database; every renderer is a pure function of it. The Zod schema
  * below is the single source: the TypeScript type is `z.infer` of it and the published JSON Schema
- * (`schema/transparency-report.v4.json`) is generated from it (`reportJsonSchema()`), so the two cannot
+ * (`schema/transparency-report.v5.json`) is generated from it (`reportJsonSchema()`), so the two cannot
  * drift; a test fails when the committed file is out of date (regenerate with `UPDATE_GOLDEN=1`).
  *
  * Counting rules (DOMAIN.md §5): one legal instrument is one request; identifiers, accounts specified and
@@ -20,9 +20,9 @@ import { scorecardSchema } from './scorecard.ts';
  * open requests are "in process". Every table holds aggregates only: no names, identifiers or case numbers.
  */
 
-export const REPORT_SCHEMA_ID = 'https://candor.dev/schema/transparency-report.v4.json';
-/** The version `compute` writes; stored versions of versions 1 to 3 still read (docs/reports.md, "Schema versions"). */
-export const REPORT_SCHEMA_VERSION = 4;
+export const REPORT_SCHEMA_ID = 'https://candor.dev/schema/transparency-report.v5.json';
+/** The version `compute` writes; stored versions of versions 1 to 4 still read (docs/reports.md, "Schema versions"). */
+export const REPORT_SCHEMA_VERSION = 5;
 
 const count = z.number().int().min(0);
 const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'expected a date YYYY-MM-DD');
@@ -148,6 +148,41 @@ const emergencyPart = z.strictObject({
   outcomes: outcomeCountsSchema,
 });
 
+const noticeSchema = z.strictObject({
+  given: count.describe('Requests where the customer was notified (incl. given_after_order_expired).'),
+  prevented_by_order: count.describe('Notice prohibited by a non-disclosure order.'),
+  of_which_indefinite: count.describe('Of prevented_by_order: orders with no end date.'),
+  delayed_emergency: count.describe('Notice delayed while an emergency lasts.'),
+  not_possible: count.describe('No usable contact for the customer.'),
+  given_after_order_expired: count.describe('Of given: notice sent after an order expired or was lifted.'),
+  not_applicable: count.describe('No customer account concerned or no data sought.'),
+  pending: count.describe('Notice decision still open at the end of the period.'),
+});
+
+const channelCounts = (of: string) => countsOf(CHANNELS, (c) => `${of} received through channel "${c}".`);
+
+const countryCode = z
+  .string()
+  .regex(/^[A-Z]{2}$/)
+  .describe('ISO 3166-1 alpha-2 code of the requesting authority.');
+
+/**
+ * Data demands (schema version 5): every headline request except takedowns (requests to disclose, emergency
+ * and preservation requests), the figures a reader compares with providers that publish takedowns apart.
+ * With the takedown table's breakdowns, data demands + takedowns = all headline requests, row by row.
+ */
+const dataDemandsSchema = z
+  .strictObject({
+    by_country: z
+      .array(z.strictObject({ country: countryCode, requests: count }))
+      .describe('Data demands by requesting country, in the order of by_country (countries with any).'),
+    international_channel: channelCounts('Data demands'),
+    notice: noticeSchema.describe('Customer notice for data demands, counted per request.'),
+  })
+  .describe(
+    'Requests for customer information alone: every headline request except takedowns (disclosure, emergency and preservation requests). Their total is summary.data_demands. Absent from versions frozen before schema version 5.',
+  );
+
 const hours = z.number().min(0).nullable();
 
 export const DSA_SCOPE_TOTAL = 'TOTAL';
@@ -215,9 +250,9 @@ const changeValue = z.union([z.number(), z.string(), z.null()]);
 export const reportDataSchema = z
   .strictObject({
     schema_version: z
-      .union([z.literal(1), z.literal(2), z.literal(3), z.literal(4)])
+      .union([z.literal(1), z.literal(2), z.literal(3), z.literal(4), z.literal(5)])
       .describe(
-        'Version of this format: 4 since December 2026 (the standards annex of issue 16); versions frozen earlier say 1, 2 or 3.',
+        'Version of this format: 5 since December 2026 (data demands apart from takedowns, issue 19); versions frozen earlier say 1 to 4.',
       ),
     provider: z.strictObject({
       name: z.string().min(1).describe('The provider publishing the report.'),
@@ -271,6 +306,11 @@ export const reportDataSchema = z
           accounts_specified: measure,
           accounts_with_data_produced: measure,
           in_process: measure.describe('Requests without a response by the last instant of the period.'),
+          data_demands: measure
+            .optional()
+            .describe(
+              'Of the requests, those for customer information (every request but takedowns); absent before schema version 5.',
+            ),
         })
         .describe(
           'Headline figures: every request except national-security process (emergency, preservation and takedown requests included).',
@@ -334,26 +374,41 @@ export const reportDataSchema = z
       takedown: z
         .strictObject({
           requests: count,
-          items: count.describe('Items of content named in the requests.'),
+          items: count.describe(
+            'Items of content named in the requests: per request, the items it counted, or else the identifiers it named.',
+          ),
           outcomes: outcomeCountsSchema,
+          accounts_specified: count
+            .optional()
+            .describe('Distinct accounts the takedown requests named (schema version 5).'),
+          accounts_restricted: count
+            .optional()
+            .describe('Of them, accounts on which content or the account was restricted (schema version 5).'),
+          by_country: z
+            .array(
+              z.strictObject({
+                country: countryCode,
+                requests: count,
+                items: count,
+                accounts_specified: count,
+              }),
+            )
+            .optional()
+            .describe(
+              'Takedown requests by requesting country, in the order of by_country (countries with any; schema version 5).',
+            ),
+          international_channel: channelCounts('Takedown requests')
+            .optional()
+            .describe('Takedown requests by legal channel (schema version 5).'),
+          notice: noticeSchema
+            .optional()
+            .describe('Customer notice for takedown requests, counted per request (schema version 5).'),
         })
-        .describe('Requests to take down or restrict content.'),
-      notice: z
-        .strictObject({
-          given: count.describe(
-            'Requests where the customer was notified (incl. given_after_order_expired).',
-          ),
-          prevented_by_order: count.describe('Notice prohibited by a non-disclosure order.'),
-          of_which_indefinite: count.describe('Of prevented_by_order: orders with no end date.'),
-          delayed_emergency: count.describe('Notice delayed while an emergency lasts.'),
-          not_possible: count.describe('No usable contact for the customer.'),
-          given_after_order_expired: count.describe(
-            'Of given: notice sent after an order expired or was lifted.',
-          ),
-          not_applicable: count.describe('No customer account concerned or no data sought.'),
-          pending: count.describe('Notice decision still open at the end of the period.'),
-        })
-        .describe('Did we tell our customers? Counted per request.'),
+        .describe(
+          'Requests to take down or restrict content or an account. With data_demands, its by_country, international_channel and notice complete the headline tables row by row.',
+        ),
+      data_demands: dataDemandsSchema.optional(),
+      notice: noticeSchema.describe('Did we tell our customers? Counted per request.'),
       international_channel: countsOf(CHANNELS, (c) => `Requests received through channel "${c}".`).describe(
         'Requests by legal channel (domestic, MLAT, letter rogatory, CLOUD Act executive agreement, EU e-Evidence, DSA).',
       ),
@@ -420,7 +475,7 @@ export type ReportTables = ReportData['tables'];
 export type CountryRow = ReportTables['by_country'][number];
 export type ProcessRow = ReportTables['process_outcome'][number];
 
-/** The JSON Schema (2020-12) of `ReportData`, as committed in `schema/transparency-report.v4.json`. */
+/** The JSON Schema (2020-12) of `ReportData`, as committed in `schema/transparency-report.v5.json`. */
 export function reportJsonSchema(): Record<string, unknown> {
   const generated = z.toJSONSchema(reportDataSchema, { target: 'draft-2020-12', io: 'output' }) as Record<
     string,
@@ -434,7 +489,7 @@ export function reportJsonSchema(): Record<string, unknown> {
   return {
     $schema,
     $id: REPORT_SCHEMA_ID,
-    title: 'Candor transparency report, version 4',
+    title: 'Candor transparency report, version 5',
     ...rest,
   };
 }

@@ -55,12 +55,18 @@ export type ScorecardElement = Scorecard['standards'][number]['elements'][number
 
 type Presence = 'present' | 'null' | 'absent';
 
-/** Whether a part of the report is there: a key of the data, or `tables.<key>`. */
+/**
+ * Whether a part of the report is there: a key of the data, `tables.<key>`, or a field within a table
+ * (`tables.takedown.by_country`, added in a later schema version than its table).
+ */
 function presence(data: ReportData, part: ReportPart): Presence {
-  const [head, key] = part.split('.') as [string, string | undefined];
-  const holder = (key === undefined ? data : data.tables) as unknown as Record<string, unknown>;
-  const value = holder[key ?? head];
-  if (head !== 'tables' && key !== undefined) return 'absent';
+  const [head, ...keys] = part.split('.') as [string, ...string[]];
+  if (head !== 'tables' && keys.length > 0) return 'absent';
+  let value: unknown = (data as unknown as Record<string, unknown>)[head];
+  for (const k of keys) {
+    if (value === null || typeof value !== 'object') return 'absent';
+    value = (value as Record<string, unknown>)[k];
+  }
   if (value === undefined) return 'absent';
   return value === null ? 'null' : 'present';
 }

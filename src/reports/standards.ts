@@ -113,7 +113,8 @@ export const STANDARDS: readonly Standard[] = [
       {
         id: 'P11a.1',
         text: 'Does the company list the number of government demands it receives by country?',
-        where: ['tables.by_country'],
+        where: ['tables.by_country', 'tables.data_demands'],
+        note: 'Requests for customer information by country (takedowns apart), beside all requests.',
       },
       {
         id: 'P11a.2',
@@ -276,13 +277,14 @@ export const STANDARDS: readonly Standard[] = [
       {
         id: 'F6.1',
         text: 'Does the company break out the number of demands it receives by country?',
-        not_collected:
-          'The takedown table is not broken down by country; only orders from EU Member States are (tables.dsa).',
+        where: ['tables.takedown.by_country'],
+        note: 'Takedown requests, items and accounts by requesting country.',
       },
       {
         id: 'F6.2',
         text: 'Does the company list the number of accounts affected?',
-        not_collected: 'The takedown table counts requests and items of content, not accounts.',
+        where: ['tables.takedown.accounts_specified', 'tables.takedown.accounts_restricted'],
+        note: 'Accounts the takedown requests named, and of them the accounts restricted.',
       },
       {
         id: 'F6.3',
@@ -343,8 +345,8 @@ export const STANDARDS: readonly Standard[] = [
       {
         id: 'F8.1',
         text: 'If the company hosts user-generated content, does the company clearly disclose that it notifies users who generated the content when it is restricted?',
-        not_collected:
-          "A statement of the provider's notice policy; the notice table counts notice over all requests, not for restrictions apart.",
+        where: ['tables.takedown.notice'],
+        note: 'Customer notice per takedown request (given, prevented by an order, not possible, ...), apart from other requests.',
       },
       {
         id: 'F8.2',
@@ -361,8 +363,8 @@ export const STANDARDS: readonly Standard[] = [
       {
         id: 'F8.4',
         text: 'Does the company clearly disclose that it notifies users when it restricts their account?',
-        not_collected:
-          "A statement of the provider's notice policy; the notice table counts notice over all requests, not for restrictions apart.",
+        where: ['tables.takedown.notice'],
+        note: 'Customer notice per takedown request; requests to restrict an account are counted with those to restrict content.',
       },
     ],
   },
@@ -382,7 +384,7 @@ export const STANDARDS: readonly Standard[] = [
         paraphrase: true,
         text: 'Identify the state actor behind the demands (which authority, court or agency).',
         not_collected:
-          'Takedown requests are not broken down by authority; EU Member State orders are by Member State (tables.dsa).',
+          'Takedown requests are broken down by country (tables.takedown.by_country), not by authority; EU Member State orders are by Member State (tables.dsa).',
       },
       {
         id: 'SCP-S.3',
@@ -414,8 +416,8 @@ export const STANDARDS: readonly Standard[] = [
         id: 'SCP-S.7',
         paraphrase: true,
         text: 'Tell users when a state actor requested or took part in an action on their content or account.',
-        where: ['tables.notice'],
-        note: 'Notice per request, takedown requests included, and when an order prevented it.',
+        where: ['tables.takedown.notice'],
+        note: 'Notice per takedown request, and when an order prevented it.',
       },
     ],
   },

@@ -15,6 +15,7 @@ export const COUNTING_RULES: readonly string[] = Object.freeze([
   'Requests from private (civil) litigants are not government requests: they are reported in their own table only, never in the headline figures or any other table.',
   'A request brought in from another system with an audited override of a rule Candor enforces today (a history override, with its written reason) is counted like any other, and the report states how many there are.',
   'Emergency, preservation and takedown requests are counted in the headline figures and also reported in their own tables.',
+  'Requests for customer information are every request except takedowns (requests to disclose, emergency and preservation requests); with the takedown requests they add up to the headline figures in every country, channel and notice row.',
   'National Security Letters and FISA orders are published only in the bands and reporting windows of 50 U.S.C. 1874 and are never part of an exact figure.',
   'Percentages are fractions of the base named beside them; the integer count is always given.',
   'Any change of a counting rule is listed in the changelog of the report.',
@@ -36,6 +37,10 @@ export const DEFINITIONS: ReadonlyArray<{ term: string; text: string }> = Object
   {
     term: 'History override',
     text: 'A request brought in from another system that breaks a rule we enforce today, recorded with a written reason and kept in the audit log.',
+  },
+  {
+    term: 'Takedown request',
+    text: 'A request to take down or restrict content or an account. It counts in the headline figures, apart from the requests for customer information, and has its own section.',
   },
   { term: 'Account specified', text: 'A distinct customer account identified by a request.' },
   {

@@ -73,6 +73,7 @@ const REQUEST_KEYS = [
   'process_type',
   'channel',
   'emergency',
+  'data_demand',
 ] as const;
 type RequestKey = (typeof REQUEST_KEYS)[number];
 
@@ -90,6 +91,10 @@ const REQUEST_SET_KEYS = {
   country_process: ['country', 'process_type'],
   emergency: ['emergency'],
   process_emergency: ['process_type', 'emergency'],
+  // Data demands (true) and takedowns (false) apart: the headline total, by country and by channel.
+  demand: ['data_demand'],
+  demand_country: ['data_demand', 'country'],
+  demand_channel: ['data_demand', 'channel'],
 } as const satisfies Record<string, readonly RequestKey[]>;
 type RequestSet = keyof typeof REQUEST_SET_KEYS;
 
@@ -122,6 +127,8 @@ export interface RequestGrainRow extends OutcomeColumns {
   channel: string | null;
   /** the request's emergency flag; null outside the emergency sets */
   emergency: boolean | null;
+  /** a data demand (true: every headline section but takedown) or a takedown (false); null outside the demand sets */
+  data_demand: boolean | null;
   requests: number;
   /** requests with a response time (responded_at) */
   responded: number;
@@ -168,7 +175,7 @@ export async function requestGrain(db: Db, span: Span, asOf: Date): Promise<Requ
              when 'non_content' = any(r.data_sought) then 'non_content'
              when 'basic_subscriber' = any(r.data_sought) then 'basic_subscriber'
              else 'nothing' end as sought,
-        r.items_of_information, r.emergency,
+        r.items_of_information, r.emergency, ${sectionOf('r')} <> 'takedown' as data_demand,
         -- Time to respond, for every request with a response time (history without one has none).
         case when r.responded_at >= r.received_at
           then extract(epoch from r.responded_at - r.received_at) / 3600 end as hours_to_respond,
@@ -196,6 +203,13 @@ export async function requestGrain(db: Db, span: Span, asOf: Date): Promise<Requ
         select id from period where notice_status in ('sent', 'prohibited_by_order')))
       group by n.request_id
     ),
+    -- Items of a takedown: as the request counted them, or else the identifiers it named.
+    named as (
+      select t.request_id, count(*)::int as identifiers
+      from request_targets t
+      where t.request_id = any(array(select id from period where section = 'takedown'))
+      group by t.request_id
+    ),
     -- Extensions (2703(f)(2)): the renewals actually recorded on the holds of the period's requests.
     renewals as (
       select h.request_id, sum(h.extensions)::int as renewals
@@ -204,7 +218,7 @@ export async function requestGrain(db: Db, span: Span, asOf: Date): Promise<Requ
       group by h.request_id
     )
     select grouping(${sql.join(REQUEST_KEYS.map((k) => sql.ref(k)))}) as g,
-      section, country, is_us, us_level, us_state, process_type, channel, emergency,
+      section, country, is_us, us_level, us_state, process_type, channel, emergency, data_demand,
       count(*)::int as requests,
       count(hours_to_respond)::int as responded,
       percentile_cont(0.5) within group (order by hours_to_respond) as median_hours_to_respond,
@@ -227,7 +241,7 @@ export async function requestGrain(db: Db, span: Span, asOf: Date): Promise<Requ
       count(*) filter (where notice_status = 'pending')::int as notice_pending,
       count(*) filter (where narrowed)::int as narrowed,
       coalesce(sum(renewals), 0)::int as extensions,
-      coalesce(sum(items_of_information), 0)::int as items,
+      coalesce(sum(items), 0)::int as items,
       count(*) filter (where sought = 'content')::int as sought_content,
       count(*) filter (where sought = 'non_content')::int as sought_non_content,
       count(*) filter (where sought = 'basic_subscriber')::int as sought_basic_subscriber,
@@ -240,8 +254,10 @@ export async function requestGrain(db: Db, span: Span, asOf: Date): Promise<Requ
         -- Narrowed: data was produced, but not for every identifier the request named.
         coalesce(p.outcome in ('non_content_produced', 'content_produced') and t.some_not_produced, false)
           as narrowed,
-        e.renewals
+        e.renewals,
+        case when p.section = 'takedown' then coalesce(p.items_of_information, m.identifiers, 0) end as items
       from period p
+      left join named m on m.request_id = p.id
       left join targets t on t.request_id = p.id
       left join orders o on o.request_id = p.id
       left join renewals e on e.request_id = p.id
@@ -252,7 +268,7 @@ export async function requestGrain(db: Db, span: Span, asOf: Date): Promise<Requ
 }
 
 export interface AccountGrainRow {
-  set: 'total' | 'country' | 'us_level' | 'process_type' | 'section' | 'section_us';
+  set: 'total' | 'country' | 'us_level' | 'process_type' | 'section' | 'section_us' | 'section_country';
   /** null in the headline sets */
   section: Section | null;
   country: string | null;
@@ -263,6 +279,7 @@ export interface AccountGrainRow {
   accounts: number;
   accounts_produced: number;
   accounts_preserved: number;
+  accounts_restricted: number;
 }
 
 // grouping(section, country, is_us, us_level, process_type): a bit is 1 where a key is NOT grouped.
@@ -273,12 +290,14 @@ const ACCOUNT_SETS: Record<number, AccountGrainRow['set']> = {
   30: 'process_type',
   15: 'section',
   11: 'section_us',
+  7: 'section_country',
 };
 
 /**
  * Pass 2, account grain: identifiers and distinct accounts per table row, for the rows the report has:
  * the total, each country, each US level (`is_us` true only), each process type, the preservation and
- * takedown sections (`section`) and the emergency section, US and not (`section_us`). Other rows of those
+ * takedown sections (`section`), the emergency section, US and not (`section_us`), and the takedown section
+ * by country (`section_country`). Other rows of those
  * sets are absent (no table shows them; the caller reads a missing row as 0).
  *
  * The period's targets are read once (one index scan over the period's ids) into a narrow working set;
@@ -287,7 +306,7 @@ const ACCOUNT_SETS: Record<number, AccountGrainRow['set']> = {
  */
 export async function accountGrain(db: Db, span: Span): Promise<AccountGrainRow[]> {
   const perAccount = sql`account_ref, count(*) as targets, bool_or(produced) as produced,
-    bool_or(preserved) as preserved`;
+    bool_or(preserved) as preserved, bool_or(restricted) as restricted`;
   const { rows } = await sql<AccountGrainRow & { g: number }>`
     with period as materialized (
       select r.id, ${sectionOf('r')} as section, ${keys}
@@ -298,7 +317,8 @@ export async function accountGrain(db: Db, span: Span): Promise<AccountGrainRow[
     targets as materialized (
       -- The period's ids as one array: an index scan of their targets, never a scan of every target.
       select p.section, p.country, p.is_us, p.us_level, p.process_type, t.account_ref,
-        t.result = 'produced' as produced, t.result = 'preserved' as preserved
+        t.result = 'produced' as produced, t.result = 'preserved' as preserved,
+        t.result = 'restricted' as restricted
       from period p join request_targets t on t.request_id = p.id
       where t.request_id = any(array(select id from period))
     )
@@ -306,7 +326,8 @@ export async function accountGrain(db: Db, span: Span): Promise<AccountGrainRow[
       sum(targets)::int as identifiers,
       count(account_ref)::int as accounts,
       count(account_ref) filter (where produced)::int as accounts_produced,
-      count(account_ref) filter (where preserved)::int as accounts_preserved
+      count(account_ref) filter (where preserved)::int as accounts_preserved,
+      count(account_ref) filter (where restricted)::int as accounts_restricted
     from (
       select 31 as g, null::text as section, null::text as country, null::boolean as is_us,
         null::text as us_level, null::text as process_type, ${perAccount}
@@ -327,6 +348,9 @@ export async function accountGrain(db: Db, span: Span): Promise<AccountGrainRow[
       union all
       select 11, section, null, is_us, null, null, ${perAccount}
       from targets where section = 'emergency' group by section, is_us, account_ref
+      union all
+      select 7, section, country, null, null, null, ${perAccount}
+      from targets where section = 'takedown' group by section, country, account_ref
     ) x
     group by g, section, country, is_us, us_level, process_type
   `.execute(db);

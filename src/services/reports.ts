@@ -518,7 +518,7 @@ export function createReportService({ db, config, clock }: Deps) {
       const v = await mustFind(id, o.version);
       const files = await renderFiles(v.data, [format]);
       const stale = FORMAT_FILES[format].filter(
-        (p) => fileHashes(new Map([[p, files.get(p)!]]))[p] !== v.file_hashes[p],
+        (p) => files.has(p) && fileHashes(new Map([[p, files.get(p)!]]))[p] !== v.file_hashes[p],
       );
       if (stale.length) {
         throw new CandorError(

@@ -104,6 +104,7 @@ function expected(targets: Target[]): AccountGrainRow[] {
         accounts: distinct(() => true),
         accounts_produced: distinct((x) => x.result === 'produced'),
         accounts_preserved: distinct((x) => x.result === 'preserved'),
+        accounts_restricted: distinct((x) => x.result === 'restricted'),
       },
     ];
   };
@@ -126,6 +127,13 @@ function expected(targets: Target[]): AccountGrainRow[] {
         'section_us',
         { section: 'emergency', is_us: u },
         (x) => x.section === 'emergency' && (x.country === 'US') === u,
+      ),
+    ),
+    ...values('country').flatMap((c) =>
+      row(
+        'section_country',
+        { section: 'takedown', country: c },
+        (x) => x.section === 'takedown' && x.country === c,
       ),
     ),
   ];

@@ -207,6 +207,7 @@ describe('computeReport', () => {
     const files = await renderFiles(await computeReport(t.db, opts()));
     expect([...files.keys()].sort()).toEqual([
       'dsa/part1.csv',
+      'dsa/part2.csv',
       'dsa/part3.csv',
       'report.csv',
       'report.html',

@@ -1,9 +1,9 @@
 import fc from 'fast-check';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { NATIONAL_SECURITY_PROCESS } from '../../src/domain/report-sections.ts';
+import { NATIONAL_SECURITY_PROCESS, sectionOf } from '../../src/domain/report-sections.ts';
 import { requestInput, type RequestInput } from '../../src/domain/request-input.ts';
-import { DATA_SOUGHT, OUTCOMES, PROCESS_TYPES } from '../../src/domain/vocabulary.ts';
+import { DATA_SOUGHT, DEMAND_KINDS, OUTCOMES, PROCESS_TYPES } from '../../src/domain/vocabulary.ts';
 import { computeReport } from '../../src/reports/compute.ts';
 import type { OutcomeCounts, ReportData } from '../../src/reports/report-data.ts';
 import { prepareRequest, writeRequests } from '../../src/services/requests.ts';
@@ -32,6 +32,9 @@ const arbRequest = fc
     extraAccount: fc.option(fc.constantFrom('A1', 'A7'), { nil: undefined }),
     sought: fc.subarray([...DATA_SOUGHT]),
     hoursToRespond: fc.integer({ min: 0, max: 2000 }),
+    demand: fc.option(fc.constantFrom(...DEMAND_KINDS), { nil: undefined }),
+    channel: fc.constantFrom('domestic', 'domestic', 'mlat', 'dsa_art_9', 'dsa_art_10'),
+    items: fc.option(fc.integer({ min: 0, max: 9 }), { nil: undefined }),
   })
   .map((r): Omit<RequestInput, 'external_ref'> => {
     const received = new Date(Date.UTC(2015, 0, 1) + r.day * 86_400_000 + 3_600_000).toISOString();
@@ -46,6 +49,9 @@ const arbRequest = fc
         subdivision: us && ['state', 'local', 'municipal'].includes(r.level) ? r.state : undefined,
       },
       process_type: r.process_type,
+      demand_kind: r.demand,
+      channel: r.channel as never,
+      items_of_information: r.items,
       data_sought: r.sought,
       emergency: r.emergency,
       emergency_basis: r.emergency ? 'danger to life' : undefined,
@@ -116,6 +122,24 @@ function checkTables(r: ReportData): void {
     t.emergency.us.requests + t.emergency.non_us.requests + t.preservation.requests + t.takedown.requests,
   ).toBeLessThanOrEqual(s.requests.count);
   expect(t.pushback.rejected).toBe(sum(t.by_country.map((c) => c.outcomes.rejected)));
+  // Data demands + takedowns = all requests: in the headline, per country, per channel and per notice row.
+  const dd = t.data_demands!;
+  const td = t.takedown;
+  expect(s.data_demands!.count + td.requests).toBe(s.requests.count);
+  expect(sum(dd.by_country.map((c) => c.requests))).toBe(s.data_demands!.count);
+  for (const c of t.by_country) {
+    const mine = (rows: ReadonlyArray<{ country: string; requests: number }>) =>
+      rows.find((x) => x.country === c.country)?.requests ?? 0;
+    expect(mine(dd.by_country) + mine(td.by_country!), c.country).toBe(c.requests);
+  }
+  for (const x of [...dd.by_country, ...td.by_country!]) expect(x.requests).toBeGreaterThan(0);
+  expect(sum(td.by_country!.map((c) => c.items))).toBe(td.items);
+  expect(td.accounts_restricted!).toBeLessThanOrEqual(td.accounts_specified!);
+  for (const c of td.by_country!) expect(c.accounts_specified).toBeLessThanOrEqual(td.accounts_specified!);
+  for (const c of Object.keys(t.international_channel) as Array<keyof typeof t.international_channel>)
+    expect(dd.international_channel[c] + td.international_channel![c], c).toBe(t.international_channel[c]);
+  for (const k of Object.keys(t.notice) as Array<keyof typeof t.notice>)
+    expect(dd.notice[k] + td.notice![k], k).toBe(t.notice[k]);
   // Process type by country: each country's rows sum to its requests, each process type's to its row of the
   // process x outcome matrix; national-security process never appears.
   const pbc = t.process_by_country ?? [];
@@ -191,6 +215,25 @@ describe('report tables reconcile with each other over random records', () => {
             );
           });
           expect(r.tables.summary.requests.count).toBe(headline.length);
+          // Takedowns are the section rule's takedowns; their items are each request's, or its identifiers.
+          const takedowns = headline.filter(
+            (x) =>
+              sectionOf({
+                process_type: x.process_type,
+                case_class: null,
+                demand_kind: x.demand_kind ?? 'disclose',
+                emergency: x.emergency ?? false,
+              }) === 'takedown',
+          );
+          expect(r.tables.takedown.requests).toBe(takedowns.length);
+          expect(r.tables.summary.data_demands?.count).toBe(headline.length - takedowns.length);
+          expect(r.tables.takedown.items).toBe(
+            sum(
+              takedowns.map(
+                (x) => x.items_of_information ?? (x.accounts ?? []).length + (x.identifiers ?? []).length,
+              ),
+            ),
+          );
           // Content sought is read from data_sought, whatever else the request asked for.
           expect(sum((r.tables.data_sought ?? []).map((x) => x.content))).toBe(
             headline.filter((x) => x.data_sought?.includes('content')).length,

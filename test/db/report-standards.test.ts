@@ -94,7 +94,7 @@ describe('candor report standards on the demo', () => {
 
       const text = await run('report', 'standards', '--period', '2024-H2');
       expect(text.code).toBe(0);
-      expect(text.out).toMatch(/^ {2}P11a\.1 +disclosed +tables\.by_country$/m);
+      expect(text.out).toMatch(/^ {2}P11a\.1 +disclosed +tables\.by_country, tables\.data_demands$/m);
       expect(text.out).toContain('https://rankingdigitalrights.org/knowledge-center/p12-');
       expect(text.out).toMatch(/\d+ disclosed, \d+ not collected, \d+ not applicable, 0 not disclosed\n$/);
     },
@@ -124,7 +124,7 @@ describe('GET /api/v1/reports/:period/standards', () => {
       url: '/api/v1/reports/2024-H2',
       headers: { authorization: `Bearer ${readerToken}` },
     });
-    expect(draft.json().schema_version).toBe(4);
+    expect(draft.json().schema_version).toBe(5);
     expect(draft.json().standards).toEqual({ counts: body.counts, standards: body.standards });
   });
 

@@ -39,6 +39,7 @@ describe('report versions', () => {
     expect(v.data.version).toMatchObject({ number: 1, status: 'frozen', updated: false });
     expect(Object.keys(v.file_hashes)).toEqual([
       'dsa/part1.csv',
+      'dsa/part2.csv',
       'dsa/part3.csv',
       'report.csv',
       'report.html',

@@ -47,12 +47,14 @@ describe('publishing to a git repository', () => {
     expect(files).toEqual(
       expect.arrayContaining([
         'reports/2015-H1/dsa/part1.csv',
+        'reports/2015-H1/dsa/part2.csv',
         'reports/2015-H1/dsa/part3.csv',
         'reports/2015-H1/CHANGELOG.md',
         'reports/2015-H1/v1/report.txt',
         'index.html',
         'feed.xml',
         'README.md',
+        'schema/transparency-report.v5.json',
         'schema/transparency-report.v4.json',
         'schema/transparency-report.v3.json',
         'schema/transparency-report.v2.json',

@@ -69,9 +69,18 @@ describe('the repository layout', () => {
       const published = await repositoryFiles(versions);
       const v = h2v1();
       const frozen = await renderFiles(v.data, ['dsa']);
-      for (const name of ['dsa/part1.csv', 'dsa/part3.csv'])
+      for (const name of ['dsa/part1.csv', 'dsa/part2.csv', 'dsa/part3.csv'])
         expect(published.get(`reports/2015-H2/v1/${name}`)?.equals(frozen.get(name)!), name).toBe(true);
     }
+  });
+
+  it('publishes no DSA Part 2 for a version frozen before it was produced (schema version 4)', async () => {
+    const v = h2v1();
+    v.data.schema_version = 4;
+    expect([...(await renderFiles(v.data, ['dsa'])).keys()]).toEqual(['dsa/part1.csv', 'dsa/part3.csv']);
+    const published = await repositoryFiles([v]);
+    expect(published.has('reports/2015-H2/v1/dsa/part1.csv')).toBe(true);
+    expect(published.has('reports/2015-H2/v1/dsa/part2.csv')).toBe(false);
   });
 
   it('refuses a version whose data contradicts it', async () => {

@@ -24,6 +24,25 @@ type Row = [string, string, string, string, string, string, CsvValue];
 const outcomeRows = (table: string, d1: string, v1: string, o: OutcomeCounts, d2 = 'outcome'): Row[] =>
   (Object.keys(o) as Array<keyof OutcomeCounts>).map((k) => [table, d1, v1, d2, k, 'requests', o[k]]);
 
+/** The takedown rows of schema version 5: accounts, and the country, channel and notice breakdowns. */
+function takedownRows(td: ReportData['tables']['takedown']): Row[] {
+  const rows: Row[] = [];
+  if (td.accounts_specified !== undefined)
+    rows.push(['takedown', '', '', '', '', 'accounts_specified', td.accounts_specified]);
+  if (td.accounts_restricted !== undefined)
+    rows.push(['takedown', '', '', '', '', 'accounts_restricted', td.accounts_restricted]);
+  for (const r of td.by_country ?? []) {
+    const { country, ...figures } = r;
+    for (const [k, v] of Object.entries(figures)) rows.push(['takedown', 'country', country, '', '', k, v]);
+  }
+  if (td.international_channel)
+    for (const c of CHANNELS)
+      rows.push(['takedown', 'channel', c, '', '', 'requests', td.international_channel[c]]);
+  for (const [k, v] of Object.entries(td.notice ?? {}))
+    rows.push(['takedown', 'notice', k, '', '', 'requests', v]);
+  return rows;
+}
+
 /** Render the long-form CSV. */
 export function renderCsv(data: ReportData): string {
   const t = data.tables;
@@ -118,9 +137,20 @@ export function renderCsv(data: ReportData): string {
   rows.push(['takedown', '', '', '', '', 'requests', t.takedown.requests]);
   rows.push(['takedown', '', '', '', '', 'items', t.takedown.items]);
   rows.push(...outcomeRows('takedown', '', '', t.takedown.outcomes));
+  rows.push(...takedownRows(t.takedown));
   for (const [k, v] of Object.entries(t.notice)) rows.push(['notice', 'notice', k, '', '', 'requests', v]);
   for (const c of CHANNELS)
     rows.push(['international_channel', 'channel', c, '', '', 'requests', t.international_channel[c]]);
+  // Data demands (schema version 5): the country, channel and notice rows of every request but takedowns.
+  const dd = t.data_demands;
+  if (dd) {
+    for (const r of dd.by_country)
+      rows.push(['data_demands', 'country', r.country, '', '', 'requests', r.requests]);
+    for (const c of CHANNELS)
+      rows.push(['data_demands', 'channel', c, '', '', 'requests', dd.international_channel[c]]);
+    for (const [k, v] of Object.entries(dd.notice))
+      rows.push(['data_demands', 'notice', k, '', '', 'requests', v]);
+  }
   for (const [k, v] of Object.entries(t.pushback))
     rows.push(['pushback', 'action', k, '', '', 'requests', v]);
   const civil = t.civil_litigants;

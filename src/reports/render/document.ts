@@ -4,6 +4,17 @@ import { CHANNELS, OUTCOMES, type ProcessType } from '../../domain/vocabulary.ts
 import { REGIONS, type OutcomeCounts, type ReportData } from '../report-data.ts';
 import { changeLabel } from './change-words.ts';
 import {
+  DEMAND_HEADS,
+  SPLIT_NOTE,
+  channelSplit,
+  countrySplit,
+  hasDemandSplit,
+  noticeSplit,
+  receivedSplitText,
+  summarySplitRows,
+  takedownSection,
+} from './demand-tables.ts';
+import {
   CHANNEL_LABELS,
   LEVEL_LABELS,
   NATIONAL_SECURITY_LABELS,
@@ -205,26 +216,37 @@ export function reportDocument(data: ReportData): ReportDocument {
   const t = data.tables;
   const sections: DocSection[] = [];
   const s = t.summary;
+  // Version 5 splits the headline into data demands and takedowns; earlier versions render as they did.
+  const split = hasDemandSplit(t);
+  const splitHeads = split ? DEMAND_HEADS : [];
+  const bySplit = countrySplit(t);
 
   sections.push({
     id: 'received',
-    heading: 'What government requests for customer information did we receive?',
+    heading: split
+      ? 'What government requests did we receive?'
+      : 'What government requests for customer information did we receive?',
     paragraphs: [
-      `From ${periodText(data)} we received ${plural(s.requests.count, 'request', 'requests')} for customer ` +
-        `information, specifying ${plural(s.identifiers_specified.count, 'identifier', 'identifiers')} and ` +
-        `${plural(s.accounts_specified.count, 'customer account', 'customer accounts')}. We produced data for ` +
-        `${plural(s.accounts_with_data_produced.count, 'account', 'accounts')}. ` +
-        `${plural(s.in_process.count, 'request was', 'requests were')} still in process at the end of the period.`,
+      split
+        ? receivedSplitText(t, periodText(data))
+        : `From ${periodText(data)} we received ${plural(s.requests.count, 'request', 'requests')} for customer ` +
+          `information, specifying ${plural(s.identifiers_specified.count, 'identifier', 'identifiers')} and ` +
+          `${plural(s.accounts_specified.count, 'customer account', 'customer accounts')}. We produced data for ` +
+          `${plural(s.accounts_with_data_produced.count, 'account', 'accounts')}. ` +
+          `${plural(s.in_process.count, 'request was', 'requests were')} still in process at the end of the period.`,
     ],
     tables: [
       {
         id: 'summary',
         caption: 'Summary',
         head: ['Measure', 'Count', 'Share', 'Of'],
-        rows: (Object.keys(SUMMARY_LABELS) as Array<keyof typeof SUMMARY_LABELS>).map((k) => ({
-          kind: 'normal',
-          cells: [SUMMARY_LABELS[k], s[k].count, formatPct(s[k].pct), s[k].base.replace(/_/g, ' ')],
-        })),
+        rows: (Object.keys(SUMMARY_LABELS) as Array<keyof typeof SUMMARY_LABELS>).flatMap((k) => [
+          {
+            kind: 'normal' as const,
+            cells: [SUMMARY_LABELS[k], s[k].count, formatPct(s[k].pct), s[k].base.replace(/_/g, ' ')],
+          },
+          ...(k === 'requests' ? summarySplitRows(t) : []),
+        ]),
       },
     ],
     charts: [],
@@ -233,14 +255,20 @@ export function reportDocument(data: ReportData): ReportDocument {
   // Where: US first, then each region with its countries.
   const us = t.by_country.filter((c) => c.country === 'US');
   const intl = t.by_country.filter((c) => c.country !== 'US');
+  const codes = (cs: typeof t.by_country) => cs.map((c) => c.country);
   const countryRows: DocTable['rows'] = us.map((c) => ({
     kind: 'normal',
-    cells: [c.country_name, c.requests, c.accounts_specified],
+    cells: [c.country_name, c.requests, ...bySplit([c.country]), c.accounts_specified],
   }));
   if (intl.length > 0) {
     countryRows.push({
       kind: 'total',
-      cells: ['International', sum(intl.map((c) => c.requests)), sum(intl.map((c) => c.accounts_specified))],
+      cells: [
+        'International',
+        sum(intl.map((c) => c.requests)),
+        ...bySplit(codes(intl)),
+        sum(intl.map((c) => c.accounts_specified)),
+      ],
     });
   }
   for (const region of REGIONS) {
@@ -248,20 +276,30 @@ export function reportDocument(data: ReportData): ReportDocument {
     if (rows.length === 0) continue;
     countryRows.push({
       kind: 'group',
-      cells: [region, sum(rows.map((c) => c.requests)), sum(rows.map((c) => c.accounts_specified))],
+      cells: [
+        region,
+        sum(rows.map((c) => c.requests)),
+        ...bySplit(codes(rows)),
+        sum(rows.map((c) => c.accounts_specified)),
+      ],
     });
     for (const c of rows) {
       countryRows.push({
         kind: 'normal',
         indent: true,
-        cells: [c.country_name, c.requests, c.accounts_specified],
+        cells: [c.country_name, c.requests, ...bySplit([c.country]), c.accounts_specified],
       });
     }
   }
   // The total counts each account once, as the summary does; rows count an account in every row naming it.
   countryRows.push({
     kind: 'total',
-    cells: ['Total', sum(t.by_country.map((c) => c.requests)), s.accounts_specified.count],
+    cells: [
+      'Total',
+      sum(t.by_country.map((c) => c.requests)),
+      ...bySplit(codes(t.by_country)),
+      s.accounts_specified.count,
+    ],
   });
   const usTotal = sum(us.map((c) => c.requests));
   sections.push({
@@ -275,9 +313,9 @@ export function reportDocument(data: ReportData): ReportDocument {
       {
         id: 'by_country',
         caption: 'Requests by country',
-        head: ['Country', 'Requests', 'Accounts specified'],
+        head: ['Country', 'Requests', ...splitHeads, 'Accounts specified'],
         rows: countryRows,
-        note: ACCOUNTS_ONCE,
+        note: split ? `${SPLIT_NOTE} ${ACCOUNTS_ONCE}` : ACCOUNTS_ONCE,
       },
       ...(t.process_by_country ? [processByCountryTable(t)] : []),
       {
@@ -305,11 +343,12 @@ export function reportDocument(data: ReportData): ReportDocument {
       {
         id: 'international_channel',
         caption: 'How the requests reached us',
-        head: ['Channel', 'Requests'],
+        head: ['Channel', 'Requests', ...splitHeads],
         rows: CHANNELS.map((c) => ({
           kind: 'normal',
-          cells: [CHANNEL_LABELS[c], t.international_channel[c]],
+          cells: [CHANNEL_LABELS[c], t.international_channel[c], ...channelSplit(t, c)],
         })),
+        ...(split ? { note: SPLIT_NOTE } : {}),
       },
     ],
     charts: ['by_country'],
@@ -428,12 +467,13 @@ export function reportDocument(data: ReportData): ReportDocument {
       {
         id: 'notice',
         caption: 'Customer notice (per request)',
-        head: ['Notice', 'Requests'],
+        head: ['Notice', 'Requests', ...splitHeads],
         rows: NOTICE_ROWS.map(([k, label]) => ({
           kind: 'normal',
           indent: label.startsWith('  '),
-          cells: [label.trim(), t.notice[k]],
+          cells: [label.trim(), t.notice[k], ...noticeSplit(t, k)],
         })),
+        ...(split ? { note: SPLIT_NOTE } : {}),
       },
     ],
     charts: ['notice'],
@@ -502,23 +542,25 @@ export function reportDocument(data: ReportData): ReportDocument {
   });
 
   const tdo = usedOutcomes([t.takedown.outcomes]);
-  sections.push({
-    id: 'takedown',
-    heading: 'Were we asked to take content down?',
-    paragraphs: [
-      `We received ${plural(t.takedown.requests, 'takedown request', 'takedown requests')} naming ` +
-        `${plural(t.takedown.items, 'item', 'items')} of content.`,
-    ],
-    tables: [
-      {
-        id: 'takedown',
-        caption: 'Takedown requests by action taken',
-        head: ['Action', 'Requests'],
-        rows: tdo.map((k) => ({ kind: 'normal', cells: [OUTCOME_LABELS[k], t.takedown.outcomes[k]] })),
-      },
-    ],
-    charts: [],
-  });
+  if (split) sections.push(takedownSection(t));
+  else
+    sections.push({
+      id: 'takedown',
+      heading: 'Were we asked to take content down?',
+      paragraphs: [
+        `We received ${plural(t.takedown.requests, 'takedown request', 'takedown requests')} naming ` +
+          `${plural(t.takedown.items, 'item', 'items')} of content.`,
+      ],
+      tables: [
+        {
+          id: 'takedown',
+          caption: 'Takedown requests by action taken',
+          head: ['Action', 'Requests'],
+          rows: tdo.map((k) => ({ kind: 'normal', cells: [OUTCOME_LABELS[k], t.takedown.outcomes[k]] })),
+        },
+      ],
+      charts: [],
+    });
 
   // Versions frozen before these were reported keep their bytes: the sections appear only with the data.
   const civil = t.civil_litigants;

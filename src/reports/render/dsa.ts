@@ -1,6 +1,7 @@
 import type { DsaCategory } from '../../domain/vocabulary.ts';
 import type { DsaRow, ReportData } from '../report-data.ts';
 import { csvRecords, type CsvValue } from './csv-format.ts';
+import { PART2_HEADER, PART2_ROWS } from './dsa-part2.ts';
 
 /**
  * The EU DSA transparency CSVs of Implementing Regulation (EU) 2024/2835, Annex I, for Art. 15(1)(a)
@@ -237,6 +238,47 @@ export function renderDsaPart1(data: ReportData, identification: DsaIdentificati
   return csvRecords([PART1_HEADER, ...rows]);
 }
 
+const sum = (xs: readonly number[]): number => xs.reduce((a, b) => a + b, 0);
+
+/**
+ * Part 2, the categories and their names (`annex-i-part-2-categories-names.csv`): the template's rows with the
+ * contextual information Candor can give, blank otherwise. What it knows is how it counts: the category of an
+ * order is the one recorded from the order, and sub-categories only where the data carries them; the "Other"
+ * sub-category rows list the descriptions the report uses for them.
+ */
+export function renderDsaPart2(data: ReportData): string {
+  const rows = data.tables.dsa?.rows ?? [];
+  const keywords = rows.some((r) => r.keyword !== null);
+  const total = data.tables.dsa
+    ? 'Orders from Member State authorities (Part 3) are counted under the category recorded from the order; an ' +
+      'order recorded without one is counted under Category 16. ' +
+      (keywords
+        ? 'Sub-categories carry the orders recorded with them; a sub-category is blank where its category had ' +
+          'orders recorded without one, and 0 where the others already account for them.'
+        : 'The record does not hold the sub-category (keyword) of an order: in Part 3 a sub-category is 0 where ' +
+          'its category had no orders and blank where it had some, as no order is attributed to a sub-category ' +
+          'it did not name.')
+    : null;
+  let category = '';
+  const out = PART2_ROWS.map(([label, description, code]): CsvValue[] => {
+    if (code.startsWith('STATEMENT_CATEGORY_')) category = code;
+    let context: string | null = null;
+    if (code === 'TOTAL') context = total;
+    if (code === 'KEYWORD_OTHER') {
+      const other = [
+        ...new Set(
+          rows
+            .filter((r) => r.category === category && r.keyword === 'KEYWORD_OTHER' && r.other_description)
+            .map((r) => r.other_description as string),
+        ),
+      ];
+      if (other.length) context = `Used for: ${other.join('; ')}`;
+    }
+    return [label, description, code, context];
+  });
+  return csvRecords([PART2_HEADER, ...out]);
+}
+
 interface SkeletonRow {
   category: 'TOTAL' | DsaCategory;
   keyword: string | null;
@@ -289,11 +331,22 @@ export function renderDsaPart3(data: ReportData): string {
       ];
     }
     if (s.keyword === null) return [0, 0, null, null, 0, null, null]; // applies, none received; no median.
-    // A sub-category without its own figures: 0 when its category had no orders, otherwise unknown
-    // (Candor records the category; sub-categories only when compute supplies them).
+    // A sub-category without its own figures. Annex II: the sub-categories of a category add up to it. So it is
+    // 0 when its category had no orders, or when the sub-categories that have figures already add up to the
+    // category's; otherwise it is unknown and blank (Candor records the category of an order, not its
+    // sub-category, and attributes no order to a sub-category the record does not name).
     const parent = byKey.get(key(s.category, null, s.scope));
-    const act = !parent || parent.orders_to_act === 0 ? 0 : null;
-    const info = !parent || parent.orders_to_provide_information === 0 ? 0 : null;
+    const siblings = (dsa.rows ?? []).filter(
+      (r) => r.category === s.category && r.scope === s.scope && r.keyword !== null,
+    );
+    const accounted = (f: (r: DsaRow) => number | null): number | null => {
+      const whole = parent ? f(parent) : 0;
+      if (whole === 0) return 0;
+      return whole !== null && sum(siblings.map((r) => f(r) ?? 0)) === whole ? 0 : null;
+    };
+    // No orders left for it means no items either.
+    const act = accounted((r) => r.orders_to_act);
+    const info = accounted((r) => r.orders_to_provide_information);
     return [act, act, null, null, info, null, null];
   };
 

@@ -21,7 +21,7 @@ describe('numbers people read', () => {
   it('separates thousands in text, Markdown and HTML, in tables and in prose', async () => {
     const d = big();
     for (const out of [renderText(d), renderMarkdown(d), await renderHtml(d)]) {
-      expect(out).toContain('58,903 requests');
+      expect(out).toContain('58,903 government requests');
       expect(out).toContain('1,234');
       expect(out).not.toMatch(/\b58903\b|\b1234\b/);
     }

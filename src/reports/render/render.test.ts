@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { expectGolden } from '../../../test/golden.ts';
 import { report2015H1, report2015H1Updated } from '../../../test/fixtures/report-2015-h1.ts';
 import { renderCsv } from './csv.ts';
-import { renderDsaPart1, renderDsaPart3 } from './dsa.ts';
+import { renderDsaPart1, renderDsaPart2, renderDsaPart3 } from './dsa.ts';
 import { renderHtml } from './html.ts';
 import { renderJson } from './json.ts';
 import { renderMarkdown } from './markdown.ts';
@@ -26,6 +26,7 @@ describe('renderers (golden files)', () => {
       'dsa-2015-h1-part-1.csv',
       renderDsaPart1(report2015H1(), { publication_date: '2015-08-31', previous_publication_date: null }),
     );
+    expectGolden('dsa-2015-h1-part-2.csv', renderDsaPart2(report2015H1()));
     expectGolden('dsa-2015-h1-part-3.csv', renderDsaPart3(report2015H1()));
   });
 });
@@ -36,6 +37,34 @@ describe('text report', () => {
     expect(text.indexOf('UPDATED VERSION')).toBeLessThan(text.indexOf('What government requests'));
     expect(text).toContain('Version 2, 2015-10-02');
     expect(renderText(report2015H1())).not.toContain('UPDATED VERSION');
+  });
+  it('shows the 268 headline with requests for customer information and takedowns beside it, in every row', () => {
+    const text = renderText(report2015H1());
+    expect(text).toMatch(/Requests received +268 +100\.0%/);
+    expect(text).toMatch(/ of which for customer information +263 +98\.1%/);
+    expect(text).toMatch(/ of which to take down content or restrict an account +5 +1\.9%/);
+    expect(text).toMatch(/United States +222 +219 +3 +93/);
+    expect(text).toMatch(/Total +268 +263 +5 +118/);
+    expect(text).toMatch(/EU DSA Art\. 9 order to act +1 +0 +1/);
+    expect(text).toMatch(/Notice given +41 +39 +2/);
+    expect(text).toMatch(/Takedown requests by country[\s\S]+Germany +1 +3 +1/);
+    expect(renderMarkdown(report2015H1())).toContain(
+      '| Country | Requests | For customer information | Takedown |',
+    );
+  });
+  it('renders a version frozen before schema version 5 as it was: no split, no takedown breakdown', () => {
+    const old = report2015H1();
+    old.schema_version = 4;
+    delete old.tables.summary.data_demands;
+    delete old.tables.data_demands;
+    const { requests, items, outcomes } = old.tables.takedown;
+    old.tables.takedown = { requests, items, outcomes };
+    const text = renderText(old);
+    expect(text).toContain('What government requests for customer information did we receive?');
+    expect(text).toContain('we received 268 requests for customer');
+    expect(text).not.toContain('For customer');
+    expect(text).not.toContain('Takedown requests by country');
+    expect(renderCsv(old)).not.toMatch(/^(data_demands|takedown,country)/m);
   });
   it('lists the published 2015-H1 figures by region and country', () => {
     const text = renderText(report2015H1());
