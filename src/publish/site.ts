@@ -93,7 +93,7 @@ function page(o: { title: string; crumb?: string; heading: string; intro: string
     ...o.body,
     '</div></main>',
     '<footer><div class="wrap">',
-    `<p>Published with Candor. Machine-readable: <a href="${o.crumb ? '../../' : ''}feed.xml">Atom feed</a> · <a href="${o.crumb ? '../../' : ''}schema/transparency-report.v4.json">JSON Schema of report.json</a> · <a href="${o.crumb ? '../../' : ''}README.md">how this repository is laid out</a>.</p>`,
+    `<p>Published with Candor. Machine-readable: <a href="${o.crumb ? '../../' : ''}feed.xml">Atom feed</a> · <a href="${o.crumb ? '../../' : ''}schema/transparency-report.v5.json">JSON Schema of report.json</a> · <a href="${o.crumb ? '../../' : ''}README.md">how this repository is laid out</a>.</p>`,
     '</div></footer>',
     '</body>',
     '</html>',

@@ -4,15 +4,16 @@ import {
   OPTION_RULES,
   NATIONAL_SECURITY_OPTIONS,
 } from '../domain/national-security.ts';
+import { foreignNationalSecurityTableSchema } from '../domain/foreign-national-security.ts';
 import { CHANNELS, DSA_CATEGORIES, OUTCOMES, PROCESS_TYPES } from '../domain/vocabulary.ts';
 import { scorecardSchema } from './scorecard.ts';
 
 /**
- * The data contract of a computed transparency report (`ReportData`, schema version 4).
+ * The data contract of a computed transparency report (`ReportData`, schema version 5).
  *
  * `compute.ts` produces it from the database; every renderer is a pure function of it. The Zod schema
  * below is the single source: the TypeScript type is `z.infer` of it and the published JSON Schema
- * (`schema/transparency-report.v4.json`) is generated from it (`reportJsonSchema()`), so the two cannot
+ * (`schema/transparency-report.v5.json`) is generated from it (`reportJsonSchema()`), so the two cannot
  * drift; a test fails when the committed file is out of date (regenerate with `UPDATE_GOLDEN=1`).
  *
  * Counting rules (DOMAIN.md §5): one legal instrument is one request; identifiers, accounts specified and
@@ -20,9 +21,9 @@ import { scorecardSchema } from './scorecard.ts';
  * open requests are "in process". Every table holds aggregates only: no names, identifiers or case numbers.
  */
 
-export const REPORT_SCHEMA_ID = 'https://candor.dev/schema/transparency-report.v4.json';
-/** The version `compute` writes; stored versions of versions 1 to 3 still read (docs/reports.md, "Schema versions"). */
-export const REPORT_SCHEMA_VERSION = 4;
+export const REPORT_SCHEMA_ID = 'https://candor.dev/schema/transparency-report.v5.json';
+/** The version `compute` writes; stored versions of versions 1 to 4 still read (docs/reports.md, "Schema versions"). */
+export const REPORT_SCHEMA_VERSION = 5;
 
 const count = z.number().int().min(0);
 const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'expected a date YYYY-MM-DD');
@@ -215,9 +216,9 @@ const changeValue = z.union([z.number(), z.string(), z.null()]);
 export const reportDataSchema = z
   .strictObject({
     schema_version: z
-      .union([z.literal(1), z.literal(2), z.literal(3), z.literal(4)])
+      .union([z.literal(1), z.literal(2), z.literal(3), z.literal(4), z.literal(5)])
       .describe(
-        'Version of this format: 4 since December 2026 (the standards annex of issue 16); versions frozen earlier say 1, 2 or 3.',
+        'Version of this format: 5 since December 2026 (foreign national-security orders, issue 19); versions frozen earlier say 1 to 4.',
       ),
     provider: z.strictObject({
       name: z.string().min(1).describe('The provider publishing the report.'),
@@ -393,6 +394,11 @@ export const reportDataSchema = z
       national_security: nationalSecurityTableSchema
         .nullable()
         .describe('Statutory bands only; null when the provider does not publish national-security figures.'),
+      foreign_national_security: foreignNationalSecurityTableSchema
+        .optional()
+        .describe(
+          'Foreign national-security orders (e.g. UK Investigatory Powers Act warrants) in bands per jurisdiction, for the jurisdictions the provider reports (CANDOR_FOREIGN_NS); absent when it reports none, and from versions frozen before schema version 5. Never counted in national_security or any exact table.',
+        ),
       dsa: dsaTableSchema.nullable().describe('null when DSA Art. 15 does not apply to the provider.'),
       changes: z
         .array(
@@ -420,7 +426,7 @@ export type ReportTables = ReportData['tables'];
 export type CountryRow = ReportTables['by_country'][number];
 export type ProcessRow = ReportTables['process_outcome'][number];
 
-/** The JSON Schema (2020-12) of `ReportData`, as committed in `schema/transparency-report.v4.json`. */
+/** The JSON Schema (2020-12) of `ReportData`, as committed in `schema/transparency-report.v5.json`. */
 export function reportJsonSchema(): Record<string, unknown> {
   const generated = z.toJSONSchema(reportDataSchema, { target: 'draft-2020-12', io: 'output' }) as Record<
     string,
@@ -434,7 +440,7 @@ export function reportJsonSchema(): Record<string, unknown> {
   return {
     $schema,
     $id: REPORT_SCHEMA_ID,
-    title: 'Candor transparency report, version 4',
+    title: 'Candor transparency report, version 5',
     ...rest,
   };
 }
