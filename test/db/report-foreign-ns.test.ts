@@ -1,6 +1,10 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ForeignNsConfig } from '../../src/domain/foreign-national-security.ts';
+import { IMPORT_COLUMNS, requestToRow } from '../../src/domain/import-row.ts';
 import { requestInput, type RequestInput } from '../../src/domain/request-input.ts';
 import { computeReport } from '../../src/reports/compute.ts';
 import { diffReports } from '../../src/reports/diff.ts';
@@ -211,5 +215,47 @@ describe('a correction that moves requests into or out of foreign national-secur
     await expect(s.reports.correct(publisher, '2019-H1', correction)).rejects.toMatchObject({
       message: expect.stringMatching(/nothing changed/),
     });
+  });
+});
+
+describe('the import door', () => {
+  it('records a foreign national-security order restricted, and refuses to unrestrict it, naming the line', async () => {
+    const s = servicesFor(t);
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'candor-fns-'));
+    const write = (name: string, restricted: string) => {
+      const r = {
+        ...requestToRow(
+          requestInput.parse(
+            requestFactory({
+              external_ref: `IPA-IMPORT-${name}`,
+              received_at: '2020-02-03T10:00:00Z',
+              agency: GB,
+              process_type: 'foreign_national_security_order',
+            }),
+          ),
+        ),
+        restricted,
+      } as Record<string, string>;
+      const p = path.join(dir, `${name}.csv`);
+      writeFileSync(
+        p,
+        `${IMPORT_COLUMNS.join(',')}\r\n${IMPORT_COLUMNS.map((c) => r[c] ?? '').join(',')}\r\n`,
+      );
+      return p;
+    };
+    await expect(s.imports.importFile(actor('handler'), write('open', 'false'))).rejects.toMatchObject({
+      message: expect.stringMatching(/nothing was imported/),
+      issues: [
+        expect.objectContaining({
+          line: 2,
+          field: 'restricted',
+          message: expect.stringMatching(/foreign_national_security_order .*always restricted/),
+        }),
+      ],
+    });
+    expect((await s.imports.importFile(actor('handler'), write('ok', ''))).created).toBe(1);
+    const row = await sql<{ restricted: boolean }>`
+      select restricted from requests where external_ref = 'IPA-IMPORT-ok'`.execute(t.db);
+    expect(row.rows).toEqual([{ restricted: true }]);
   });
 });
