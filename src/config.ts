@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
+import { parseForeignNsConfig, type ForeignNsConfig } from './domain/foreign-national-security.ts';
 import { defaultPolicy, policyConfig, type PolicyConfig } from './domain/policy-config.ts';
 import { parseStorageUrl, type S3Settings } from './documents/s3-store.ts';
 import { parseKey } from './keys/keyring.ts';
@@ -23,6 +24,17 @@ const envSchema = z.object({
     .optional(),
   CANDOR_MAIL_FROM: z.string().min(3).default('legal@example.com'),
   CANDOR_NS_OPTION: z.enum(['a1', 'a2', 'a3', 'a4']).default('a3'),
+  /**
+   * How foreign national-security orders are reported, per jurisdiction: `GB:band:250,AU:none`. A jurisdiction
+   * not named is not reported at all (docs/reports.md, "Foreign national-security orders").
+   */
+  CANDOR_FOREIGN_NS: z
+    .string()
+    .superRefine((s, ctx) => {
+      const r = parseForeignNsConfig(s);
+      if (!r.ok) for (const message of r.errors) ctx.addIssue({ code: 'custom', message });
+    })
+    .optional(),
   /** Days after a period's last day its report is published by default (bulk freeze, the report desk). */
   CANDOR_NS_PUBLICATION_LAG_DAYS: z.coerce.number().int().min(0).max(730).default(1),
   /** The day the EU DSA's Art. 15 reporting applies to the provider (2024-02-17; VLOPs and VLOSEs earlier). */
@@ -155,6 +167,8 @@ export type Config = Readonly<{
   smtpUrl: string | undefined;
   mailFrom: string;
   nsOption: 'a1' | 'a2' | 'a3' | 'a4';
+  /** CANDOR_FOREIGN_NS: how each jurisdiction's foreign national-security orders are reported ({} = none). */
+  foreignNs: ForeignNsConfig;
   /** CANDOR_NS_PUBLICATION_LAG_DAYS: a period's default publication date is its last day plus this. */
   publicationLagDays: number;
   /** CANDOR_DSA_APPLIES_FROM: periods that end before it carry no DSA figures (blank, not 0). */
@@ -228,6 +242,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     smtpUrl: e.CANDOR_SMTP_URL,
     mailFrom: e.CANDOR_MAIL_FROM,
     nsOption: e.CANDOR_NS_OPTION,
+    foreignNs: e.CANDOR_FOREIGN_NS
+      ? (parseForeignNsConfig(e.CANDOR_FOREIGN_NS) as { value: ForeignNsConfig }).value
+      : Object.freeze({}),
     publicationLagDays: e.CANDOR_NS_PUBLICATION_LAG_DAYS,
     dsaAppliesFrom: e.CANDOR_DSA_APPLIES_FROM,
     logLevel: e.CANDOR_LOG_LEVEL,

@@ -239,6 +239,25 @@ describe('generateDemo', () => {
     expect(civil.every((r) => r.requester_class === 'civil_litigant' && r.case_class === 'civil')).toBe(true);
   });
 
+  it('has UK Investigatory Powers Act orders since 2019, as foreign national-security process, never in the headline', () => {
+    const ipa = demo.filter((r) => r.process_type === 'foreign_national_security_order');
+    expect(ipa.length).toBeGreaterThan(10);
+    expect(ipa.every((r) => r.agency.country === 'GB' && r.received_at >= '2019')).toBe(true);
+    expect(ipa.every((r) => r.legal_authority?.startsWith('Investigatory Powers Act 2016'))).toBe(true);
+    expect(ipa.every((r) => r.ndo?.authority === 'foreign' && r.ndo.expires_at === null)).toBe(true);
+    // Content only through the US-UK agreement, once it was in force.
+    const content = ipa.filter((r) => r.data_sought.includes('content'));
+    expect(content.length).toBeGreaterThan(0);
+    expect(content.every((r) => r.channel === 'executive_agreement' && r.received_at >= '2022-10-03')).toBe(
+      true,
+    );
+    expect(headline(ipa)).toEqual([]);
+    // They come from a stream of their own: every other request is the one generated before they existed.
+    expect(demo.filter((r) => r.received_at < '2019').some((r) => /-9\d{4}$/.test(r.external_ref))).toBe(
+      false,
+    );
+  });
+
   it('resolves phone numbers to accounts as value|account identifiers', () => {
     expect(demo.some((r) => r.identifiers.some((i) => i.value.startsWith('+1') && i.account))).toBe(true);
     expect(demo.some((r) => r.identifiers.some((i) => !i.account))).toBe(true);

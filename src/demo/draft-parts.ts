@@ -4,7 +4,7 @@ import { type Agency, FEDERAL_COURTS, STATE_COURTS, US_FEDERAL, US_LOCAL, US_STA
 import { DAY, HOUR, iso, ROSENSTEIN_MEMO } from './calendar.ts';
 import type { Rng } from './rng.ts';
 
-export type Special = 'nsl' | 'fisa';
+export type Special = 'nsl' | 'fisa' | 'foreign_ns';
 
 export interface Draft {
   at: number;

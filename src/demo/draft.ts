@@ -1,6 +1,7 @@
 import { type Agency, US_FEDERAL } from './agencies.ts';
 import { DAY, iso } from './calendar.ts';
 import { draftForeign } from './draft-foreign.ts';
+import { draftForeignNs } from './draft-foreign-ns.ts';
 import { delivery, type Draft, type Make, NOTES, type Special } from './draft-parts.ts';
 import { draftUs } from './draft-us.ts';
 import type { Rng } from './rng.ts';
@@ -85,5 +86,6 @@ export function draft(
       },
     });
   }
+  if (special === 'foreign_ns') return draftForeignNs(rng, at, d);
   return country === 'US' ? draftUs(rng, at, first2015, d) : draftForeign(rng, country, at, d);
 }

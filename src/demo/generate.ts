@@ -2,6 +2,7 @@ import type { PolicyConfig } from '../domain/policy-config.ts';
 import type { ValidRequest } from '../domain/request-input.ts';
 import { countryWeights, drawCountries, TWILIO_2015_H1, twilioCountries } from './agencies.ts';
 import { FIRST_PERIOD, type Period, periodsUntil, toMs } from './calendar.ts';
+import type { Draft } from './draft-parts.ts';
 import { draft } from './draft.ts';
 import { assignAccounts, finish } from './finish.ts';
 import { accountSid, Rng } from './rng.ts';
@@ -30,6 +31,9 @@ export interface DemoOptions {
   keptUp?: PolicyConfig;
 }
 
+/** The first half-year with UK Investigatory Powers Act orders in the demo. */
+const FOREIGN_NS_FROM = Date.parse('2019-01-01T00:00:00Z');
+
 /** Generates the demo history from 2015-H1 to `until`, ordered by received_at. */
 export function generateDemo(options: DemoOptions = {}): ValidRequest[] {
   const { seed = 2015, until = '2026-H2' } = options;
@@ -37,6 +41,9 @@ export function generateDemo(options: DemoOptions = {}): ValidRequest[] {
   const last = periods[periods.length - 1] as Period;
   const now = options.now === undefined ? last.end - 1 : toMs(options.now);
   const rng = new Rng(seed);
+  // Foreign national-security orders draw from their own stream, so the rest of the history is the same
+  // request for request as before they were generated (figures quoted in docs and tests stay true).
+  const foreignNsRng = new Rng(seed + 19);
   const out: ValidRequest[] = [];
   let previousPool: string[] = [];
   let count: number = TWILIO_2015_H1.requests;
@@ -68,10 +75,33 @@ export function generateDemo(options: DemoOptions = {}): ValidRequest[] {
 
     drafts.sort((a, b) => a.at - b.at);
     const tag = period.label.replace('-', '');
+    const made: Array<{ at: number; request: ValidRequest }> = [];
     drafts.forEach((d, i) => {
       if (d.at > now) return;
-      out.push(finish(rng, d, `DEMO-${tag}-${String(i + 1).padStart(4, '0')}`, now, options.keptUp));
+      made.push({
+        at: d.at,
+        request: finish(rng, d, `DEMO-${tag}-${String(i + 1).padStart(4, '0')}`, now, options.keptUp),
+      });
     });
+    // UK Investigatory Powers Act orders since 2019: a few a half-year, only ever banded if reported at all.
+    if (period.start >= FOREIGN_NS_FROM) {
+      const fr = foreignNsRng;
+      const within = () => period.start + Math.floor(fr.next() * (period.end - period.start));
+      const foreign: Draft[] = Array.from({ length: fr.int(1, 3) }, () =>
+        draft(fr, 'GB', within(), 'foreign_ns', false),
+      );
+      foreign.sort((a, b) => a.at - b.at);
+      foreign.forEach((d, i) => {
+        d.accountsAssigned = Array.from({ length: Math.max(1, d.slots) }, () => accountSid(fr));
+        if (d.at > now) return;
+        made.push({
+          at: d.at,
+          request: finish(fr, d, `DEMO-${tag}-9${String(i + 1).padStart(4, '0')}`, now, options.keptUp),
+        });
+      });
+    }
+    made.sort((a, b) => a.at - b.at);
+    for (const m of made) out.push(m.request);
   }
   return out;
 }

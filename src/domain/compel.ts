@@ -80,6 +80,13 @@ const TIERS: Record<Exclude<ProcessType, 'civil_subpoena'>, Tier> = {
     guidance:
       'A FISA pen register or business records order may compel non-content only (50 U.S.C. 1842, 1861).',
   },
+  // A foreign state's national-security order (e.g. a UK Investigatory Powers Act warrant) has no force under US
+  // law, like a foreign police order; an order under an in-force 2523 agreement reaches content by its channel.
+  foreign_national_security_order: {
+    data: BSI,
+    guidance:
+      'A foreign national-security order (e.g. a UK Investigatory Powers Act warrant) compels nothing under US law; basic subscriber information only by policy, content only via MLAT or an executive agreement (18 U.S.C. 2702(b)(9), 2523).',
+  },
   emergency_request: {
     data: ALL,
     guidance:

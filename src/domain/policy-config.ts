@@ -37,6 +37,7 @@ const RESPONSE_DAYS: Record<ProcessType, number | null> = {
   fisa_content_order: 1,
   fisa_non_content_order: 14,
   police_force_order: 14,
+  foreign_national_security_order: 14,
   // Emergency requests use `emergencyHours`; the type alone sets no deadline.
   emergency_request: null,
   // 2703(f)(1): "shall take all necessary steps to preserve"; one day to put the hold in place.

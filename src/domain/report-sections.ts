@@ -13,6 +13,7 @@ import type { DemandKind, ProcessType } from './vocabulary.ts';
  */
 export const SECTIONS = [
   'national_security',
+  'foreign_national_security',
   'preservation',
   'takedown',
   'emergency',
@@ -25,6 +26,20 @@ export const NATIONAL_SECURITY_PROCESS: readonly ProcessType[] = [
   'fisa_content_order',
   'fisa_non_content_order',
 ];
+/**
+ * A foreign state's national-security orders (e.g. UK Investigatory Powers Act warrants). They are not 1874
+ * process and never count as NSL or FISA figures; like them, they never enter an exact table (an exact total
+ * would give their number away), and are published per jurisdiction in bands only where the provider
+ * configured it (CANDOR_FOREIGN_NS, domain/foreign-national-security.ts).
+ */
+export const FOREIGN_NATIONAL_SECURITY_PROCESS: readonly ProcessType[] = ['foreign_national_security_order'];
+
+/** Every process that is only ever published in bands, if at all: US (1874) and foreign national security. */
+export const BANDED_ONLY_PROCESS: readonly ProcessType[] = [
+  ...NATIONAL_SECURITY_PROCESS,
+  ...FOREIGN_NATIONAL_SECURITY_PROCESS,
+];
+
 export const PRESERVATION_DEMANDS: readonly DemandKind[] = ['preserve'];
 export const TAKEDOWN_DEMANDS: readonly DemandKind[] = ['restrict_content', 'restrict_account'];
 
@@ -43,6 +58,7 @@ export function sectionOf(r: SectionFacts): Section {
   // Only NSLs and FISA orders and directives are 1874 process: a grand jury subpoena in a national-security
   // case is ordinary process and is counted exactly, like any other subpoena.
   if (NATIONAL_SECURITY_PROCESS.includes(r.process_type)) return 'national_security';
+  if (FOREIGN_NATIONAL_SECURITY_PROCESS.includes(r.process_type)) return 'foreign_national_security';
   if (r.process_type === 'preservation_request' || PRESERVATION_DEMANDS.includes(r.demand_kind))
     return 'preservation';
   if (r.process_type === 'takedown_request' || TAKEDOWN_DEMANDS.includes(r.demand_kind)) return 'takedown';
@@ -50,9 +66,12 @@ export function sectionOf(r: SectionFacts): Section {
   return 'information';
 }
 
-/** Whether a request of this section is counted in the headline tables: every section but national security. */
+/**
+ * Whether a request of this section is counted in the headline tables: every section but national security,
+ * US or foreign.
+ */
 export function inHeadline(section: Section): boolean {
-  return section !== 'national_security';
+  return section !== 'national_security' && section !== 'foreign_national_security';
 }
 
 /** The US level of government a report groups an agency level under (local includes municipal). */

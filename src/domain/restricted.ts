@@ -6,11 +6,18 @@ import type { ProcessType, Role } from './vocabulary.ts';
  * it only inside the published report's lawful bands.
  */
 
-/** National-security process: always restricted (the database enforces it too, by trigger and check). */
+/**
+ * National-security process: always restricted (the database enforces it too, by trigger and check). A foreign
+ * national-security order (e.g. a UK Investigatory Powers Act warrant) is too: such orders carry their own
+ * secrecy duties (the IPA forbids disclosing an interception warrant's existence, s. 57 [verify]), which the
+ * provider cannot weigh case by case at intake, so they are need-to-know, like NSLs and FISA orders
+ * (docs/reports.md, "Foreign national-security orders").
+ */
 export const ALWAYS_RESTRICTED: readonly ProcessType[] = Object.freeze([
   'national_security_letter',
   'fisa_content_order',
   'fisa_non_content_order',
+  'foreign_national_security_order',
 ]);
 
 /** Whether a request of this process type must be restricted whatever the intake says. */

@@ -22,6 +22,8 @@ export const PROCESS_TYPES = [
   'national_security_letter',
   'fisa_content_order',
   'fisa_non_content_order',
+  /** A foreign state's national-security order (e.g. a UK Investigatory Powers Act 2016 warrant): not FISA. */
+  'foreign_national_security_order',
   'mlat_request',
   'other',
 ] as const;

@@ -1,6 +1,11 @@
 import type { Db } from '../db/connect.ts';
 import { country, usStateName } from '../domain/countries.ts';
 import {
+  bandForeignNationalSecurity,
+  bandedJurisdictions,
+  type ForeignNsConfig,
+} from '../domain/foreign-national-security.ts';
+import {
   bandNationalSecurity,
   OPTION_RULES,
   reportingWindows,
@@ -16,6 +21,7 @@ import {
   accountGrain,
   civilGrain,
   dsaGrain,
+  foreignNationalSecurityCounts,
   historyOverrideCount,
   nationalSecurityCounts,
   requestGrain,
@@ -50,6 +56,11 @@ export interface ComputeOptions {
   period: string;
   provider: { name: string; service?: string };
   nsOption: NationalSecurityOption;
+  /**
+   * How foreign national-security orders are reported, per jurisdiction (CANDOR_FOREIGN_NS); unset or `{}`:
+   * not at all, and the report says nothing about them.
+   */
+  foreignNs?: ForeignNsConfig;
   /** YYYY-MM-DD: the planned publication date, which fixes the national-security windows (1874(b)). */
   publicationDate: string;
   /**
@@ -119,6 +130,7 @@ export async function computeReport(db: Db, o: ComputeOptions): Promise<ReportDa
   const overridden = await historyOverrideCount(db, span);
 
   const nationalSecurity = await nationalSecurityTable(db, period, o);
+  const foreignNs = await foreignNationalSecurityTable(db, span, o.foreignNs ?? {});
 
   // Headline sets count every request but national security; the section sets feed the detail tables.
   const req = (set: RequestGrainRow['set'], match: Partial<RequestGrainRow> = {}) =>
@@ -364,6 +376,7 @@ export async function computeReport(db: Db, o: ComputeOptions): Promise<ReportDa
       },
       history_overrides: { requests: overridden },
       national_security: nationalSecurity,
+      ...(foreignNs ? { foreign_national_security: foreignNs } : {}),
       dsa:
         period.end < (o.dsaAppliesFrom ?? DSA_APPLIES_FROM)
           ? null
@@ -423,6 +436,15 @@ async function nationalSecurityTable(
     own[k] = [...(own[k] ?? []).filter((w) => w.start !== e.window.start), e.window];
   }
   return { ...table, uncovered: uncoveredDays(o.nsOption, period.id, o.publicationDate, lag, own) };
+}
+
+/**
+ * Foreign national-security orders of the period, banded per configured jurisdiction; null (and no query) when
+ * none is reported in bands. Exact counts live only inside this function.
+ */
+async function foreignNationalSecurityTable(db: Db, span: Span, config: ForeignNsConfig) {
+  if (bandedJurisdictions(config).length === 0) return null;
+  return bandForeignNationalSecurity(config, await foreignNationalSecurityCounts(db, span));
 }
 
 const hours = (h: number | null): number | null => (h === null ? null : Math.round(h * 100) / 100);

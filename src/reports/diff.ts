@@ -74,6 +74,11 @@ export function reportCells(data: ReportData): Map<string, Map<string, Value>> {
       'period',
     ]);
   }
+  if (t.foreign_national_security)
+    keyed('foreign_national_security', t.foreign_national_security.entries, (e) => e.jurisdiction, [
+      'jurisdiction',
+      'jurisdiction_name',
+    ]);
   if (t.dsa) {
     // The Part 1 dates are facts of the publication, fixed at freeze time, not figures.
     const { rows, publication_date: _p, previous_publication_date: _q, ...head } = t.dsa;

@@ -4,6 +4,7 @@ import {
   OPTION_RULES,
   NATIONAL_SECURITY_OPTIONS,
 } from '../domain/national-security.ts';
+import { foreignNationalSecurityTableSchema } from '../domain/foreign-national-security.ts';
 import { CHANNELS, DSA_CATEGORIES, OUTCOMES, PROCESS_TYPES } from '../domain/vocabulary.ts';
 import { scorecardSchema } from './scorecard.ts';
 
@@ -252,7 +253,7 @@ export const reportDataSchema = z
     schema_version: z
       .union([z.literal(1), z.literal(2), z.literal(3), z.literal(4), z.literal(5)])
       .describe(
-        'Version of this format: 5 since December 2026 (data demands apart from takedowns, issue 19); versions frozen earlier say 1 to 4.',
+        'Version of this format: 5 since December 2026 (data demands apart from takedowns, foreign national-security orders; issue 19); versions frozen earlier say 1 to 4.',
       ),
     provider: z.strictObject({
       name: z.string().min(1).describe('The provider publishing the report.'),
@@ -448,6 +449,11 @@ export const reportDataSchema = z
       national_security: nationalSecurityTableSchema
         .nullable()
         .describe('Statutory bands only; null when the provider does not publish national-security figures.'),
+      foreign_national_security: foreignNationalSecurityTableSchema
+        .optional()
+        .describe(
+          'Foreign national-security orders (e.g. UK Investigatory Powers Act warrants) in bands per jurisdiction, for the jurisdictions the provider reports (CANDOR_FOREIGN_NS); absent when it reports none, and from versions frozen before schema version 5. Never counted in national_security or any exact table.',
+        ),
       dsa: dsaTableSchema.nullable().describe('null when DSA Art. 15 does not apply to the provider.'),
       changes: z
         .array(

@@ -2,6 +2,8 @@ import { sql, type RawBuilder } from 'kysely';
 import type { Db } from '../db/connect.ts';
 import { EU_MEMBER_STATES } from '../domain/countries.ts';
 import {
+  BANDED_ONLY_PROCESS,
+  FOREIGN_NATIONAL_SECURITY_PROCESS,
   NATIONAL_SECURITY_PROCESS,
   PRESERVATION_DEMANDS,
   TAKEDOWN_DEMANDS,
@@ -13,8 +15,9 @@ import { OUTCOMES, type Outcome } from '../domain/vocabulary.ts';
  * The aggregate queries behind a transparency report. Reports share passes: one query at request grain
  * with GROUPING SETS yields every request count of every table, one at account grain yields every
  * distinct-account count; DSA medians and national-security windows are small queries of their own.
- * National-security requests never enter the two passes (they are counted only by
- * `nationalSecurityCounts`, whose result goes straight into bands), nor do civil litigants (`civilGrain`). The
+ * National-security requests, US or foreign, never enter the two passes (they are counted only by
+ * `nationalSecurityCounts` and `foreignNationalSecurityCounts`, whose results go straight into bands), nor do
+ * civil litigants (`civilGrain`). The
  * headline sets group every other government
  * request; the `section` sets give the emergency, preservation and takedown tables.
  * `reports/compute.ts` turns the rows into `ReportData`.
@@ -30,19 +33,21 @@ export interface Span {
 const list = (xs: readonly string[]) => sql.join(xs.map((x) => sql.lit(x)));
 
 /**
- * The first branch of the section rule: process that is only ever published in bands (50 U.S.C. 1874: NSLs
- * and FISA orders and directives). The case class does not count: a grand jury subpoena in a
- * national-security case is ordinary process, reported exactly.
+ * The first branches of the section rule: process that is only ever published in bands, if at all (50 U.S.C.
+ * 1874: NSLs and FISA orders and directives; and foreign national-security orders, e.g. UK Investigatory
+ * Powers Act warrants). The case class does not count: a grand jury subpoena in a national-security case is
+ * ordinary process, reported exactly. Every exact table leaves these out.
  */
-function isNationalSecurity(r: string): RawBuilder<boolean> {
-  return sql<boolean>`(${sql.ref(`${r}.process_type`)} in (${list(NATIONAL_SECURITY_PROCESS)}))`;
+function isBandedOnly(r: string): RawBuilder<boolean> {
+  return sql<boolean>`(${sql.ref(`${r}.process_type`)} in (${list(BANDED_ONLY_PROCESS)}))`;
 }
 
 /** The section rule of `domain/report-sections.ts`, as SQL over the request alias `r`. */
 function sectionOf(r: string): RawBuilder<Section> {
   const c = (col: string) => sql.ref(`${r}.${col}`);
   return sql<Section>`case
-    when ${isNationalSecurity(r)} then 'national_security'
+    when ${c('process_type')} in (${list(NATIONAL_SECURITY_PROCESS)}) then 'national_security'
+    when ${c('process_type')} in (${list(FOREIGN_NATIONAL_SECURITY_PROCESS)}) then 'foreign_national_security'
     when ${c('process_type')} = 'preservation_request' or ${c('demand_kind')} in (${list(PRESERVATION_DEMANDS)})
       then 'preservation'
     when ${c('process_type')} = 'takedown_request' or ${c('demand_kind')} in (${list(TAKEDOWN_DEMANDS)})
@@ -185,7 +190,7 @@ export async function requestGrain(db: Db, span: Span, asOf: Date): Promise<Requ
         exists (select 1 from history_overrides h where h.request_id = r.id) as overridden
       from requests r join agencies a on a.id = r.agency_id
       where r.received_at >= ${span.from} and r.received_at < ${span.to}
-        and not (${isNationalSecurity('r')}) and r.requester_class = 'government'
+        and not (${isBandedOnly('r')}) and r.requester_class = 'government'
     ),
     targets as (
       select t.request_id, bool_or(t.result = 'not_produced') as some_not_produced
@@ -312,7 +317,7 @@ export async function accountGrain(db: Db, span: Span): Promise<AccountGrainRow[
       select r.id, ${sectionOf('r')} as section, ${keys}
       from requests r join agencies a on a.id = r.agency_id
       where r.received_at >= ${span.from} and r.received_at < ${span.to}
-        and not (${isNationalSecurity('r')}) and r.requester_class = 'government'
+        and not (${isBandedOnly('r')}) and r.requester_class = 'government'
     ),
     targets as materialized (
       -- The period's ids as one array: an index scan of their targets, never a scan of every target.
@@ -380,7 +385,7 @@ export async function civilGrain(db: Db, span: Span): Promise<CivilGrainRow> {
       select r.id, r.outcome::text as outcome, (r.outcome is null or r.responded_at >= ${span.to}) as open_at_end
       from requests r
       where r.received_at >= ${span.from} and r.received_at < ${span.to}
-        and r.requester_class = 'civil_litigant' and not (${isNationalSecurity('r')})
+        and r.requester_class = 'civil_litigant' and not (${isBandedOnly('r')})
     ),
     targets as materialized (
       select t.account_ref, t.result from request_targets t where t.request_id = any(array(select id from period))
@@ -404,23 +409,24 @@ export async function historyOverrideCount(db: Db, span: Span): Promise<number> 
   const { rows } = await sql<{ n: number }>`
     select count(*)::int as n
     from requests r
-    where r.received_at >= ${span.from} and r.received_at < ${span.to} and not (${isNationalSecurity('r')})
+    where r.received_at >= ${span.from} and r.received_at < ${span.to} and not (${isBandedOnly('r')})
       and exists (select 1 from history_overrides h where h.request_id = r.id)`.execute(db);
   return rows[0]?.n ?? 0;
 }
 
 /**
  * Requests received in `span` whose process type a PATCH moved into or out of national-security process
- * (NSLs, FISA) after the audit event `sinceHash` (the head a frozen version was computed at): what their
- * type was then, against what it is now. A correction that publishes such moves lets anyone subtract the
- * exact tables of two versions.
+ * (NSLs, FISA, foreign national-security orders: every process no exact table counts) after the audit event
+ * `sinceHash` (the head a frozen version was computed at): what their type was then, against what it is now.
+ * A correction that publishes such moves lets anyone subtract the exact tables of two versions. A move
+ * between two kinds of national-security process changes no exact table and is not counted.
  */
 export async function nationalSecurityMoves(
   db: Db,
   span: Span,
   sinceHash: string | null,
 ): Promise<{ into: number; out_of: number }> {
-  const ns = list(NATIONAL_SECURITY_PROCESS);
+  const ns = list(BANDED_ONLY_PROCESS);
   const { rows } = await sql<{ into: number; out_of: number }>`
     with since as (
       select coalesce((select seq from audit_events where hash = ${sinceHash}), 0) as seq
@@ -489,7 +495,7 @@ export async function dsaGrain(db: Db, span: Span): Promise<DsaGrainRow[]> {
       from requests r join agencies a on a.id = r.agency_id
       where r.received_at >= ${span.from} and r.received_at < ${span.to}
         and a.country in (${list(EU_MEMBER_STATES)}) and r.requester_class = 'government'
-        and not (${isNationalSecurity('r')})
+        and not (${isBandedOnly('r')})
     ) d
     where kind is not null
     group by grouping sets ((), (category), (member_state), (category, member_state))
@@ -532,6 +538,21 @@ export async function nationalSecurityCounts(db: Db, w: NationalSecurityWindows)
     return { requests: r?.requests ?? 0, selectors: r?.selectors ?? 0 };
   };
   return { nsl: get('nsl'), fisa_content: get('fisa_content'), fisa_non_content: get('fisa_non_content') };
+}
+
+/**
+ * Exact counts of foreign national-security orders received in `span`, by the issuing authority's country.
+ * The caller must hand them straight to `bandForeignNationalSecurity`; they are never stored or returned
+ * anywhere else.
+ */
+export async function foreignNationalSecurityCounts(db: Db, span: Span): Promise<Map<string, number>> {
+  const { rows } = await sql<{ country: string; requests: number }>`
+    select a.country::text as country, count(*)::int as requests
+    from requests r join agencies a on a.id = r.agency_id
+    where r.received_at >= ${span.from} and r.received_at < ${span.to}
+      and ${sectionOf('r')} = 'foreign_national_security'
+    group by a.country`.execute(db);
+  return new Map(rows.map((r) => [r.country, r.requests]));
 }
 
 /** One plain GROUP BY scan of the requests of a span: the benchmark's yardstick. */

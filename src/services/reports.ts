@@ -176,6 +176,7 @@ export function createReportService({ db, config, clock }: Deps) {
       period,
       provider,
       nsOption: config.nsOption,
+      foreignNs: config.foreignNs,
       publicationLagDays: config.publicationLagDays,
       dsaAppliesFrom: config.dsaAppliesFrom,
       // A correction keeps the publication date its national-security windows were computed for.

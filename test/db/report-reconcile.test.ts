@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { NATIONAL_SECURITY_PROCESS, sectionOf } from '../../src/domain/report-sections.ts';
+import { BANDED_ONLY_PROCESS, sectionOf } from '../../src/domain/report-sections.ts';
 import { requestInput, type RequestInput } from '../../src/domain/request-input.ts';
 import { DATA_SOUGHT, DEMAND_KINDS, OUTCOMES, PROCESS_TYPES } from '../../src/domain/vocabulary.ts';
 import { computeReport } from '../../src/reports/compute.ts';
@@ -141,7 +141,7 @@ function checkTables(r: ReportData): void {
   for (const k of Object.keys(t.notice) as Array<keyof typeof t.notice>)
     expect(dd.notice[k] + td.notice![k], k).toBe(t.notice[k]);
   // Process type by country: each country's rows sum to its requests, each process type's to its row of the
-  // process x outcome matrix; national-security process never appears.
+  // process x outcome matrix; national-security process (US or foreign) never appears.
   const pbc = t.process_by_country ?? [];
   for (const c of t.by_country)
     expect(sum(pbc.filter((x) => x.country === c.country).map((x) => x.requests)), c.country).toBe(
@@ -151,7 +151,7 @@ function checkTables(r: ReportData): void {
     expect(sum(pbc.filter((x) => x.process_type === p.process_type).map((x) => x.requests))).toBe(p.requests);
   for (const x of pbc) {
     expect(x.requests).toBeGreaterThan(0);
-    expect(NATIONAL_SECURITY_PROCESS).not.toContain(x.process_type);
+    expect(BANDED_ONLY_PROCESS).not.toContain(x.process_type);
   }
   // Data sought: the same rows, each split by what its requests sought without loss.
   const ds = t.data_sought ?? [];
@@ -211,7 +211,7 @@ describe('report tables reconcile with each other over random records', () => {
             return (
               at >= r.period.start &&
               at < `${r.period.end}T23:59:59.999Z` &&
-              !NATIONAL_SECURITY_PROCESS.includes(x.process_type)
+              !BANDED_ONLY_PROCESS.includes(x.process_type)
             );
           });
           expect(r.tables.summary.requests.count).toBe(headline.length);

@@ -139,6 +139,12 @@ export function changeLabel(table: string, key: string): string {
       return `National security: ${nationalSecurityWords(parts)}`;
     case 'dsa':
       return `EU Member State orders: ${dsaWords(parts)}`;
+    case 'foreign_national_security': {
+      const [what = '', end = ''] = rest;
+      const measure = what === 'requests' ? 'orders received' : segmentWords(what);
+      const bound = end === 'low' ? ' (lower bound)' : end === 'high' ? ' (upper bound)' : '';
+      return `Foreign national-security orders, ${countryName(first)}: ${measure}${bound}`;
+    }
     default: {
       const head = TABLE_WORDS[table] ?? capitalise(table.replace(/_/g, ' '));
       return `${head}: ${fieldWords(parts)}`;

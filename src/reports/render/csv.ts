@@ -187,6 +187,12 @@ export function renderCsv(data: ReportData): string {
         g.appears_in,
       ]);
   }
+  for (const e of t.foreign_national_security?.entries ?? []) {
+    const d: [string, string, string, string] = ['jurisdiction', e.jurisdiction, '', ''];
+    rows.push(['foreign_national_security', ...d, 'band_width', e.band_width]);
+    rows.push(['foreign_national_security', ...d, 'requests_low', e.requests.low]);
+    rows.push(['foreign_national_security', ...d, 'requests_high', e.requests.high]);
+  }
   for (const r of t.dsa?.rows ?? []) {
     const cat = r.keyword ? `${r.category}/${r.keyword}` : r.category;
     const d: [string, string, string, string] = ['category', cat, 'member_state', r.scope];

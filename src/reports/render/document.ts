@@ -3,6 +3,7 @@ import { STATUS_WORDS, type Scorecard } from '../scorecard.ts';
 import { CHANNELS, OUTCOMES, type ProcessType } from '../../domain/vocabulary.ts';
 import { REGIONS, type OutcomeCounts, type ReportData } from '../report-data.ts';
 import { changeLabel } from './change-words.ts';
+import { foreignNationalSecuritySection } from './foreign-ns-section.ts';
 import {
   DEMAND_HEADS,
   SPLIT_NOTE,
@@ -22,6 +23,7 @@ import {
   OUTCOME_LABELS,
   PROCESS_LABELS,
   SUMMARY_LABELS,
+  bandText,
   dsaLabel,
   formatCount,
   formatDate,
@@ -81,8 +83,6 @@ function usedOutcomes(rows: readonly OutcomeCounts[]): OutcomeKey[] {
 }
 
 const plural = (n: number, one: string, many: string): string => `${formatCount(n)} ${n === 1 ? one : many}`;
-const bandText = (b: { low: number; high: number }): string =>
-  `${formatCount(b.low)} - ${formatCount(b.high)}`;
 
 const WINDOW_NAMES: Record<UncoveredDays['kind'], string> = {
   nsl: 'National Security Letters',
@@ -646,6 +646,9 @@ export function reportDocument(data: ReportData): ReportDocument {
       : [],
     charts: [],
   });
+
+  // Only where the provider reports foreign national-security orders (in bands): otherwise not a word.
+  if (t.foreign_national_security) sections.push(foreignNationalSecuritySection(t.foreign_national_security));
 
   const dsa = t.dsa;
   if (dsa) {

@@ -34,6 +34,7 @@ export const PROCESS_LABELS: Readonly<Record<ProcessType, string>> = {
   national_security_letter: 'National Security Letter',
   fisa_content_order: 'FISA order (content)',
   fisa_non_content_order: 'FISA order (non-content)',
+  foreign_national_security_order: 'Foreign national-security order',
   mlat_request: 'MLAT request',
   other: 'Other',
 };
@@ -106,6 +107,10 @@ export function dsaLabel(code: string): string {
 /** A fraction in [0,1] as a percentage with one decimal: 0.2649 -> "26.5%"; null -> "n/a". */
 /** A count as people read it: thousands separated (1,234). CSV and JSON keep the bare integer. */
 export const formatCount = (n: number): string => n.toLocaleString('en-US');
+
+/** A band as people read it: `0 - 249`, `1,000 - 1,999`. */
+export const bandText = (b: { low: number; high: number }): string =>
+  `${formatCount(b.low)} - ${formatCount(b.high)}`;
 
 /** A table cell as text: counts with thousands separators, anything else as it is. */
 export const cellText = (c: string | number): string => (typeof c === 'number' ? formatCount(c) : c);

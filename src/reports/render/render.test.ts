@@ -1,6 +1,11 @@
 import { describe, expect, it } from 'vitest';
+import { extractPdfText } from '../../documents/pdf-text.ts';
 import { expectGolden } from '../../../test/golden.ts';
-import { report2015H1, report2015H1Updated } from '../../../test/fixtures/report-2015-h1.ts';
+import {
+  report2015H1,
+  report2015H1ForeignNs,
+  report2015H1Updated,
+} from '../../../test/fixtures/report-2015-h1.ts';
 import { renderCsv } from './csv.ts';
 import { renderDsaPart1, renderDsaPart2, renderDsaPart3 } from './dsa.ts';
 import { renderHtml } from './html.ts';
@@ -28,6 +33,46 @@ describe('renderers (golden files)', () => {
     );
     expectGolden('dsa-2015-h1-part-2.csv', renderDsaPart2(report2015H1()));
     expectGolden('dsa-2015-h1-part-3.csv', renderDsaPart3(report2015H1()));
+  });
+});
+
+describe('foreign national-security orders (golden files)', () => {
+  const name = 'report-2015-h1-foreign-ns';
+  it('has a banded section per configured jurisdiction in every format', async () => {
+    const data = report2015H1ForeignNs();
+    expectGolden(`${name}.txt`, renderText(data));
+    expectGolden(`${name}.md`, renderMarkdown(data));
+    expectGolden(`${name}.csv`, renderCsv(data));
+    expectGolden(`${name}.json`, renderJson(data));
+    expectGolden(`${name}.html`, await renderHtml(data));
+  });
+  it('says nothing about them when no jurisdiction is reported', async () => {
+    const data = report2015H1();
+    for (const out of [renderText(data), renderMarkdown(data), renderCsv(data), renderJson(data)])
+      expect(out).not.toMatch(/foreign.national.security/i);
+    expect(await renderHtml(data)).not.toMatch(/foreign.national.security/i);
+  });
+  it('reports the bands, never a count, and only the banded jurisdictions', () => {
+    const text = renderText(report2015H1ForeignNs());
+    expect(text).toContain('Foreign national-security orders');
+    expect(text).toMatch(/United Kingdom +250 +0 - 249/);
+    expect(text).toMatch(/Australia +100 +0 - 99/);
+    const csv = renderCsv(report2015H1ForeignNs());
+    expect(csv).toContain('foreign_national_security,jurisdiction,GB,,,requests_low,0\r\n');
+    expect(csv).toContain('foreign_national_security,jurisdiction,GB,,,requests_high,249\r\n');
+    // France is configured `none`: not a row, though two orders came.
+    expect(csv).not.toContain('jurisdiction,FR');
+  });
+  it('is in the PDF, and absent from it when none is reported', async () => {
+    const text = async (d: ReturnType<typeof report2015H1>) => {
+      const r = await extractPdfText(await renderPdf(d));
+      if (!r.ok) throw new Error(r.error);
+      return r.text.replace(/\s+/g, ' ');
+    };
+    const pdf = await text(report2015H1ForeignNs());
+    expect(pdf).toContain('Foreign national-security orders by jurisdiction (bands)');
+    expect(pdf).toMatch(/United Kingdom 250 0 - 249/);
+    expect(await text(report2015H1())).not.toMatch(/foreign national-security/i);
   });
 });
 

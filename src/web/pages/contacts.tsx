@@ -2,7 +2,7 @@ import { accountRef } from '../../domain/notice-template.ts';
 import { CandorError, type FieldIssue } from '../../errors.ts';
 import { can, type Actor } from '../../services/authorize.ts';
 import type { AuditService } from '../../services/audit.ts';
-import type { NoticeService } from '../../services/notices.ts';
+import type { NoticeService } from '../../services/notices/index.ts';
 import { FORM_BODY_LIMIT, type WebContext, type WebRoute } from '../context.ts';
 import { Errors, Form, Input, TextArea } from '../forms.tsx';
 import { History } from '../history.tsx';

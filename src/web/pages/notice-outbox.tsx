@@ -1,4 +1,4 @@
-import type { NoticeService } from '../../services/notices.ts';
+import type { NoticeService } from '../../services/notices/index.ts';
 import { fieldsFor, Form } from '../forms.tsx';
 import type { Html } from '../jsx/jsx-runtime.ts';
 import { label, when } from '../labels.ts';

@@ -1,5 +1,5 @@
 import { can, type Actor } from '../../services/authorize.ts';
-import type { NoticeService } from '../../services/notices.ts';
+import type { NoticeService } from '../../services/notices/index.ts';
 import type { WebContext, WebRoute } from '../context.ts';
 import type { Html } from '../jsx/jsx-runtime.ts';
 import { inWords, label, when } from '../labels.ts';
