@@ -3,8 +3,14 @@
  * The schema files are generated from `src/reports/report-data.ts`; do not edit them by hand.
  */
 
-/** JSON Schema 2020-12 of report.json (`ReportData`, schema_version 4; it reads version 1 to 3 data too). */
-export const TRANSPARENCY_REPORT = new URL('./transparency-report.v4.json', import.meta.url);
+/** JSON Schema 2020-12 of report.json (`ReportData`, schema_version 5; it reads version 1 to 4 data too). */
+export const TRANSPARENCY_REPORT = new URL('./transparency-report.v5.json', import.meta.url);
+/**
+ * The version 4 schema as it was published until history as providers published it (issue 19.6, December
+ * 2026): still published, unchanged, for readers who validate older report.json files with it. Not generated
+ * any more.
+ */
+export const TRANSPARENCY_REPORT_V4 = new URL('./transparency-report.v4.json', import.meta.url);
 /**
  * The version 3 schema as it was published until the standards annex (December 2026): still published,
  * unchanged, for readers who validate older report.json files with it. Not generated any more.

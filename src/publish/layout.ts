@@ -6,6 +6,7 @@ import {
   TRANSPARENCY_REPORT_V1,
   TRANSPARENCY_REPORT_V2,
   TRANSPARENCY_REPORT_V3,
+  TRANSPARENCY_REPORT_V4,
 } from '../../schema/index.ts';
 import { CandorError } from '../errors.ts';
 import { renderCsv } from '../reports/render/csv.ts';
@@ -31,7 +32,7 @@ import { renderSitePages } from './site.ts';
  *   reports/<period>/CHANGELOG.md                        every version, newest first
  *   reports/<period>/index.html                          the period's page of the site
  *   reports/<period>/v<N>/...                            every version's files, kept public (DSA Annex II)
- *   index.html, feed.xml, README.md, schema/transparency-report.v4.json (and v3, v2, v1), .gitattributes
+ *   index.html, feed.xml, README.md, schema/transparency-report.v5.json (and v4, v3, v2, v1), .gitattributes
  */
 
 export type FileMap = Map<string, Buffer>;
@@ -67,6 +68,7 @@ const SCHEMA = readFileSync(TRANSPARENCY_REPORT);
 const SCHEMA_V1 = readFileSync(TRANSPARENCY_REPORT_V1);
 const SCHEMA_V2 = readFileSync(TRANSPARENCY_REPORT_V2);
 const SCHEMA_V3 = readFileSync(TRANSPARENCY_REPORT_V3);
+const SCHEMA_V4 = readFileSync(TRANSPARENCY_REPORT_V4);
 
 /** Groups versions by period (ordered by period start) after checking each is a consistent frozen version. */
 export function groupByPeriod(versions: readonly FrozenVersion[]): PeriodVersions[] {
@@ -173,8 +175,9 @@ export async function repositoryFiles(
   }
   for (const [path, html] of await renderSitePages(periods)) put(path, cleanOutput(html));
   put('feed.xml', cleanOutput(atomFeed(periods)));
-  put('schema/transparency-report.v4.json', SCHEMA);
-  // Versions 1 to 3 stay for readers of report.json files published before version 4.
+  put('schema/transparency-report.v5.json', SCHEMA);
+  // Versions 1 to 4 stay for readers of report.json files published before version 5.
+  put('schema/transparency-report.v4.json', SCHEMA_V4);
   put('schema/transparency-report.v3.json', SCHEMA_V3);
   put('schema/transparency-report.v2.json', SCHEMA_V2);
   put('schema/transparency-report.v1.json', SCHEMA_V1);
@@ -301,8 +304,9 @@ ${rows.join('\n')}
 
 - \`reports/<period>/report.txt\`, \`.md\`, \`.csv\`, \`.json\`, \`.html\`, \`.pdf\`: the latest version of a
   period's report in six formats with the same figures. \`report.json\` follows
-  \`schema/transparency-report.v4.json\` (\`schema_version\` 4, with the standards annex; files published earlier
-  say 3, 2 or 1 and match \`schema/transparency-report.v3.json\`, \`v2.json\` or \`v1.json\`); \`report.csv\` is the
+  \`schema/transparency-report.v5.json\` (\`schema_version\` 5, with history as providers published it; files
+  published earlier say 4, 3, 2 or 1 and match \`schema/transparency-report.v4.json\`, \`v3.json\`, \`v2.json\` or
+  \`v1.json\`); \`report.csv\` is the
   same data in long form (one figure a row).
 - \`reports/<period>/dsa/part1.csv\`, \`part3.csv\`: the EU Digital Services Act templates (Implementing
   Regulation (EU) 2024/2835, Annex I), where the DSA applies.

@@ -93,7 +93,7 @@ function page(o: { title: string; crumb?: string; heading: string; intro: string
     ...o.body,
     '</div></main>',
     '<footer><div class="wrap">',
-    `<p>Published with Candor. Machine-readable: <a href="${o.crumb ? '../../' : ''}feed.xml">Atom feed</a> · <a href="${o.crumb ? '../../' : ''}schema/transparency-report.v4.json">JSON Schema of report.json</a> · <a href="${o.crumb ? '../../' : ''}README.md">how this repository is laid out</a>.</p>`,
+    `<p>Published with Candor. Machine-readable: <a href="${o.crumb ? '../../' : ''}feed.xml">Atom feed</a> · <a href="${o.crumb ? '../../' : ''}schema/transparency-report.v5.json">JSON Schema of report.json</a> · <a href="${o.crumb ? '../../' : ''}README.md">how this repository is laid out</a>.</p>`,
     '</div></footer>',
     '</body>',
     '</html>',
@@ -245,7 +245,7 @@ export function trendSpecs(periods: PeriodVersions[]): Trend[] {
 
   const keys = [...OUTCOMES, 'in_process' as const];
   const outcomeTotals = (d: ReportData) =>
-    keys.map((k) => ({ k, n: d.tables.by_country.reduce((s, c) => s + c.outcomes[k], 0) }));
+    keys.map((k) => ({ k, n: d.tables.by_country.reduce((s, c) => s + (c.outcomes[k] ?? 0), 0) }));
   const usedKeys = keys.filter((k) => latest.some((d) => outcomeTotals(d).find((o) => o.k === k)!.n > 0));
   const outcomes = latest.flatMap((d) =>
     outcomeTotals(d)

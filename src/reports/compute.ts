@@ -11,7 +11,14 @@ import {
 import { defaultPublicationDate, uncoveredDays, type WindowKind } from '../domain/ns-coverage.ts';
 import { parsePeriod, type Period } from '../domain/periods.ts';
 import type { Section } from '../domain/report-sections.ts';
-import { CHANNELS, DSA_CATEGORIES, OUTCOMES, PROCESS_TYPES, type ProcessType } from '../domain/vocabulary.ts';
+import {
+  CHANNELS,
+  DSA_CATEGORIES,
+  IDENTIFIER_KINDS,
+  OUTCOMES,
+  PROCESS_TYPES,
+  type ProcessType,
+} from '../domain/vocabulary.ts';
 import {
   accountGrain,
   civilGrain,
@@ -211,6 +218,31 @@ export async function computeReport(db: Db, o: ComputeOptions): Promise<ReportDa
     [null, true, false].map((e) => responseRow(p, e)),
   );
 
+  // Some data produced, of the requests answered with a known outcome (Google's and Apple's percentage).
+  const producedShare = (requests: number, o: OutcomeCounts) => {
+    const withOutcome = requests - o.in_process - (o.not_recorded ?? 0);
+    const produced = o.non_content_produced + o.content_produced;
+    return {
+      requests,
+      with_outcome: withOutcome,
+      some_data_produced: produced,
+      pct: pct(produced, withOutcome),
+    };
+  };
+  const identifierKinds = [...IDENTIFIER_KINDS, 'not_recorded' as const].flatMap((k) => {
+    const r = req('identifier_kind', { identifier_kind: k })[0];
+    if (!r) return [];
+    const a = acc('identifier_kind', { identifier_kind: k });
+    return [
+      {
+        identifier_kind: k,
+        requests: r.requests,
+        identifiers_specified: a?.identifiers ?? 0,
+        accounts_specified: a?.accounts ?? 0,
+      },
+    ];
+  });
+
   const emergencyPart = (isUs: boolean) => {
     const r = req('section_us', { section: 'emergency', is_us: isUs })[0];
     const a = acc('section_us', { section: 'emergency', is_us: isUs });
@@ -277,6 +309,7 @@ export async function computeReport(db: Db, o: ComputeOptions): Promise<ReportDa
         state: level('state'),
         local: level('local'),
         other: level('other'),
+        not_recorded: level('not_recorded'),
       },
       us_by_state: req('us_state')
         .filter((r) => r.us_state !== null)
@@ -290,6 +323,18 @@ export async function computeReport(db: Db, o: ComputeOptions): Promise<ReportDa
       process_by_country: processByCountry,
       data_sought: dataSought,
       response_time: responseTime,
+      identifier_kinds: identifierKinds,
+      data_produced: {
+        by_process_type: processOutcome.map((p) => ({
+          process_type: p.process_type,
+          ...producedShare(p.requests, p.outcomes),
+        })),
+        by_country: byCountry.map((c) => ({ country: c.country, ...producedShare(c.requests, c.outcomes) })),
+      },
+      account_actions: {
+        accounts_restricted: infoAcc?.accounts_restricted ?? 0,
+        accounts_deleted: infoAcc?.accounts_deleted ?? 0,
+      },
       emergency: { us: emergencyPart(true), non_us: emergencyPart(false) },
       preservation: {
         requests: preservation?.requests ?? 0,
@@ -311,6 +356,7 @@ export async function computeReport(db: Db, o: ComputeOptions): Promise<ReportDa
         given_after_order_expired: notice('notice_sent_after_order'),
         not_applicable: notice('notice_not_applicable'),
         pending: notice('notice_pending'),
+        not_recorded: notice('notice_not_recorded'),
       },
       international_channel: channels,
       pushback: {

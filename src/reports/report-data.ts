@@ -4,15 +4,15 @@ import {
   OPTION_RULES,
   NATIONAL_SECURITY_OPTIONS,
 } from '../domain/national-security.ts';
-import { CHANNELS, DSA_CATEGORIES, OUTCOMES, PROCESS_TYPES } from '../domain/vocabulary.ts';
+import { CHANNELS, DSA_CATEGORIES, IDENTIFIER_KINDS, OUTCOMES, PROCESS_TYPES } from '../domain/vocabulary.ts';
 import { scorecardSchema } from './scorecard.ts';
 
 /**
- * The data contract of a computed transparency report (`ReportData`, schema version 4).
+ * The data contract of a computed transparency report (`ReportData`, schema version 5).
  *
  * `compute.ts` produces it from the database; every renderer is a pure function of it. The Zod schema
  * below is the single source: the TypeScript type is `z.infer` of it and the published JSON Schema
- * (`schema/transparency-report.v4.json`) is generated from it (`reportJsonSchema()`), so the two cannot
+ * (`schema/transparency-report.v5.json`) is generated from it (`reportJsonSchema()`), so the two cannot
  * drift; a test fails when the committed file is out of date (regenerate with `UPDATE_GOLDEN=1`).
  *
  * Counting rules (DOMAIN.md §5): one legal instrument is one request; identifiers, accounts specified and
@@ -20,9 +20,9 @@ import { scorecardSchema } from './scorecard.ts';
  * open requests are "in process". Every table holds aggregates only: no names, identifiers or case numbers.
  */
 
-export const REPORT_SCHEMA_ID = 'https://candor.dev/schema/transparency-report.v4.json';
-/** The version `compute` writes; stored versions of versions 1 to 3 still read (docs/reports.md, "Schema versions"). */
-export const REPORT_SCHEMA_VERSION = 4;
+export const REPORT_SCHEMA_ID = 'https://candor.dev/schema/transparency-report.v5.json';
+/** The version `compute` writes; stored versions of versions 1 to 4 still read (docs/reports.md, "Schema versions"). */
+export const REPORT_SCHEMA_VERSION = 5;
 
 const count = z.number().int().min(0);
 const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'expected a date YYYY-MM-DD');
@@ -43,7 +43,15 @@ function countsOf<const K extends readonly string[]>(keys: K, describe: (k: K[nu
 
 export const outcomeCountsSchema = z
   .strictObject({
-    ...countsOf(OUTCOMES, (o) => `Requests closed with outcome "${o}".`).shape,
+    ...countsOf(
+      OUTCOMES.filter((o) => o !== 'not_recorded'),
+      (o) => `Requests closed with outcome "${o}".`,
+    ).shape,
+    not_recorded: count
+      .optional()
+      .describe(
+        'History whose source did not disclose or record what was done (outcome "not_recorded"): answered, never counted as pushback. Absent from versions frozen before schema version 5.',
+      ),
     in_process: count.describe(
       'Requests with no outcome recorded when the report was computed (accurate_as_of): "open".',
     ),
@@ -85,6 +93,31 @@ const countryRow = z.strictObject({
 });
 
 const levelCounts = z.strictObject({ requests: count, accounts_specified: count });
+
+const producedShare = {
+  requests: count,
+  with_outcome: count.describe(
+    'Of them, requests answered with a known outcome (not in process, not "not_recorded"): the base of pct.',
+  ),
+  some_data_produced: count.describe('Requests answered with non-content or content produced.'),
+  pct: z
+    .number()
+    .min(0)
+    .max(1)
+    .nullable()
+    .describe('some_data_produced / with_outcome as a fraction in [0, 1]; null when with_outcome is 0.'),
+};
+
+const identifierKindRow = z.strictObject({
+  identifier_kind: z
+    .enum([...IDENTIFIER_KINDS, 'not_recorded'])
+    .describe(
+      'The kind of identifier the requests specified (vocabulary IDENTIFIER_KINDS), or not_recorded.',
+    ),
+  requests: count,
+  identifiers_specified: count,
+  accounts_specified: count,
+});
 
 const processRow = z.strictObject({
   process_type: z.enum(PROCESS_TYPES),
@@ -215,9 +248,9 @@ const changeValue = z.union([z.number(), z.string(), z.null()]);
 export const reportDataSchema = z
   .strictObject({
     schema_version: z
-      .union([z.literal(1), z.literal(2), z.literal(3), z.literal(4)])
+      .union([z.literal(1), z.literal(2), z.literal(3), z.literal(4), z.literal(5)])
       .describe(
-        'Version of this format: 4 since December 2026 (the standards annex of issue 16); versions frozen earlier say 1, 2 or 3.',
+        'Version of this format: 5 since December 2026 (history as providers published it, issue 19.6); versions frozen earlier say 1 to 4.',
       ),
     provider: z.strictObject({
       name: z.string().min(1).describe('The provider publishing the report.'),
@@ -286,6 +319,11 @@ export const reportDataSchema = z
           state: levelCounts,
           local: levelCounts.describe('Local, including municipal.'),
           other: levelCounts,
+          not_recorded: levelCounts
+            .optional()
+            .describe(
+              'History whose source did not record the level (never counted as other). Absent from versions frozen before schema version 5.',
+            ),
         })
         .describe('US requests by level of government.'),
       us_by_state: z
@@ -321,6 +359,40 @@ export const reportDataSchema = z
         .describe(
           'How long we took to respond, for every request of the headline (not only DSA orders): per process type (vocabulary order) for both kinds together, then emergency and not, then every process type together (process_type null). Hours from receipt to the recorded response (percentile_cont); requests without a response time are counted in requests, not in responded. Absent from versions frozen before schema version 3.',
         ),
+      identifier_kinds: z
+        .array(identifierKindRow)
+        .optional()
+        .describe(
+          'Requests by the kind of identifier they specified (as Apple reports device, financial-identifier and account requests), kinds in vocabulary order then not_recorded, rows with requests only; they sum to the headline requests. Identifiers and distinct accounts are counted per row. Absent from versions frozen before schema version 5.',
+        ),
+      data_produced: z
+        .strictObject({
+          by_process_type: z.array(z.strictObject({ process_type: z.enum(PROCESS_TYPES), ...producedShare })),
+          by_country: z.array(
+            z.strictObject({
+              country: z
+                .string()
+                .regex(/^[A-Z]{2}$/)
+                .describe('ISO 3166-1 alpha-2 code of the requesting authority.'),
+              ...producedShare,
+            }),
+          ),
+        })
+        .optional()
+        .describe(
+          'The percentage of requests where some data was produced, per legal process type (order of process_outcome) and per country (order of by_country), as Google and Apple publish it, with its integer counts. Absent from versions frozen before schema version 5.',
+        ),
+      account_actions: z
+        .strictObject({
+          accounts_restricted: count.describe(
+            'Distinct accounts restricted (suspended or limited), not deleted.',
+          ),
+          accounts_deleted: count.describe('Distinct accounts deleted.'),
+        })
+        .optional()
+        .describe(
+          'What was done to accounts, deletion apart from restriction (per-account results). Absent from versions frozen before schema version 5.',
+        ),
       emergency: z
         .strictObject({ us: emergencyPart, non_us: emergencyPart })
         .describe('Emergency disclosure requests (18 U.S.C. 2702(b)(8), (c)(4) and foreign equivalents).'),
@@ -352,6 +424,11 @@ export const reportDataSchema = z
           ),
           not_applicable: count.describe('No customer account concerned or no data sought.'),
           pending: count.describe('Notice decision still open at the end of the period.'),
+          not_recorded: count
+            .optional()
+            .describe(
+              'History whose source did not record the notice (notice status "not_recorded"); never pending. Absent from versions frozen before schema version 5.',
+            ),
         })
         .describe('Did we tell our customers? Counted per request.'),
       international_channel: countsOf(CHANNELS, (c) => `Requests received through channel "${c}".`).describe(
@@ -420,7 +497,7 @@ export type ReportTables = ReportData['tables'];
 export type CountryRow = ReportTables['by_country'][number];
 export type ProcessRow = ReportTables['process_outcome'][number];
 
-/** The JSON Schema (2020-12) of `ReportData`, as committed in `schema/transparency-report.v4.json`. */
+/** The JSON Schema (2020-12) of `ReportData`, as committed in `schema/transparency-report.v5.json`. */
 export function reportJsonSchema(): Record<string, unknown> {
   const generated = z.toJSONSchema(reportDataSchema, { target: 'draft-2020-12', io: 'output' }) as Record<
     string,
@@ -434,7 +511,7 @@ export function reportJsonSchema(): Record<string, unknown> {
   return {
     $schema,
     $id: REPORT_SCHEMA_ID,
-    title: 'Candor transparency report, version 4',
+    title: 'Candor transparency report, version 5',
     ...rest,
   };
 }

@@ -22,7 +22,7 @@ export const CSV_HEADER = [
 type Row = [string, string, string, string, string, string, CsvValue];
 
 const outcomeRows = (table: string, d1: string, v1: string, o: OutcomeCounts, d2 = 'outcome'): Row[] =>
-  (Object.keys(o) as Array<keyof OutcomeCounts>).map((k) => [table, d1, v1, d2, k, 'requests', o[k]]);
+  (Object.keys(o) as Array<keyof OutcomeCounts>).map((k) => [table, d1, v1, d2, k, 'requests', o[k] ?? 0]);
 
 /** Render the long-form CSV. */
 export function renderCsv(data: ReportData): string {

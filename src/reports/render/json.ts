@@ -25,7 +25,7 @@ const describeError = (e: ErrorObject): string =>
 export function validateReport(data: unknown): asserts data is ReportData {
   if (!validate(data)) {
     const errors = (validate.errors ?? []).map(describeError);
-    throw new Error(`report data does not match transparency-report.v4: ${errors.join('; ')}`);
+    throw new Error(`report data does not match transparency-report.v5: ${errors.join('; ')}`);
   }
 }
 
