@@ -36,6 +36,7 @@ import { diffReports } from './diff.ts';
 import { validateReport } from './render/json.ts';
 import { scorecard } from './scorecard.ts';
 import {
+  dataProducedOf,
   REGIONS,
   REPORT_SCHEMA_VERSION,
   type DsaRow,
@@ -218,17 +219,6 @@ export async function computeReport(db: Db, o: ComputeOptions): Promise<ReportDa
     [null, true, false].map((e) => responseRow(p, e)),
   );
 
-  // Some data produced, of the requests answered with a known outcome (Google's and Apple's percentage).
-  const producedShare = (requests: number, o: OutcomeCounts) => {
-    const withOutcome = requests - o.in_process - (o.not_recorded ?? 0);
-    const produced = o.non_content_produced + o.content_produced;
-    return {
-      requests,
-      with_outcome: withOutcome,
-      some_data_produced: produced,
-      pct: pct(produced, withOutcome),
-    };
-  };
   const identifierKinds = [...IDENTIFIER_KINDS, 'not_recorded' as const].flatMap((k) => {
     const r = req('identifier_kind', { identifier_kind: k })[0];
     if (!r) return [];
@@ -324,13 +314,8 @@ export async function computeReport(db: Db, o: ComputeOptions): Promise<ReportDa
       data_sought: dataSought,
       response_time: responseTime,
       identifier_kinds: identifierKinds,
-      data_produced: {
-        by_process_type: processOutcome.map((p) => ({
-          process_type: p.process_type,
-          ...producedShare(p.requests, p.outcomes),
-        })),
-        by_country: byCountry.map((c) => ({ country: c.country, ...producedShare(c.requests, c.outcomes) })),
-      },
+      // Some data produced, of the requests answered with a known outcome (Google's and Apple's percentage).
+      data_produced: dataProducedOf({ process_outcome: processOutcome, by_country: byCountry }),
       account_actions: {
         accounts_restricted: infoAcc?.accounts_restricted ?? 0,
         accounts_deleted: infoAcc?.accounts_deleted ?? 0,

@@ -44,7 +44,7 @@ describe('report data contract', () => {
     const a = report2015H1();
     const reversed = Object.fromEntries(Object.entries(a).reverse()) as typeof a;
     expect(renderJson(reversed)).toBe(renderJson(a));
-    expect(renderJson(a).startsWith('{\n  "schema_version": 4,\n  "provider"')).toBe(true);
+    expect(renderJson(a).startsWith('{\n  "schema_version": 5,\n  "provider"')).toBe(true);
   });
 
   it('lets an independent validator (ajv) refuse bands the statute does not allow, and dates that do not exist', () => {

@@ -497,6 +497,31 @@ export type ReportTables = ReportData['tables'];
 export type CountryRow = ReportTables['by_country'][number];
 export type ProcessRow = ReportTables['process_outcome'][number];
 
+/**
+ * The `data_produced` table from the outcome tables (as compute writes it): the share of requests where some
+ * data was produced, of those answered with a known outcome (open requests and history whose outcome was not
+ * disclosed or recorded are left out of the base).
+ */
+export function dataProducedOf(t: Pick<ReportTables, 'process_outcome' | 'by_country'>) {
+  const share = (requests: number, o: OutcomeCounts) => {
+    const withOutcome = requests - o.in_process - (o.not_recorded ?? 0);
+    const produced = o.non_content_produced + o.content_produced;
+    return {
+      requests,
+      with_outcome: withOutcome,
+      some_data_produced: produced,
+      pct: withOutcome === 0 ? null : produced / withOutcome,
+    };
+  };
+  return {
+    by_process_type: t.process_outcome.map((p) => ({
+      process_type: p.process_type,
+      ...share(p.requests, p.outcomes),
+    })),
+    by_country: t.by_country.map((c) => ({ country: c.country, ...share(c.requests, c.outcomes) })),
+  };
+}
+
 /** The JSON Schema (2020-12) of `ReportData`, as committed in `schema/transparency-report.v5.json`. */
 export function reportJsonSchema(): Record<string, unknown> {
   const generated = z.toJSONSchema(reportDataSchema, { target: 'draft-2020-12', io: 'output' }) as Record<

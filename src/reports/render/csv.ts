@@ -100,6 +100,23 @@ export function renderCsv(data: ReportData): string {
     for (const [k, v] of Object.entries(figures))
       rows.push(['response_time', 'process_type', process_type ?? 'all', 'emergency', kind, k, v]);
   }
+  for (const r of t.identifier_kinds ?? []) {
+    const { identifier_kind, ...counts } = r;
+    for (const [k, v] of Object.entries(counts))
+      rows.push(['identifier_kinds', 'identifier_kind', identifier_kind, '', '', k, v]);
+  }
+  for (const r of t.data_produced?.by_process_type ?? []) {
+    const { process_type, ...figures } = r;
+    for (const [k, v] of Object.entries(figures))
+      rows.push(['data_produced', 'process_type', process_type, '', '', k, v]);
+  }
+  for (const r of t.data_produced?.by_country ?? []) {
+    const { country, ...figures } = r;
+    for (const [k, v] of Object.entries(figures))
+      rows.push(['data_produced', 'country', country, '', '', k, v]);
+  }
+  for (const [k, v] of Object.entries(t.account_actions ?? {}))
+    rows.push(['account_actions', '', '', '', '', k, v]);
   for (const [origin, p] of Object.entries(t.emergency)) {
     rows.push(['emergency', 'origin', origin, '', '', 'requests', p.requests]);
     rows.push(['emergency', 'origin', origin, '', '', 'accounts_specified', p.accounts_specified]);
