@@ -3,7 +3,7 @@ import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { NATIONAL_SECURITY_PROCESS } from '../../src/domain/report-sections.ts';
 import { requestInput, type RequestInput } from '../../src/domain/request-input.ts';
-import { DATA_SOUGHT, OUTCOMES, PROCESS_TYPES } from '../../src/domain/vocabulary.ts';
+import { DATA_SOUGHT, IDENTIFIER_KINDS, OUTCOMES, PROCESS_TYPES } from '../../src/domain/vocabulary.ts';
 import { computeReport } from '../../src/reports/compute.ts';
 import type { OutcomeCounts, ReportData } from '../../src/reports/report-data.ts';
 import { prepareRequest, writeRequests } from '../../src/services/requests.ts';
@@ -22,7 +22,16 @@ const arbRequest = fc
   .record({
     day: fc.integer({ min: -20, max: 200 }),
     country: fc.constantFrom('US', 'US', 'US', 'CA', 'DE', 'GR', 'JP', 'BR', 'AQ'),
-    level: fc.constantFrom('federal', 'state', 'local', 'municipal', 'national', 'supranational'),
+    level: fc.constantFrom(
+      'federal',
+      'state',
+      'local',
+      'municipal',
+      'national',
+      'supranational',
+      'not_recorded',
+    ),
+    identifier_kind: fc.option(fc.constantFrom(...IDENTIFIER_KINDS), { nil: undefined }),
     state: fc.constantFrom('US-CA', 'US-NY', 'US-TX'),
     process_type: fc.constantFrom(...PROCESS_TYPES),
     emergency: fc.boolean(),
@@ -46,6 +55,7 @@ const arbRequest = fc
         subdivision: us && ['state', 'local', 'municipal'].includes(r.level) ? r.state : undefined,
       },
       process_type: r.process_type,
+      identifier_kind: r.identifier_kind,
       data_sought: r.sought,
       emergency: r.emergency,
       emergency_basis: r.emergency ? 'danger to life' : undefined,
@@ -65,12 +75,15 @@ async function load(rows: Array<Omit<RequestInput, 'external_ref'>>): Promise<vo
   await t.db.transaction().execute(async (trx) => {
     await writeRequests(
       trx,
-      rows.map((r, i) => prepareRequest(requestInput.parse({ ...r, external_ref: `R-${i}` }), NOW)),
+      // Every other row as imported history (its notice may default to not_recorded).
+      rows.map((r, i) =>
+        prepareRequest(requestInput.parse({ ...r, external_ref: `R-${i}` }), NOW, { history: i % 2 === 0 }),
+      ),
     );
   });
 }
 
-const outcomeSum = (o: OutcomeCounts) => Object.values(o).reduce((a, b) => a + b, 0);
+const outcomeSum = (o: OutcomeCounts) => Object.values(o).reduce((a: number, b) => a + (b ?? 0), 0);
 const sum = (xs: number[]) => xs.reduce((a, b) => a + b, 0);
 
 function checkTables(r: ReportData): void {
@@ -109,8 +122,48 @@ function checkTables(r: ReportData): void {
   expect(sum(Object.values(t.international_channel))).toBe(s.requests.count);
   const n = t.notice;
   expect(
-    n.given + n.prevented_by_order + n.delayed_emergency + n.not_possible + n.not_applicable + n.pending,
+    n.given +
+      n.prevented_by_order +
+      n.delayed_emergency +
+      n.not_possible +
+      n.not_applicable +
+      n.pending +
+      (n.not_recorded ?? 0),
   ).toBe(s.requests.count);
+  // Identifier kinds (not_recorded included) split the headline without loss; rows only with requests.
+  const ik = t.identifier_kinds ?? [];
+  expect(sum(ik.map((x) => x.requests))).toBe(s.requests.count);
+  for (const x of ik) {
+    expect(x.requests).toBeGreaterThan(0);
+    expect(x.accounts_specified).toBeLessThanOrEqual(s.accounts_specified.count);
+  }
+  expect(sum(ik.map((x) => x.identifiers_specified))).toBe(s.identifiers_specified.count);
+  // Some data produced: one row per process type and per country, its base without open and not-recorded.
+  const dp = t.data_produced!;
+  expect(dp.by_process_type.map((x) => x.process_type)).toEqual(t.process_outcome.map((p) => p.process_type));
+  expect(dp.by_country.map((x) => x.country)).toEqual(t.by_country.map((c) => c.country));
+  for (const [x, o] of [
+    ...dp.by_process_type.map((x, i) => [x, t.process_outcome[i]!.outcomes] as const),
+    ...dp.by_country.map((x, i) => [x, t.by_country[i]!.outcomes] as const),
+  ]) {
+    expect(x.with_outcome).toBe(x.requests - o.in_process - (o.not_recorded ?? 0));
+    expect(x.some_data_produced).toBe(o.content_produced + o.non_content_produced);
+    expect(x.pct).toBe(x.with_outcome === 0 ? null : x.some_data_produced / x.with_outcome);
+  }
+  // Not recorded is an outcome of its own, never pushback.
+  const notRecorded = sum(t.by_country.map((c) => c.outcomes.not_recorded ?? 0));
+  expect(t.pushback.rejected + t.pushback.withdrawn + t.pushback.withdrawn_after_notice_policy).toBe(
+    sum(
+      t.by_country.map(
+        (c) => c.outcomes.rejected + c.outcomes.withdrawn + c.outcomes.withdrawn_after_notice_policy,
+      ),
+    ),
+  );
+  expect(notRecorded).toBe(sum(t.process_outcome.map((p) => p.outcomes.not_recorded ?? 0)));
+  // Accounts restricted and deleted are distinct accounts of the headline.
+  expect(t.account_actions!.accounts_restricted + t.account_actions!.accounts_deleted).toBeLessThanOrEqual(
+    s.accounts_specified.count,
+  );
   // Emergency, preservation and takedown requests are part of the headline and also have their own tables.
   expect(
     t.emergency.us.requests + t.emergency.non_us.requests + t.preservation.requests + t.takedown.requests,
@@ -191,6 +244,21 @@ describe('report tables reconcile with each other over random records', () => {
             );
           });
           expect(r.tables.summary.requests.count).toBe(headline.length);
+          // A level not recorded is reported as such, never as "other".
+          expect(r.tables.us_by_level.not_recorded?.requests).toBe(
+            headline.filter((x) => x.agency.country === 'US' && x.agency.level === 'not_recorded').length,
+          );
+          // Answered history of the ended half-year without a notice column never reads as pending: the
+          // even rows went in as history, and only rows without an outcome may still be pending.
+          expect(r.tables.notice.pending).toBeLessThanOrEqual(
+            rows.filter(
+              (x, i) =>
+                (i % 2 === 1 || !x.outcome) &&
+                x.received_at >= r.period.start &&
+                x.received_at < `${r.period.end}T23:59:59.999Z` &&
+                !NATIONAL_SECURITY_PROCESS.includes(x.process_type),
+            ).length,
+          );
           // Content sought is read from data_sought, whatever else the request asked for.
           expect(sum((r.tables.data_sought ?? []).map((x) => x.content))).toBe(
             headline.filter((x) => x.data_sought?.includes('content')).length,
