@@ -6,9 +6,9 @@
 /** JSON Schema 2020-12 of report.json (`ReportData`, schema_version 5; it reads version 1 to 4 data too). */
 export const TRANSPARENCY_REPORT = new URL('./transparency-report.v5.json', import.meta.url);
 /**
- * The version 4 schema as it was published until data demands were reported apart from takedowns and foreign
- * national-security orders were banded (December 2026): still published, unchanged, for readers who validate
- * older report.json files with it. Not generated any more.
+ * The version 4 schema as it was published until issue 19's changes of December 2026 (data demands apart from
+ * takedowns, foreign national-security bands, history as providers published it): still published, unchanged,
+ * for readers who validate older report.json files with it. Not generated any more.
  */
 export const TRANSPARENCY_REPORT_V4 = new URL('./transparency-report.v4.json', import.meta.url);
 /**

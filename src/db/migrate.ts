@@ -21,6 +21,7 @@ import * as restricted from './migrations/2026-12-05-80-17-restricted.ts';
 import * as reminders from './migrations/2026-12-05-81-17-reminders.ts';
 import * as comments from './migrations/2026-12-05-90-17-comments.ts';
 import * as foreignNs from './migrations/2026-12-06-20-19-foreign-ns.ts';
+import * as history from './migrations/2026-12-06-30-19-history.ts';
 
 /** Every migration, in order. Names are date-prefixed; add new ones at the end. */
 const migrations: Record<string, Migration> = {
@@ -45,6 +46,7 @@ const migrations: Record<string, Migration> = {
   '2026-12-05-81-17-reminders': reminders,
   '2026-12-05-90-17-comments': comments,
   '2026-12-06-20-19-foreign-ns': foreignNs,
+  '2026-12-06-30-19-history': history,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

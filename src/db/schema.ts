@@ -11,6 +11,7 @@ import type {
   DemandKind,
   DocumentKind,
   DsaCategory,
+  IdentifierKind,
   NdoAuthority,
   NoticeStatus,
   Outcome,
@@ -100,6 +101,12 @@ export interface RequestsTable {
   notes: string | null;
   /** The targeted customer is a US person or located in the US; null = not recorded (18 U.S.C. 2523(b)(4)). */
   target_us_person: ColumnType<boolean | null, boolean | null | undefined, boolean | null>;
+  /** The kind of identifier the request specifies (device, financial, account, ...); null = not recorded. */
+  identifier_kind: ColumnType<
+    IdentifierKind | null,
+    IdentifierKind | null | undefined,
+    IdentifierKind | null
+  >;
   assigned_to: number | null;
   /** Seen only by users with the restricted-matters grant (national-security process always: a trigger sets it). */
   restricted: Generated<boolean>;

@@ -278,9 +278,23 @@ describe('generateDemo', () => {
       'not_applicable',
       'not_possible',
       'pending',
+      'not_recorded',
     ]) {
       expect(statuses.has(s as never)).toBe(true);
     }
+  });
+
+  it('brings the history before 2017 in as published: identifier kind and settled notice not recorded', () => {
+    const old = demo.filter((r) => r.received_at < '2017');
+    const recent = demo.filter((r) => r.received_at >= '2017');
+    expect(old.every((r) => r.identifier_kind === undefined)).toBe(true);
+    expect(old.some((r) => r.notice_status === 'not_recorded')).toBe(true);
+    expect(old.some((r) => r.notice_status === 'sent')).toBe(false);
+    expect(recent.every((r) => r.identifier_kind !== undefined)).toBe(true);
+    expect(recent.some((r) => r.notice_status === 'not_recorded')).toBe(false);
+    expect(new Set(recent.map((r) => r.identifier_kind))).toEqual(
+      new Set(['account', 'phone', 'email', 'url', 'ip_address']),
+    );
   });
 
   it('refuses an until before 2015-H1 or in another format', () => {

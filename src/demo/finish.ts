@@ -2,7 +2,7 @@ import { responseDueAt } from '../domain/deadlines.ts';
 import { emergencyNoticeDueAt } from '../domain/emergency.ts';
 import type { PolicyConfig } from '../domain/policy-config.ts';
 import type { ValidRequest } from '../domain/request-input.ts';
-import type { NoticeStatus, Outcome } from '../domain/vocabulary.ts';
+import type { IdentifierKind, NoticeStatus, Outcome } from '../domain/vocabulary.ts';
 import { type Foreign, FOREIGN } from './agencies.ts';
 import { DAY, HOUR, iso } from './calendar.ts';
 import type { Draft } from './draft-parts.ts';
@@ -14,6 +14,13 @@ import type { Rng } from './rng.ts';
  * out in them, which may not be sent a moment before.
  */
 export const KEPT_UP_AHEAD_MS = 2 * 3_600_000;
+
+/**
+ * The demo's history before this instant is what the provider published, brought in from its old system: the
+ * kind of identifier and whether a customer was told were not recorded per request (issue 19.6). Later
+ * requests record both. Only derived values change with it, never the random stream.
+ */
+export const RECORDED_FROM = Date.UTC(2017, 0, 1);
 
 // ---- targets ---------------------------------------------------------------------------------------------
 
@@ -141,8 +148,22 @@ export function finish(rng: Rng, d: Draft, ref: string, now: number, keptUp?: Po
     // An agreement order may not target a US person or a person in the US (2523(b)(4)); the team records that
     // it does not, so the gate lets the order reach content.
     ...(d.channel === 'executive_agreement' ? { target_us_person: false } : {}),
+    identifier_kind: d.at < RECORDED_FROM ? undefined : identifierKind(accounts, identifiers),
     notes: d.notes,
   };
+}
+
+/** What the request is about, from the first thing it names: an account, or the kind of its first identifier. */
+function identifierKind(
+  accounts: readonly string[],
+  identifiers: ValidRequest['identifiers'],
+): IdentifierKind {
+  const first = identifiers[0]?.value;
+  if (accounts.length > 0 || first === undefined) return 'account';
+  if (first.startsWith('+')) return 'phone';
+  if (first.includes('@')) return 'email';
+  if (first.startsWith('https://')) return 'url';
+  return 'ip_address';
 }
 
 export function noticeStatus(
@@ -164,6 +185,10 @@ export function noticeStatus(
   ) {
     return 'not_applicable';
   }
+  // The old system kept no notice record per request: what was settled long ago is not recorded (a notice
+  // held by an order that ended only lately is live work, recorded like any other).
+  const lately = expires !== undefined && now - expires < 30 * DAY;
+  if (d.at < RECORDED_FROM && !lately) return 'not_recorded';
   if (keptUp) {
     // Kept up: notice waits exactly as long as the policy's emergency delay, and is sent once owed. Not a
     // moment earlier, even when the delay runs out within KEPT_UP_AHEAD_MS: the law comes before a quiet queue.
@@ -174,7 +199,7 @@ export function noticeStatus(
   // Notice after an emergency disclosure waits until the emergency has passed: recent ones are still delayed.
   if (d.emergencyBasis !== undefined && now - d.at < 120 * DAY) return 'delayed_emergency';
   // An order that ran out less than a month ago: the held-back notice is due but not yet sent.
-  if (expires !== undefined && now - expires < 30 * DAY) return 'pending';
+  if (lately) return 'pending';
   return reachable ? 'sent' : 'not_possible';
 }
 

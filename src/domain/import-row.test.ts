@@ -16,6 +16,8 @@ import {
   NDO_AUTHORITIES,
   NOTICE_STATUSES,
   OUTCOMES,
+  IDENTIFIER_KINDS,
+  ACCOUNT_RESULTS,
   PROCESS_TYPES,
   REQUESTER_CLASSES,
 } from './vocabulary.ts';
@@ -330,61 +332,73 @@ const instantArb = fc
 const opt = <T>(arb: fc.Arbitrary<T>) => fc.option(arb, { nil: undefined });
 const pick = <T>(values: readonly T[]) => fc.constantFrom(...values);
 
-const requestArb: fc.Arbitrary<RequestInput> = fc.record(
-  {
-    external_ref: word,
-    received_at: instantArb,
-    delivered_via: opt(pick(DELIVERY_METHODS)),
-    agency: fc.record(
-      {
-        name: anyText,
-        kind: pick(AGENCY_KINDS),
-        level: pick(AGENCY_LEVELS),
-        country: pick(['US', 'DE', 'CA']),
-        subdivision: opt(pick(['CA', 'NY', 'BY'])),
-      },
-      { requiredKeys: ['name', 'kind', 'level', 'country'] },
-    ),
-    issuer: opt(anyText),
-    requester_class: pick(REQUESTER_CLASSES),
-    channel: pick(CHANNELS),
-    process_type: pick(PROCESS_TYPES),
-    legal_authority: opt(anyText),
-    case_class: opt(pick(CASE_CLASSES)),
-    emergency: fc.boolean(),
-    emergency_basis: opt(anyText),
-    demand_kind: opt(pick(DEMAND_KINDS)),
-    data_sought: fc.subarray([...DATA_SOUGHT]),
-    accounts: fc.array(word, { maxLength: 3 }),
-    identifiers: fc.array(fc.record({ value: word, account: opt(word) }, { requiredKeys: ['value'] }), {
-      maxLength: 3,
-    }),
-    items_of_information: opt(fc.nat()),
-    dsa_category: opt(pick(DSA_CATEGORIES)),
-    acknowledged_at: opt(instantArb),
-    effect_given_at: opt(instantArb),
-    outcome: opt(pick(OUTCOMES)),
-    responded_at: opt(instantArb),
-    notice_status: opt(pick(NOTICE_STATUSES)),
-    ndo: opt(
-      fc.record(
+const requestArb: fc.Arbitrary<RequestInput> = fc
+  .record(
+    {
+      external_ref: word,
+      received_at: instantArb,
+      delivered_via: opt(pick(DELIVERY_METHODS)),
+      agency: fc.record(
         {
-          authority: pick(NDO_AUTHORITIES),
-          issuing_court: opt(anyText),
-          issued_at: opt(instantArb),
-          expires_at: fc.option(instantArb, { nil: null }),
-          ground: opt(
-            pick(['endanger_life', 'flight', 'evidence', 'witnesses', 'jeopardize', 'other'] as const),
-          ),
+          name: anyText,
+          kind: pick(AGENCY_KINDS),
+          level: pick(AGENCY_LEVELS),
+          country: pick(['US', 'DE', 'CA']),
+          subdivision: opt(pick(['CA', 'NY', 'BY'])),
         },
-        { requiredKeys: ['expires_at'] },
+        { requiredKeys: ['name', 'kind', 'level', 'country'] },
       ),
-    ),
-    data_location: opt(pick(['US', 'IE'])),
-    notes: opt(fc.string({ maxLength: 60, unit: 'binary' })),
-  },
-  { requiredKeys: ['external_ref', 'received_at', 'agency', 'process_type'] },
-);
+      issuer: opt(anyText),
+      requester_class: pick(REQUESTER_CLASSES),
+      channel: pick(CHANNELS),
+      process_type: pick(PROCESS_TYPES),
+      legal_authority: opt(anyText),
+      case_class: opt(pick(CASE_CLASSES)),
+      emergency: fc.boolean(),
+      emergency_basis: opt(anyText),
+      demand_kind: opt(pick(DEMAND_KINDS)),
+      data_sought: fc.subarray([...DATA_SOUGHT]),
+      accounts: fc.array(word, { maxLength: 3 }),
+      identifiers: fc.array(fc.record({ value: word, account: opt(word) }, { requiredKeys: ['value'] }), {
+        maxLength: 3,
+      }),
+      identifier_kind: opt(pick(IDENTIFIER_KINDS)),
+      items_of_information: opt(fc.nat()),
+      dsa_category: opt(pick(DSA_CATEGORIES)),
+      acknowledged_at: opt(instantArb),
+      effect_given_at: opt(instantArb),
+      outcome: opt(pick(OUTCOMES)),
+      responded_at: opt(instantArb),
+      notice_status: opt(pick(NOTICE_STATUSES)),
+      ndo: opt(
+        fc.record(
+          {
+            authority: pick(NDO_AUTHORITIES),
+            issuing_court: opt(anyText),
+            issued_at: opt(instantArb),
+            expires_at: fc.option(instantArb, { nil: null }),
+            ground: opt(
+              pick(['endanger_life', 'flight', 'evidence', 'witnesses', 'jeopardize', 'other'] as const),
+            ),
+          },
+          { requiredKeys: ['expires_at'] },
+        ),
+      ),
+      data_location: opt(pick(['US', 'IE'])),
+      notes: opt(fc.string({ maxLength: 60, unit: 'binary' })),
+    },
+    { requiredKeys: ['external_ref', 'received_at', 'agency', 'process_type'] },
+  )
+  .chain((r) =>
+    // Per-account results name an account the request names (the schema refuses any other).
+    fc
+      .option(pick(ACCOUNT_RESULTS), { nil: undefined })
+      .map((result): RequestInput =>
+        result && r.accounts?.[0] && r.outcome
+          ? { ...r, account_results: [{ account: r.accounts[0], result }] }
+          : r,
+      ),
+  );
 
 /** Absent, null and blank notes all export as an empty cell and so come back as absent. */
 function canonical(v: ValidRequest): unknown {
@@ -443,5 +457,54 @@ describe('docs/import-format.md', () => {
     expect(lines).toHaveLength(2);
     for (const [i, record] of [...records, ...lines].entries())
       expect(rowToRequest(record, i + 1)).toMatchObject({ ok: true });
+  });
+});
+
+describe('history columns', () => {
+  const base = {
+    external_ref: 'H-1',
+    received_at: '2014-07-01',
+    agency_name: 'Agency',
+    agency_kind: 'law_enforcement',
+    agency_level: 'not_recorded',
+    country: 'DE',
+    process_type: 'preservation_request',
+  };
+
+  it('reads identifier_kind and account|result items', () => {
+    const r = rowToRequest(
+      {
+        ...base,
+        identifier_kind: 'device',
+        accounts: 'A1;A2',
+        account_results: 'A2|no_data',
+        outcome: 'preserved',
+      },
+      2,
+    );
+    expect(r).toMatchObject({
+      ok: true,
+      value: { identifier_kind: 'device', account_results: [{ account: 'A2', result: 'no_data' }] },
+    });
+  });
+
+  it('refuses a malformed item, an unknown result and an account the row does not name, by column', () => {
+    for (const [cell, expected] of [
+      ['A1', 'account|result items (one |, both sides non-empty)'],
+      ['A1|kept', 'one of: produced, preserved, restricted, deleted, no_data, not_produced'],
+      [
+        'A9|preserved',
+        "names an account the request does not (list it in accounts or as an identifier's account)",
+      ],
+    ] as const) {
+      const r = rowToRequest({ ...base, accounts: 'A1', account_results: cell, outcome: 'preserved' }, 7);
+      expect(r.ok).toBe(false);
+      if (!r.ok)
+        expect(r.errors).toContainEqual({ line: 7, column: 'account_results', value: cell, expected });
+    }
+    const kind = rowToRequest({ ...base, identifier_kind: 'passport' }, 3);
+    expect(kind.ok).toBe(false);
+    if (!kind.ok)
+      expect(kind.errors[0]).toMatchObject({ line: 3, column: 'identifier_kind', value: 'passport' });
   });
 });

@@ -28,6 +28,8 @@ export const IMPORT_COLUMNS = [
   'data_sought',
   'accounts',
   'identifiers',
+  'identifier_kind',
+  'account_results',
   'items_of_information',
   'dsa_category',
   'acknowledged_at',
@@ -64,7 +66,7 @@ export type RowResult = { ok: true; value: ValidRequest } | { ok: false; errors:
 export const INDEFINITE = 'indefinite';
 
 const KNOWN = new Set<string>(IMPORT_COLUMNS);
-const LIST_COLUMNS = new Set<string>(['data_sought', 'accounts', 'identifiers']);
+const LIST_COLUMNS = new Set<string>(['data_sought', 'accounts', 'identifiers', 'account_results']);
 const NDO_DETAIL_COLUMNS = ['ndo_authority', 'ndo_issuing_court', 'ndo_issued_at', 'ndo_ground'] as const;
 const TRUE_WORDS = new Set(['true', 'yes', '1']);
 const FALSE_WORDS = new Set(['false', 'no', '0']);
@@ -148,6 +150,7 @@ export function rowToRequest(record: Record<string, unknown>, line: number): Row
     'case_class',
     'emergency_basis',
     'demand_kind',
+    'identifier_kind',
     'dsa_category',
     'acknowledged_at',
     'effect_given_at',
@@ -222,6 +225,19 @@ export function rowToRequest(record: Record<string, unknown>, line: number): Row
       }
     }
     input.identifiers = parsed;
+  }
+
+  const accountResults = list('account_results');
+  if (accountResults) {
+    const parsed: { account: string; result: string }[] = [];
+    for (const item of accountResults) {
+      const parts = item.split('|').map((s) => s.trim());
+      const [account = '', result = ''] = parts;
+      if (parts.length !== 2 || account === '' || result === '') {
+        fail('account_results', item, 'account|result items (one |, both sides non-empty)');
+      } else parsed.push({ account, result });
+    }
+    input.account_results = parsed;
   }
 
   const expires = cell('ndo_expires_at')?.trim();
@@ -316,6 +332,15 @@ export function requestToRow(v: ValidRequest): Record<ImportColumn, string> {
     data_sought: v.data_sought.join(';'),
     accounts: join('accounts', v.accounts),
     identifiers: join('identifiers', identifiers),
+    identifier_kind: text(v.identifier_kind),
+    account_results: join(
+      'account_results',
+      (v.account_results ?? []).map(({ account, result }) => {
+        if (account.includes('|'))
+          throw new RangeError(`account_results: an account contains "|": ${show(account)}`);
+        return `${account}|${result}`;
+      }),
+    ),
     items_of_information: v.items_of_information == null ? '' : String(v.items_of_information),
     dsa_category: text(v.dsa_category),
     acknowledged_at: text(v.acknowledged_at),
@@ -383,11 +408,12 @@ function valueOf(
   input: RequestInput,
 ): unknown {
   if (LIST_COLUMNS.has(column) && typeof path[1] === 'number') {
-    const item = (input[column as 'accounts' | 'data_sought' | 'identifiers'] as unknown[] | undefined)?.[
-      path[1]
-    ];
+    const item = (
+      input[column as 'accounts' | 'data_sought' | 'identifiers' | 'account_results'] as unknown[] | undefined
+    )?.[path[1]];
     if (item && typeof item === 'object') {
-      const { value, account } = item as { value?: unknown; account?: unknown };
+      const { value, account, result } = item as { value?: unknown; account?: unknown; result?: unknown };
+      if (column === 'account_results') return `${String(account)}|${String(result)}`;
       return account === undefined ? value : `${String(value)}|${String(account)}`;
     }
     return item;

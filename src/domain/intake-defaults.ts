@@ -1,3 +1,4 @@
+import { parsePeriod } from './periods.ts';
 import type { AccountResult } from './vocabulary.ts';
 import type { DemandKind, NoticeStatus, Outcome, ProcessType, RequestStatus } from './vocabulary.ts';
 
@@ -9,7 +10,12 @@ export function defaultDemandKind(p: ProcessType): DemandKind {
 }
 
 /** Notice statuses after which nothing is left to do for the customer. */
-const NOTICE_SETTLED: ReadonlySet<NoticeStatus> = new Set(['sent', 'not_applicable', 'not_possible']);
+const NOTICE_SETTLED: ReadonlySet<NoticeStatus> = new Set([
+  'sent',
+  'not_applicable',
+  'not_possible',
+  'not_recorded',
+]);
 
 /**
  * Where a request starts. Recorded with its outcome, it is already answered; if its customer notice is settled
@@ -35,6 +41,8 @@ export function accountResult(outcome: Outcome | null | undefined): AccountResul
       return 'restricted';
     case 'no_data':
       return 'no_data';
+    case 'not_recorded':
+      return null;
     default:
       return 'not_produced';
   }
@@ -53,7 +61,28 @@ export function initialNoticeStatus(r: {
   ndoInForce: boolean;
 }): NoticeStatus {
   if (r.ndoInForce) return 'prohibited_by_order';
+  // What was done is not known, so neither is whether the customer was told.
+  if (r.outcome === 'not_recorded') return 'not_recorded';
   if (r.outcome && NOTHING_DONE.has(r.outcome)) return 'not_applicable';
   if (r.emergency && r.outcome) return 'delayed_emergency';
   return 'pending';
+}
+
+/** Notice statuses that say something is still to do for the customer: an invented fact in history. */
+const STILL_TO_DO: ReadonlySet<NoticeStatus> = new Set(['pending', 'delayed_emergency']);
+
+/**
+ * The notice status of imported history that carries none (docs/import-format.md, "History of past periods"):
+ * a request that was answered (it has an outcome, `not_recorded` included) and was received in a half-year
+ * that had ended when it is imported gets `not_recorded` where the intake default would say notice is still
+ * to do (`pending`, `delayed_emergency`). What the record itself shows (an order in force, nothing done) stands.
+ */
+export function historyNoticeStatus(
+  derived: NoticeStatus,
+  r: { outcome: Outcome | null | undefined; receivedAt: string; now: Date },
+): NoticeStatus {
+  if (!r.outcome || !STILL_TO_DO.has(derived)) return derived;
+  const d = new Date(r.receivedAt);
+  const half = `${d.getUTCFullYear()}-H${d.getUTCMonth() < 6 ? 1 : 2}`;
+  return Date.parse(parsePeriod(half).endExclusiveInstant) <= r.now.getTime() ? 'not_recorded' : derived;
 }

@@ -75,8 +75,8 @@ export function inHeadline(section: Section): boolean {
 }
 
 /** The US level of government a report groups an agency level under (local includes municipal). */
-export function usLevel(level: string): 'federal' | 'state' | 'local' | 'other' {
-  if (level === 'federal' || level === 'state') return level;
+export function usLevel(level: string): 'federal' | 'state' | 'local' | 'other' | 'not_recorded' {
+  if (level === 'federal' || level === 'state' || level === 'not_recorded') return level;
   if (level === 'local' || level === 'municipal') return 'local';
   return 'other';
 }

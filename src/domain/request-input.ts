@@ -8,6 +8,8 @@ import {
   DELIVERY_METHODS,
   DEMAND_KINDS,
   DSA_CATEGORIES,
+  ACCOUNT_RESULTS,
+  IDENTIFIER_KINDS,
   NDO_AUTHORITIES,
   NOTICE_STATUSES,
   OUTCOMES,
@@ -54,6 +56,12 @@ export const identifierInput = z.strictObject({
   account: text(200).nullish(),
 });
 
+/** What happened to one named account, where it differs from what the outcome implies (a partial preservation). */
+export const accountResultInput = z.strictObject({
+  account: text(200),
+  result: z.enum(ACCOUNT_RESULTS),
+});
+
 export const ndoInput = z.strictObject({
   authority: z.enum(NDO_AUTHORITIES).default('sca_2705b'),
   issuing_court: text(300).nullish(),
@@ -84,6 +92,13 @@ export const requestFields = z.strictObject({
   accounts: z.array(text(200)).max(10_000).default([]),
   /** Further identifiers (phone numbers, e-mail, IP, URL), each optionally resolved to an account. */
   identifiers: z.array(identifierInput).max(10_000).default([]),
+  /** The kind of identifier the request specifies (for several kinds, the one it is about); absent = not recorded. */
+  identifier_kind: z.enum(IDENTIFIER_KINDS).nullish(),
+  /**
+   * Per-account results, for accounts whose result is not the one the outcome implies (two accounts
+   * preserved of three named). Each names an account of `accounts` or of an identifier, once.
+   */
+  account_results: z.array(accountResultInput).max(10_000).optional(),
   items_of_information: z.number().int().min(0).max(INT4_MAX).nullish(),
   dsa_category: z.enum(DSA_CATEGORIES).nullish(),
   acknowledged_at: instant.nullish(),
@@ -125,6 +140,31 @@ export const requestInput = requestFields.superRefine((r, ctx) => {
   if (new Set(r.data_sought).size !== r.data_sought.length) {
     ctx.addIssue({ code: 'custom', path: ['data_sought'], message: 'lists a category twice' });
   }
+  const named = new Set([...r.accounts, ...r.identifiers.flatMap((i) => (i.account ? [i.account] : []))]);
+  const resulted = new Set<string>();
+  (r.account_results ?? []).forEach((a, i) => {
+    if (!named.has(a.account)) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['account_results', i],
+        message: "names an account the request does not (list it in accounts or as an identifier's account)",
+      });
+    } else if (resulted.has(a.account)) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['account_results', i],
+        message: 'gives this account a second result',
+      });
+    }
+    resulted.add(a.account);
+  });
+  if ((r.account_results ?? []).length > 0 && !r.outcome) {
+    ctx.addIssue({
+      code: 'custom',
+      path: ['account_results'],
+      message: 'need an outcome (the request is still in process)',
+    });
+  }
   if (r.restricted === false && alwaysRestricted(r.process_type)) {
     ctx.addIssue({
       code: 'custom',
@@ -155,6 +195,7 @@ export const requestPatch = requestFields
     data_sought: requestFields.shape.data_sought.unwrap(),
     accounts: requestFields.shape.accounts.unwrap(),
     identifiers: requestFields.shape.identifiers.unwrap(),
+    account_results: requestFields.shape.account_results.unwrap(),
   })
   .partial()
   .extend({ version: versionNumber });

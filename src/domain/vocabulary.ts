@@ -29,8 +29,18 @@ export const PROCESS_TYPES = [
 ] as const;
 export type ProcessType = (typeof PROCESS_TYPES)[number];
 
-/** What happened to one named account of a request (accounts not named get the result the outcome implies). */
-export const ACCOUNT_RESULTS = ['produced', 'preserved', 'restricted', 'no_data', 'not_produced'] as const;
+/**
+ * What happened to one named account of a request (accounts not named get the result the outcome implies).
+ * `restricted` limits an account (suspended, content withheld); `deleted` removes it: reports count them apart.
+ */
+export const ACCOUNT_RESULTS = [
+  'produced',
+  'preserved',
+  'restricted',
+  'deleted',
+  'no_data',
+  'not_produced',
+] as const;
 export type AccountResult = (typeof ACCOUNT_RESULTS)[number];
 
 /** Empty (null) while the request is in process. */
@@ -44,6 +54,8 @@ export const OUTCOMES = [
   'preserved',
   'content_restricted',
   'no_action',
+  // History as a provider published it: answered, but what was done is not known (docs/import-format.md).
+  'not_recorded',
 ] as const;
 export type Outcome = (typeof OUTCOMES)[number];
 
@@ -54,6 +66,8 @@ export const NOTICE_STATUSES = [
   'delayed_emergency',
   'not_possible',
   'not_applicable',
+  // History of a closed past period that carries no notice column: never "pending" (docs/import-format.md).
+  'not_recorded',
 ] as const;
 export type NoticeStatus = (typeof NOTICE_STATUSES)[number];
 
@@ -71,6 +85,8 @@ export const AGENCY_LEVELS = [
   'municipal',
   'national',
   'supranational',
+  // History whose source did not record the level: reported as such, never as "Other".
+  'not_recorded',
 ] as const;
 export type AgencyLevel = (typeof AGENCY_LEVELS)[number];
 
@@ -95,6 +111,23 @@ export const CHANNELS = [
   'dsa_art_10',
 ] as const;
 export type Channel = (typeof CHANNELS)[number];
+
+/**
+ * The kind of identifier a request specifies (issue 16.2, 19.6), so a report can count device,
+ * financial-identifier and account requests apart as Apple's does. Empty (null) = not recorded.
+ */
+export const IDENTIFIER_KINDS = [
+  'account',
+  'email',
+  'phone',
+  'device',
+  'ip_address',
+  'financial',
+  'push_token',
+  'url',
+  'other',
+] as const;
+export type IdentifierKind = (typeof IDENTIFIER_KINDS)[number];
 
 export const DELIVERY_METHODS = ['portal', 'email', 'mail', 'fax', 'in_person', 'api'] as const;
 export type DeliveryMethod = (typeof DELIVERY_METHODS)[number];

@@ -306,8 +306,8 @@ ${rows.join('\n')}
 
 - \`reports/<period>/report.txt\`, \`.md\`, \`.csv\`, \`.json\`, \`.html\`, \`.pdf\`: the latest version of a
   period's report in six formats with the same figures. \`report.json\` follows
-  \`schema/transparency-report.v5.json\` (\`schema_version\` 5, with data demands apart from takedowns and foreign
-  national-security bands where reported; files published earlier say 4, 3, 2 or 1 and match
+  \`schema/transparency-report.v5.json\` (\`schema_version\` 5, with data demands apart from takedowns, foreign
+  national-security bands where reported and history as providers published it; files published earlier say 4, 3, 2 or 1 and match
   \`schema/transparency-report.v4.json\`, \`v3.json\`, \`v2.json\` or \`v1.json\`); \`report.csv\` is the same data in
   long form (one figure a row).
 - \`reports/<period>/dsa/part1.csv\`, \`part2.csv\`, \`part3.csv\`: the EU Digital Services Act templates (Implementing

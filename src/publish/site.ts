@@ -250,7 +250,7 @@ export function trendSpecs(periods: PeriodVersions[]): Trend[] {
 
   const keys = [...OUTCOMES, 'in_process' as const];
   const outcomeTotals = (d: ReportData) =>
-    keys.map((k) => ({ k, n: d.tables.by_country.reduce((s, c) => s + c.outcomes[k], 0) }));
+    keys.map((k) => ({ k, n: d.tables.by_country.reduce((s, c) => s + (c.outcomes[k] ?? 0), 0) }));
   const usedKeys = keys.filter((k) => latest.some((d) => outcomeTotals(d).find((o) => o.k === k)!.n > 0));
   const outcomes = latest.flatMap((d) =>
     outcomeTotals(d)

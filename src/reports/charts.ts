@@ -79,7 +79,7 @@ export function chartSpecs(data: ReportData, topCountries = 10): Array<Omit<Char
     .map((c) => ({ label: c.country_name, value: c.requests }));
   const totals = (rows: OutcomeCounts[]) =>
     [...OUTCOMES, 'in_process' as const]
-      .map((k) => ({ label: OUTCOME_LABELS[k], value: rows.reduce((n, r) => n + r[k], 0) }))
+      .map((k) => ({ label: OUTCOME_LABELS[k], value: rows.reduce((n, r) => n + (r[k] ?? 0), 0) }))
       .filter((v) => v.value > 0);
   const outcomes = totals(t.by_country.map((c) => c.outcomes));
   const processes = t.process_outcome.map((p) => ({
@@ -88,7 +88,7 @@ export function chartSpecs(data: ReportData, topCountries = 10): Array<Omit<Char
   }));
   const notice = NOTICE_ROWS.filter(
     ([k]) => k !== 'of_which_indefinite' && k !== 'given_after_order_expired',
-  ).map(([k, label]) => ({ label: label.trim(), value: t.notice[k] }));
+  ).map(([k, label]) => ({ label: label.trim(), value: t.notice[k] ?? 0 }));
   const chart = (
     id: Chart['id'],
     title: string,

@@ -16,7 +16,14 @@ import {
 import { defaultPublicationDate, uncoveredDays, type WindowKind } from '../domain/ns-coverage.ts';
 import { parsePeriod, type Period } from '../domain/periods.ts';
 import type { Section } from '../domain/report-sections.ts';
-import { CHANNELS, DSA_CATEGORIES, OUTCOMES, PROCESS_TYPES, type ProcessType } from '../domain/vocabulary.ts';
+import {
+  CHANNELS,
+  DSA_CATEGORIES,
+  IDENTIFIER_KINDS,
+  OUTCOMES,
+  PROCESS_TYPES,
+  type ProcessType,
+} from '../domain/vocabulary.ts';
 import {
   accountGrain,
   civilGrain,
@@ -35,6 +42,7 @@ import { diffReports } from './diff.ts';
 import { validateReport } from './render/json.ts';
 import { scorecard } from './scorecard.ts';
 import {
+  dataProducedOf,
   REGIONS,
   REPORT_SCHEMA_VERSION,
   type DsaRow,
@@ -100,6 +108,7 @@ function noticeOf(r: RequestGrainRow | undefined): ReportData['tables']['notice'
     given_after_order_expired: n('notice_sent_after_order'),
     not_applicable: n('notice_not_applicable'),
     pending: n('notice_pending'),
+    not_recorded: n('notice_not_recorded'),
   };
 }
 
@@ -238,6 +247,20 @@ export async function computeReport(db: Db, o: ComputeOptions): Promise<ReportDa
     [null, true, false].map((e) => responseRow(p, e)),
   );
 
+  const identifierKinds = [...IDENTIFIER_KINDS, 'not_recorded' as const].flatMap((k) => {
+    const r = req('identifier_kind', { identifier_kind: k })[0];
+    if (!r) return [];
+    const a = acc('identifier_kind', { identifier_kind: k });
+    return [
+      {
+        identifier_kind: k,
+        requests: r.requests,
+        identifiers_specified: a?.identifiers ?? 0,
+        accounts_specified: a?.accounts ?? 0,
+      },
+    ];
+  });
+
   const emergencyPart = (isUs: boolean) => {
     const r = req('section_us', { section: 'emergency', is_us: isUs })[0];
     const a = acc('section_us', { section: 'emergency', is_us: isUs });
@@ -314,6 +337,7 @@ export async function computeReport(db: Db, o: ComputeOptions): Promise<ReportDa
         state: level('state'),
         local: level('local'),
         other: level('other'),
+        not_recorded: level('not_recorded'),
       },
       us_by_state: req('us_state')
         .filter((r) => r.us_state !== null)
@@ -327,6 +351,13 @@ export async function computeReport(db: Db, o: ComputeOptions): Promise<ReportDa
       process_by_country: processByCountry,
       data_sought: dataSought,
       response_time: responseTime,
+      identifier_kinds: identifierKinds,
+      // Some data produced, of the requests answered with a known outcome (Google's and Apple's percentage).
+      data_produced: dataProducedOf({ process_outcome: processOutcome, by_country: byCountry }),
+      account_actions: {
+        accounts_restricted: infoAcc?.accounts_restricted ?? 0,
+        accounts_deleted: infoAcc?.accounts_deleted ?? 0,
+      },
       emergency: { us: emergencyPart(true), non_us: emergencyPart(false) },
       preservation: {
         requests: preservation?.requests ?? 0,

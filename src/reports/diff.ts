@@ -57,6 +57,13 @@ export function reportCells(data: ReportData): Map<string, Map<string, Value>> {
         `${r.process_type ?? 'all'}.${r.emergency === null ? 'all' : r.emergency ? 'emergency' : 'not_emergency'}`,
       ['process_type', 'emergency'],
     );
+  if (t.identifier_kinds)
+    keyed('identifier_kinds', t.identifier_kinds, (r) => r.identifier_kind, ['identifier_kind']);
+  if (t.data_produced) {
+    keyed('data_produced', t.data_produced.by_process_type, (r) => r.process_type, ['process_type']);
+    keyed('data_produced', t.data_produced.by_country, (r) => r.country, ['country']);
+  }
+  if (t.account_actions) put('account_actions', '', t.account_actions);
   put('emergency', '', t.emergency);
   put('preservation', '', t.preservation);
   put('takedown', '', t.takedown);

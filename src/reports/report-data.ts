@@ -5,7 +5,7 @@ import {
   NATIONAL_SECURITY_OPTIONS,
 } from '../domain/national-security.ts';
 import { foreignNationalSecurityTableSchema } from '../domain/foreign-national-security.ts';
-import { CHANNELS, DSA_CATEGORIES, OUTCOMES, PROCESS_TYPES } from '../domain/vocabulary.ts';
+import { CHANNELS, DSA_CATEGORIES, IDENTIFIER_KINDS, OUTCOMES, PROCESS_TYPES } from '../domain/vocabulary.ts';
 import { scorecardSchema } from './scorecard.ts';
 
 /**
@@ -44,7 +44,15 @@ function countsOf<const K extends readonly string[]>(keys: K, describe: (k: K[nu
 
 export const outcomeCountsSchema = z
   .strictObject({
-    ...countsOf(OUTCOMES, (o) => `Requests closed with outcome "${o}".`).shape,
+    ...countsOf(
+      OUTCOMES.filter((o) => o !== 'not_recorded'),
+      (o) => `Requests closed with outcome "${o}".`,
+    ).shape,
+    not_recorded: count
+      .optional()
+      .describe(
+        'History whose source did not disclose or record what was done (outcome "not_recorded"): answered, never counted as pushback. Absent from versions frozen before schema version 5.',
+      ),
     in_process: count.describe(
       'Requests with no outcome recorded when the report was computed (accurate_as_of): "open".',
     ),
@@ -86,6 +94,31 @@ const countryRow = z.strictObject({
 });
 
 const levelCounts = z.strictObject({ requests: count, accounts_specified: count });
+
+const producedShare = {
+  requests: count,
+  with_outcome: count.describe(
+    'Of them, requests answered with a known outcome (not in process, not "not_recorded"): the base of pct.',
+  ),
+  some_data_produced: count.describe('Requests answered with non-content or content produced.'),
+  pct: z
+    .number()
+    .min(0)
+    .max(1)
+    .nullable()
+    .describe('some_data_produced / with_outcome as a fraction in [0, 1]; null when with_outcome is 0.'),
+};
+
+const identifierKindRow = z.strictObject({
+  identifier_kind: z
+    .enum([...IDENTIFIER_KINDS, 'not_recorded'])
+    .describe(
+      'The kind of identifier the requests specified (vocabulary IDENTIFIER_KINDS), or not_recorded.',
+    ),
+  requests: count,
+  identifiers_specified: count,
+  accounts_specified: count,
+});
 
 const processRow = z.strictObject({
   process_type: z.enum(PROCESS_TYPES),
@@ -158,6 +191,11 @@ const noticeSchema = z.strictObject({
   given_after_order_expired: count.describe('Of given: notice sent after an order expired or was lifted.'),
   not_applicable: count.describe('No customer account concerned or no data sought.'),
   pending: count.describe('Notice decision still open at the end of the period.'),
+  not_recorded: count
+    .optional()
+    .describe(
+      'History whose source did not record the notice (notice status "not_recorded"); never pending. Absent from versions frozen before schema version 5.',
+    ),
 });
 
 const channelCounts = (of: string) => countsOf(CHANNELS, (c) => `${of} received through channel "${c}".`);
@@ -253,7 +291,7 @@ export const reportDataSchema = z
     schema_version: z
       .union([z.literal(1), z.literal(2), z.literal(3), z.literal(4), z.literal(5)])
       .describe(
-        'Version of this format: 5 since December 2026 (data demands apart from takedowns, foreign national-security orders; issue 19); versions frozen earlier say 1 to 4.',
+        'Version of this format: 5 since December 2026 (data demands apart from takedowns, foreign national-security orders, history as providers published it; issue 19); versions frozen earlier say 1 to 4.',
       ),
     provider: z.strictObject({
       name: z.string().min(1).describe('The provider publishing the report.'),
@@ -327,6 +365,11 @@ export const reportDataSchema = z
           state: levelCounts,
           local: levelCounts.describe('Local, including municipal.'),
           other: levelCounts,
+          not_recorded: levelCounts
+            .optional()
+            .describe(
+              'History whose source did not record the level (never counted as other). Absent from versions frozen before schema version 5.',
+            ),
         })
         .describe('US requests by level of government.'),
       us_by_state: z
@@ -361,6 +404,40 @@ export const reportDataSchema = z
         .optional()
         .describe(
           'How long we took to respond, for every request of the headline (not only DSA orders): per process type (vocabulary order) for both kinds together, then emergency and not, then every process type together (process_type null). Hours from receipt to the recorded response (percentile_cont); requests without a response time are counted in requests, not in responded. Absent from versions frozen before schema version 3.',
+        ),
+      identifier_kinds: z
+        .array(identifierKindRow)
+        .optional()
+        .describe(
+          'Requests by the kind of identifier they specified (as Apple reports device, financial-identifier and account requests), kinds in vocabulary order then not_recorded, rows with requests only; they sum to the headline requests. Identifiers and distinct accounts are counted per row. Absent from versions frozen before schema version 5.',
+        ),
+      data_produced: z
+        .strictObject({
+          by_process_type: z.array(z.strictObject({ process_type: z.enum(PROCESS_TYPES), ...producedShare })),
+          by_country: z.array(
+            z.strictObject({
+              country: z
+                .string()
+                .regex(/^[A-Z]{2}$/)
+                .describe('ISO 3166-1 alpha-2 code of the requesting authority.'),
+              ...producedShare,
+            }),
+          ),
+        })
+        .optional()
+        .describe(
+          'The percentage of requests where some data was produced, per legal process type (order of process_outcome) and per country (order of by_country), as Google and Apple publish it, with its integer counts. Absent from versions frozen before schema version 5.',
+        ),
+      account_actions: z
+        .strictObject({
+          accounts_restricted: count.describe(
+            'Distinct accounts restricted (suspended or limited), not deleted.',
+          ),
+          accounts_deleted: count.describe('Distinct accounts deleted.'),
+        })
+        .optional()
+        .describe(
+          'What was done to accounts, deletion apart from restriction (per-account results). Absent from versions frozen before schema version 5.',
         ),
       emergency: z
         .strictObject({ us: emergencyPart, non_us: emergencyPart })
@@ -480,6 +557,31 @@ export type ReportData = z.infer<typeof reportDataSchema>;
 export type ReportTables = ReportData['tables'];
 export type CountryRow = ReportTables['by_country'][number];
 export type ProcessRow = ReportTables['process_outcome'][number];
+
+/**
+ * The `data_produced` table from the outcome tables (as compute writes it): the share of requests where some
+ * data was produced, of those answered with a known outcome (open requests and history whose outcome was not
+ * disclosed or recorded are left out of the base).
+ */
+export function dataProducedOf(t: Pick<ReportTables, 'process_outcome' | 'by_country'>) {
+  const share = (requests: number, o: OutcomeCounts) => {
+    const withOutcome = requests - o.in_process - (o.not_recorded ?? 0);
+    const produced = o.non_content_produced + o.content_produced;
+    return {
+      requests,
+      with_outcome: withOutcome,
+      some_data_produced: produced,
+      pct: withOutcome === 0 ? null : produced / withOutcome,
+    };
+  };
+  return {
+    by_process_type: t.process_outcome.map((p) => ({
+      process_type: p.process_type,
+      ...share(p.requests, p.outcomes),
+    })),
+    by_country: t.by_country.map((c) => ({ country: c.country, ...share(c.requests, c.outcomes) })),
+  };
+}
 
 /** The JSON Schema (2020-12) of `ReportData`, as committed in `schema/transparency-report.v5.json`. */
 export function reportJsonSchema(): Record<string, unknown> {

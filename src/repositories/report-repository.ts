@@ -63,8 +63,10 @@ const keys = sql`
   case when a.country <> 'US' then null
        when a.level in ('federal', 'state') then a.level::text
        when a.level in ('local', 'municipal') then 'local'
+       when a.level = 'not_recorded' then 'not_recorded'
        else 'other' end as us_level,
-  r.process_type::text as process_type`;
+  r.process_type::text as process_type,
+  coalesce(r.identifier_kind::text, 'not_recorded') as identifier_kind`;
 
 export type OutcomeColumns = Record<Outcome, number>;
 
@@ -79,6 +81,7 @@ const REQUEST_KEYS = [
   'channel',
   'emergency',
   'data_demand',
+  'identifier_kind',
 ] as const;
 type RequestKey = (typeof REQUEST_KEYS)[number];
 
@@ -100,6 +103,7 @@ const REQUEST_SET_KEYS = {
   demand: ['data_demand'],
   demand_country: ['data_demand', 'country'],
   demand_channel: ['data_demand', 'channel'],
+  identifier_kind: ['identifier_kind'],
 } as const satisfies Record<string, readonly RequestKey[]>;
 type RequestSet = keyof typeof REQUEST_SET_KEYS;
 
@@ -134,6 +138,8 @@ export interface RequestGrainRow extends OutcomeColumns {
   emergency: boolean | null;
   /** a data demand (true: every headline section but takedown) or a takedown (false); null outside the demand sets */
   data_demand: boolean | null;
+  /** the kind of identifier the request specified ('not_recorded' for none); null outside its set */
+  identifier_kind: string | null;
   requests: number;
   /** requests with a response time (responded_at) */
   responded: number;
@@ -152,6 +158,7 @@ export interface RequestGrainRow extends OutcomeColumns {
   notice_not_possible: number;
   notice_not_applicable: number;
   notice_pending: number;
+  notice_not_recorded: number;
   narrowed: number;
   extensions: number;
   items: number;
@@ -223,7 +230,7 @@ export async function requestGrain(db: Db, span: Span, asOf: Date): Promise<Requ
       group by h.request_id
     )
     select grouping(${sql.join(REQUEST_KEYS.map((k) => sql.ref(k)))}) as g,
-      section, country, is_us, us_level, us_state, process_type, channel, emergency, data_demand,
+      section, country, is_us, us_level, us_state, process_type, channel, emergency, data_demand, identifier_kind,
       count(*)::int as requests,
       count(hours_to_respond)::int as responded,
       percentile_cont(0.5) within group (order by hours_to_respond) as median_hours_to_respond,
@@ -244,6 +251,7 @@ export async function requestGrain(db: Db, span: Span, asOf: Date): Promise<Requ
       count(*) filter (where notice_status = 'not_possible')::int as notice_not_possible,
       count(*) filter (where notice_status = 'not_applicable')::int as notice_not_applicable,
       count(*) filter (where notice_status = 'pending')::int as notice_pending,
+      count(*) filter (where notice_status = 'not_recorded')::int as notice_not_recorded,
       count(*) filter (where narrowed)::int as narrowed,
       coalesce(sum(renewals), 0)::int as extensions,
       coalesce(sum(items), 0)::int as items,
@@ -273,18 +281,28 @@ export async function requestGrain(db: Db, span: Span, asOf: Date): Promise<Requ
 }
 
 export interface AccountGrainRow {
-  set: 'total' | 'country' | 'us_level' | 'process_type' | 'section' | 'section_us' | 'section_country';
+  set:
+    | 'total'
+    | 'country'
+    | 'us_level'
+    | 'process_type'
+    | 'section'
+    | 'section_us'
+    | 'section_country'
+    | 'identifier_kind';
   /** null in the headline sets */
   section: Section | null;
   country: string | null;
   is_us: boolean | null;
   us_level: string | null;
   process_type: string | null;
+  identifier_kind: string | null;
   identifiers: number;
   accounts: number;
   accounts_produced: number;
   accounts_preserved: number;
   accounts_restricted: number;
+  accounts_deleted: number;
 }
 
 // grouping(section, country, is_us, us_level, process_type): a bit is 1 where a key is NOT grouped.
@@ -296,6 +314,8 @@ const ACCOUNT_SETS: Record<number, AccountGrainRow['set']> = {
   15: 'section',
   11: 'section_us',
   7: 'section_country',
+  // Not a grouping() mask: the identifier-kind rows are one more branch of the union below.
+  64: 'identifier_kind',
 };
 
 /**
@@ -311,7 +331,7 @@ const ACCOUNT_SETS: Record<number, AccountGrainRow['set']> = {
  */
 export async function accountGrain(db: Db, span: Span): Promise<AccountGrainRow[]> {
   const perAccount = sql`account_ref, count(*) as targets, bool_or(produced) as produced,
-    bool_or(preserved) as preserved, bool_or(restricted) as restricted`;
+    bool_or(preserved) as preserved, bool_or(restricted) as restricted, bool_or(deleted) as deleted`;
   const { rows } = await sql<AccountGrainRow & { g: number }>`
     with period as materialized (
       select r.id, ${sectionOf('r')} as section, ${keys}
@@ -321,43 +341,47 @@ export async function accountGrain(db: Db, span: Span): Promise<AccountGrainRow[
     ),
     targets as materialized (
       -- The period's ids as one array: an index scan of their targets, never a scan of every target.
-      select p.section, p.country, p.is_us, p.us_level, p.process_type, t.account_ref,
+      select p.section, p.country, p.is_us, p.us_level, p.process_type, p.identifier_kind, t.account_ref,
         t.result = 'produced' as produced, t.result = 'preserved' as preserved,
-        t.result = 'restricted' as restricted
+        t.result = 'restricted' as restricted, t.result = 'deleted' as deleted
       from period p join request_targets t on t.request_id = p.id
       where t.request_id = any(array(select id from period))
     )
-    select g, section, country, is_us, us_level, process_type,
+    select g, section, country, is_us, us_level, process_type, identifier_kind,
       sum(targets)::int as identifiers,
       count(account_ref)::int as accounts,
       count(account_ref) filter (where produced)::int as accounts_produced,
       count(account_ref) filter (where preserved)::int as accounts_preserved,
-      count(account_ref) filter (where restricted)::int as accounts_restricted
+      count(account_ref) filter (where restricted)::int as accounts_restricted,
+      count(account_ref) filter (where deleted)::int as accounts_deleted
     from (
       select 31 as g, null::text as section, null::text as country, null::boolean as is_us,
-        null::text as us_level, null::text as process_type, ${perAccount}
+        null::text as us_level, null::text as process_type, null::text as identifier_kind, ${perAccount}
       from targets group by account_ref
       union all
-      select 23, null, country, null, null, null, ${perAccount}
+      select 23, null, country, null, null, null, null, ${perAccount}
       from targets group by country, account_ref
       union all
       -- The US row of the country set is the US total; no table needs distinct accounts of all others.
-      select 25, null, null, is_us, us_level, null, ${perAccount}
+      select 25, null, null, is_us, us_level, null, null, ${perAccount}
       from targets where is_us group by is_us, us_level, account_ref
       union all
-      select 30, null, null, null, null, process_type, ${perAccount}
+      select 30, null, null, null, null, process_type, null, ${perAccount}
       from targets group by process_type, account_ref
       union all
-      select 15, section, null, null, null, null, ${perAccount}
+      select 15, section, null, null, null, null, null, ${perAccount}
       from targets where section in ('preservation', 'takedown') group by section, account_ref
       union all
-      select 11, section, null, is_us, null, null, ${perAccount}
+      select 11, section, null, is_us, null, null, null, ${perAccount}
       from targets where section = 'emergency' group by section, is_us, account_ref
       union all
-      select 7, section, country, null, null, null, ${perAccount}
+      select 7, section, country, null, null, null, null, ${perAccount}
       from targets where section = 'takedown' group by section, country, account_ref
+      union all
+      select 64, null, null, null, null, null, identifier_kind, ${perAccount}
+      from targets group by identifier_kind, account_ref
     ) x
-    group by g, section, country, is_us, us_level, process_type
+    group by g, section, country, is_us, us_level, process_type, identifier_kind
   `.execute(db);
   return rows.map(({ g, ...row }) => ({ ...row, set: ACCOUNT_SETS[g] as AccountGrainRow['set'] }));
 }

@@ -19,6 +19,7 @@ import type {
   DeliveryMethod,
   DemandKind,
   DsaCategory,
+  IdentifierKind,
   NdoAuthority,
   NoticeStatus,
   Outcome,
@@ -54,6 +55,7 @@ export interface RequestRecord {
   data_location: string | null;
   notes: string | null;
   target_us_person: boolean | null;
+  identifier_kind: IdentifierKind | null;
   restricted: boolean;
 }
 
@@ -110,10 +112,10 @@ export async function insertRequests(db: Db, rows: RequestRecord[]): Promise<Map
       external_ref, received_at, delivered_via, agency_id, issuer, requester_class, channel, process_type,
       legal_authority, case_class, emergency, emergency_basis, demand_kind, data_sought, items_of_information,
       dsa_category, acknowledged_at, effect_given_at, status, outcome, responded_at, notice_status,
-      data_location, notes, target_us_person, restricted)
+      data_location, notes, target_us_person, identifier_kind, restricted)
     select ref, rec, dv::delivery_method, ag, iss, rc::requester_class, ch::channel, pt::process_type,
       la, cc::case_class, em, eb, dk::demand_kind, ds::data_sought[], items, dsa, ack, eff,
-      st::request_status, oc::outcome, resp, ns::notice_status, dl, notes, tus, rs
+      st::request_status, oc::outcome, resp, ns::notice_status, dl, notes, tus, ik::identifier_kind, rs
     from unnest(
       ${col('external_ref')}::text[], ${col('received_at')}::timestamptz[], ${col('delivered_via')}::text[],
       ${col('agency_id')}::bigint[], ${col('issuer')}::text[], ${col('requester_class')}::text[],
@@ -124,8 +126,8 @@ export async function insertRequests(db: Db, rows: RequestRecord[]): Promise<Map
       ${col('acknowledged_at')}::timestamptz[], ${col('effect_given_at')}::timestamptz[],
       ${col('status')}::text[], ${col('outcome')}::text[], ${col('responded_at')}::timestamptz[],
       ${col('notice_status')}::text[], ${col('data_location')}::text[], ${col('notes')}::text[],
-      ${col('target_us_person')}::boolean[], ${col('restricted')}::boolean[]
-    ) as t(ref, rec, dv, ag, iss, rc, ch, pt, la, cc, em, eb, dk, ds, items, dsa, ack, eff, st, oc, resp, ns, dl, notes, tus, rs)
+      ${col('target_us_person')}::boolean[], ${col('identifier_kind')}::text[], ${col('restricted')}::boolean[]
+    ) as t(ref, rec, dv, ag, iss, rc, ch, pt, la, cc, em, eb, dk, ds, items, dsa, ack, eff, st, oc, resp, ns, dl, notes, tus, ik, rs)
     on conflict (external_ref) do nothing
     returning id, external_ref`.execute(db);
   return new Map(result.rows.map((r) => [r.external_ref, Number(r.id)]));

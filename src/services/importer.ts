@@ -389,7 +389,7 @@ export function createImportService(deps: { db: Db; clock: Clock; policy: Policy
               continue;
             }
             refs.push({ ref: res.value.external_ref, line });
-            if (badRows === 0) batch.push(prepareRequest(res.value, now));
+            if (badRows === 0) batch.push(prepareRequest(res.value, now, { history: true }));
             if (refs.length >= batchSize) await flush();
           }
           await flush();

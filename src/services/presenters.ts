@@ -47,6 +47,7 @@ export function presentRequest(b: RequestBundle) {
     notice_status: r.notice_status,
     data_location: r.data_location,
     target_us_person: r.target_us_person,
+    identifier_kind: r.identifier_kind,
     notes: r.notes,
     restricted: r.restricted,
     assigned_to: r.assigned_to,

@@ -4,6 +4,7 @@ import type { Db } from '../db/connect.ts';
 import {
   accountResult,
   defaultDemandKind,
+  historyNoticeStatus,
   initialNoticeStatus,
   initialStatus,
 } from '../domain/intake-defaults.ts';
@@ -60,17 +61,31 @@ export interface PreparedRequest {
   ndo: NdoRecord | null;
 }
 
-/** Derives the stored rows from a validated request (defaults for what the intake left out). */
-export function prepareRequest(v: ValidRequest, now: Date): PreparedRequest {
+/**
+ * Derives the stored rows from a validated request (defaults for what the intake left out). `history`: the
+ * record is imported history (the importer), whose missing notice status may be `not_recorded`
+ * (`historyNoticeStatus`).
+ */
+export function prepareRequest(v: ValidRequest, now: Date, o: { history?: boolean } = {}): PreparedRequest {
   const ndoInForce = !!v.ndo && (v.ndo.expires_at === null || Date.parse(v.ndo.expires_at) > now.getTime());
   const result = accountResult(v.outcome);
+  const derived = initialNoticeStatus({ outcome: v.outcome, emergency: v.emergency, ndoInForce });
   const notice =
-    v.notice_status ?? initialNoticeStatus({ outcome: v.outcome, emergency: v.emergency, ndoInForce });
+    v.notice_status ??
+    (o.history
+      ? historyNoticeStatus(derived, { outcome: v.outcome, receivedAt: v.received_at, now })
+      : derived);
+  const given = new Map((v.account_results ?? []).map((a) => [a.account, a.result]));
+  const resultOf = (account: string | null) => (account !== null && given.get(account)) || result;
   const targets = new Map<string, TargetRecord>();
-  for (const a of v.accounts) targets.set(a, { identifier: a, account_ref: a, result });
+  for (const a of v.accounts) targets.set(a, { identifier: a, account_ref: a, result: resultOf(a) });
   for (const i of v.identifiers) {
     if (!targets.has(i.value))
-      targets.set(i.value, { identifier: i.value, account_ref: i.account ?? null, result });
+      targets.set(i.value, {
+        identifier: i.value,
+        account_ref: i.account ?? null,
+        result: resultOf(i.account ?? null),
+      });
   }
   return {
     agency: v.agency,
@@ -99,6 +114,7 @@ export function prepareRequest(v: ValidRequest, now: Date): PreparedRequest {
       data_location: v.data_location ?? null,
       notes: v.notes ?? null,
       target_us_person: v.target_us_person ?? null,
+      identifier_kind: v.identifier_kind ?? null,
       restricted: restrictedFlag(v.process_type, v.restricted),
     },
     targets: [...targets.values()],
@@ -397,7 +413,7 @@ export function createRequestService(deps: {
             ? { noticeStatus: changed.notice_status as NoticeStatus }
             : {}),
         });
-        const targetsChanged = 'accounts' in patch || 'identifiers' in patch;
+        const targetsChanged = 'accounts' in patch || 'identifiers' in patch || 'account_results' in patch;
         if (Object.keys(changed).length === 0 && !targetsChanged) return null;
         const set = { ...changed } as RequestUpdate;
         if (targetsChanged) {
@@ -455,6 +471,7 @@ function toInput(p: PresentedRequest): Record<string, unknown> {
     outcome: p.outcome,
     responded_at: p.responded_at,
     notice_status: p.notice_status,
+    identifier_kind: p.identifier_kind,
     ndo: ndo
       ? {
           authority: ndo.authority,

@@ -22,13 +22,14 @@ afterAll(async () => t?.close());
 
 const NOW = new Date('2016-01-01T00:00:00Z');
 const SPAN = { from: '2015-01-01T00:00:00.000Z', to: '2015-07-01T00:00:00.000Z' };
-const RESULTS = ['produced', 'preserved', 'restricted', 'no_data', 'not_produced', null] as const;
+const RESULTS = ['produced', 'preserved', 'restricted', 'deleted', 'no_data', 'not_produced', null] as const;
 
 const arbRequest = fc
   .record({
     day: fc.integer({ min: -10, max: 190 }),
     country: fc.constantFrom('US', 'US', 'CA', 'DE', 'JP'),
-    level: fc.constantFrom('federal', 'state', 'local', 'municipal', 'national'),
+    level: fc.constantFrom('federal', 'state', 'local', 'municipal', 'national', 'not_recorded'),
+    identifier_kind: fc.option(fc.constantFrom('account', 'device', 'financial'), { nil: undefined }),
     process_type: fc.constantFrom(...PROCESS_TYPES),
     demand_kind: fc.option(fc.constantFrom('disclose', 'preserve', 'restrict_content'), { nil: undefined }),
     emergency: fc.boolean(),
@@ -44,9 +45,10 @@ const arbRequest = fc
       level: r.level as never,
       country: r.country,
       subdivision:
-        r.country === 'US' && r.level !== 'federal' && r.level !== 'national' ? 'US-CA' : undefined,
+        r.country === 'US' && ['state', 'local', 'municipal'].includes(r.level) ? 'US-CA' : undefined,
     },
     process_type: r.process_type,
+    identifier_kind: r.identifier_kind,
     demand_kind: r.demand_kind as never,
     emergency: r.emergency,
     emergency_basis: r.emergency ? 'danger to life' : undefined,
@@ -79,13 +81,21 @@ interface Target {
   country: string;
   us_level: string;
   process_type: string;
+  identifier_kind: string;
   account_ref: string | null;
   result: string | null;
 }
 
 /** The rows the account pass has, counted here with sets. */
 function expected(targets: Target[]): AccountGrainRow[] {
-  const none = { section: null, country: null, is_us: null, us_level: null, process_type: null };
+  const none = {
+    section: null,
+    country: null,
+    is_us: null,
+    us_level: null,
+    process_type: null,
+    identifier_kind: null,
+  };
   const row = (
     set: AccountGrainRow['set'],
     keys: Partial<AccountGrainRow>,
@@ -105,6 +115,7 @@ function expected(targets: Target[]): AccountGrainRow[] {
         accounts_produced: distinct((x) => x.result === 'produced'),
         accounts_preserved: distinct((x) => x.result === 'preserved'),
         accounts_restricted: distinct((x) => x.result === 'restricted'),
+        accounts_deleted: distinct((x) => x.result === 'deleted'),
       },
     ];
   };
@@ -136,11 +147,14 @@ function expected(targets: Target[]): AccountGrainRow[] {
         (x) => x.section === 'takedown' && x.country === c,
       ),
     ),
+    ...values('identifier_kind').flatMap((k) =>
+      row('identifier_kind', { identifier_kind: k }, (x) => x.identifier_kind === k),
+    ),
   ];
 }
 
 const key = (r: AccountGrainRow) =>
-  [r.set, r.section, r.country, r.is_us, r.us_level, r.process_type].map(String).join('|');
+  [r.set, r.section, r.country, r.is_us, r.us_level, r.process_type, r.identifier_kind].map(String).join('|');
 const order = (rows: AccountGrainRow[]) => [...rows].sort((a, b) => key(a).localeCompare(key(b)));
 
 describe('account pass', () => {
@@ -158,11 +172,12 @@ describe('account pass', () => {
             emergency: boolean;
             country: string;
             level: string;
+            identifier_kind: string | null;
             account_ref: string | null;
             result: string | null;
           }>`
             select r.process_type, r.case_class, r.demand_kind, r.emergency, a.country, a.level,
-              t.account_ref, t.result
+              r.identifier_kind, t.account_ref, t.result
             from requests r join agencies a on a.id = r.agency_id join request_targets t on t.request_id = r.id
             where r.received_at >= ${SPAN.from} and r.received_at < ${SPAN.to}`.execute(t.db);
           const targets: Target[] = facts
@@ -171,6 +186,7 @@ describe('account pass', () => {
               country: f.country,
               us_level: f.country === 'US' ? usLevel(f.level) : '',
               process_type: f.process_type,
+              identifier_kind: f.identifier_kind ?? 'not_recorded',
               account_ref: f.account_ref,
               result: f.result,
             }))

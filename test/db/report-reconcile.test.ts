@@ -3,7 +3,13 @@ import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BANDED_ONLY_PROCESS, sectionOf } from '../../src/domain/report-sections.ts';
 import { requestInput, type RequestInput } from '../../src/domain/request-input.ts';
-import { DATA_SOUGHT, DEMAND_KINDS, OUTCOMES, PROCESS_TYPES } from '../../src/domain/vocabulary.ts';
+import {
+  DATA_SOUGHT,
+  DEMAND_KINDS,
+  IDENTIFIER_KINDS,
+  OUTCOMES,
+  PROCESS_TYPES,
+} from '../../src/domain/vocabulary.ts';
 import { computeReport } from '../../src/reports/compute.ts';
 import type { OutcomeCounts, ReportData } from '../../src/reports/report-data.ts';
 import { prepareRequest, writeRequests } from '../../src/services/requests.ts';
@@ -22,7 +28,16 @@ const arbRequest = fc
   .record({
     day: fc.integer({ min: -20, max: 200 }),
     country: fc.constantFrom('US', 'US', 'US', 'CA', 'DE', 'GR', 'JP', 'BR', 'AQ'),
-    level: fc.constantFrom('federal', 'state', 'local', 'municipal', 'national', 'supranational'),
+    level: fc.constantFrom(
+      'federal',
+      'state',
+      'local',
+      'municipal',
+      'national',
+      'supranational',
+      'not_recorded',
+    ),
+    identifier_kind: fc.option(fc.constantFrom(...IDENTIFIER_KINDS), { nil: undefined }),
     state: fc.constantFrom('US-CA', 'US-NY', 'US-TX'),
     process_type: fc.constantFrom(...PROCESS_TYPES),
     emergency: fc.boolean(),
@@ -52,6 +67,7 @@ const arbRequest = fc
       demand_kind: r.demand,
       channel: r.channel as never,
       items_of_information: r.items,
+      identifier_kind: r.identifier_kind,
       data_sought: r.sought,
       emergency: r.emergency,
       emergency_basis: r.emergency ? 'danger to life' : undefined,
@@ -71,12 +87,15 @@ async function load(rows: Array<Omit<RequestInput, 'external_ref'>>): Promise<vo
   await t.db.transaction().execute(async (trx) => {
     await writeRequests(
       trx,
-      rows.map((r, i) => prepareRequest(requestInput.parse({ ...r, external_ref: `R-${i}` }), NOW)),
+      // Every other row as imported history (its notice may default to not_recorded).
+      rows.map((r, i) =>
+        prepareRequest(requestInput.parse({ ...r, external_ref: `R-${i}` }), NOW, { history: i % 2 === 0 }),
+      ),
     );
   });
 }
 
-const outcomeSum = (o: OutcomeCounts) => Object.values(o).reduce((a, b) => a + b, 0);
+const outcomeSum = (o: OutcomeCounts) => Object.values(o).reduce((a: number, b) => a + (b ?? 0), 0);
 const sum = (xs: number[]) => xs.reduce((a, b) => a + b, 0);
 
 function checkTables(r: ReportData): void {
@@ -115,8 +134,48 @@ function checkTables(r: ReportData): void {
   expect(sum(Object.values(t.international_channel))).toBe(s.requests.count);
   const n = t.notice;
   expect(
-    n.given + n.prevented_by_order + n.delayed_emergency + n.not_possible + n.not_applicable + n.pending,
+    n.given +
+      n.prevented_by_order +
+      n.delayed_emergency +
+      n.not_possible +
+      n.not_applicable +
+      n.pending +
+      (n.not_recorded ?? 0),
   ).toBe(s.requests.count);
+  // Identifier kinds (not_recorded included) split the headline without loss; rows only with requests.
+  const ik = t.identifier_kinds ?? [];
+  expect(sum(ik.map((x) => x.requests))).toBe(s.requests.count);
+  for (const x of ik) {
+    expect(x.requests).toBeGreaterThan(0);
+    expect(x.accounts_specified).toBeLessThanOrEqual(s.accounts_specified.count);
+  }
+  expect(sum(ik.map((x) => x.identifiers_specified))).toBe(s.identifiers_specified.count);
+  // Some data produced: one row per process type and per country, its base without open and not-recorded.
+  const dp = t.data_produced!;
+  expect(dp.by_process_type.map((x) => x.process_type)).toEqual(t.process_outcome.map((p) => p.process_type));
+  expect(dp.by_country.map((x) => x.country)).toEqual(t.by_country.map((c) => c.country));
+  for (const [x, o] of [
+    ...dp.by_process_type.map((x, i) => [x, t.process_outcome[i]!.outcomes] as const),
+    ...dp.by_country.map((x, i) => [x, t.by_country[i]!.outcomes] as const),
+  ]) {
+    expect(x.with_outcome).toBe(x.requests - o.in_process - (o.not_recorded ?? 0));
+    expect(x.some_data_produced).toBe(o.content_produced + o.non_content_produced);
+    expect(x.pct).toBe(x.with_outcome === 0 ? null : x.some_data_produced / x.with_outcome);
+  }
+  // Not recorded is an outcome of its own, never pushback.
+  const notRecorded = sum(t.by_country.map((c) => c.outcomes.not_recorded ?? 0));
+  expect(t.pushback.rejected + t.pushback.withdrawn + t.pushback.withdrawn_after_notice_policy).toBe(
+    sum(
+      t.by_country.map(
+        (c) => c.outcomes.rejected + c.outcomes.withdrawn + c.outcomes.withdrawn_after_notice_policy,
+      ),
+    ),
+  );
+  expect(notRecorded).toBe(sum(t.process_outcome.map((p) => p.outcomes.not_recorded ?? 0)));
+  // Accounts restricted and deleted are distinct accounts of the headline.
+  expect(t.account_actions!.accounts_restricted + t.account_actions!.accounts_deleted).toBeLessThanOrEqual(
+    s.accounts_specified.count,
+  );
   // Emergency, preservation and takedown requests are part of the headline and also have their own tables.
   expect(
     t.emergency.us.requests + t.emergency.non_us.requests + t.preservation.requests + t.takedown.requests,
@@ -139,7 +198,7 @@ function checkTables(r: ReportData): void {
   for (const c of Object.keys(t.international_channel) as Array<keyof typeof t.international_channel>)
     expect(dd.international_channel[c] + td.international_channel![c], c).toBe(t.international_channel[c]);
   for (const k of Object.keys(t.notice) as Array<keyof typeof t.notice>)
-    expect(dd.notice[k] + td.notice![k], k).toBe(t.notice[k]);
+    expect((dd.notice[k] ?? 0) + (td.notice![k] ?? 0), k).toBe(t.notice[k]);
   // Process type by country: each country's rows sum to its requests, each process type's to its row of the
   // process x outcome matrix; national-security process (US or foreign) never appears.
   const pbc = t.process_by_country ?? [];
@@ -233,6 +292,21 @@ describe('report tables reconcile with each other over random records', () => {
                 (x) => x.items_of_information ?? (x.accounts ?? []).length + (x.identifiers ?? []).length,
               ),
             ),
+          );
+          // A level not recorded is reported as such, never as "other".
+          expect(r.tables.us_by_level.not_recorded?.requests).toBe(
+            headline.filter((x) => x.agency.country === 'US' && x.agency.level === 'not_recorded').length,
+          );
+          // Answered history of the ended half-year without a notice column never reads as pending: the
+          // even rows went in as history, and only rows without an outcome may still be pending.
+          expect(r.tables.notice.pending).toBeLessThanOrEqual(
+            rows.filter(
+              (x, i) =>
+                (i % 2 === 1 || !x.outcome) &&
+                x.received_at >= r.period.start &&
+                x.received_at < `${r.period.end}T23:59:59.999Z` &&
+                !BANDED_ONLY_PROCESS.includes(x.process_type),
+            ).length,
           );
           // Content sought is read from data_sought, whatever else the request asked for.
           expect(sum((r.tables.data_sought ?? []).map((x) => x.content))).toBe(

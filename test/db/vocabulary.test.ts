@@ -25,6 +25,7 @@ const enums: Array<[string, readonly string[]]> = [
   ['demand_kind', v.DEMAND_KINDS],
   ['user_role', v.ROLES],
   ['account_result', v.ACCOUNT_RESULTS],
+  ['identifier_kind', v.IDENTIFIER_KINDS],
   ['document_kind', v.DOCUMENT_KINDS],
   ['approval_purpose', v.APPROVAL_PURPOSES],
   ['ndo_ground', v.NDO_GROUNDS],

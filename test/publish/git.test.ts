@@ -108,6 +108,13 @@ describe('publishing to a git repository', () => {
       '+country_outcome,country,IT,outcome,in_process,requests,0',
       '+process_outcome,process_type,police_force_order,outcome,non_content_produced,requests,11',
       '+process_outcome,process_type,police_force_order,outcome,in_process,requests,1',
+      // The share with some data produced follows the outcomes that changed.
+      '+data_produced,process_type,police_force_order,,,with_outcome,37',
+      '+data_produced,process_type,police_force_order,,,some_data_produced,11',
+      '+data_produced,process_type,police_force_order,,,pct,0.2972972972972973',
+      '+data_produced,country,IT,,,with_outcome,3',
+      '+data_produced,country,IT,,,some_data_produced,2',
+      '+data_produced,country,IT,,,pct,0.6666666666666666',
     ]);
     expect(figures('-').map(key)).toEqual(figures('+').map(key));
     expect(changed.filter((l) => l.startsWith('-report,')).map(key)).toEqual([

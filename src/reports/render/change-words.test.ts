@@ -44,6 +44,20 @@ describe('a changed figure in words', () => {
         'EU Member State orders: Scams and fraud, Greece: orders to act',
       ],
       ['dsa', 'TOTAL.TOTAL.items', 'EU Member State orders: All categories, all Member States: items named'],
+      [
+        'identifier_kinds',
+        'device.accounts_specified',
+        'Requests by identifier kind, device: accounts specified',
+      ],
+      [
+        'data_produced',
+        'search_warrant.some_data_produced',
+        'Some data produced, search warrant: requests with some data produced',
+      ],
+      ['data_produced', 'DE.with_outcome', 'Some data produced, Germany: requests with a known outcome'],
+      ['account_actions', 'accounts_deleted', 'Action on accounts: accounts deleted'],
+      ['process_outcome', 'other.outcomes.not_recorded', 'Other: not disclosed / not recorded'],
+      ['us_by_level', 'not_recorded.requests', 'United States, not recorded government: requests'],
       ['counting_rules', '3', 'How we count: rule 3'],
       ['some_new_table', 'subpoena.requests', 'Some new table: subpoena, requests'],
     ];

@@ -2,6 +2,7 @@ import { country, usStateName } from '../../domain/countries.ts';
 import type { ReportTables } from '../report-data.ts';
 import {
   CHANNEL_LABELS,
+  IDENTIFIER_KIND_LABELS,
   LEVEL_LABELS,
   NATIONAL_SECURITY_LABELS,
   NOTICE_ROWS,
@@ -42,6 +43,10 @@ const FIELD_WORDS: Record<string, string> = {
   items: 'items named',
   extensions: 'extensions',
   accounts_preserved: 'accounts preserved',
+  accounts_restricted: 'accounts restricted',
+  accounts_deleted: 'accounts deleted',
+  with_outcome: 'requests with a known outcome',
+  some_data_produced: 'requests with some data produced',
   withdrawn: 'withdrawn by the agency',
   withdrawn_after_notice_policy: 'withdrawn after the agency learned of our notice policy',
   band_width: 'band width',
@@ -97,6 +102,7 @@ const TABLE_WORDS: Record<string, string> = {
   notice: 'Customer notice',
   international_channel: 'Requests by channel',
   pushback: 'Pushback',
+  account_actions: 'Action on accounts',
   counting_rules: 'How we count',
   definitions: 'Definitions',
 };
@@ -126,6 +132,14 @@ export function changeLabel(table: string, key: string): string {
         rest[0] ?? 'all'
       ];
       return `Time to respond, ${process}${kind ?? ''}: ${fieldWords(rest.slice(1))}`;
+    }
+    case 'identifier_kinds':
+      return `Requests by identifier kind, ${lower(lookup(IDENTIFIER_KIND_LABELS, first) ?? first)}: ${fieldWords(rest)}`;
+    case 'data_produced': {
+      const what = /^[A-Z]{2}$/.test(first)
+        ? countryName(first)
+        : lower(lookup(PROCESS_LABELS, first) ?? first);
+      return `Some data produced, ${what}: ${fieldWords(rest)}`;
     }
     case 'process_by_country':
       return `${countryName(first)}, ${lower(lookup(PROCESS_LABELS, rest[0] ?? '') ?? rest[0] ?? '')}: ${fieldWords(rest.slice(1))}`;

@@ -22,7 +22,7 @@ export const CSV_HEADER = [
 type Row = [string, string, string, string, string, string, CsvValue];
 
 const outcomeRows = (table: string, d1: string, v1: string, o: OutcomeCounts, d2 = 'outcome'): Row[] =>
-  (Object.keys(o) as Array<keyof OutcomeCounts>).map((k) => [table, d1, v1, d2, k, 'requests', o[k]]);
+  (Object.keys(o) as Array<keyof OutcomeCounts>).map((k) => [table, d1, v1, d2, k, 'requests', o[k] ?? 0]);
 
 /** The takedown rows of schema version 5: accounts, and the country, channel and notice breakdowns. */
 function takedownRows(td: ReportData['tables']['takedown']): Row[] {
@@ -119,6 +119,23 @@ export function renderCsv(data: ReportData): string {
     for (const [k, v] of Object.entries(figures))
       rows.push(['response_time', 'process_type', process_type ?? 'all', 'emergency', kind, k, v]);
   }
+  for (const r of t.identifier_kinds ?? []) {
+    const { identifier_kind, ...counts } = r;
+    for (const [k, v] of Object.entries(counts))
+      rows.push(['identifier_kinds', 'identifier_kind', identifier_kind, '', '', k, v]);
+  }
+  for (const r of t.data_produced?.by_process_type ?? []) {
+    const { process_type, ...figures } = r;
+    for (const [k, v] of Object.entries(figures))
+      rows.push(['data_produced', 'process_type', process_type, '', '', k, v]);
+  }
+  for (const r of t.data_produced?.by_country ?? []) {
+    const { country, ...figures } = r;
+    for (const [k, v] of Object.entries(figures))
+      rows.push(['data_produced', 'country', country, '', '', k, v]);
+  }
+  for (const [k, v] of Object.entries(t.account_actions ?? {}))
+    rows.push(['account_actions', '', '', '', '', k, v]);
   for (const [origin, p] of Object.entries(t.emergency)) {
     rows.push(['emergency', 'origin', origin, '', '', 'requests', p.requests]);
     rows.push(['emergency', 'origin', origin, '', '', 'accounts_specified', p.accounts_specified]);

@@ -47,7 +47,7 @@ export function channelSplit(t: Tables, c: keyof Tables['international_channel']
 /** The two cells of a notice row (none before the split). */
 export function noticeSplit(t: Tables, k: keyof Tables['notice']): number[] {
   if (!hasDemandSplit(t)) return [];
-  return [t.data_demands!.notice[k], t.takedown.notice?.[k] ?? 0];
+  return [t.data_demands!.notice[k] ?? 0, t.takedown.notice?.[k] ?? 0];
 }
 
 /** The summary rows that split the headline: for customer information, and takedowns. */
@@ -98,7 +98,7 @@ export const SPLIT_NOTE =
 export function takedownSection(t: Tables): DocSection {
   const td = t.takedown;
   const used = (Object.keys(td.outcomes) as Array<keyof typeof td.outcomes>).filter(
-    (k) => td.outcomes[k] > 0,
+    (k) => (td.outcomes[k] ?? 0) > 0,
   );
   const byCountry = td.by_country ?? [];
   return {
@@ -128,7 +128,7 @@ export function takedownSection(t: Tables): DocSection {
         id: 'takedown',
         caption: 'Takedown requests by action taken',
         head: ['Action', 'Requests'],
-        rows: used.map((k) => ({ kind: 'normal', cells: [OUTCOME_LABELS[k], td.outcomes[k]] })),
+        rows: used.map((k) => ({ kind: 'normal', cells: [OUTCOME_LABELS[k], td.outcomes[k] ?? 0] })),
       },
       {
         id: 'takedown_by_country',

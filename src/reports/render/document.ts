@@ -16,6 +16,12 @@ import {
   takedownSection,
 } from './demand-tables.ts';
 import {
+  accountActionTables,
+  dataProducedTables,
+  identifierKindTables,
+  pushbackNote,
+} from './document-history.ts';
+import {
   CHANNEL_LABELS,
   LEVEL_LABELS,
   NATIONAL_SECURITY_LABELS,
@@ -79,7 +85,7 @@ const sum = (xs: readonly number[]): number => xs.reduce((a, b) => a + b, 0);
 
 /** The outcome columns with a non-zero value somewhere; a reader's table need not show empty columns. */
 function usedOutcomes(rows: readonly OutcomeCounts[]): OutcomeKey[] {
-  return OUTCOME_KEYS.filter((k) => rows.some((r) => r[k] > 0));
+  return OUTCOME_KEYS.filter((k) => rows.some((r) => (r[k] ?? 0) > 0));
 }
 
 const plural = (n: number, one: string, many: string): string => `${formatCount(n)} ${n === 1 ? one : many}`;
@@ -248,6 +254,7 @@ export function reportDocument(data: ReportData): ReportDocument {
           ...(k === 'requests' ? summarySplitRows(t) : []),
         ]),
       },
+      ...identifierKindTables(t),
     ],
     charts: [],
   });
@@ -322,10 +329,12 @@ export function reportDocument(data: ReportData): ReportDocument {
         id: 'us_by_level',
         caption: 'United States: requests by level of government',
         head: ['Level', 'Requests', 'Accounts specified'],
-        rows: (Object.keys(LEVEL_LABELS) as Array<keyof typeof LEVEL_LABELS>).map((k) => ({
-          kind: 'normal',
-          cells: [LEVEL_LABELS[k], t.us_by_level[k].requests, t.us_by_level[k].accounts_specified],
-        })),
+        // "Not recorded" (history) only where it has requests: earlier versions had no such row.
+        rows: (Object.keys(LEVEL_LABELS) as Array<keyof typeof LEVEL_LABELS>).flatMap((k) => {
+          const l = t.us_by_level[k];
+          if (!l || (k === 'not_recorded' && l.requests === 0)) return [];
+          return [{ kind: 'normal' as const, cells: [LEVEL_LABELS[k], l.requests, l.accounts_specified] }];
+        }),
       },
       ...(t.us_by_state.length > 0
         ? [
@@ -400,11 +409,11 @@ export function reportDocument(data: ReportData): ReportDocument {
         rows: [
           ...t.process_outcome.map((r) => ({
             kind: 'normal' as const,
-            cells: [PROCESS_LABELS[r.process_type], ...po.map((k) => r.outcomes[k])],
+            cells: [PROCESS_LABELS[r.process_type], ...po.map((k) => r.outcomes[k] ?? 0)],
           })),
           {
             kind: 'total',
-            cells: ['Total', ...po.map((k) => sum(t.process_outcome.map((r) => r.outcomes[k])))],
+            cells: ['Total', ...po.map((k) => sum(t.process_outcome.map((r) => r.outcomes[k] ?? 0)))],
           },
         ],
         note: 'Outcome columns that are zero in every row are left out here; the CSV and JSON carry them.',
@@ -415,9 +424,10 @@ export function reportDocument(data: ReportData): ReportDocument {
         head: ['Country', 'Requests', ...co.map((k) => OUTCOME_LABELS[k])],
         rows: t.by_country.map((r) => ({
           kind: 'normal',
-          cells: [r.country_name, r.requests, ...co.map((k) => r.outcomes[k])],
+          cells: [r.country_name, r.requests, ...co.map((k) => r.outcomes[k] ?? 0)],
         })),
       },
+      ...dataProducedTables(t),
       {
         id: 'pushback',
         caption: 'Pushback',
@@ -434,6 +444,7 @@ export function reportDocument(data: ReportData): ReportDocument {
             ],
           },
         ],
+        ...(pushbackNote(t) ? { note: pushbackNote(t) } : {}),
       },
     ],
     charts: ['outcomes', 'process_types'],
@@ -468,11 +479,18 @@ export function reportDocument(data: ReportData): ReportDocument {
         id: 'notice',
         caption: 'Customer notice (per request)',
         head: ['Notice', 'Requests', ...splitHeads],
-        rows: NOTICE_ROWS.map(([k, label]) => ({
-          kind: 'normal',
-          indent: label.startsWith('  '),
-          cells: [label.trim(), t.notice[k], ...noticeSplit(t, k)],
-        })),
+        // "Not recorded" (history) only where it has requests: earlier versions had no such row.
+        rows: NOTICE_ROWS.flatMap(([k, label]) =>
+          k === 'not_recorded' && !t.notice[k]
+            ? []
+            : [
+                {
+                  kind: 'normal' as const,
+                  indent: label.startsWith('  '),
+                  cells: [label.trim(), t.notice[k] ?? 0, ...noticeSplit(t, k)],
+                },
+              ],
+        ),
         ...(split ? { note: SPLIT_NOTE } : {}),
       },
     ],
@@ -512,7 +530,7 @@ export function reportDocument(data: ReportData): ReportDocument {
             p.requests,
             p.accounts_specified,
             p.accounts_with_data_produced,
-            ...emOutcomes.map((k) => p.outcomes[k]),
+            ...emOutcomes.map((k) => p.outcomes[k] ?? 0),
           ],
         })),
       },
@@ -542,8 +560,10 @@ export function reportDocument(data: ReportData): ReportDocument {
   });
 
   const tdo = usedOutcomes([t.takedown.outcomes]);
-  if (split) sections.push(takedownSection(t));
-  else
+  if (split) {
+    const s = takedownSection(t);
+    sections.push({ ...s, tables: [...s.tables, ...accountActionTables(t)] });
+  } else
     sections.push({
       id: 'takedown',
       heading: 'Were we asked to take content down?',
@@ -556,8 +576,9 @@ export function reportDocument(data: ReportData): ReportDocument {
           id: 'takedown',
           caption: 'Takedown requests by action taken',
           head: ['Action', 'Requests'],
-          rows: tdo.map((k) => ({ kind: 'normal', cells: [OUTCOME_LABELS[k], t.takedown.outcomes[k]] })),
+          rows: tdo.map((k) => ({ kind: 'normal', cells: [OUTCOME_LABELS[k], t.takedown.outcomes[k] ?? 0] })),
         },
+        ...accountActionTables(t),
       ],
       charts: [],
     });
@@ -583,7 +604,10 @@ export function reportDocument(data: ReportData): ReportDocument {
           caption: 'Requests from civil litigants by outcome',
           head: ['Outcome', 'Requests'],
           rows: [
-            ...cio.map((k) => ({ kind: 'normal' as const, cells: [OUTCOME_LABELS[k], civil.outcomes[k]] })),
+            ...cio.map((k) => ({
+              kind: 'normal' as const,
+              cells: [OUTCOME_LABELS[k], civil.outcomes[k] ?? 0],
+            })),
             { kind: 'total', cells: ['Total', civil.requests] },
           ],
         },

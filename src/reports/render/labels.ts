@@ -1,5 +1,5 @@
 import type { NationalSecurityKind } from '../../domain/national-security.ts';
-import type { Channel, NoticeStatus, Outcome, ProcessType } from '../../domain/vocabulary.ts';
+import type { Channel, IdentifierKind, NoticeStatus, Outcome, ProcessType } from '../../domain/vocabulary.ts';
 
 /** Human labels for the vocabulary values shown in the public report (the values stay in CSV/JSON). */
 
@@ -13,6 +13,7 @@ export const OUTCOME_LABELS: Readonly<Record<Outcome | 'in_process', string>> = 
   preserved: 'Preserved',
   content_restricted: 'Content restricted',
   no_action: 'No action',
+  not_recorded: 'Not disclosed / not recorded',
   in_process: 'Open',
 };
 
@@ -59,6 +60,7 @@ export const NOTICE_ROWS = [
   ['not_possible', 'Notice not possible (no contact)'],
   ['not_applicable', 'Notice not applicable'],
   ['pending', 'Notice decision pending'],
+  ['not_recorded', 'Notice not recorded (history)'],
 ] as const;
 
 // Not every notice status is a row (sent splits into given / given_after_order_expired): keep the
@@ -70,6 +72,20 @@ export const NOTICE_STATUS_ROW: Readonly<Record<NoticeStatus, (typeof NOTICE_ROW
   delayed_emergency: 'delayed_emergency',
   not_possible: 'not_possible',
   not_applicable: 'not_applicable',
+  not_recorded: 'not_recorded',
+};
+
+export const IDENTIFIER_KIND_LABELS: Readonly<Record<IdentifierKind | 'not_recorded', string>> = {
+  account: 'Account',
+  email: 'E-mail address',
+  phone: 'Phone number',
+  device: 'Device',
+  ip_address: 'IP address',
+  financial: 'Financial identifier',
+  push_token: 'Push token',
+  url: 'URL',
+  other: 'Other',
+  not_recorded: 'Not recorded',
 };
 
 export const LEVEL_LABELS = {
@@ -77,6 +93,7 @@ export const LEVEL_LABELS = {
   state: 'State',
   local: 'Local (incl. municipal)',
   other: 'Other',
+  not_recorded: 'Not recorded',
 } as const;
 
 export const NATIONAL_SECURITY_LABELS: Readonly<Record<NationalSecurityKind, string>> = {

@@ -217,6 +217,7 @@ function RequestPage(props: {
                 ['Legal authority', r.legal_authority],
                 ['Demand', label(r.demand_kind)],
                 ['Data sought', r.data_sought.map(label).join(', ')],
+                ['Kind of identifier', r.identifier_kind ? label(r.identifier_kind) : 'Not recorded'],
                 ['Case class', r.case_class && label(r.case_class)],
                 ['Channel', label(r.channel)],
                 ['Delivered via', r.delivered_via && label(r.delivered_via)],

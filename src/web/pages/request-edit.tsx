@@ -4,6 +4,7 @@ import {
   AGENCY_LEVELS,
   CHANNELS,
   DATA_SOUGHT,
+  IDENTIFIER_KINDS,
   PROCESS_TYPES,
   REQUESTER_CLASSES,
 } from '../../domain/vocabulary.ts';
@@ -57,6 +58,7 @@ function shown(r: Detail): Record<string, string | string[]> {
     data_sought: [...r.data_sought],
     accounts: accounts.join('\n'),
     identifiers: identifiers.join('\n'),
+    identifier_kind: r.identifier_kind ?? '',
     notes: r.notes ?? '',
   };
 }
@@ -102,6 +104,7 @@ export function formToPatch(f: Form, r: Detail): Record<string, unknown> {
       return account ? { value, account } : { value };
     });
   }
+  if (changed('identifier_kind')) patch.identifier_kind = opt('identifier_kind');
   if (changed('notes')) patch.notes = opt('notes');
   return patch;
 }
@@ -229,6 +232,14 @@ function EditPage(props: {
             value={val('identifiers')}
             errors={e}
             rows={3}
+          />
+          <Select
+            name="identifier_kind"
+            label="Kind of identifier"
+            options={IDENTIFIER_KINDS}
+            value={val('identifier_kind')}
+            empty="Not recorded"
+            errors={e}
           />
         </fieldset>
         <TextArea name="notes" label="Notes" value={val('notes')} errors={e} rows={4} wide />

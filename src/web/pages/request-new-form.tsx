@@ -7,6 +7,7 @@ import {
   DELIVERY_METHODS,
   DEMAND_KINDS,
   DSA_CATEGORIES,
+  IDENTIFIER_KINDS,
   NDO_AUTHORITIES,
   NOTICE_STATUSES,
   OUTCOMES,
@@ -215,6 +216,15 @@ export function NewRequestPage(props: {
               hint="One account identifier per line."
               errors={e}
               rows={4}
+            />
+            <Select
+              name="identifier_kind"
+              label="Kind of identifier"
+              options={IDENTIFIER_KINDS}
+              value={f.get('identifier_kind')}
+              empty="Not recorded"
+              hint="What the request is about: an account, a device, a financial identifier ..."
+              errors={e}
             />
             <TextArea
               name="identifiers"

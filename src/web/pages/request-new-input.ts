@@ -58,6 +58,7 @@ export function formToInput(f: Form): Record<string, unknown> {
       const [value, account] = l.split(ACCOUNT_ARROW).map((s) => s.trim());
       return account ? { value, account } : { value };
     }),
+    identifier_kind: opt('identifier_kind'),
     items_of_information: items === '' ? undefined : /^\d+$/.test(items) ? Number(items) : items,
     dsa_category: opt('dsa_category'),
     acknowledged_at: instantFrom(f.get('acknowledged_at')),
