@@ -41,6 +41,23 @@ async function configurePdfmake() {
   return pdfmake;
 }
 
+/**
+ * The page geometry, in points: US Letter, the content box inside `margins` [left, top, right, bottom], and
+ * the bands above and below it where the running header and footer are drawn. Nothing else is drawn outside
+ * the content box (src/reports/render/pdf-layout.test.ts renders every page and checks).
+ */
+export const PDF_PAGE = {
+  width: 612,
+  height: 792,
+  margins: [54, 60, 54, 60] as [number, number, number, number],
+  /** Top of the running header's one line, from the top of the page. */
+  headerTop: 30,
+  /** Top of the running footer's one line, from the bottom of the content box. */
+  footerGap: 20,
+  /** Font size of the header and footer line. */
+  bandFontSize: 8,
+} as const;
+
 const ACCENT = '#2f5d8a';
 const MUTED = '#5a6570';
 
@@ -189,8 +206,8 @@ export async function renderPdf(data: ReportData): Promise<Buffer> {
   }
 
   const definition: TDocumentDefinitions = {
-    pageSize: 'LETTER',
-    pageMargins: [54, 60, 54, 60],
+    pageSize: { width: PDF_PAGE.width, height: PDF_PAGE.height },
+    pageMargins: PDF_PAGE.margins,
     info: {
       title,
       author: data.provider.name,
@@ -214,9 +231,9 @@ export async function renderPdf(data: ReportData): Promise<Buffer> {
               ...(page === 1 ? [] : [title]),
             ],
             alignment: 'right',
-            fontSize: 8,
+            fontSize: PDF_PAGE.bandFontSize,
             color: MUTED,
-            margin: [54, 30, 54, 0],
+            margin: [PDF_PAGE.margins[0], PDF_PAGE.headerTop, PDF_PAGE.margins[2], 0],
           },
     footer: (page: number, pages: number) =>
       page === 1 && !marks
@@ -231,7 +248,7 @@ export async function renderPdf(data: ReportData): Promise<Buffer> {
               },
               { text: `Page ${page} of ${pages}`, alignment: 'right', fontSize: 8, color: MUTED },
             ],
-            margin: [54, 20, 54, 0],
+            margin: [PDF_PAGE.margins[0], PDF_PAGE.footerGap, PDF_PAGE.margins[2], 0],
           },
     content: [...cover, ...body],
     pageBreakBefore: (node) => {
