@@ -29,7 +29,8 @@ a{color:#1d4f80}a:hover{color:#0b2f55}a:focus-visible{outline:3px solid #e0a100;
 header.site{background:#1f3f60;color:#fff;padding:1.5rem 1rem 1.25rem}
 header.site .wrap>p{margin:.25rem 0 0;color:#d5e2ef;max-width:44rem}
 header.site a{color:#fff}
-.crumb{font-size:.9rem;margin:0 0 .5rem}.crumb a{color:#d5e2ef}
+.masthead{display:flex;flex-wrap:wrap;gap:.25rem 1.25rem;align-items:baseline;font-size:.95rem;margin:0 0 .75rem}
+.masthead .brand{font-weight:700;margin-right:auto}.masthead a{color:#d5e2ef}.masthead a.brand{color:#fff}
 .wrap{max-width:64rem;margin:0 auto}
 main{padding:0 1rem 3rem}
 h1{font-size:clamp(1.5rem,4vw,2.2rem);line-height:1.2;margin:0}
@@ -70,7 +71,33 @@ footer{border-top:1px solid #dde2e8;padding:1.5rem 1rem;color:#4a5560;font-size:
 const num = (n: number) => n.toLocaleString('en-US');
 const pct = (x: number | null) => (x === null ? 'n/a' : `${(x * 100).toFixed(1)}%`);
 
-function page(o: { title: string; crumb?: string; heading: string; intro: string; body: string[] }): string {
+/**
+ * The header every page of the site shares, word for word: the provider's name leading home to the index, and
+ * the index's sections. `root` is the way back to the site's root from the page ('' or '../../').
+ */
+function masthead(provider: string, root: string): string {
+  const home = `${root}index.html`;
+  return [
+    '<nav class="masthead" aria-label="Transparency reports">',
+    `<a class="brand" href="${home}">${h(provider)}: transparency reports</a>`,
+    `<a href="${home}#latest">Latest report</a>`,
+    `<a href="${home}#all">All reports</a>`,
+    `<a href="${home}#about">How to check them</a>`,
+    `<a href="${root}feed.xml">Atom feed</a>`,
+    '</nav>',
+  ].join('');
+}
+
+function page(o: {
+  title: string;
+  provider: string;
+  /** The way back to the site's root: '' for the index, '../../' for a period's page. */
+  root: string;
+  heading: string;
+  intro: string;
+  body: string[];
+}): string {
+  const root = o.root;
   return [
     '<!DOCTYPE html>',
     '<html lang="en">',
@@ -79,14 +106,14 @@ function page(o: { title: string; crumb?: string; heading: string; intro: string
     '<meta name="viewport" content="width=device-width, initial-scale=1">',
     `<title>${h(o.title)}</title>`,
     '<link rel="alternate" type="application/atom+xml" title="Publications and corrections" href="' +
-      (o.crumb ? '../../feed.xml' : 'feed.xml') +
+      `${root}feed.xml` +
       '">',
     `<style>${CSS}</style>`,
     '</head>',
     '<body>',
     '<a class="skip" href="#main">Skip to content</a>',
     '<header class="site"><div class="wrap">',
-    o.crumb ? `<p class="crumb">${o.crumb}</p>` : '',
+    masthead(o.provider, root),
     `<h1>${h(o.heading)}</h1>`,
     `<p>${h(o.intro)}</p>`,
     '</div></header>',
@@ -94,7 +121,7 @@ function page(o: { title: string; crumb?: string; heading: string; intro: string
     ...o.body,
     '</div></main>',
     '<footer><div class="wrap">',
-    `<p>Published with Candor. Machine-readable: <a href="${o.crumb ? '../../' : ''}feed.xml">Atom feed</a> · <a href="${o.crumb ? '../../' : ''}schema/transparency-report.v5.json">JSON Schema of report.json</a> · <a href="${o.crumb ? '../../' : ''}README.md">how this repository is laid out</a>.</p>`,
+    `<p>Published with Candor. Machine-readable: <a href="${root}feed.xml">Atom feed</a> · <a href="${root}schema/transparency-report.v5.json">JSON Schema of report.json</a> · <a href="${root}README.md">how this repository is laid out</a>.</p>`,
     '</div></footer>',
     '</body>',
     '</html>',
@@ -524,8 +551,12 @@ function periodsTable(periods: PeriodVersions[]): string {
   ].join('\n');
 }
 
+/** The name the whole site goes by (one name on every page, even if a later report names the provider anew). */
+const siteProvider = (periods: PeriodVersions[]) =>
+  periods[0]?.latest.data.provider.name ?? 'Transparency reports';
+
 async function indexPage(periods: PeriodVersions[]): Promise<string> {
-  const provider = periods[0]?.latest.data.provider.name ?? 'Transparency reports';
+  const provider = siteProvider(periods);
   const body: string[] = [];
   const last = periods[periods.length - 1];
   if (!last) {
@@ -561,6 +592,8 @@ async function indexPage(periods: PeriodVersions[]): Promise<string> {
   );
   return page({
     title: `${provider}: transparency reports`,
+    provider,
+    root: '',
     heading: `${provider}: transparency reports`,
     intro:
       'Government requests for customer information we received, what we did with them, and whether we told our customers.',
@@ -618,12 +651,13 @@ function versionsTable(p: PeriodVersions): string {
   ].join('\n');
 }
 
-function periodPage(p: PeriodVersions): string {
+function periodPage(p: PeriodVersions, provider: string): string {
   const v = p.latest;
   const d = v.data;
   return page({
     title: `${d.provider.name}: transparency report ${p.period}`,
-    crumb: `<a href="../../index.html">${h(d.provider.name)}: all transparency reports</a>`,
+    provider,
+    root: '../../',
     heading: `Transparency report ${p.period}`,
     intro: `${periodText(d)}. Version ${v.number}, published ${v.frozen_at.slice(0, 10)}.`,
     body: [
@@ -656,6 +690,9 @@ function periodPage(p: PeriodVersions): string {
 export async function renderSitePages(periods: PeriodVersions[]): Promise<Array<[string, string]>> {
   return [
     ['index.html', await indexPage(periods)],
-    ...periods.map((p): [string, string] => [`reports/${p.period}/index.html`, periodPage(p)]),
+    ...periods.map((p): [string, string] => [
+      `reports/${p.period}/index.html`,
+      periodPage(p, siteProvider(periods)),
+    ]),
   ];
 }

@@ -103,6 +103,18 @@ describe('the static site', () => {
     }
   });
 
+  it("gives every period's page the index's header, leading back to the index", async () => {
+    const f = await repositoryFiles(allVersions());
+    const header = (p: string) => /<header class="site">[\s\S]*?<\/nav>/.exec(text(f, p))?.[0];
+    const index = header('index.html')!;
+    expect(index).toContain('<a class="brand" href="index.html">Twilio Inc.: transparency reports</a>');
+    for (const p of ['reports/2015-H1/index.html', 'reports/2015-H2/index.html']) {
+      // The same header, its links written from two folders down.
+      expect(header(p)).toBe(index.replaceAll('href="', 'href="../../'));
+      expect(header(p)).toContain('<a class="brand" href="../../index.html">');
+    }
+  });
+
   it('is accessible: captions, header scopes, chart text alternatives', async () => {
     const html = text(await repositoryFiles(allVersions()), 'index.html');
     expect(html).toContain('<caption>Published reports, newest first</caption>');

@@ -1,10 +1,9 @@
-import { createRequire } from 'node:module';
-import { dirname, join } from 'node:path';
-import type { Content, TableCell, TDocumentDefinitions } from 'pdfmake/interfaces.js';
+import type { Content, TDocumentDefinitions } from 'pdfmake/interfaces.js';
 import { renderCharts } from '../charts.ts';
 import type { ReportData } from '../report-data.ts';
 import { reportDocument, type DocTable } from './document.ts';
-import { cellText, formatDate } from './labels.ts';
+import { formatCount, formatDate } from './labels.ts';
+import { fitRotated, fitTable, loadMetrics, pdfTable, robotoFiles } from './pdf-table.ts';
 
 /**
  * report.pdf with pdfmake 0.3 (server side). pdfmake fetches URLs and reads local files named in a
@@ -24,15 +23,7 @@ async function configurePdfmake() {
   // Loaded on first use: commands that never build a PDF never pay for pdfmake.
   const { default: pdfmake } = await import('pdfmake');
   if (configured) return pdfmake;
-  const require = createRequire(import.meta.url);
-  const fontDir = join(dirname(require.resolve('pdfmake/package.json')), 'fonts', 'Roboto');
-  const font = (style: string) => join(fontDir, `Roboto-${style}.ttf`);
-  const fonts = {
-    normal: font('Regular'),
-    bold: font('Medium'),
-    italics: font('Italic'),
-    bolditalics: font('MediumItalic'),
-  };
+  const fonts = robotoFiles();
   const allowed = new Set(Object.values(fonts));
   pdfmake.setFonts({ Roboto: fonts });
   pdfmake.setUrlAccessPolicy(() => false);
@@ -41,60 +32,49 @@ async function configurePdfmake() {
   return pdfmake;
 }
 
+/**
+ * The page geometry, in points: US Letter, the content box inside `margins` [left, top, right, bottom], and
+ * the bands above and below it where the running header and footer are drawn. Nothing else is drawn outside
+ * the content box (src/reports/render/pdf-layout.test.ts renders every page and checks).
+ */
+export const PDF_PAGE = {
+  width: 612,
+  height: 792,
+  margins: [54, 60, 54, 60] as [number, number, number, number],
+  /** Top of the running header's one line, from the top of the page. */
+  headerTop: 30,
+  /** Top of the running footer's one line, from the bottom of the content box. */
+  footerGap: 20,
+  /** Font size of the header and footer line. */
+  bandFontSize: 8,
+} as const;
+
 const ACCENT = '#2f5d8a';
 const MUTED = '#5a6570';
 
-function pdfTable(t: DocTable): Content {
-  const numeric = t.head.map(
-    (_, i) => i > 0 && t.rows.every((r) => typeof r.cells[i] === 'number' || r.cells[i] === ''),
-  );
-  const wide = t.head.length > 5;
-  const head: TableCell[] = t.head.map((h, i) => ({
-    text: h,
-    style: 'th',
-    alignment: numeric[i] ? 'right' : 'left',
-  }));
-  const body: TableCell[][] = t.rows.map((r) =>
-    r.cells.map((c, i) => ({
-      text: cellText(c),
-      alignment: numeric[i] ? 'right' : 'left',
-      bold: r.kind !== 'normal',
-      fillColor: r.kind === 'group' ? '#eef2f6' : undefined,
-      margin: i === 0 && r.indent ? [10, 0, 0, 0] : undefined,
-    })),
-  );
-  return {
-    stack: [
-      { text: t.caption, style: 'caption' },
-      {
-        table: {
-          headerRows: 1,
-          dontBreakRows: true,
-          // Narrow tables: a wide label column; wide matrices: labels as needed, figures share the rest.
-          widths: t.head.map((_, i) => (i === 0 ? (wide ? 118 : '*') : wide ? '*' : 'auto')),
-          body: [head, ...body],
-        },
-        layout: {
-          hLineWidth: (i: number, node: { table: { body: unknown[] } }) =>
-            i === 1 ? 1 : i === 0 || i === node.table.body.length ? 0.8 : 0.3,
-          vLineWidth: () => 0,
-          hLineColor: (i: number) => (i <= 1 ? '#1b1f24' : '#c8ced6'),
-          paddingTop: () => 2.5,
-          paddingBottom: () => 2.5,
-        },
-        fontSize: wide ? 7.5 : 9,
-      },
-      ...(t.note ? [{ text: t.note, style: 'note' } as Content] : []),
-    ],
-    margin: [0, 4, 0, 10],
-    // Short tables stay on one page; long ones break between rows and repeat their header.
-    unbreakable: t.rows.length <= 20,
-  };
+/**
+ * The watermark's size and angle: along the page's diagonal, as large as fits the content box (pdfmake's 'auto'
+ * size fills the whole page, margins included).
+ */
+function watermarkFit(text: string): { fontSize: number; angle: number } {
+  const angle = (Math.atan2(PDF_PAGE.height, PDF_PAGE.width) * -180) / Math.PI;
+  const [l, t, r, b] = PDF_PAGE.margins;
+  return { angle, fontSize: fitRotated(text, angle, PDF_PAGE.width - l - r, PDF_PAGE.height - t - b) };
 }
+
+/** A table longer than this many rows is moved to the annex of long tables at the end, leaving a pointer. */
+const LONG_TABLE_ROWS = 40;
+
+/** The width of the content box, which every table fits. */
+const ROOM = PDF_PAGE.width - PDF_PAGE.margins[0] - PDF_PAGE.margins[2];
+
+const tableContent = (t: DocTable): Content[] =>
+  fitTable(t, ROOM).map((f) => pdfTable(f, { headColor: '#1b1f24', groupFill: '#eef2f6' }));
 
 /** Render report.pdf: cover page, sections with tables and charts, definitions. */
 export async function renderPdf(data: ReportData): Promise<Buffer> {
   const pdfmake = await configurePdfmake();
+  await loadMetrics();
   // pdfmake writes layout state into the document it lays out, and the document model shares arrays with
   // the report (counting rules, paragraphs): build it from a private copy so the caller's data stays as it was.
   const doc = reportDocument(structuredClone(data));
@@ -121,6 +101,8 @@ export async function renderPdf(data: ReportData): Promise<Buffer> {
       margin: [0, 6, 0, 0],
     },
   ];
+  // The cover holds a fixed amount, so it never spills onto a second page: an updated version's changelog,
+  // which grows with every version, is on the contents page instead.
   if (doc.updated) {
     cover.push({
       table: {
@@ -128,15 +110,9 @@ export async function renderPdf(data: ReportData): Promise<Buffer> {
         body: [
           [
             {
-              stack: [
+              text: [
                 { text: doc.updated.banner, bold: true, color: '#8a4500' },
-                {
-                  ul: doc.updated.changelog.map(([w, what]) => ({
-                    text: [{ text: `${w}: `, bold: true }, what],
-                  })),
-                  margin: [0, 4, 0, 0],
-                  fontSize: 9,
-                },
+                { text: ' What changed, and why, is listed after the contents.', color: '#8a4500' },
               ],
               fillColor: '#fff4e5',
               margin: [6, 6, 6, 6],
@@ -162,9 +138,24 @@ export async function renderPdf(data: ReportData): Promise<Buffer> {
     pageBreak: 'after',
   });
 
-  const body: Content[] = [];
+  // Page 2: the contents, then (an updated version) its changelog; the sections follow on the same page.
+  const body: Content[] = [
+    {
+      toc: { title: { text: 'Contents', style: 'h2' }, textMargin: [0, 1, 0, 1] },
+      margin: [0, 0, 0, 10],
+    } as Content,
+  ];
+  if (doc.updated) {
+    body.push({ text: 'Versions of this report', style: 'h2', tocItem: true } as Content, {
+      ul: doc.updated.changelog.map(([w, what]) => ({ text: [{ text: `${w}: `, bold: true }, what] })),
+      fontSize: 9,
+      margin: [0, 0, 0, 8],
+    });
+  }
+  // Tables longer than about a page go to an annex at the end, so a section reads through to the next.
+  const annexed: DocTable[] = [];
   for (const s of doc.sections) {
-    body.push({ text: s.heading, style: 'h2', headlineLevel: 2 } as Content);
+    body.push({ text: s.heading, style: 'h2', headlineLevel: 2, tocItem: true } as Content);
     if (s.id === 'counting') {
       body.push({ ul: s.paragraphs, margin: [0, 0, 0, 8] });
     } else {
@@ -178,8 +169,19 @@ export async function renderPdf(data: ReportData): Promise<Buffer> {
             margin: [0, 0, 0, 4],
           });
         }
+      } else if (t.rows.length > LONG_TABLE_ROWS) {
+        annexed.push(t);
+        body.push({
+          text: [
+            { text: t.caption, bold: true },
+            ` (${formatCount(t.rows.length)} rows) is in the annex of long tables, page `,
+            { text: '', pageReference: `table-${fitTable(t, ROOM)[0]!.table.id}` },
+            '.',
+          ],
+          margin: [0, 2, 0, 8],
+        } as Content);
       } else {
-        body.push(pdfTable(t));
+        body.push(...tableContent(t));
       }
     }
     for (const id of s.charts) {
@@ -187,10 +189,22 @@ export async function renderPdf(data: ReportData): Promise<Buffer> {
       if (c) body.push({ svg: c.svg, width: 400, margin: [0, 6, 0, 12], unbreakable: true } as Content);
     }
   }
+  if (annexed.length > 0) {
+    body.push(
+      {
+        text: 'Annex: long tables',
+        style: 'h2',
+        headlineLevel: 2,
+        tocItem: true,
+        pageBreak: 'before',
+      } as Content,
+      ...annexed.flatMap(tableContent),
+    );
+  }
 
   const definition: TDocumentDefinitions = {
-    pageSize: 'LETTER',
-    pageMargins: [54, 60, 54, 60],
+    pageSize: { width: PDF_PAGE.width, height: PDF_PAGE.height },
+    pageMargins: PDF_PAGE.margins,
     info: {
       title,
       author: data.provider.name,
@@ -203,7 +217,9 @@ export async function renderPdf(data: ReportData): Promise<Buffer> {
     // A draft or a partial period says so on every page, the cover included: in the header, the footer and
     // (a draft) a watermark, so no page printed or cut out of it can pass for the published report.
     ...(doc.marks.includes('DRAFT')
-      ? { watermark: { text: 'DRAFT', color: '#b35900', opacity: 0.12, bold: true } }
+      ? {
+          watermark: { text: 'DRAFT', color: '#b35900', opacity: 0.12, bold: true, ...watermarkFit('DRAFT') },
+        }
       : {}),
     header: (page: number) =>
       page === 1 && !marks
@@ -214,9 +230,9 @@ export async function renderPdf(data: ReportData): Promise<Buffer> {
               ...(page === 1 ? [] : [title]),
             ],
             alignment: 'right',
-            fontSize: 8,
+            fontSize: PDF_PAGE.bandFontSize,
             color: MUTED,
-            margin: [54, 30, 54, 0],
+            margin: [PDF_PAGE.margins[0], PDF_PAGE.headerTop, PDF_PAGE.margins[2], 0],
           },
     footer: (page: number, pages: number) =>
       page === 1 && !marks
@@ -231,7 +247,7 @@ export async function renderPdf(data: ReportData): Promise<Buffer> {
               },
               { text: `Page ${page} of ${pages}`, alignment: 'right', fontSize: 8, color: MUTED },
             ],
-            margin: [54, 20, 54, 0],
+            margin: [PDF_PAGE.margins[0], PDF_PAGE.footerGap, PDF_PAGE.margins[2], 0],
           },
     content: [...cover, ...body],
     pageBreakBefore: (node) => {
