@@ -20,6 +20,7 @@ import * as oidc from './migrations/2026-12-05-71-17-oidc.ts';
 import * as restricted from './migrations/2026-12-05-80-17-restricted.ts';
 import * as reminders from './migrations/2026-12-05-81-17-reminders.ts';
 import * as comments from './migrations/2026-12-05-90-17-comments.ts';
+import * as importStaging from './migrations/2026-12-06-10-13-import-staging.ts';
 
 /** Every migration, in order. Names are date-prefixed; add new ones at the end. */
 const migrations: Record<string, Migration> = {
@@ -43,6 +44,7 @@ const migrations: Record<string, Migration> = {
   '2026-12-05-80-17-restricted': restricted,
   '2026-12-05-81-17-reminders': reminders,
   '2026-12-05-90-17-comments': comments,
+  '2026-12-06-10-13-import-staging': importStaging,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };
