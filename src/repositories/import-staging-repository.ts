@@ -139,7 +139,9 @@ export async function publishImport(
       on conflict (external_ref) do nothing
       returning id, external_ref),
     made as (
-      select ins.id, s.* from ins
+      select ins.id, s.line, s.targets, s.ndo_authority, s.ndo_issuing_court, s.ndo_issued_at, s.ndo_expires_at,
+        s.ndo_ground, s.override_rules, s.override_findings, s.override_reason
+      from ins
       join import_staged_requests s on s.import_id = ${importId} and s.external_ref = ins.external_ref),
     tg as (
       insert into request_targets (request_id, identifier, account_ref, result)
