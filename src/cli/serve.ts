@@ -23,6 +23,11 @@ export async function runServe(o: { port?: string; host?: string }): Promise<voi
   if (n > 0) out(`sealed ${n} secret(s) stored in plaintext by an older Candor (${JSON.stringify(sealed)})`);
   // Audit events a server left waiting for the sequencer when it stopped are chained before anything reads.
   await services.audit.sealPending();
+  // Imports that a stopped process left half-staged are deleted (invisible, but they take room). The server
+  // that runs the embedded engine holds it alone, so every unpublished import is such a leftover; on
+  // PostgreSQL only those untouched for a while are, as another instance may be importing.
+  const left = await services.imports.discardAbandoned({ all: conn.engine !== undefined });
+  if (left > 0) out(`deleted the staged rows of ${left} import(s) left unfinished or already published`);
   // Links the server hands out use the address it serves (or CANDOR_PUBLIC_URL), never a request's Host.
   const served = Object.freeze({ ...config, port, host: o.host ?? config.host });
   const app = await buildApp({ config: served, services, logger: true });

@@ -134,6 +134,9 @@ export function createSessionServer(db, opts) {
         let out;
         try {
           out = await db.execProtocolRaw(batch.length === 1 ? batch[0] : Buffer.concat(batch));
+          // Idle is the time since the last answer: a statement that ran for minutes (an import's publication)
+          // was work, and its client must get the chance to commit.
+          c.lastActivity = Date.now();
         } catch {
           // A failure of the embedded engine on this client's input: drop the client, keep serving others.
           c.socket.destroy();

@@ -22,6 +22,7 @@ import * as reminders from './migrations/2026-12-05-81-17-reminders.ts';
 import * as comments from './migrations/2026-12-05-90-17-comments.ts';
 import * as foreignNs from './migrations/2026-12-06-20-19-foreign-ns.ts';
 import * as history from './migrations/2026-12-06-30-19-history.ts';
+import * as importStaging from './migrations/2026-12-06-40-13-import-staging.ts';
 
 /** Every migration, in order. Names are date-prefixed; add new ones at the end. */
 const migrations: Record<string, Migration> = {
@@ -47,6 +48,7 @@ const migrations: Record<string, Migration> = {
   '2026-12-05-90-17-comments': comments,
   '2026-12-06-20-19-foreign-ns': foreignNs,
   '2026-12-06-30-19-history': history,
+  '2026-12-06-40-13-import-staging': importStaging,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

@@ -226,6 +226,26 @@ export interface HistoryOverridesTable {
   created_at: Timestamp;
 }
 
+/** One import in progress (or published, its staged rows not yet deleted): docs/import-format.md. */
+export interface ImportBatchesTable {
+  id: Generated<number>;
+  file: string;
+  actor: string;
+  started_at: CreatedAt;
+  touched_at: Timestamp;
+  published_at: Timestamp | null;
+}
+
+/**
+ * A validated row of an import, read by nothing but the importer: typed like `requests` but nullable (after
+ * the first bad row only the ref and line are staged, to find repeated refs).
+ */
+export interface ImportStagedRequestsTable {
+  import_id: number;
+  external_ref: string;
+  line: number;
+}
+
 export interface PreservationHoldsTable {
   id: Generated<number>;
   request_id: number;
@@ -464,6 +484,8 @@ export interface Database extends PortalTables {
   request_responses: RequestResponsesTable;
   production_overrides: ProductionOverridesTable;
   history_overrides: HistoryOverridesTable;
+  import_batches: ImportBatchesTable;
+  import_staged_requests: ImportStagedRequestsTable;
   preservation_holds: PreservationHoldsTable;
   customer_contacts: CustomerContactsTable;
   notice_templates: NoticeTemplatesTable;

@@ -434,38 +434,6 @@ async function windowEdge(db: Db, page: Page, rows: number): Promise<Date | stri
   return row?.v;
 }
 
-/**
- * A ledger of the external refs an import has seen, kept in a temporary table of the import's transaction
- * (dropped at its end), so that finding a repeated ref costs no memory in the process however long the file.
- */
-export async function createRefLedger(trx: Db): Promise<void> {
-  await sql`create temporary table import_refs (ref text primary key, line integer not null) on commit drop`.execute(
-    trx,
-  );
-}
-
-/** Records refs with their lines; returns those already recorded (or repeated in `refs`) with the first line. */
-export async function recordRefs(
-  trx: Db,
-  refs: ReadonlyArray<{ ref: string; line: number }>,
-): Promise<Array<{ ref: string; line: number; firstLine: number }>> {
-  if (refs.length === 0) return [];
-  const inserted = await sql<{ ref: string; line: number }>`
-    insert into import_refs (ref, line)
-    select distinct on (ref) ref, line
-    from unnest(${refs.map((r) => r.ref)}::text[], ${refs.map((r) => r.line)}::integer[]) as t(ref, line)
-    order by ref, line
-    on conflict (ref) do nothing
-    returning ref, line`.execute(trx);
-  const kept = new Set(inserted.rows.map((r) => `${r.line}\u0000${r.ref}`));
-  const repeated = refs.filter((r) => !kept.has(`${r.line}\u0000${r.ref}`));
-  if (repeated.length === 0) return [];
-  const first = await sql<{ ref: string; line: number }>`
-    select ref, line from import_refs where ref = any(${repeated.map((r) => r.ref)}::text[])`.execute(trx);
-  const firstLine = new Map(first.rows.map((r) => [r.ref, Number(r.line)]));
-  return repeated.map((r) => ({ ...r, firstLine: firstLine.get(r.ref) ?? r.line }));
-}
-
 /** Records what imported history carries past the policy gate, with its written reason (one row per request). */
 export async function insertHistoryOverrides(
   db: Db,

@@ -14,6 +14,28 @@ import { prepareRequest, writeRequests } from './requests.ts';
 const NOTICE_OPEN = new Set(['pending', 'prohibited_by_order', 'delayed_emergency']);
 
 /**
+ * The demo obeys the policy gate like every door. Two kinds of fact are history carried with a history
+ * override and its reason, as an import would carry them: emergency disclosures verified by call-back and
+ * approved before the record began, and the published 2015 MLAT productions, reported as "MLAT" without
+ * the US process served under 3512. Anything else the gate refuses is a bug in the generator.
+ */
+export const DEMO_HISTORY_REASONS: ReadonlyMap<Refusal['rule'], string> = new Map<Refusal['rule'], string>([
+  [
+    'emergency_not_ready',
+    'Demo history: verified by call-back and approved before the record was kept in Candor',
+  ],
+  [
+    'mlat_served_process',
+    'Demo history: produced on the US process served under 18 U.S.C. 3512, reported as an MLAT request before the served process was recorded',
+  ],
+]);
+
+/** The `override_reason` that carries demo history past these refusals (bench/generate-import.ts writes it too). */
+export function demoHistoryReason(refusals: readonly Refusal[]): string {
+  return [...new Set(refusals.map((x) => DEMO_HISTORY_REASONS.get(x.rule)))].join('; ');
+}
+
+/**
  * Writes the demo history in the caller's transaction, as `candor demo` loads it: the requests, a customer
  * contact for the accounts whose notice may still go (except every tenth request's, so the due view also
  * shows what happens with no contact on file), the records of a team that kept up with its work (follow-up
@@ -26,24 +48,10 @@ export async function loadDemo(
   requests: readonly ValidRequest[],
   o: { seed: number; actor: string; now: Date; policy?: PolicyConfig },
 ): Promise<{ created: number; contacts: number; overrides: number }> {
-  // The demo obeys the policy gate like every door. Two kinds of fact are history carried with a history
-  // override and its reason, as an import would carry them: emergency disclosures verified by call-back and
-  // approved before the record began, and the published 2015 MLAT productions, reported as "MLAT" without
-  // the US process served under 3512. Anything else the gate refuses is a bug in the generator.
-  const historyReasons = new Map<Refusal['rule'], string>([
-    [
-      'emergency_not_ready',
-      'Demo history: verified by call-back and approved before the record was kept in Candor',
-    ],
-    [
-      'mlat_served_process',
-      'Demo history: produced on the US process served under 18 U.S.C. 3512, reported as an MLAT request before the served process was recorded',
-    ],
-  ]);
   const carried = new Map<string, Refusal[]>();
   for (const r of requests) {
     const refusals = policyGate(intakeFacts(r, o.now), o.policy ?? defaultPolicy);
-    const wrong = refusals.find((x) => !historyReasons.has(x.rule));
+    const wrong = refusals.find((x) => !DEMO_HISTORY_REASONS.has(x.rule));
     if (wrong) {
       throw new CandorError(
         'invalid_state',
@@ -70,7 +78,7 @@ export async function loadDemo(
               request_id: id,
               rules: [...new Set(refusals.map((x) => x.rule))],
               findings: refusals.map((x) => x.message),
-              reason: [...new Set(refusals.map((x) => historyReasons.get(x.rule)))].join('; '),
+              reason: demoHistoryReason(refusals),
               source: `demo-seed-${o.seed}`,
               line: null,
               created_by: o.actor,
