@@ -211,7 +211,9 @@ export function createImportService(deps: { db: Db; clock: Clock; policy: Policy
             continue;
           }
           const ref = { external_ref: res.value.external_ref, line };
-          batch.push(badRows === 0 ? { ...ref, ...prepareRequest(res.value, now, { history: true }), override } : ref);
+          batch.push(
+            badRows === 0 ? { ...ref, ...prepareRequest(res.value, now, { history: true }), override } : ref,
+          );
           if (batch.length >= batchSize) await flush();
         }
         await flush();

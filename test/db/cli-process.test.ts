@@ -88,7 +88,8 @@ function candor(
 
 const oneLine = (s: string) => s.trimEnd().split('\n');
 
-describe('the candor process', () => {
+// Each test spawns candor processes: give them room on a busy machine (the suite runs two files at once).
+describe('the candor process', { timeout: 240_000 }, () => {
   it('ends quietly when the reader of its output has gone (`candor due | head -1`)', async () => {
     const r = await candor(['due'], { closeStdout: true });
     expect(r.err).toBe('');

@@ -103,7 +103,8 @@ async function expectFinished(repo: string) {
   return evs[0]!;
 }
 
-describe('a publisher killed at any step is finished or undone by the next run', () => {
+// Each test runs the publisher as a process, twice: room for a busy machine.
+describe('a publisher killed at any step is finished or undone by the next run', { timeout: 240_000 }, () => {
   it('killed while writing the staging folder: nothing in the working tree; the next run publishes', async () => {
     const repo = copyTemplate('write');
     await killAt(repo, 'write');

@@ -22,7 +22,7 @@ export function tourBlock(readme: string): string {
 }
 
 describe("the README's tour", () => {
-  it('runs as written on a fresh data directory', { timeout: 300_000 }, async () => {
+  it('runs as written on a fresh data directory', { timeout: 600_000 }, async () => {
     const script = tourBlock(readFileSync(path.join(repo, 'README.md'), 'utf8'));
     expect(script).toContain('npx candor request add');
     symlinkSync(path.join(repo, 'docs'), path.join(tmp, 'docs'));
