@@ -316,6 +316,13 @@ export interface ReportVersionsTable {
   change_date: ColumnType<string | null, string | null, never>;
 }
 
+/** The bytes of each file a version was frozen with (immutable, like the version). */
+export interface ReportVersionFilesTable {
+  version_id: number;
+  name: string;
+  bytes: ColumnType<Buffer, Buffer, never>;
+}
+
 export interface SessionsTable {
   id_hash: string;
   user_id: number;
@@ -491,6 +498,7 @@ export interface Database extends PortalTables {
   notice_templates: NoticeTemplatesTable;
   notice_outbox: NoticeOutboxTable;
   report_versions: ReportVersionsTable;
+  report_version_files: ReportVersionFilesTable;
   sessions: SessionsTable;
   setup_tokens: SetupTokensTable;
   login_attempts: LoginAttemptsTable;

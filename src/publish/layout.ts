@@ -120,6 +120,11 @@ export type Reuse = ReadonlyMap<string, Buffer>;
 
 async function renderVersion(v: FrozenVersion, reuse: Reuse): Promise<Array<[string, Buffer]>> {
   const d = v.data;
+  // The bytes it was frozen with, where kept; else the bytes already published (both fixed by its hashes).
+  const frozen = Object.keys(v.file_hashes).filter((name) => v.files?.has(name));
+  if (v.files && frozen.length === Object.keys(v.file_hashes).length) {
+    return frozen.map((name) => [name, v.files!.get(name)!] as [string, Buffer]);
+  }
   const kept = REPORT_FILES.map((name) => reuse.get(`${versionDir(v.period, v.number)}/${name}`));
   const files: Array<[string, Buffer]> = kept.every((b) => b !== undefined)
     ? REPORT_FILES.map((name, i) => [name, kept[i]!])

@@ -16,6 +16,9 @@ export interface FrozenVersion {
   data: ReportData;
   /** SHA-256 of every rendered file, keyed by its path in the published layout, e.g. 'report.txt'. */
   file_hashes: Record<string, string>;
+  /** The bytes of the files it was frozen with, by the same paths, where kept (versions frozen since December
+   *  2026): served and published as they are, whatever the renderers of today would make. */
+  files?: ReadonlyMap<string, Buffer>;
 }
 
 /** A stored version as the renderers need it. */

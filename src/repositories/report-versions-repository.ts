@@ -12,8 +12,13 @@ export interface NewVersion {
   change: { what: string; why: string; method: string; date: string } | null;
 }
 
-export async function insertVersion(db: Db, v: NewVersion): Promise<void> {
-  await db
+/** Inserts a version and the bytes of the files it was frozen with. */
+export async function insertVersion(
+  db: Db,
+  v: NewVersion,
+  files?: ReadonlyMap<string, Buffer>,
+): Promise<void> {
+  const { id } = await db
     .insertInto('report_versions')
     .values({
       period: v.period,
@@ -27,7 +32,41 @@ export async function insertVersion(db: Db, v: NewVersion): Promise<void> {
       change_method: v.change?.method ?? null,
       change_date: v.change?.date ?? null,
     })
+    .returning('id')
+    .executeTakeFirstOrThrow();
+  if (files?.size) {
+    await db
+      .insertInto('report_version_files')
+      .values([...files].map(([name, bytes]) => ({ version_id: id, name, bytes })))
+      .execute();
+  }
+}
+
+/**
+ * The files each of these versions was frozen with, by `period/number` and file name (empty for versions
+ * frozen before the files were kept: those are rendered again and checked against their hashes).
+ */
+export async function findVersionFiles(
+  db: Db,
+  versions: ReadonlyArray<{ period: string; number: number }>,
+): Promise<Map<string, Map<string, Buffer>>> {
+  const out = new Map<string, Map<string, Buffer>>();
+  if (versions.length === 0) return out;
+  const periods = [...new Set(versions.map((v) => v.period))];
+  const rows = await db
+    .selectFrom('report_version_files as f')
+    .innerJoin('report_versions as v', 'v.id', 'f.version_id')
+    .select(['v.period', 'v.number', 'f.name', 'f.bytes'])
+    .where('v.period', 'in', periods)
     .execute();
+  const wanted = new Set(versions.map((v) => `${v.period}/${v.number}`));
+  for (const r of rows) {
+    const key = `${r.period}/${r.number}`;
+    if (!wanted.has(key)) continue;
+    if (!out.has(key)) out.set(key, new Map());
+    out.get(key)!.set(r.name, Buffer.from(r.bytes));
+  }
+  return out;
 }
 
 const columns = ['period', 'number', 'frozen_at', 'audit_head', 'data', 'file_hashes'] as const;

@@ -81,7 +81,10 @@ export function createServices(deps0: Deps) {
     notices: createNoticeService(deps),
     noticeWorker: createNoticeWorker(deps),
     reports,
-    publish: createPublishService({ ...deps, frozenVersions: (actor) => reports.frozenVersions(actor) }),
+    publish: createPublishService({
+      ...deps,
+      frozenVersions: (actor) => reports.frozenVersions(actor, undefined, { files: true }),
+    }),
     auth: createAuthService(deps),
     keys: createKeyService(deps),
     dashboard: createDashboardService(deps),

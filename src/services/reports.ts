@@ -22,6 +22,14 @@ import type { Deps } from './index.ts';
 async function listVersions(db: Db, period?: string): Promise<FrozenVersion[]> {
   return (await stored.listVersions(db, period)).map(toFrozenVersion);
 }
+/** The same versions with the files each was frozen with (where kept), for serving and publishing them. */
+async function withFiles(db: Db, versions: FrozenVersion[]): Promise<FrozenVersion[]> {
+  const files = await stored.findVersionFiles(db, versions);
+  return versions.map((v) => {
+    const f = files.get(`${v.period}/${v.number}`);
+    return f ? { ...v, files: f } : v;
+  });
+}
 async function findVersion(db: Db, period: string, number: number): Promise<FrozenVersion | undefined> {
   const r = await stored.findVersion(db, period, number);
   return r && toFrozenVersion(r);
@@ -311,13 +319,17 @@ export function createReportService({ db, config, clock }: Deps) {
         file_hashes: fileHashes(files),
       };
       return await db.transaction().execute(async (trx) => {
-        await insertVersion(trx, {
-          ...version,
-          frozen_at: now,
-          change: change
-            ? { what: entry.what, why: entry.why, method: entry.method, date: entry.date }
-            : null,
-        });
+        await insertVersion(
+          trx,
+          {
+            ...version,
+            frozen_at: now,
+            change: change
+              ? { what: entry.what, why: entry.why, method: entry.method, date: entry.date }
+              : null,
+          },
+          files,
+        );
         await appendEvent(trx, {
           at: now,
           actor: actor.label,
@@ -466,9 +478,15 @@ export function createReportService({ db, config, clock }: Deps) {
       return diffReports(a.data, b.data);
     },
 
-    async frozenVersions(actor: Actor, period?: string): Promise<FrozenVersion[]> {
+    /** Every frozen version (of one period); `files`: with the bytes each was frozen with, where kept. */
+    async frozenVersions(
+      actor: Actor,
+      period?: string,
+      o: { files?: boolean } = {},
+    ): Promise<FrozenVersion[]> {
       authorize(actor, 'report.read');
-      return listVersions(db, period === undefined ? undefined : periodId(period));
+      const versions = await listVersions(db, period === undefined ? undefined : periodId(period));
+      return o.files ? withFiles(db, versions) : versions;
     },
 
     /** One frozen version, or the latest when `number` is omitted. */
@@ -517,6 +535,12 @@ export function createReportService({ db, config, clock }: Deps) {
         return renderFiles(data, [format]);
       }
       const v = await mustFind(id, o.version);
+      // The bytes it was frozen with, where kept; a version frozen before they were is rendered again.
+      const [kept] = await withFiles(db, [v]);
+      const want = FORMAT_FILES[format].filter((p) => v.file_hashes[p]);
+      if (kept?.files && want.length > 0 && want.every((p) => kept.files!.has(p))) {
+        return new Map(want.map((p) => [p, kept.files!.get(p)!]));
+      }
       const files = await renderFiles(v.data, [format]);
       const stale = FORMAT_FILES[format].filter(
         (p) => files.has(p) && fileHashes(new Map([[p, files.get(p)!]]))[p] !== v.file_hashes[p],
