@@ -121,6 +121,16 @@ export const requestFields = z.strictObject({
 
 /** A request as every intake door accepts it: the fields and the rules between them. */
 export const requestInput = requestFields.superRefine((r, ctx) => {
+  // A foreign state's national-security order comes from a foreign authority: a US one's is an NSL or FISA
+  // process, and recorded as foreign it would be counted in no table at all (docs/reports.md).
+  if (r.process_type === 'foreign_national_security_order' && r.agency.country.toUpperCase() === 'US') {
+    ctx.addIssue({
+      code: 'custom',
+      path: ['process_type'],
+      message:
+        'a foreign national-security order comes from a foreign authority: for a US agency record the national_security_letter or FISA order it is',
+    });
+  }
   if (r.responded_at && Date.parse(r.responded_at) < Date.parse(r.received_at)) {
     ctx.addIssue({ code: 'custom', path: ['responded_at'], message: 'must not be before received_at' });
   }
