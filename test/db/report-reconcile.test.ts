@@ -63,7 +63,11 @@ const arbRequest = fc
         country: r.country,
         subdivision: us && ['state', 'local', 'municipal'].includes(r.level) ? r.state : undefined,
       },
-      process_type: r.process_type,
+      // A foreign national-security order comes from a foreign authority (the request schema refuses a US one).
+      process_type:
+        r.country === 'US' && r.process_type === 'foreign_national_security_order'
+          ? 'national_security_letter'
+          : r.process_type,
       demand_kind: r.demand,
       channel: r.channel as never,
       items_of_information: r.items,

@@ -129,7 +129,7 @@ describe('pdf layout, as rendered', () => {
     const texts = pdfPageTexts(await pdfOf(report2015H1));
     expect(texts[1]).toContain('Contents');
     for (const heading of [
-      'What government requests for customer information did we receive?',
+      'What government requests did we receive?',
       'Definitions',
     ])
       expect(texts[1]).toMatch(new RegExp(`${heading.replace(/\?/g, '\\?')}[ .]+\\d+`));
