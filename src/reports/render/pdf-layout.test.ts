@@ -128,10 +128,7 @@ describe('pdf layout, as rendered', () => {
   it('has a table of contents after the cover, naming each section with its page', async () => {
     const texts = pdfPageTexts(await pdfOf(report2015H1));
     expect(texts[1]).toContain('Contents');
-    for (const heading of [
-      'What government requests did we receive?',
-      'Definitions',
-    ])
+    for (const heading of ['What government requests did we receive?', 'Definitions'])
       expect(texts[1]).toMatch(new RegExp(`${heading.replace(/\?/g, '\\?')}[ .]+\\d+`));
     const defs = Number(/Definitions[ .]+(\d+)/.exec(texts[1]!)![1]);
     expect(texts[defs - 1]).toMatch(/^\s*Definitions\s*$/m);
