@@ -21,6 +21,7 @@ import {
   render,
   RELEASE_ACTOR,
   type NoticeDeps,
+  type NoticeState,
   type QueueResult,
 } from './state.ts';
 
@@ -144,12 +145,7 @@ export function queueActions(deps: NoticeDeps) {
       return {
         request_id: requestId,
         notice_status: s.bundle.request.notice_status,
-        decision: {
-          status: s.decision.status,
-          reason: s.decision.reason,
-          kind: s.decision.kind ?? null,
-          due_at: s.decision.dueAt?.toISOString() ?? null,
-        },
+        decision: presentDecision(s),
         may_send_now: s.decision.status === 'pending',
         to_queue: leftToQueue(s, outbox),
         missing_contacts: s.accounts.filter((a) => !s.contacts.has(a)),
@@ -167,12 +163,7 @@ export function queueActions(deps: NoticeDeps) {
       return {
         request_id: requestId,
         notice_status: s.bundle.request.notice_status,
-        decision: {
-          status: s.decision.status,
-          reason: s.decision.reason,
-          kind: s.decision.kind ?? null,
-          due_at: s.decision.dueAt?.toISOString() ?? null,
-        },
+        decision: presentDecision(s),
         may_send_now: s.decision.status === 'pending' && (!kind || kind === s.decision.kind),
         messages: k ? await render(db, s, k, config.providerName, policy) : [],
         to_queue: !kind || kind === s.decision.kind ? leftToQueue(s, outbox) : [],
@@ -222,5 +213,15 @@ export function queueActions(deps: NoticeDeps) {
       }
       return { queued, not_possible: notPossible };
     },
+  };
+}
+
+/** What the law says of the notice now, as status and preview show it. */
+function presentDecision(s: NoticeState) {
+  return {
+    status: s.decision.status,
+    reason: s.decision.reason,
+    kind: s.decision.kind ?? null,
+    due_at: s.decision.dueAt?.toISOString() ?? null,
   };
 }
