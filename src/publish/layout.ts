@@ -7,6 +7,7 @@ import {
   TRANSPARENCY_REPORT_V2,
   TRANSPARENCY_REPORT_V3,
   TRANSPARENCY_REPORT_V4,
+  TRANSPARENCY_REPORT_V5,
 } from '../../schema/index.ts';
 import { CandorError } from '../errors.ts';
 import { renderCsv } from '../reports/render/csv.ts';
@@ -32,7 +33,7 @@ import { renderSitePages } from './site.ts';
  *   reports/<period>/CHANGELOG.md                        every version, newest first
  *   reports/<period>/index.html                          the period's page of the site
  *   reports/<period>/v<N>/...                            every version's files, kept public (DSA Annex II)
- *   index.html, feed.xml, README.md, schema/transparency-report.v5.json (and v4 to v1), .gitattributes
+ *   index.html, feed.xml, README.md, schema/transparency-report.v6.json (and v5 to v1), .gitattributes
  */
 
 export type FileMap = Map<string, Buffer>;
@@ -69,6 +70,7 @@ const SCHEMA_V1 = readFileSync(TRANSPARENCY_REPORT_V1);
 const SCHEMA_V2 = readFileSync(TRANSPARENCY_REPORT_V2);
 const SCHEMA_V3 = readFileSync(TRANSPARENCY_REPORT_V3);
 const SCHEMA_V4 = readFileSync(TRANSPARENCY_REPORT_V4);
+const SCHEMA_V5 = readFileSync(TRANSPARENCY_REPORT_V5);
 
 /** Groups versions by period (ordered by period start) after checking each is a consistent frozen version. */
 export function groupByPeriod(versions: readonly FrozenVersion[]): PeriodVersions[] {
@@ -182,8 +184,9 @@ export async function repositoryFiles(
   }
   for (const [path, html] of await renderSitePages(periods)) put(path, cleanOutput(html));
   put('feed.xml', cleanOutput(atomFeed(periods)));
-  put('schema/transparency-report.v5.json', SCHEMA);
-  // Versions 1 to 4 stay for readers of report.json files published before version 5.
+  put('schema/transparency-report.v6.json', SCHEMA);
+  // Versions 1 to 5 stay for readers of report.json files published before version 6.
+  put('schema/transparency-report.v5.json', SCHEMA_V5);
   put('schema/transparency-report.v4.json', SCHEMA_V4);
   put('schema/transparency-report.v3.json', SCHEMA_V3);
   put('schema/transparency-report.v2.json', SCHEMA_V2);
@@ -311,9 +314,8 @@ ${rows.join('\n')}
 
 - \`reports/<period>/report.txt\`, \`.md\`, \`.csv\`, \`.json\`, \`.html\`, \`.pdf\`: the latest version of a
   period's report in six formats with the same figures. \`report.json\` follows
-  \`schema/transparency-report.v5.json\` (\`schema_version\` 5, with data demands apart from takedowns, foreign
-  national-security bands where reported and history as providers published it; files published earlier say 4, 3, 2 or 1 and match
-  \`schema/transparency-report.v4.json\`, \`v3.json\`, \`v2.json\` or \`v1.json\`); \`report.csv\` is the same data in
+  \`schema/transparency-report.v6.json\` (\`schema_version\` 6; files published earlier say 5, 4, 3, 2 or 1 and match
+  \`schema/transparency-report.v5.json\`, \`v4.json\`, \`v3.json\`, \`v2.json\` or \`v1.json\`); \`report.csv\` is the same data in
   long form (one figure a row).
 - \`reports/<period>/dsa/part1.csv\`, \`part2.csv\`, \`part3.csv\`: the EU Digital Services Act templates (Implementing
   Regulation (EU) 2024/2835, Annex I), where the DSA applies.

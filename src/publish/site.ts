@@ -118,7 +118,7 @@ function page(o: {
     ...o.body,
     '</div></main>',
     '<footer><div class="wrap">',
-    `<p>Published with Candor. Machine-readable: <a href="${root}feed.xml">Atom feed</a> · <a href="${root}schema/transparency-report.v5.json">JSON Schema of report.json</a> · <a href="${root}README.md">how this repository is laid out</a>.</p>`,
+    `<p>Published with Candor. Machine-readable: <a href="${root}feed.xml">Atom feed</a> · <a href="${root}schema/transparency-report.v6.json">JSON Schema of report.json</a> · <a href="${root}README.md">how this repository is laid out</a>.</p>`,
     '</div></footer>',
     '</body>',
     '</html>',

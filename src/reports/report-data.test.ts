@@ -6,7 +6,7 @@ import { report2015H1 } from '../../test/fixtures/report-2015-h1.ts';
 import { reportDataSchema, reportJsonSchema } from './report-data.ts';
 import { renderJson, validateReport } from './render/json.ts';
 
-const schemaFile = new URL('../../schema/transparency-report.v5.json', import.meta.url);
+const schemaFile = new URL('../../schema/transparency-report.v6.json', import.meta.url);
 
 describe('report data contract', () => {
   it('publishes the JSON Schema generated from the Zod schema (UPDATE_GOLDEN=1 regenerates it)', () => {
@@ -14,7 +14,7 @@ describe('report data contract', () => {
     if (process.env.UPDATE_GOLDEN === '1')
       writeFileSync(schemaFile, `${JSON.stringify(generated, null, 2)}\n`);
     expect(JSON.parse(readFileSync(schemaFile, 'utf8'))).toEqual(generated);
-    expect(generated.$id).toBe('https://candor.dev/schema/transparency-report.v5.json');
+    expect(generated.$id).toBe('https://candor.dev/schema/transparency-report.v6.json');
     expect(generated.$schema).toBe('https://json-schema.org/draft/2020-12/schema');
   });
 
@@ -44,7 +44,7 @@ describe('report data contract', () => {
     const a = report2015H1();
     const reversed = Object.fromEntries(Object.entries(a).reverse()) as typeof a;
     expect(renderJson(reversed)).toBe(renderJson(a));
-    expect(renderJson(a).startsWith('{\n  "schema_version": 5,\n  "provider"')).toBe(true);
+    expect(renderJson(a).startsWith('{\n  "schema_version": 6,\n  "provider"')).toBe(true);
   });
 
   it('lets an independent validator (ajv) refuse bands the statute does not allow, and dates that do not exist', () => {

@@ -13,7 +13,7 @@ import { scorecardSchema } from './scorecard.ts';
  *
  * `compute.ts` produces it from the database; every renderer is a pure function of it. The Zod schema
  * below is the single source: the TypeScript type is `z.infer` of it and the published JSON Schema
- * (`schema/transparency-report.v5.json`) is generated from it (`reportJsonSchema()`), so the two cannot
+ * (`schema/transparency-report.v6.json`) is generated from it (`reportJsonSchema()`), so the two cannot
  * drift; a test fails when the committed file is out of date (regenerate with `UPDATE_GOLDEN=1`).
  *
  * Counting rules (DOMAIN.md §5): one legal instrument is one request; identifiers, accounts specified and
@@ -21,9 +21,9 @@ import { scorecardSchema } from './scorecard.ts';
  * open requests are "in process". Every table holds aggregates only: no names, identifiers or case numbers.
  */
 
-export const REPORT_SCHEMA_ID = 'https://candor.dev/schema/transparency-report.v5.json';
+export const REPORT_SCHEMA_ID = 'https://candor.dev/schema/transparency-report.v6.json';
 /** The version `compute` writes; stored versions of versions 1 to 4 still read (docs/reports.md, "Schema versions"). */
-export const REPORT_SCHEMA_VERSION = 5;
+export const REPORT_SCHEMA_VERSION = 6;
 
 const count = z.number().int().min(0);
 const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'expected a date YYYY-MM-DD');
@@ -289,9 +289,9 @@ const changeValue = z.union([z.number(), z.string(), z.null()]);
 export const reportDataSchema = z
   .strictObject({
     schema_version: z
-      .union([z.literal(1), z.literal(2), z.literal(3), z.literal(4), z.literal(5)])
+      .union([z.literal(1), z.literal(2), z.literal(3), z.literal(4), z.literal(5), z.literal(6)])
       .describe(
-        'Version of this format: 5 since December 2026 (data demands apart from takedowns, foreign national-security orders, history as providers published it; issue 19); versions frozen earlier say 1 to 4.',
+        'Version of this format: 6 since December 2026 (see docs/reports.md, "Schema versions"); versions frozen earlier say 1 to 5.',
       ),
     provider: z.strictObject({
       name: z.string().min(1).describe('The provider publishing the report.'),
@@ -583,7 +583,7 @@ export function dataProducedOf(t: Pick<ReportTables, 'process_outcome' | 'by_cou
   };
 }
 
-/** The JSON Schema (2020-12) of `ReportData`, as committed in `schema/transparency-report.v5.json`. */
+/** The JSON Schema (2020-12) of `ReportData`, as committed in `schema/transparency-report.v6.json`. */
 export function reportJsonSchema(): Record<string, unknown> {
   const generated = z.toJSONSchema(reportDataSchema, { target: 'draft-2020-12', io: 'output' }) as Record<
     string,

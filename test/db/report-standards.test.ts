@@ -124,7 +124,7 @@ describe('GET /api/v1/reports/:period/standards', () => {
       url: '/api/v1/reports/2024-H2',
       headers: { authorization: `Bearer ${readerToken}` },
     });
-    expect(draft.json().schema_version).toBe(5);
+    expect(draft.json().schema_version).toBe(6);
     expect(draft.json().standards).toEqual({ counts: body.counts, standards: body.standards });
   });
 

@@ -54,6 +54,7 @@ describe('publishing to a git repository', () => {
         'index.html',
         'feed.xml',
         'README.md',
+        'schema/transparency-report.v6.json',
         'schema/transparency-report.v5.json',
         'schema/transparency-report.v4.json',
         'schema/transparency-report.v3.json',

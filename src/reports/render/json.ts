@@ -2,7 +2,7 @@ import Ajv2020, { type ErrorObject } from 'ajv/dist/2020.js';
 import addFormats from 'ajv-formats';
 import { readFileSync } from 'node:fs';
 import { TRANSPARENCY_REPORT } from '../../../schema/index.ts';
-import { reportDataSchema, type ReportData } from '../report-data.ts';
+import { REPORT_SCHEMA_VERSION, reportDataSchema, type ReportData } from '../report-data.ts';
 
 /**
  * report.json: the machine-readable report. Validated against the published JSON Schema with ajv (not
@@ -25,7 +25,9 @@ const describeError = (e: ErrorObject): string =>
 export function validateReport(data: unknown): asserts data is ReportData {
   if (!validate(data)) {
     const errors = (validate.errors ?? []).map(describeError);
-    throw new Error(`report data does not match transparency-report.v5: ${errors.join('; ')}`);
+    throw new Error(
+      `report data does not match transparency-report.v${REPORT_SCHEMA_VERSION}: ${errors.join('; ')}`,
+    );
   }
 }
 
