@@ -301,6 +301,36 @@ describe.skipIf(!haveChromium)("a legal team's day in Chromium", () => {
     ]);
   });
 
+  it('she comments with a mention; the approver is e-mailed the request, never the comment’s words', async () => {
+    const words = 'Subscriber 4151234567 may be the wrong account; please look before we answer.';
+    await hana.goto(`${base}/requests/${ids.soon}`);
+    await hana.fill('.comment-form textarea[name=text]', `@${OMAR} ${words}`);
+    await shoot(hana, 'comment');
+    await press(hana, '.comment-form button[type=submit]', at(ids.soon));
+    // The thread shows the comment, its author, and that the mention reached the approver.
+    const thread = (await hana.textContent('section[aria-labelledby=comments]')) ?? '';
+    expect(thread).toContain(words);
+    expect(thread).toContain(HANA);
+    expect(thread).toContain(OMAR);
+    const posted = await s.comments.comments(actor('admin'), ids.soon);
+    expect(posted.at(-1)?.mentions).toEqual([expect.objectContaining({ email: OMAR, notified: true })]);
+
+    // The background job sends it through real SMTP: the reference and a link, not the comment.
+    const before = smtp.arrivals.length;
+    await s.reminders.run();
+    const mail = await mailedTo(OMAR, before, /mentioned you/);
+    expect(mail).toContain('DAY-SOON-1');
+    expect(mail).not.toContain('4151234567');
+    const link = new RegExp(`${base}/requests/${ids.soon}\\b`).exec(mail)?.[0];
+    expect(link).toBeTruthy();
+    await omar.goto(link!);
+    expect(await omar.textContent('section[aria-labelledby=comments]')).toContain(words);
+    // Sent once: a second round sends nothing more to him.
+    const after = smtp.arrivals.length;
+    await s.reminders.run();
+    expect(smtp.arrivals.slice(after).filter((a) => a.to.includes(OMAR))).toEqual([]);
+  });
+
   it('neither of them, without the restricted-matters grant, finds the NSL anywhere', async () => {
     for (const page of [hana, omar]) {
       const pages = [
