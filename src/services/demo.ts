@@ -7,7 +7,7 @@ import { CandorError } from '../errors.ts';
 import { appendEvent } from '../repositories/audit-repository.ts';
 import { recordKeptUpWork } from '../repositories/demo-repository.ts';
 import { insertHistoryOverrides } from '../repositories/requests-repository.ts';
-import { upsertContact } from '../repositories/notices-repository.ts';
+import { upsertContact } from '../repositories/contacts-repository.ts';
 import { prepareRequest, writeRequests } from './requests.ts';
 
 /** Notice statuses under which a customer may still be told: their accounts get a demo contact. */

@@ -3,7 +3,7 @@ import { CompiledQuery, sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { requestInput } from '../../src/domain/request-input.ts';
 import { buildApp } from '../../src/http/app.ts';
-import { prefixEnd, searchContactsQuery } from '../../src/repositories/notices-repository.ts';
+import { prefixEnd, searchContactsQuery } from '../../src/repositories/contacts-repository.ts';
 import type { Services } from '../../src/services/index.ts';
 import { actor, servicesFor, testClock, testConfig, testDatabase, type TestDb } from '../helpers/db.ts';
 import { requestFactory } from '../helpers/factories.ts';

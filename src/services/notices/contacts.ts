@@ -6,7 +6,7 @@ import {
   findContacts,
   searchContacts as searchContactRows,
   upsertContact,
-} from '../../repositories/notices-repository.ts';
+} from '../../repositories/contacts-repository.ts';
 import { authorize, type Actor } from '../authorize.ts';
 import {
   parseContactsCsv,

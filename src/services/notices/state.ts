@@ -15,12 +15,8 @@ import {
 import { addDays, type PolicyConfig } from '../../domain/policy-config.ts';
 import { CandorError } from '../../errors.ts';
 import { PROCESS_LABELS } from '../../reports/render/labels.ts';
-import {
-  findContacts,
-  findTemplate,
-  REQUEUED_STATUSES,
-  emergencyPassedAt,
-} from '../../repositories/notices-repository.ts';
+import { REQUEUED_STATUSES, emergencyPassedAt } from '../../repositories/notices-repository.ts';
+import { findContacts, findTemplate } from '../../repositories/contacts-repository.ts';
 import { findRequest, type RequestBundle } from '../../repositories/requests-repository.ts';
 import type { Clock } from '../requests.ts';
 

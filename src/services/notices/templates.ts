@@ -4,7 +4,7 @@ import type { NoticeKind } from '../../domain/notice-policy.ts';
 import { languageTag, templateInput, type TemplateInput } from '../../domain/notice-template.ts';
 import { CandorError, zodIssues } from '../../errors.ts';
 import { appendEvent } from '../../repositories/audit-repository.ts';
-import { listTemplates, upsertTemplate } from '../../repositories/notices-repository.ts';
+import { listTemplates, upsertTemplate } from '../../repositories/contacts-repository.ts';
 import { authorize, type Actor } from '../authorize.ts';
 import type { NoticeDeps } from './state.ts';
 
