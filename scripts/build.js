@@ -31,7 +31,7 @@ for (const [from, to] of copies) {
 }
 writeFileSync(
   path.join(dist, 'package.json'),
-  `${JSON.stringify({ type: 'module', imports: { '#jsx/*': './src/web/jsx/*.js' } }, null, 2)}\n`,
+  `${JSON.stringify({ type: 'module', imports: { '#jsx/*': './src/html/*.js' } }, null, 2)}\n`,
 );
 // Written last: bin/candor.js runs dist/ only when this exists and is newer than every source file.
 writeFileSync(

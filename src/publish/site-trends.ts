@@ -1,7 +1,7 @@
 import type { TopLevelSpec } from 'vega-lite';
 import { OUTCOMES } from '../domain/vocabulary.ts';
 import { renderChartSvg } from '../reports/charts.ts';
-import { escapeHtml as h } from '../reports/render/html.ts';
+import { escapeHtml as h } from '../html/jsx-runtime.ts';
 import { OUTCOME_LABELS } from '../reports/render/labels.ts';
 import type { ReportData } from '../reports/report-data.ts';
 import type { PeriodVersions } from './layout.ts';

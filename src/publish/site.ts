@@ -1,7 +1,7 @@
 import { hasDsaPart2 } from '../reports/files.ts';
 import { periodText } from '../reports/render/document.ts';
 import { changeLabel } from '../reports/render/change-words.ts';
-import { escapeHtml as h } from '../reports/render/html.ts';
+import { escapeHtml as h } from '../html/jsx-runtime.ts';
 import type { ReportData } from '../reports/report-data.ts';
 import type { FrozenVersion } from '../reports/versions.ts';
 import type { PeriodVersions } from './layout.ts';

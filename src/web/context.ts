@@ -6,7 +6,7 @@ import type { WebSession } from '../services/auth.ts';
 import type { Action } from '../services/authorize.ts';
 import type { Services } from '../services/index.ts';
 import { Form } from './forms.tsx';
-import type { Html } from './jsx/jsx-runtime.ts';
+import type { Html } from '../html/jsx-runtime.ts';
 import type { PageContext } from './layout.tsx';
 
 export const SESSION_COOKIE = 'candor_session';

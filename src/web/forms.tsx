@@ -1,4 +1,4 @@
-import type { Child, Html } from './jsx/jsx-runtime.ts';
+import type { Child, Html } from '../html/jsx-runtime.ts';
 import { CandorError, type FieldIssue } from '../errors.ts';
 import { textProblem } from '../domain/primitives.ts';
 import { label as vocabLabel } from './labels.ts';

@@ -1,4 +1,4 @@
-import type { Child, Html } from './jsx/jsx-runtime.ts';
+import type { Child, Html } from '../html/jsx-runtime.ts';
 import { fieldLabel, isCode, label, when } from './labels.ts';
 
 /** One audit event as the timeline reads it (`services.audit.timeline`). */

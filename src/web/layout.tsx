@@ -1,4 +1,4 @@
-import type { Html, Child } from './jsx/jsx-runtime.ts';
+import type { Html, Child } from '../html/jsx-runtime.ts';
 import { can, type Action } from '../services/authorize.ts';
 import type { WebSession } from '../services/auth.ts';
 

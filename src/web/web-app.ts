@@ -14,7 +14,7 @@ import {
   type WebResult,
 } from './context.ts';
 import { Form } from './forms.tsx';
-import { Html, renderDocument } from './jsx/jsx-runtime.ts';
+import { Html, renderDocument } from '../html/jsx-runtime.ts';
 import type { PageContext } from './layout.tsx';
 import { sendDownload } from '../http/download.ts';
 import { utf8Body } from '../http/input.ts';

@@ -1,4 +1,5 @@
 import { cleanOutput } from '../../domain/primitives.ts';
+import { escapeHtml } from '../../html/jsx-runtime.ts';
 import { renderCharts, type Chart } from '../charts.ts';
 import type { ReportData } from '../report-data.ts';
 import { reportDocument, type DocTable } from './document.ts';
@@ -8,16 +9,6 @@ import { cellText } from './labels.ts';
  * report.html: one standalone page. Inline CSS, inline SVG charts, no scripts and no external resources,
  * so it can be archived, mirrored and opened offline. Every text value is escaped here, once.
  */
-
-/** Escape text for HTML element content and double-quoted attribute values. */
-export function escapeHtml(text: string): string {
-  return text
-    .replace(/&/g, '&amp;')
-    .replace(/</g, '&lt;')
-    .replace(/>/g, '&gt;')
-    .replace(/"/g, '&quot;')
-    .replace(/'/g, '&#39;');
-}
 
 const CSS = `
 body{font:15px/1.5 -apple-system,"Segoe UI",Helvetica,Arial,sans-serif;color:#1b1f24;max-width:58rem;margin:2rem auto;padding:0 1rem}

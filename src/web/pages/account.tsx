@@ -5,7 +5,7 @@ import { REMINDER_MODES, type ReminderMode } from '../../domain/vocabulary.ts';
 import type { ReminderService } from '../../services/reminders.ts';
 import { Errors, Input, Select } from '../forms.tsx';
 import { when } from '../labels.ts';
-import type { Html } from '../jsx/jsx-runtime.ts';
+import type { Html } from '../../html/jsx-runtime.ts';
 import { CsrfField, Layout, Notice, Section, type PageContext } from '../layout.tsx';
 
 const DONE: Record<string, string> = {

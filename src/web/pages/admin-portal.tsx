@@ -3,7 +3,7 @@ import { CandorError, zodIssues } from '../../errors.ts';
 import type { PortalAccounts } from '../../services/portal/accounts.ts';
 import type { WebContext, WebRoute } from '../context.ts';
 import { Checkbox, Errors, fieldsFor, Form } from '../forms.tsx';
-import type { Html } from '../jsx/jsx-runtime.ts';
+import type { Html } from '../../html/jsx-runtime.ts';
 import { when } from '../labels.ts';
 import { CsrfField, Layout, Notice, Section, type PageContext } from '../layout.tsx';
 

@@ -4,7 +4,7 @@ import type { VerifyResult } from '../../services/audit.ts';
 import type { UserService } from '../../services/users.ts';
 import { publicBaseUrl, type WebContext, type WebRoute } from '../context.ts';
 import { Errors, Form, Input, Select } from '../forms.tsx';
-import type { Html } from '../jsx/jsx-runtime.ts';
+import type { Html } from '../../html/jsx-runtime.ts';
 import { when } from '../labels.ts';
 import { CsrfField, Layout, Notice, Section, type PageContext } from '../layout.tsx';
 

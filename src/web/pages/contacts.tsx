@@ -6,7 +6,7 @@ import type { NoticeService } from '../../services/notices/index.ts';
 import { FORM_BODY_LIMIT, type WebContext, type WebRoute } from '../context.ts';
 import { Errors, Form, Input, TextArea } from '../forms.tsx';
 import { History } from '../history.tsx';
-import type { Html } from '../jsx/jsx-runtime.ts';
+import type { Html } from '../../html/jsx-runtime.ts';
 import { when } from '../labels.ts';
 import { CsrfField, Layout, Notice, Section, type PageContext } from '../layout.tsx';
 

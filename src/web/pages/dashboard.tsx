@@ -2,7 +2,7 @@ import { CandorError } from '../../errors.ts';
 import { can } from '../../services/authorize.ts';
 import type { BulkResult } from '../../services/bulk.ts';
 import type { WebRoute } from '../context.ts';
-import type { Html } from '../jsx/jsx-runtime.ts';
+import type { Html } from '../../html/jsx-runtime.ts';
 import { label } from '../labels.ts';
 import { Layout, Notice, Section, type PageContext } from '../layout.tsx';
 import type { DashboardService } from '../../services/dashboard.ts';

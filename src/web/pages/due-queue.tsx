@@ -3,7 +3,7 @@ import { DUE_KIND_LABELS, DUE_KINDS } from '../../domain/due.ts';
 import { PROCESS_TYPES } from '../../domain/vocabulary.ts';
 import { CandorError, zodIssues } from '../../errors.ts';
 import type { Form } from '../forms.tsx';
-import type { Html } from '../jsx/jsx-runtime.ts';
+import type { Html } from '../../html/jsx-runtime.ts';
 import { inWords, label, when } from '../labels.ts';
 import { CsrfField, Section, type PageContext } from '../layout.tsx';
 import type { QueuePage } from '../../services/due.ts';

@@ -1,4 +1,4 @@
-import type { Html } from '../jsx/jsx-runtime.ts';
+import type { Html } from '../../html/jsx-runtime.ts';
 import { Layout, type PageContext } from '../layout.tsx';
 
 const TITLES: Record<number, string> = {

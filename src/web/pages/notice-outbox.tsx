@@ -1,6 +1,6 @@
 import type { NoticeService } from '../../services/notices/index.ts';
 import { fieldsFor, Form } from '../forms.tsx';
-import type { Html } from '../jsx/jsx-runtime.ts';
+import type { Html } from '../../html/jsx-runtime.ts';
 import { label, when } from '../labels.ts';
 import { CsrfField, Notice, type PageContext } from '../layout.tsx';
 import type { Failed } from './request-forms.tsx';

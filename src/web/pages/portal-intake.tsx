@@ -2,7 +2,7 @@ import { CandorError } from '../../errors.ts';
 import type { StaffSubmission } from '../../services/portal/intake.ts';
 import type { WebContext, WebRoute } from '../context.ts';
 import { Errors, fieldsFor } from '../forms.tsx';
-import type { Html } from '../jsx/jsx-runtime.ts';
+import type { Html } from '../../html/jsx-runtime.ts';
 import { label, when } from '../labels.ts';
 import { CsrfField, Layout, Notice, Section, type PageContext } from '../layout.tsx';
 

@@ -8,7 +8,7 @@ import type { FrozenVersion } from '../../reports/versions.ts';
 import { can, type Actor } from '../../services/authorize.ts';
 import type { WebContext, WebRoute } from '../context.ts';
 import { Errors, Input, TextArea } from '../forms.tsx';
-import { raw, type Html } from '../jsx/jsx-runtime.ts';
+import { raw, type Html } from '../../html/jsx-runtime.ts';
 import { when } from '../labels.ts';
 import { CsrfField, Layout, Notice, Section, type PageContext } from '../layout.tsx';
 

@@ -7,7 +7,7 @@ import type { PresentedDocument } from '../../services/documents/documents.ts';
 import { redirect, type WebContext, type WebRoute } from '../context.ts';
 import { ErrorSummary, Errors, fieldId, fieldsFor } from '../forms.tsx';
 import { actorLabel } from '../history.tsx';
-import type { Html } from '../jsx/jsx-runtime.ts';
+import type { Html } from '../../html/jsx-runtime.ts';
 import { label, when } from '../labels.ts';
 import { CsrfField, Notice, Section, type PageContext } from '../layout.tsx';
 import { renderDetail, requestId } from './request-detail.tsx';

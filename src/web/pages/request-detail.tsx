@@ -5,7 +5,7 @@ import { CandorError } from '../../errors.ts';
 import { can } from '../../services/authorize.ts';
 import type { AuditService } from '../../services/audit.ts';
 import type { WebContext, WebRoute } from '../context.ts';
-import type { Child, Html } from '../jsx/jsx-runtime.ts';
+import type { Child, Html } from '../../html/jsx-runtime.ts';
 import { History } from '../history.tsx';
 import { inWords, label, when } from '../labels.ts';
 import { Layout, Notice, Section, type PageContext } from '../layout.tsx';

@@ -4,7 +4,7 @@ import { can } from '../../services/authorize.ts';
 import type { PresentedDocument } from '../../services/documents/documents.ts';
 import type { PresentedProduction } from '../../services/documents/productions.ts';
 import { redirect, type WebContext, type WebRoute } from '../context.ts';
-import type { Html } from '../jsx/jsx-runtime.ts';
+import type { Html } from '../../html/jsx-runtime.ts';
 import { when } from '../labels.ts';
 import { CsrfField, Notice, Section, type PageContext } from '../layout.tsx';
 import { renderDetail, requestId } from './request-detail.tsx';

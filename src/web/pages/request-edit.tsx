@@ -12,7 +12,7 @@ import { CandorError, zodIssues, type FieldIssue } from '../../errors.ts';
 import type { RequestService } from '../../services/requests.ts';
 import { redirect, type WebRoute } from '../context.ts';
 import { Checkboxes, ErrorSummary, Errors, Form, Input, Select, TextArea } from '../forms.tsx';
-import type { Html } from '../jsx/jsx-runtime.ts';
+import type { Html } from '../../html/jsx-runtime.ts';
 import { CsrfField, Layout, type PageContext } from '../layout.tsx';
 import { requestId } from './request-detail.tsx';
 import {

@@ -15,7 +15,7 @@ import {
 import { can, type Actor } from '../../services/authorize.ts';
 import type { PresentedRequest, PresentedWorkflow } from '../../services/presenters.ts';
 import { Checkbox, Checkboxes, Errors, fieldsFor, Form, type FormFields } from '../forms.tsx';
-import type { Child, Html } from '../jsx/jsx-runtime.ts';
+import type { Child, Html } from '../../html/jsx-runtime.ts';
 import { inWords, label, when } from '../labels.ts';
 import { CsrfField, Notice, Section, type PageContext } from '../layout.tsx';
 import { MissingContactForms, OutboxTable, outboxSummary, type NoticeStatusView } from './notice-outbox.tsx';

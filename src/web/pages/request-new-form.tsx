@@ -16,7 +16,7 @@ import {
   NDO_GROUNDS,
 } from '../../domain/vocabulary.ts';
 import { Checkbox, Checkboxes, ErrorSummary, Errors, Form, Input, Select, TextArea } from '../forms.tsx';
-import type { Child, Html } from '../jsx/jsx-runtime.ts';
+import type { Child, Html } from '../../html/jsx-runtime.ts';
 import { CsrfField, Layout, type PageContext } from '../layout.tsx';
 
 // The new-request form (split from request-new.tsx; its fields map to the intake in request-new-input.ts).

@@ -2,7 +2,7 @@ import type { Suggestion, SuggestionField } from '../../domain/document-suggesti
 import type { PresentedDocument } from '../../services/documents/documents.ts';
 import type { WebContext } from '../context.ts';
 import { Form } from '../forms.tsx';
-import type { Html } from '../jsx/jsx-runtime.ts';
+import type { Html } from '../../html/jsx-runtime.ts';
 import { CsrfField, Notice, type PageContext } from '../layout.tsx';
 import { size } from './request-documents.tsx';
 

@@ -1,7 +1,7 @@
 import { can, type Actor } from '../../services/authorize.ts';
 import type { NoticeService } from '../../services/notices/index.ts';
 import type { WebContext, WebRoute } from '../context.ts';
-import type { Html } from '../jsx/jsx-runtime.ts';
+import type { Html } from '../../html/jsx-runtime.ts';
 import { inWords, label, when } from '../labels.ts';
 import { CsrfField, Layout, Notice, Section, type PageContext } from '../layout.tsx';
 import { MissingContactForms, OutboxTable, outboxSummary } from './notice-outbox.tsx';

@@ -4,7 +4,7 @@ import { can } from '../../services/authorize.ts';
 import type { PortalIntake } from '../../services/portal/intake.ts';
 import type { WebContext, WebRoute } from '../context.ts';
 import { fieldsFor } from '../forms.tsx';
-import type { Html } from '../jsx/jsx-runtime.ts';
+import type { Html } from '../../html/jsx-runtime.ts';
 import { when } from '../labels.ts';
 import { CsrfField, Notice, Section, type PageContext } from '../layout.tsx';
 import { renderDetail } from './request-detail.tsx';

@@ -6,7 +6,7 @@ import type { RequestService } from '../../services/requests.ts';
 import { encodeCursor } from '../../services/requests.ts';
 import type { WebRoute } from '../context.ts';
 import { Form } from '../forms.tsx';
-import type { Html } from '../jsx/jsx-runtime.ts';
+import type { Html } from '../../html/jsx-runtime.ts';
 import { label, when } from '../labels.ts';
 import { Layout, Notice, type PageContext } from '../layout.tsx';
 

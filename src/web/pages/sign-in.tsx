@@ -12,7 +12,7 @@ import {
   type WebRoute,
 } from '../context.ts';
 import { Errors, Input } from '../forms.tsx';
-import type { Html } from '../jsx/jsx-runtime.ts';
+import type { Html } from '../../html/jsx-runtime.ts';
 import { CsrfField, Layout, Notice, type PageContext } from '../layout.tsx';
 
 const SESSION_MAX_AGE = AUTH_POLICY.absoluteHours * 3600;

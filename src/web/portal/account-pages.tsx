@@ -2,7 +2,7 @@ import { country, COUNTRY_CODES } from '../../domain/countries.ts';
 import { CandorError } from '../../errors.ts';
 import { PORTAL_POLICY } from '../../services/portal/common.ts';
 import { Errors, Form, Input, Select } from '../forms.tsx';
-import type { Html } from '../jsx/jsx-runtime.ts';
+import type { Html } from '../../html/jsx-runtime.ts';
 import type { PortalContext, PortalPage, PortalRoute } from './context.ts';
 import { Info, PortalCsrf, PortalLayout } from './layout.tsx';
 

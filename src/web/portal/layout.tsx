@@ -1,4 +1,4 @@
-import type { Child, Html } from '../jsx/jsx-runtime.ts';
+import type { Child, Html } from '../../html/jsx-runtime.ts';
 import type { PortalPage } from './context.ts';
 
 export function PortalCsrf(props: { page: PortalPage }): Html {

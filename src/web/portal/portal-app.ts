@@ -7,7 +7,7 @@ import type { Services } from '../../services/index.ts';
 import { sendDownload } from '../../http/download.ts';
 import { FORM_BODY_LIMIT, readCookies, type WebResult } from '../context.ts';
 import { Form } from '../forms.tsx';
-import { Html, renderDocument } from '../jsx/jsx-runtime.ts';
+import { Html, renderDocument } from '../../html/jsx-runtime.ts';
 import { PORTAL_COOKIE, PORTAL_PRE_COOKIE, type PortalContext, type PortalPage } from './context.ts';
 import { PortalError } from './layout.tsx';
 import { PORTAL_ROUTES } from './routes.ts';

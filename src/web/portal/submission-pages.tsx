@@ -3,7 +3,7 @@ import { AGENCY_KINDS, AGENCY_LEVELS, DATA_SOUGHT } from '../../domain/vocabular
 import { CandorError } from '../../errors.ts';
 import type { OfficerSubmission } from '../../services/portal/submissions.ts';
 import { Checkbox, Checkboxes, Errors, Form, Input, Select, TextArea } from '../forms.tsx';
-import type { Html } from '../jsx/jsx-runtime.ts';
+import type { Html } from '../../html/jsx-runtime.ts';
 import { when } from '../labels.ts';
 import { Landing } from './account-pages.tsx';
 import type { PortalContext, PortalPage, PortalRoute } from './context.ts';
