@@ -22,7 +22,7 @@ import { renderPdf } from '../reports/render/pdf.ts';
 import { renderText } from '../reports/render/text.ts';
 import type { FrozenVersion } from '../reports/versions.ts';
 import { describeChange } from '../reports/render/change-words.ts';
-import { renderSitePages } from './site.ts';
+import { renderSitePages } from './site.tsx';
 
 /**
  * The public repository's layout (DESIGN.md "Git repository layout"), as a pure function from every frozen
