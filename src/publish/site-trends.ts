@@ -1,7 +1,6 @@
 import type { TopLevelSpec } from 'vega-lite';
 import { OUTCOMES } from '../domain/vocabulary.ts';
 import { renderChartSvg } from '../reports/charts.ts';
-import { escapeHtml as h } from '../html/jsx-runtime.ts';
 import { OUTCOME_LABELS } from '../reports/render/labels.ts';
 import type { ReportData } from '../reports/report-data.ts';
 import type { PeriodVersions } from './layout.ts';
@@ -11,7 +10,6 @@ import type { PeriodVersions } from './layout.ts';
  * version of each), rendered to inline SVG with the same figures as a table behind a disclosure.
  */
 
-const num = (n: number) => n.toLocaleString('en-US');
 const pct = (x: number | null) => (x === null ? 'n/a' : `${(x * 100).toFixed(1)}%`);
 
 // --- trend charts -------------------------------------------------------------------------------------
@@ -315,23 +313,13 @@ export function trendSpecs(periods: PeriodVersions[]): Trend[] {
   ];
 }
 
-export async function trendFigures(periods: PeriodVersions[]): Promise<string> {
-  const out: string[] = [];
+/** The trend charts of the site's index, each with its SVG rendered (the page lays them out: site.tsx). */
+export async function trendCharts(
+  periods: PeriodVersions[],
+): Promise<Array<ReturnType<typeof trendSpecs>[number] & { svg: string }>> {
+  const out = [];
   for (const t of trendSpecs(periods)) {
-    const svg = await renderChartSvg(t.id, t.spec, t.title, t.description);
-    const cell = (c: string | number) => (typeof c === 'number' ? num(c) : h(c));
-    const table = [
-      `<details><summary>The figures</summary><div class="scroll"><table>`,
-      `<caption>${h(t.title)}, by period</caption>`,
-      `<thead><tr>${t.table.head.map((x, i) => `<th scope="col"${i ? ' class="num"' : ''}>${h(x)}</th>`).join('')}</tr></thead>`,
-      '<tbody>',
-      ...t.table.rows.map(
-        ([p, ...xs]) =>
-          `<tr><th scope="row">${cell(p!)}</th>${xs.map((x) => `<td class="num">${cell(x)}</td>`).join('')}</tr>`,
-      ),
-      '</tbody></table></div></details>',
-    ].join('\n');
-    out.push(`<figure id="${t.id}">\n${svg}\n<figcaption>${h(t.caption)}\n${table}</figcaption>\n</figure>`);
+    out.push({ ...t, svg: await renderChartSvg(t.id, t.spec, t.title, t.description) });
   }
-  return out.join('\n');
+  return out;
 }

@@ -5,7 +5,7 @@ import type { ReportData } from '../reports/report-data.ts';
 import type { FrozenVersion } from '../reports/versions.ts';
 import { raw, renderDocument, type Child, type Html } from '../html/jsx-runtime.ts';
 import type { PeriodVersions } from './layout.ts';
-import { trendFigures } from './site-trends.ts';
+import { trendCharts } from './site-trends.ts';
 
 /**
  * The static transparency site: `index.html` (latest summary, trends across every published period, the
@@ -251,6 +251,50 @@ function Table(props: { caption: string; head: Array<[string, boolean?]>; childr
   );
 }
 
+/** Each trend chart with its figures in a table under it (the chart's text alternative for every reader). */
+function TrendFigures(props: { charts: Awaited<ReturnType<typeof trendCharts>> }): Html {
+  const cell = (c: string | number) => (typeof c === 'number' ? num(c) : c);
+  return (
+    <>
+      {props.charts.map((t) => (
+        <figure id={t.id}>
+          {raw(t.svg)}
+          <figcaption>
+            {t.caption}
+            <details>
+              <summary>The figures</summary>
+              <div class="scroll">
+                <table>
+                  <caption>{t.title}, by period</caption>
+                  <thead>
+                    <tr>
+                      {t.table.head.map((x, i) => (
+                        <th scope="col" class={i ? 'num' : undefined}>
+                          {x}
+                        </th>
+                      ))}
+                    </tr>
+                  </thead>
+                  <tbody>
+                    {t.table.rows.map(([p, ...xs]) => (
+                      <tr>
+                        <th scope="row">{cell(p!)}</th>
+                        {xs.map((x) => (
+                          <td class="num">{cell(x)}</td>
+                        ))}
+                      </tr>
+                    ))}
+                  </tbody>
+                </table>
+              </div>
+            </details>
+          </figcaption>
+        </figure>
+      ))}
+    </>
+  );
+}
+
 // --- pages ------------------------------------------------------------------------------------------
 
 function PeriodsTable(props: { periods: PeriodVersions[] }): Html {
@@ -349,7 +393,9 @@ async function indexPage(periods: PeriodVersions[]): Promise<string> {
             Each chart shows the latest version of every published period; open “The figures” under a chart
             for its numbers.
           </p>
-          <div class="charts">{raw(await trendFigures(periods))}</div>
+          <div class="charts">
+            <TrendFigures charts={await trendCharts(periods)} />
+          </div>
         </section>
         <section aria-labelledby="all">
           <h2 id="all">All reports</h2>
