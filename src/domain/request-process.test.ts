@@ -35,11 +35,15 @@ describe('informal requests (channel informal)', () => {
 
   it('are refused with legal process, naming the process type and what it takes', () => {
     expect(issues({ ...base, channel: 'informal', process_type: 'search_warrant' })).toEqual([
-      expect.stringMatching(/^process_type: an informal request .* expected one of takedown_request, other/),
+      expect.stringMatching(/^process_type: expected takedown_request or other: an informal request/),
     ]);
     expect(
       issues({ ...base, channel: 'informal', process_type: 'other', requester_class: 'civil_litigant' }),
-    ).toEqual([expect.stringMatching(/^channel: informal is a channel of government requests/)]);
+    ).toEqual([
+      expect.stringMatching(
+        /^channel: expected a channel of legal process: informal is a channel of government/,
+      ),
+    ]);
   });
 
   it('are refused by the import by column and line', () => {
@@ -59,7 +63,7 @@ describe('access mode', () => {
     expect(accessModeOf('search_warrant', undefined)).toBeNull();
     expect(accessModeOf('court_order', 'prospective')).toBe('prospective');
     expect(issues({ ...base, process_type: 'wiretap_order', access_mode: 'stored' })).toEqual([
-      'access_mode: a wiretap_order collects in real time: expected prospective (or leave it empty)',
+      'access_mode: expected prospective (or empty): a wiretap_order collects in real time',
     ]);
     expect(issues({ ...base, process_type: 'search_warrant', access_mode: 'sometimes' })).toHaveLength(1);
   });

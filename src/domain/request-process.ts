@@ -45,14 +45,15 @@ export function processRules(r: ProcessFacts, ctx: z.RefinementCtx): void {
       ctx.addIssue({
         code: 'custom',
         path: ['process_type'],
-        message: `an informal request (channel informal) has no legal process: expected one of ${INFORMAL_PROCESS_TYPES.join(', ')}, or record the channel of the legal process it came with`,
+        message: `expected ${INFORMAL_PROCESS_TYPES.join(' or ')}: an informal request (channel informal) has no legal process; a request that came with legal process is recorded under its legal channel`,
       });
     }
     if (r.requester_class !== 'government') {
       ctx.addIssue({
         code: 'custom',
         path: ['channel'],
-        message: 'informal is a channel of government requests; a civil litigant acts through legal process',
+        message:
+          'expected a channel of legal process: informal is a channel of government requests, a civil litigant acts through legal process',
       });
     }
   }
@@ -60,7 +61,7 @@ export function processRules(r: ProcessFacts, ctx: z.RefinementCtx): void {
     ctx.addIssue({
       code: 'custom',
       path: ['access_mode'],
-      message: `a ${r.process_type} collects in real time: expected prospective (or leave it empty)`,
+      message: `expected prospective (or empty): a ${r.process_type} collects in real time`,
     });
   }
 }
