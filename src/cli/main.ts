@@ -15,6 +15,7 @@ import { collectAnchors } from '../publish/anchors.ts';
 import { register as registerDocuments } from './commands/documents.ts';
 import { register as registerPortal } from './commands/portal.ts';
 import { register as registerComments } from './commands/comments.ts';
+import { register as registerChallenge } from './commands/challenge.ts';
 
 /**
  * Each area of the product adds its subcommands here (src/cli/commands/*.ts), so areas do not edit one
@@ -29,6 +30,7 @@ const registrars: Array<(p: Command, setCode: (n: number) => void) => void> = [
   registerDocuments,
   registerPortal,
   registerComments,
+  registerChallenge,
 ];
 
 function program(setCode: (n: number) => void): Command {

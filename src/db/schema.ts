@@ -1,6 +1,9 @@
 import type { ColumnType, Generated, Insertable, Selectable, Updateable } from 'kysely';
 import type { PortalTables } from './schema-portal.ts';
 import type {
+  AccessMode,
+  ChallengeResult,
+  ChallengeStage,
   AccountResult,
   AgencyKind,
   AgencyLevel,
@@ -107,6 +110,8 @@ export interface RequestsTable {
     IdentifierKind | null | undefined,
     IdentifierKind | null
   >;
+  /** Stored records or real-time collection (issue 16.2); null = not recorded. */
+  access_mode: ColumnType<AccessMode | null, AccessMode | null | undefined, AccessMode | null>;
   assigned_to: number | null;
   /** Seen only by users with the restricted-matters grant (national-security process always: a trigger sets it). */
   restricted: Generated<boolean>;
@@ -244,6 +249,19 @@ export interface ImportStagedRequestsTable {
   import_id: number;
   external_ref: string;
   line: number;
+}
+
+/** One recorded step of a court challenge of a request (issue 16.2). */
+export interface CourtChallengesTable {
+  id: Generated<number>;
+  request_id: number;
+  stage: ChallengeStage;
+  result: ChallengeResult;
+  filed_at: Timestamp | null;
+  decided_at: Timestamp | null;
+  court: string | null;
+  recorded_by: string;
+  recorded_at: CreatedAt;
 }
 
 export interface PreservationHoldsTable {
@@ -484,6 +502,7 @@ export interface Database extends PortalTables {
   requests: RequestsTable;
   request_targets: RequestTargetsTable;
   nondisclosure_orders: NondisclosureOrdersTable;
+  court_challenges: CourtChallengesTable;
   audit_events: AuditEventsTable;
   audit_pending: AuditPendingTable;
   emergency_records: EmergencyRecordsTable;
@@ -520,6 +539,7 @@ export type AgencyRow = Selectable<AgenciesTable>;
 export type UserRow = Selectable<UsersTable>;
 export type AuditEventRow = Selectable<AuditEventsTable>;
 export type NdoRow = Selectable<NondisclosureOrdersTable>;
+export type ChallengeRow = Selectable<CourtChallengesTable>;
 export type TargetRow = Selectable<RequestTargetsTable>;
 export type EmergencyRecordRow = Selectable<EmergencyRecordsTable>;
 export type ApprovalRow = Selectable<RequestApprovalsTable>;

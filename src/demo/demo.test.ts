@@ -9,17 +9,19 @@ import { requestInput, type ValidRequest } from '../domain/request-input.ts';
 const demo = generateDemo();
 const inPeriod = (period: string) => demo.filter((r) => periodOf(r.received_at) === period);
 const h1 = inPeriod('2015-H1');
-/** What a report's headline counts: every request but national-security process. */
+/** What a report's headline counts: every request but national-security process and informal requests. */
 const headline = (rs: ValidRequest[]) =>
-  rs.filter((r) =>
-    inHeadline(
-      sectionOf({
-        process_type: r.process_type,
-        case_class: r.case_class ?? null,
-        demand_kind: r.demand_kind ?? 'disclose',
-        emergency: r.emergency,
-      }),
-    ),
+  rs.filter(
+    (r) =>
+      r.channel !== 'informal' &&
+      inHeadline(
+        sectionOf({
+          process_type: r.process_type,
+          case_class: r.case_class ?? null,
+          demand_kind: r.demand_kind ?? 'disclose',
+          emergency: r.emergency,
+        }),
+      ),
   );
 
 describe('generateDemo', () => {
@@ -256,6 +258,23 @@ describe('generateDemo', () => {
     expect(demo.filter((r) => r.received_at < '2019').some((r) => /-9\d{4}$/.test(r.external_ref))).toBe(
       false,
     );
+  });
+
+  it('has a few informal requests since 2018, access modes since 2019 and court challenges, from a stream of their own', () => {
+    const informal = demo.filter((r) => r.channel === 'informal');
+    expect(informal.length).toBeGreaterThan(10);
+    expect(informal.every((r) => r.received_at >= '2018')).toBe(true);
+    expect(informal.every((r) => ['takedown_request', 'other'].includes(r.process_type))).toBe(true);
+    expect(informal.every((r) => /-8\d{4}$/.test(r.external_ref))).toBe(true);
+    expect(headline(informal)).toEqual([]);
+    expect(demo.filter((r) => r.received_at < '2019').some((r) => r.access_mode)).toBe(false);
+    const recorded = demo.filter((r) => r.received_at >= '2019' && r.demand_kind === 'disclose');
+    expect(recorded.filter((r) => r.access_mode === 'stored').length).toBeGreaterThan(recorded.length / 2);
+    expect(demo.some((r) => r.process_type === 'court_order' && r.access_mode === 'prospective')).toBe(true);
+    const challenged = demo.filter((r) => r.court_challenge);
+    expect(challenged.length).toBeGreaterThan(5);
+    expect(challenged.every((r) => r.outcome === 'rejected' && r.channel !== 'informal')).toBe(true);
+    expect(new Set(challenged.map((r) => r.court_challenge!.result)).size).toBeGreaterThan(2);
   });
 
   it('resolves phone numbers to accounts as value|account identifiers', () => {

@@ -4,6 +4,7 @@ import { countryWeights, drawCountries, TWILIO_2015_H1, twilioCountries } from '
 import { FIRST_PERIOD, type Period, periodsUntil, toMs } from './calendar.ts';
 import type { Draft } from './draft-parts.ts';
 import { draft } from './draft.ts';
+import { informalRequests, processFacts } from './draft-process.ts';
 import { assignAccounts, finish } from './finish.ts';
 import { accountSid, Rng } from './rng.ts';
 
@@ -44,6 +45,8 @@ export function generateDemo(options: DemoOptions = {}): ValidRequest[] {
   // Foreign national-security orders draw from their own stream, so the rest of the history is the same
   // request for request as before they were generated (figures quoted in docs and tests stay true).
   const foreignNsRng = new Rng(seed + 19);
+  // So do the facts of issue 16.2 (informal requests, access mode, court challenges).
+  const processRng = new Rng(seed + 16);
   const out: ValidRequest[] = [];
   let previousPool: string[] = [];
   let count: number = TWILIO_2015_H1.requests;
@@ -100,6 +103,8 @@ export function generateDemo(options: DemoOptions = {}): ValidRequest[] {
         });
       });
     }
+    for (const m of made) m.request = processFacts(processRng, m.request, now);
+    made.push(...informalRequests(processRng, period, tag, now));
     made.sort((a, b) => a.at - b.at);
     for (const m of made) out.push(m.request);
   }

@@ -5,6 +5,9 @@ import { describe, expect, it } from 'vitest';
 import { IMPORT_COLUMNS, requestToRow, rowToRequest, type RowError } from './import-row.ts';
 import { requestInput, type RequestInput, type ValidRequest } from './request-input.ts';
 import {
+  ACCESS_MODES,
+  CHALLENGE_RESULTS,
+  CHALLENGE_STAGES,
   AGENCY_KINDS,
   AGENCY_LEVELS,
   CASE_CLASSES,
@@ -385,6 +388,18 @@ const requestArb: fc.Arbitrary<RequestInput> = fc
         ),
       ),
       data_location: opt(pick(['US', 'IE'])),
+      access_mode: opt(pick(ACCESS_MODES)),
+      court_challenge: opt(
+        fc.record(
+          {
+            stage: pick(CHALLENGE_STAGES),
+            result: pick(CHALLENGE_RESULTS),
+            filed_at: opt(instantArb),
+            decided_at: opt(instantArb),
+          },
+          { requiredKeys: ['stage', 'result'] },
+        ),
+      ),
       notes: opt(fc.string({ maxLength: 60, unit: 'binary' })),
     },
     { requiredKeys: ['external_ref', 'received_at', 'agency', 'process_type'] },

@@ -42,6 +42,11 @@ export const IMPORT_COLUMNS = [
   'ndo_issued_at',
   'ndo_expires_at',
   'ndo_ground',
+  'access_mode',
+  'challenge_stage',
+  'challenge_result',
+  'challenge_filed_at',
+  'challenge_decided_at',
   'data_location',
   'target_us_person',
   'restricted',
@@ -68,6 +73,7 @@ export const INDEFINITE = 'indefinite';
 const KNOWN = new Set<string>(IMPORT_COLUMNS);
 const LIST_COLUMNS = new Set<string>(['data_sought', 'accounts', 'identifiers', 'account_results']);
 const NDO_DETAIL_COLUMNS = ['ndo_authority', 'ndo_issuing_court', 'ndo_issued_at', 'ndo_ground'] as const;
+const CHALLENGE_DETAIL_COLUMNS = ['challenge_result', 'challenge_filed_at', 'challenge_decided_at'] as const;
 const TRUE_WORDS = new Set(['true', 'yes', '1']);
 const FALSE_WORDS = new Set(['false', 'no', '0']);
 const MAX_VALUE_CHARS = 80;
@@ -87,6 +93,11 @@ const NESTED_COLUMNS: Record<string, ImportColumn> = {
   // A rule about the order as a whole ("required when notice_status is prohibited_by_order"): the order
   // exists only when ndo_expires_at is filled in, so that is the cell to fix.
   ndo: 'ndo_expires_at',
+  'court_challenge.stage': 'challenge_stage',
+  'court_challenge.result': 'challenge_result',
+  'court_challenge.filed_at': 'challenge_filed_at',
+  'court_challenge.decided_at': 'challenge_decided_at',
+  court_challenge: 'challenge_stage',
 };
 
 /**
@@ -157,6 +168,7 @@ export function rowToRequest(record: Record<string, unknown>, line: number): Row
     'outcome',
     'responded_at',
     'notice_status',
+    'access_mode',
     'data_location',
   ] as const) {
     put(input, column, cell(column));
@@ -261,6 +273,25 @@ export function rowToRequest(record: Record<string, unknown>, line: number): Row
     }
   }
 
+  // A court challenge (history) exists when its stage is given; its other cells need the stage.
+  const stage = cell('challenge_stage')?.trim();
+  if (stage !== undefined) {
+    const challenge: Record<string, unknown> = { stage };
+    put(challenge, 'result', cell('challenge_result'));
+    put(challenge, 'filed_at', cell('challenge_filed_at'));
+    put(challenge, 'decided_at', cell('challenge_decided_at'));
+    input.court_challenge = challenge;
+  } else {
+    const given = CHALLENGE_DETAIL_COLUMNS.filter((c) => cell(c) !== undefined);
+    if (given.length > 0) {
+      fail(
+        'challenge_stage',
+        record.challenge_stage,
+        `a stage when ${given.join(', ')} ${given.length > 1 ? 'are' : 'is'} given`,
+      );
+    }
+  }
+
   const seen = new Set(errors.map((e) => e.column));
   const report = (issues: readonly z.core.$ZodIssue[], failed: RequestInput) => {
     for (const issue of issues) {
@@ -353,6 +384,11 @@ export function requestToRow(v: ValidRequest): Record<ImportColumn, string> {
     ndo_issued_at: text(v.ndo?.issued_at),
     ndo_expires_at: v.ndo ? (v.ndo.expires_at ?? INDEFINITE) : '',
     ndo_ground: text(v.ndo?.ground),
+    access_mode: text(v.access_mode),
+    challenge_stage: text(v.court_challenge?.stage),
+    challenge_result: text(v.court_challenge?.result),
+    challenge_filed_at: text(v.court_challenge?.filed_at),
+    challenge_decided_at: text(v.court_challenge?.decided_at),
     data_location: text(v.data_location),
     target_us_person: v.target_us_person == null ? '' : String(v.target_us_person),
     restricted: v.restricted == null ? '' : String(v.restricted),
@@ -393,7 +429,7 @@ function unknownColumnHint(key: string): string {
 
 function columnOf(path: readonly PropertyKey[]): string {
   const [head, second] = path;
-  if (head === 'agency' || head === 'ndo') {
+  if (head === 'agency' || head === 'ndo' || head === 'court_challenge') {
     const key = typeof second === 'string' ? `${head}.${second}` : head;
     return NESTED_COLUMNS[key] ?? String(head);
   }

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import {
+  ACCESS_MODES,
   AGENCY_KINDS,
   AGENCY_LEVELS,
   CASE_CLASSES,
@@ -19,6 +20,8 @@ import {
 } from './vocabulary.ts';
 import { cleanString, INT4_MAX, instant, versionNumber } from './primitives.ts';
 import { alwaysRestricted } from './restricted.ts';
+import { courtChallengeInput } from './court-challenge.ts';
+import { processRules } from './request-process.ts';
 
 /**
  * The one schema every intake door shares: `candor request add`, `POST /api/v1/requests` and the importer
@@ -107,6 +110,10 @@ export const requestFields = z.strictObject({
   responded_at: instant.nullish(),
   notice_status: z.enum(NOTICE_STATUSES).nullish(),
   ndo: ndoInput.nullish(),
+  /** Stored records or real-time collection (issue 16.2); absent = not recorded (prospective for wiretaps). */
+  access_mode: z.enum(ACCESS_MODES).nullish(),
+  /** History: the court challenge of the request as it stood (the workflow records later steps). */
+  court_challenge: courtChallengeInput.nullish(),
   data_location: countryCode.nullish(),
   /** The targeted customer is a US person or located in the US (18 U.S.C. 2523(b)(4), 2703(h)(2)). */
   target_us_person: z.boolean().nullish(),
@@ -121,6 +128,7 @@ export const requestFields = z.strictObject({
 
 /** A request as every intake door accepts it: the fields and the rules between them. */
 export const requestInput = requestFields.superRefine((r, ctx) => {
+  processRules(r, ctx);
   // A foreign state's national-security order comes from a foreign authority: a US one's is an NSL or FISA
   // process, and recorded as foreign it would be counted in no table at all (docs/reports.md).
   if (r.process_type === 'foreign_national_security_order' && r.agency.country.toUpperCase() === 'US') {
@@ -195,7 +203,7 @@ export type ValidRequest = z.output<typeof requestInput>;
 
 /** A change to a request: any field but the external reference, plus the version the caller read. */
 export const requestPatch = requestFields
-  .omit({ external_ref: true, ndo: true })
+  .omit({ external_ref: true, ndo: true, court_challenge: true })
   // Without their intake defaults: a field left out of a patch is left alone, never reset to its default
   // (a patch of the notes alone once emptied data sought and the accounts).
   .extend({

@@ -109,8 +109,30 @@ export const CHANNELS = [
   'eu_e_evidence',
   'dsa_art_9',
   'dsa_art_10',
+  /**
+   * A government request made without legal process: a referral, a call, a flagging (issue 16.2). Counted apart
+   * from the headline, in its own table (docs/reports.md); which process types it may carry: request-process.ts.
+   */
+  'informal',
 ] as const;
 export type Channel = (typeof CHANNELS)[number];
+/** The channels of legal process: every channel but `informal` (the report's channel tables list these). */
+export const LEGAL_CHANNELS = CHANNELS.filter((c) => c !== 'informal') as Array<Exclude<Channel, 'informal'>>;
+
+/**
+ * How the data is reached (issue 16.2): records already stored, or collected in real time from now on
+ * (prospective: a wiretap, a pen register). Empty (null) = not recorded.
+ */
+export const ACCESS_MODES = ['stored', 'prospective'] as const;
+export type AccessMode = (typeof ACCESS_MODES)[number];
+
+/** How far a court challenge of a request has gone (issue 16.2): a motion filed, then each level of court. */
+export const CHALLENGE_STAGES = ['motion_filed', 'first_instance', 'appeal', 'highest_court'] as const;
+export type ChallengeStage = (typeof CHALLENGE_STAGES)[number];
+
+/** Where a court challenge stands at its stage; `partly_won` = the court narrowed the demand. */
+export const CHALLENGE_RESULTS = ['pending', 'won', 'lost', 'partly_won', 'withdrawn_by_requester'] as const;
+export type ChallengeResult = (typeof CHALLENGE_RESULTS)[number];
 
 /**
  * The kind of identifier a request specifies (issue 16.2, 19.6), so a report can count device,

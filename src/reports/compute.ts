@@ -17,7 +17,7 @@ import { defaultPublicationDate, uncoveredDays, type WindowKind } from '../domai
 import { parsePeriod, type Period } from '../domain/periods.ts';
 import type { Section } from '../domain/report-sections.ts';
 import {
-  CHANNELS,
+  LEGAL_CHANNELS,
   DSA_CATEGORIES,
   IDENTIFIER_KINDS,
   OUTCOMES,
@@ -38,7 +38,9 @@ import {
   type RequestGrainRow,
   type Span,
 } from '../repositories/report-repository.ts';
+import { accessModeGrain, challengeGrain, informalGrain } from '../repositories/report-process-repository.ts';
 import { diffReports } from './diff.ts';
+import { processTablesOf } from './process-tables.ts';
 import { validateReport } from './render/json.ts';
 import { scorecard } from './scorecard.ts';
 import {
@@ -137,6 +139,11 @@ export async function computeReport(db: Db, o: ComputeOptions): Promise<ReportDa
   const dsa = await dsaGrain(db, span);
   const civil = await civilGrain(db, span);
   const overridden = await historyOverrideCount(db, span);
+  const processTables = processTablesOf(
+    await informalGrain(db, span),
+    await accessModeGrain(db, span),
+    await challengeGrain(db, span),
+  );
 
   const nationalSecurity = await nationalSecurityTable(db, period, o);
   const foreignNs = await foreignNationalSecurityTable(db, span, o.foreignNs ?? {});
@@ -278,8 +285,8 @@ export async function computeReport(db: Db, o: ComputeOptions): Promise<ReportDa
   const takedownAcc = acc('section', { section: 'takedown' });
   const channelsOf = (set: RequestGrainRow['set'], match: Partial<RequestGrainRow> = {}) =>
     Object.fromEntries(
-      CHANNELS.map((c) => [c, req(set, { ...match, channel: c })[0]?.requests ?? 0]),
-    ) as Record<(typeof CHANNELS)[number], number>;
+      LEGAL_CHANNELS.map((c) => [c, req(set, { ...match, channel: c })[0]?.requests ?? 0]),
+    ) as Record<(typeof LEGAL_CHANNELS)[number], number>;
   const channels = channelsOf('channel');
   // Data demands (every headline section but takedown) and takedowns apart, row by row.
   const demand = (dataDemand: boolean) => req('demand', { data_demand: dataDemand })[0];
@@ -396,7 +403,10 @@ export async function computeReport(db: Db, o: ComputeOptions): Promise<ReportDa
         narrowed: info?.narrowed ?? 0,
         withdrawn: info?.withdrawn ?? 0,
         withdrawn_after_notice_policy: info?.withdrawn_after_notice_policy ?? 0,
+        court_challenges: processTables.court_challenges,
       },
+      informal_requests: processTables.informal_requests,
+      access_mode: processTables.access_mode,
       civil_litigants: {
         requests: civil.requests,
         identifiers_specified: civil.identifiers,

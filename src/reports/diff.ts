@@ -69,7 +69,23 @@ export function reportCells(data: ReportData): Map<string, Map<string, Value>> {
   put('takedown', '', t.takedown);
   put('notice', '', t.notice);
   put('international_channel', '', t.international_channel);
-  put('pushback', '', t.pushback);
+  // Court challenges (schema version 6) keyed by stage and result, like every list table.
+  const { court_challenges: challenges, ...pushback } = t.pushback;
+  put('pushback', '', pushback);
+  if (challenges) {
+    put('pushback', 'court_challenges', { requests: challenges.requests });
+    keyed('pushback', challenges.by_stage_result, (r) => `court_challenges.${r.stage}.${r.result}`, [
+      'stage',
+      'result',
+    ]);
+  }
+  if (t.informal_requests) {
+    const { by_country, by_process_type, ...head } = t.informal_requests;
+    put('informal_requests', '', head);
+    keyed('informal_requests', by_country, (r) => `country.${r.country}`, ['country']);
+    keyed('informal_requests', by_process_type, (r) => r.process_type, ['process_type']);
+  }
+  if (t.access_mode) keyed('access_mode', t.access_mode, (r) => r.process_type, ['process_type']);
   if (t.civil_litigants) put('civil_litigants', '', t.civil_litigants);
   if (t.history_overrides) put('history_overrides', '', t.history_overrides);
   if (t.national_security) {

@@ -5,8 +5,15 @@ import {
   NATIONAL_SECURITY_OPTIONS,
 } from '../domain/national-security.ts';
 import { foreignNationalSecurityTableSchema } from '../domain/foreign-national-security.ts';
-import { CHANNELS, DSA_CATEGORIES, IDENTIFIER_KINDS, OUTCOMES, PROCESS_TYPES } from '../domain/vocabulary.ts';
+import {
+  LEGAL_CHANNELS,
+  DSA_CATEGORIES,
+  IDENTIFIER_KINDS,
+  OUTCOMES,
+  PROCESS_TYPES,
+} from '../domain/vocabulary.ts';
 import { scorecardSchema } from './scorecard.ts';
+import { accessModeSchema, courtChallengesSchema, informalRequestsSchema } from './process-tables.ts';
 
 /**
  * The data contract of a computed transparency report (`ReportData`, schema version 5).
@@ -198,7 +205,8 @@ const noticeSchema = z.strictObject({
     ),
 });
 
-const channelCounts = (of: string) => countsOf(CHANNELS, (c) => `${of} received through channel "${c}".`);
+const channelCounts = (of: string) =>
+  countsOf(LEGAL_CHANNELS, (c) => `${of} received through channel "${c}".`);
 
 const countryCode = z
   .string()
@@ -487,7 +495,10 @@ export const reportDataSchema = z
         ),
       data_demands: dataDemandsSchema.optional(),
       notice: noticeSchema.describe('Did we tell our customers? Counted per request.'),
-      international_channel: countsOf(CHANNELS, (c) => `Requests received through channel "${c}".`).describe(
+      international_channel: countsOf(
+        LEGAL_CHANNELS,
+        (c) => `Requests received through channel "${c}".`,
+      ).describe(
         'Requests by legal channel (domestic, MLAT, letter rogatory, CLOUD Act executive agreement, EU e-Evidence, DSA).',
       ),
       pushback: z
@@ -498,8 +509,11 @@ export const reportDataSchema = z
           withdrawn_after_notice_policy: count.describe(
             'Withdrawn after the agency learned of the notice policy.',
           ),
+          court_challenges: courtChallengesSchema.optional(),
         })
         .describe('Requests we pushed back on.'),
+      informal_requests: informalRequestsSchema.optional(),
+      access_mode: accessModeSchema.optional(),
       civil_litigants: z
         .strictObject({
           requests: count,

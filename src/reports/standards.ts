@@ -119,8 +119,8 @@ export const STANDARDS: readonly Standard[] = [
       {
         id: 'P11a.2',
         text: 'Does the company list the number of government demands it receives for stored user information and for real-time communications access?',
-        where: ['tables.process_outcome'],
-        note: 'Wiretap and pen register / trap and trace orders (real-time access) have their own rows.',
+        where: ['tables.process_outcome', 'tables.access_mode'],
+        note: 'Requests by legal process and access mode: stored records, real-time (prospective) access, or not recorded; wiretap and pen register / trap and trace orders are always real-time.',
       },
       {
         id: 'P11a.3',
@@ -178,7 +178,7 @@ export const STANDARDS: readonly Standard[] = [
         id: 'P11b.1',
         text: 'Does the company list the number of requests it receives for user information that come through private processes?',
         where: ['tables.civil_litigants'],
-        note: 'Requests from private (civil) litigants; informal requests by letter or email are not recorded as requests.',
+        note: 'Requests from private (civil) litigants. Informal government requests (no legal process) are counted apart, in tables.informal_requests.',
       },
       {
         id: 'P11b.2',
@@ -307,8 +307,8 @@ export const STANDARDS: readonly Standard[] = [
       {
         id: 'F6.6',
         text: 'Does the company list the number of demands it knowingly receives from government officials to restrict content or accounts through unofficial processes?',
-        not_collected:
-          'Candor records legal instruments only; informal requests from officials are not recorded.',
+        where: ['tables.informal_requests'],
+        note: 'Informal government requests (a referral, a call, a flagging; channel "informal"), counted apart from the headline; those to act on content or an account are the takedown_request row.',
       },
       {
         id: 'F6.7',
@@ -377,7 +377,8 @@ export const STANDARDS: readonly Standard[] = [
         id: 'SCP-S.1',
         paraphrase: true,
         text: 'Report the number of demands or requests from state actors to act on content or accounts.',
-        where: ['tables.takedown'],
+        where: ['tables.takedown', 'tables.informal_requests'],
+        note: 'Takedown requests made with legal process, and informal ones (flaggings, referrals) apart.',
       },
       {
         id: 'SCP-S.2',
@@ -496,7 +497,8 @@ export const STANDARDS: readonly Standard[] = [
         id: 'OTI.4',
         paraphrase: true,
         text: 'For each process type, report the outcome: rejected, no data, non-content only, content.',
-        where: ['tables.process_outcome'],
+        where: ['tables.process_outcome', 'tables.pushback'],
+        note: 'Outcomes per process type; requests rejected, narrowed, withdrawn and challenged in court (stage and result) in the pushback table.',
       },
       {
         id: 'OTI.5',

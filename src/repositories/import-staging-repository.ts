@@ -1,7 +1,7 @@
 import { sql } from 'kysely';
 import type { Db } from '../db/connect.ts';
 import type { AgencyInput } from '../domain/request-input.ts';
-import type { NdoRecord, RequestRecord, TargetRecord } from './requests-repository.ts';
+import type { ChallengeRecord, NdoRecord, RequestRecord, TargetRecord } from './requests-repository.ts';
 
 /**
  * A row of an import as it is staged (`import_staged_requests`, see its migration). A full row carries every
@@ -15,6 +15,7 @@ export interface StagedRequest {
   agency: AgencyInput;
   targets: TargetRecord[];
   ndo: NdoRecord | null;
+  challenge: ChallengeRecord | null;
   override: { rules: string[]; findings: string[]; reason: string } | null;
 }
 
@@ -92,6 +93,7 @@ function flatten(importId: number, r: StagedRow): Record<string, unknown> {
     ndo_issued_at: r.ndo?.issued_at ?? null,
     ndo_expires_at: r.ndo?.expires_at ?? null,
     ndo_ground: r.ndo?.ground ?? null,
+    court_challenge: r.challenge ?? null,
     override_rules: r.override?.rules ?? null,
     override_findings: r.override?.findings ?? null,
     override_reason: r.override?.reason ?? null,
@@ -126,11 +128,12 @@ export async function publishImport(
         external_ref, received_at, delivered_via, agency_id, issuer, requester_class, channel, process_type,
         legal_authority, case_class, emergency, emergency_basis, demand_kind, data_sought, items_of_information,
         dsa_category, acknowledged_at, effect_given_at, status, outcome, responded_at, notice_status,
-        data_location, notes, target_us_person, restricted, identifier_kind)
+        data_location, notes, target_us_person, restricted, identifier_kind, access_mode)
       select s.external_ref, s.received_at, s.delivered_via, a.id, s.issuer, s.requester_class, s.channel,
         s.process_type, s.legal_authority, s.case_class, s.emergency, s.emergency_basis, s.demand_kind,
         s.data_sought, s.items_of_information, s.dsa_category, s.acknowledged_at, s.effect_given_at, s.status,
-        s.outcome, s.responded_at, s.notice_status, s.data_location, s.notes, s.target_us_person, s.restricted, s.identifier_kind
+        s.outcome, s.responded_at, s.notice_status, s.data_location, s.notes, s.target_us_person, s.restricted, s.identifier_kind,
+        s.access_mode
       from import_staged_requests s
       join agencies a on a.name = s.agency_name and a.kind = s.agency_kind and a.level = s.agency_level
         and a.country = s.agency_country and coalesce(a.subdivision, '') = coalesce(s.agency_subdivision, '')
@@ -140,7 +143,7 @@ export async function publishImport(
       returning id, external_ref),
     made as (
       select ins.id, s.line, s.targets, s.ndo_authority, s.ndo_issuing_court, s.ndo_issued_at, s.ndo_expires_at,
-        s.ndo_ground, s.override_rules, s.override_findings, s.override_reason
+        s.ndo_ground, s.court_challenge, s.override_rules, s.override_findings, s.override_reason
       from ins
       join import_staged_requests s on s.import_id = ${importId} and s.external_ref = ins.external_ref),
     tg as (
@@ -153,6 +156,13 @@ export async function publishImport(
       insert into nondisclosure_orders (request_id, authority, issuing_court, issued_at, expires_at, indefinite, ground)
       select id, ndo_authority, ndo_issuing_court, ndo_issued_at, ndo_expires_at, ndo_expires_at is null, ndo_ground
       from made where ndo_authority is not null),
+    -- History's court challenge as it stood (issue 16.2).
+    cc as (
+      insert into court_challenges (request_id, stage, result, filed_at, decided_at, court, recorded_by)
+      select id, (court_challenge ->> 'stage')::challenge_stage, (court_challenge ->> 'result')::challenge_result,
+        (court_challenge ->> 'filed_at')::timestamptz, (court_challenge ->> 'decided_at')::timestamptz,
+        court_challenge ->> 'court', ${o.actor}
+      from made where court_challenge is not null),
     ho as (
       insert into history_overrides (request_id, rules, findings, reason, source, line, created_by, created_at)
       select id, override_rules, override_findings, override_reason, ${o.source}, line, ${o.actor}, ${o.now}

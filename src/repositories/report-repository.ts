@@ -38,8 +38,17 @@ const list = (xs: readonly string[]) => sql.join(xs.map((x) => sql.lit(x)));
  * Powers Act warrants). The case class does not count: a grand jury subpoena in a national-security case is
  * ordinary process, reported exactly. Every exact table leaves these out.
  */
-function isBandedOnly(r: string): RawBuilder<boolean> {
+export function isBandedOnly(r: string): RawBuilder<boolean> {
   return sql<boolean>`(${sql.ref(`${r}.process_type`)} in (${list(BANDED_ONLY_PROCESS)}))`;
+}
+
+/**
+ * A request made with legal process: every channel but `informal` (a referral, a call, a flagging). Informal
+ * requests are counted apart, in their own table (`informalGrain`, report-process-repository.ts), never in the
+ * headline or the DSA orders, so every figure of formal requests reads as before (docs/reports.md).
+ */
+export function isFormal(r: string): RawBuilder<boolean> {
+  return sql<boolean>`(${sql.ref(`${r}.channel`)}::text <> 'informal')`;
 }
 
 /** The section rule of `domain/report-sections.ts`, as SQL over the request alias `r`. */
@@ -197,7 +206,7 @@ export async function requestGrain(db: Db, span: Span, asOf: Date): Promise<Requ
         exists (select 1 from history_overrides h where h.request_id = r.id) as overridden
       from requests r join agencies a on a.id = r.agency_id
       where r.received_at >= ${span.from} and r.received_at < ${span.to}
-        and not (${isBandedOnly('r')}) and r.requester_class = 'government'
+        and not (${isBandedOnly('r')}) and r.requester_class = 'government' and ${isFormal('r')}
     ),
     targets as (
       select t.request_id, bool_or(t.result = 'not_produced') as some_not_produced
@@ -337,7 +346,7 @@ export async function accountGrain(db: Db, span: Span): Promise<AccountGrainRow[
       select r.id, ${sectionOf('r')} as section, ${keys}
       from requests r join agencies a on a.id = r.agency_id
       where r.received_at >= ${span.from} and r.received_at < ${span.to}
-        and not (${isBandedOnly('r')}) and r.requester_class = 'government'
+        and not (${isBandedOnly('r')}) and r.requester_class = 'government' and ${isFormal('r')}
     ),
     targets as materialized (
       -- The period's ids as one array: an index scan of their targets, never a scan of every target.
@@ -519,7 +528,7 @@ export async function dsaGrain(db: Db, span: Span): Promise<DsaGrainRow[]> {
       from requests r join agencies a on a.id = r.agency_id
       where r.received_at >= ${span.from} and r.received_at < ${span.to}
         and a.country in (${list(EU_MEMBER_STATES)}) and r.requester_class = 'government'
-        and not (${isBandedOnly('r')})
+        and not (${isBandedOnly('r')}) and ${isFormal('r')}
     ) d
     where kind is not null
     group by grouping sets ((), (category), (member_state), (category, member_state))

@@ -3,6 +3,7 @@ import type { Db } from '../db/connect.ts';
 import type {
   AccountResult,
   AgencyRow,
+  ChallengeRow,
   NdoGround,
   NdoRow,
   RequestRow,
@@ -13,7 +14,10 @@ import type { AgencyInput } from '../domain/request-input.ts';
 import type { Sight } from '../domain/restricted.ts';
 import { visibleRequest } from './sight.ts';
 import type {
+  AccessMode,
   CaseClass,
+  ChallengeResult,
+  ChallengeStage,
   Channel,
   DataSought,
   DeliveryMethod,
@@ -56,6 +60,7 @@ export interface RequestRecord {
   notes: string | null;
   target_us_person: boolean | null;
   identifier_kind: IdentifierKind | null;
+  access_mode: AccessMode | null;
   restricted: boolean;
 }
 
@@ -63,6 +68,15 @@ export interface TargetRecord {
   identifier: string;
   account_ref: string | null;
   result: AccountResult | null;
+}
+
+/** One step of a court challenge as it is written (court-challenges-repository.ts). */
+export interface ChallengeRecord {
+  stage: ChallengeStage;
+  result: ChallengeResult;
+  filed_at: string | null;
+  decided_at: string | null;
+  court: string | null;
 }
 
 export interface NdoRecord {
@@ -112,10 +126,11 @@ export async function insertRequests(db: Db, rows: RequestRecord[]): Promise<Map
       external_ref, received_at, delivered_via, agency_id, issuer, requester_class, channel, process_type,
       legal_authority, case_class, emergency, emergency_basis, demand_kind, data_sought, items_of_information,
       dsa_category, acknowledged_at, effect_given_at, status, outcome, responded_at, notice_status,
-      data_location, notes, target_us_person, identifier_kind, restricted)
+      data_location, notes, target_us_person, identifier_kind, restricted, access_mode)
     select ref, rec, dv::delivery_method, ag, iss, rc::requester_class, ch::channel, pt::process_type,
       la, cc::case_class, em, eb, dk::demand_kind, ds::data_sought[], items, dsa, ack, eff,
-      st::request_status, oc::outcome, resp, ns::notice_status, dl, notes, tus, ik::identifier_kind, rs
+      st::request_status, oc::outcome, resp, ns::notice_status, dl, notes, tus, ik::identifier_kind, rs,
+      am::access_mode
     from unnest(
       ${col('external_ref')}::text[], ${col('received_at')}::timestamptz[], ${col('delivered_via')}::text[],
       ${col('agency_id')}::bigint[], ${col('issuer')}::text[], ${col('requester_class')}::text[],
@@ -126,8 +141,9 @@ export async function insertRequests(db: Db, rows: RequestRecord[]): Promise<Map
       ${col('acknowledged_at')}::timestamptz[], ${col('effect_given_at')}::timestamptz[],
       ${col('status')}::text[], ${col('outcome')}::text[], ${col('responded_at')}::timestamptz[],
       ${col('notice_status')}::text[], ${col('data_location')}::text[], ${col('notes')}::text[],
-      ${col('target_us_person')}::boolean[], ${col('identifier_kind')}::text[], ${col('restricted')}::boolean[]
-    ) as t(ref, rec, dv, ag, iss, rc, ch, pt, la, cc, em, eb, dk, ds, items, dsa, ack, eff, st, oc, resp, ns, dl, notes, tus, ik, rs)
+      ${col('target_us_person')}::boolean[], ${col('identifier_kind')}::text[], ${col('restricted')}::boolean[],
+      ${col('access_mode')}::text[]
+    ) as t(ref, rec, dv, ag, iss, rc, ch, pt, la, cc, em, eb, dk, ds, items, dsa, ack, eff, st, oc, resp, ns, dl, notes, tus, ik, rs, am)
     on conflict (external_ref) do nothing
     returning id, external_ref`.execute(db);
   return new Map(result.rows.map((r) => [r.external_ref, Number(r.id)]));
@@ -202,6 +218,8 @@ export interface RequestBundle {
   agency: AgencyRow;
   targets: TargetRow[];
   ndos: NdoRow[];
+  /** The recorded steps of the request's court challenge, oldest first (issue 16.2). */
+  challenges: ChallengeRow[];
 }
 
 /** `pg` does not know our enum array types and hands them over as '{a,b}' text. */
@@ -215,12 +233,13 @@ export async function findRequest(db: Db, id: number): Promise<RequestBundle | u
   const row = await db.selectFrom('requests').selectAll().where('id', '=', id).executeTakeFirst();
   if (!row) return undefined;
   const request = { ...row, data_sought: enumArray(row.data_sought) };
-  const [agency, targets, ndos] = await Promise.all([
+  const [agency, targets, ndos, challenges] = await Promise.all([
     db.selectFrom('agencies').selectAll().where('id', '=', request.agency_id).executeTakeFirstOrThrow(),
     db.selectFrom('request_targets').selectAll().where('request_id', '=', id).orderBy('id').execute(),
     db.selectFrom('nondisclosure_orders').selectAll().where('request_id', '=', id).orderBy('id').execute(),
+    db.selectFrom('court_challenges').selectAll().where('request_id', '=', id).orderBy('id').execute(),
   ]);
-  return { request, agency, targets, ndos };
+  return { request, agency, targets, ndos, challenges };
 }
 
 export async function findRequestIdByRef(db: Db, externalRef: string): Promise<number | undefined> {

@@ -26,6 +26,8 @@ export const ACTIONS = {
   'hold.release': ['admin'],
   'ndo.manage': ['handler', 'approver', 'admin'],
   'notice.record': ['handler', 'approver', 'admin'],
+  // A court challenge of a request (issue 16.2): recorded by those who work the request.
+  'challenge.record': ['handler', 'approver', 'admin'],
   'report.read': ['viewer', 'handler', 'approver', 'publisher', 'admin'],
   'report.freeze': ['publisher', 'admin'],
   'report.publish': ['publisher', 'admin'],

@@ -10,6 +10,8 @@ import {
 } from '../domain/intake-defaults.ts';
 import { INT4_MAX, readInstant, textProblem } from '../domain/primitives.ts';
 import { requestInput, type ValidRequest } from '../domain/request-input.ts';
+import { accessModeOf } from '../domain/request-process.ts';
+import { insertChallenges } from '../repositories/court-challenges-repository.ts';
 import { mayChangeRestriction, restrictedFlag } from '../domain/restricted.ts';
 import type { NoticeStatus } from '../domain/vocabulary.ts';
 import { fromDatabaseError } from '../db/errors.ts';
@@ -25,6 +27,7 @@ import {
   listRequests,
   replaceTargets,
   upsertAgency,
+  type ChallengeRecord,
   type Cursor,
   type ListFilter,
   type NdoRecord,
@@ -59,6 +62,8 @@ export interface PreparedRequest {
   agency: ValidRequest['agency'];
   targets: TargetRecord[];
   ndo: NdoRecord | null;
+  /** History: the court challenge as it stood when recorded (issue 16.2). */
+  challenge: ChallengeRecord | null;
 }
 
 /**
@@ -115,6 +120,7 @@ export function prepareRequest(v: ValidRequest, now: Date, o: { history?: boolea
       notes: v.notes ?? null,
       target_us_person: v.target_us_person ?? null,
       identifier_kind: v.identifier_kind ?? null,
+      access_mode: accessModeOf(v.process_type, v.access_mode),
       restricted: restrictedFlag(v.process_type, v.restricted),
     },
     targets: [...targets.values()],
@@ -125,6 +131,15 @@ export function prepareRequest(v: ValidRequest, now: Date, o: { history?: boolea
           issued_at: v.ndo.issued_at ?? null,
           expires_at: v.ndo.expires_at,
           ground: v.ndo.ground ?? null,
+        }
+      : null,
+    challenge: v.court_challenge
+      ? {
+          stage: v.court_challenge.stage,
+          result: v.court_challenge.result,
+          filed_at: v.court_challenge.filed_at ?? null,
+          decided_at: v.court_challenge.decided_at ?? null,
+          court: v.court_challenge.court ?? null,
         }
       : null,
   };
@@ -138,6 +153,7 @@ export async function writeRequests(
   trx: Db,
   prepared: PreparedRequest[],
   agencyCache = new Map<string, number>(),
+  recordedBy = 'system:intake',
 ): Promise<Map<string, number>> {
   const records: RequestRecord[] = [];
   for (const p of prepared) {
@@ -166,6 +182,15 @@ export async function writeRequests(
   }
   await insertTargets(trx, targets);
   await insertNdos(trx, ndos);
+  await insertChallenges(
+    trx,
+    prepared.flatMap((p) => {
+      const id = ids.get(p.record.external_ref);
+      return id === undefined || !p.challenge
+        ? []
+        : [{ ...p.challenge, request_id: id, recorded_by: recordedBy }];
+    }),
+  );
   return ids;
 }
 
@@ -266,7 +291,7 @@ export function createRequestService(deps: {
       const id = await db
         .transaction()
         .execute(async (trx) => {
-          const ids = await writeRequests(trx, [prepared]);
+          const ids = await writeRequests(trx, [prepared], undefined, actor.label);
           const newId = ids.get(prepared.record.external_ref);
           if (newId === undefined) {
             throw new CandorError(
@@ -371,7 +396,9 @@ export function createRequestService(deps: {
         const before: Record<string, unknown> = {};
         for (const [k, v] of Object.entries(next.record) as Array<[keyof typeof next.record, unknown]>) {
           if (k === 'external_ref' || k === 'status') continue;
-          if (!(k in patch || k === 'notice_status' || k === 'restricted')) continue;
+          // The notice status, the restriction and the access mode may follow from other fields (a process type
+          // changed into a wiretap order makes the access prospective).
+          if (!(k in patch || k === 'notice_status' || k === 'restricted' || k === 'access_mode')) continue;
           const old = (current as Record<string, unknown>)[k];
           if (JSON.stringify(old) !== JSON.stringify(v)) {
             changed[k] = v;
@@ -472,6 +499,7 @@ function toInput(p: PresentedRequest): Record<string, unknown> {
     responded_at: p.responded_at,
     notice_status: p.notice_status,
     identifier_kind: p.identifier_kind,
+    access_mode: p.access_mode,
     ndo: ndo
       ? {
           authority: ndo.authority,

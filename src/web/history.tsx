@@ -40,6 +40,7 @@ const ACTIONS: Readonly<Record<string, string>> = {
   'contact.set': 'Set the customer contact',
   'comment.post': 'Commented',
   'correspondence.record': 'Logged correspondence with the agency',
+  'challenge.record': 'Recorded a step of the court challenge',
 };
 
 export function actionLabel(action: string): string {

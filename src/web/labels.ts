@@ -20,6 +20,9 @@ import {
   APPROVAL_PURPOSES,
   CORRESPONDENCE_CHANNELS,
   CORRESPONDENCE_DIRECTIONS,
+  ACCESS_MODES,
+  CHALLENGE_RESULTS,
+  CHALLENGE_STAGES,
 } from '../domain/vocabulary.ts';
 import { CHANNEL_LABELS, OUTCOME_LABELS, PROCESS_LABELS } from '../reports/render/labels.ts';
 
@@ -56,6 +59,10 @@ const WORDS: Readonly<Record<string, string>> = {
   STATEMENT_CATEGORY_OTHER_VIOLATION_TC: 'Other violation of terms and conditions',
   STATEMENT_CATEGORY_NOT_SPECIFIED_ORDER: 'Not specified (order)',
   STATEMENT_CATEGORY_NOT_SPECIFIED_NOTICE: 'Not specified (notice)',
+  stored: 'Stored records',
+  prospective: 'Real-time (prospective)',
+  partly_won: 'Partly won (narrowed)',
+  withdrawn_by_requester: 'Withdrawn by the requester',
 };
 
 /** A readable label for any vocabulary value: the report's labels where they exist, else the words. */
@@ -102,6 +109,9 @@ const CODES: ReadonlySet<string> = new Set<string>([
   ...NUMBER_SOURCES,
   ...CORRESPONDENCE_DIRECTIONS,
   ...CORRESPONDENCE_CHANNELS,
+  ...ACCESS_MODES,
+  ...CHALLENGE_STAGES,
+  ...CHALLENGE_RESULTS,
   // Per-account results, order grounds, hold release reasons, approval purposes, outbox and hold states.
   ...['produced', 'preserved', 'restricted', 'deleted', 'no_data', 'not_produced'],
   ...['endanger_life', 'flight', 'evidence', 'witnesses', 'jeopardize', 'other'],
@@ -152,6 +162,9 @@ const FIELDS: Readonly<Record<string, string>> = {
   occurred_at: 'Sent or received',
   comment_id: 'Comment number',
   correspondence_id: 'Entry number',
+  access_mode: 'Access',
+  challenge: 'Court challenge',
+  challenge_id: 'Challenge step',
 };
 
 /**

@@ -279,6 +279,13 @@ const routes: Route[] = [
     'notice.record',
     () => ({ version: v(w.notice), status: 'not_possible', reason: 'no contact details on file' }),
   ),
+  post(
+    () => `/api/v1/requests/${w.notice}/challenges`,
+    'challenge.record',
+    () => ({ version: v(w.notice), stage: 'motion_filed', result: 'pending' }),
+    track,
+    201,
+  ),
   { method: 'GET', url: () => `/api/v1/requests/${existingId}/guidance`, action: 'request.read', ok: 200 },
   { method: 'GET', url: () => '/api/v1/due?horizon_days=30', action: 'request.read', ok: 200 },
   { method: 'GET', url: () => '/api/v1/users', action: 'user.manage', ok: 200 },

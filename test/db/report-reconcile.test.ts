@@ -3,7 +3,11 @@ import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BANDED_ONLY_PROCESS, sectionOf } from '../../src/domain/report-sections.ts';
 import { requestInput, type RequestInput } from '../../src/domain/request-input.ts';
+import { PROSPECTIVE_PROCESS } from '../../src/domain/request-process.ts';
 import {
+  ACCESS_MODES,
+  CHALLENGE_RESULTS,
+  CHALLENGE_STAGES,
   DATA_SOUGHT,
   DEMAND_KINDS,
   IDENTIFIER_KINDS,
@@ -50,10 +54,27 @@ const arbRequest = fc
     demand: fc.option(fc.constantFrom(...DEMAND_KINDS), { nil: undefined }),
     channel: fc.constantFrom('domestic', 'domestic', 'mlat', 'dsa_art_9', 'dsa_art_10'),
     items: fc.option(fc.integer({ min: 0, max: 9 }), { nil: undefined }),
+    // Issue 16.2: informal requests (one in five), the access mode and a court challenge.
+    informal: fc.integer({ min: 0, max: 4 }).map((n) => n === 0),
+    access: fc.option(fc.constantFrom(...ACCESS_MODES), { nil: undefined }),
+    challenge: fc.option(
+      fc.record({
+        stage: fc.constantFrom(...CHALLENGE_STAGES),
+        result: fc.constantFrom(...CHALLENGE_RESULTS),
+      }),
+      { nil: undefined },
+    ),
   })
   .map((r): Omit<RequestInput, 'external_ref'> => {
     const received = new Date(Date.UTC(2015, 0, 1) + r.day * 86_400_000 + 3_600_000).toISOString();
     const us = r.country === 'US';
+    // A foreign national-security order comes from a foreign authority (the request schema refuses a US one);
+    // an informal request carries no legal process (only a takedown request or other).
+    const formalProcess =
+      r.country === 'US' && r.process_type === 'foreign_national_security_order'
+        ? 'national_security_letter'
+        : r.process_type;
+    const process = r.informal ? (r.process_type < 'm' ? 'takedown_request' : 'other') : formalProcess;
     return {
       received_at: received,
       agency: {
@@ -63,13 +84,12 @@ const arbRequest = fc
         country: r.country,
         subdivision: us && ['state', 'local', 'municipal'].includes(r.level) ? r.state : undefined,
       },
-      // A foreign national-security order comes from a foreign authority (the request schema refuses a US one).
-      process_type:
-        r.country === 'US' && r.process_type === 'foreign_national_security_order'
-          ? 'national_security_letter'
-          : r.process_type,
+      process_type: process,
       demand_kind: r.demand,
-      channel: r.channel as never,
+      channel: (r.informal ? 'informal' : r.channel) as never,
+      // Wiretap and pen-register orders are never stored (the schema refuses it).
+      access_mode: PROSPECTIVE_PROCESS.includes(process) && r.access === 'stored' ? 'prospective' : r.access,
+      court_challenge: r.challenge,
       items_of_information: r.items,
       identifier_kind: r.identifier_kind,
       data_sought: r.sought,
@@ -146,6 +166,24 @@ function checkTables(r: ReportData): void {
       n.pending +
       (n.not_recorded ?? 0),
   ).toBe(s.requests.count);
+  // Access modes split each process type's requests, and the rows the headline; wiretaps are never stored.
+  const am = t.access_mode ?? [];
+  expect(am.map((x) => [x.process_type, x.requests])).toEqual(
+    t.process_outcome.map((p) => [p.process_type, p.requests]),
+  );
+  for (const x of am) {
+    expect(x.stored + x.prospective + x.not_recorded).toBe(x.requests);
+    if (PROSPECTIVE_PROCESS.includes(x.process_type)) expect(x.stored + x.not_recorded).toBe(0);
+  }
+  // Court challenges: each request once, its stages and results without loss, within the headline.
+  const cc = t.pushback.court_challenges!;
+  expect(sum(cc.by_stage_result.map((x) => x.requests))).toBe(cc.requests);
+  expect(cc.requests).toBeLessThanOrEqual(s.requests.count);
+  // Informal requests: their outcomes add up, split by country and by process type without loss.
+  const inf = t.informal_requests!;
+  expect(outcomeSum(inf.outcomes as OutcomeCounts)).toBe(inf.requests);
+  expect(sum(inf.by_country.map((x) => x.requests))).toBe(inf.requests);
+  expect(sum(inf.by_process_type.map((x) => x.requests))).toBe(inf.requests);
   // Identifier kinds (not_recorded included) split the headline without loss; rows only with requests.
   const ik = t.identifier_kinds ?? [];
   expect(sum(ik.map((x) => x.requests))).toBe(s.requests.count);
@@ -268,8 +306,9 @@ describe('report tables reconcile with each other over random records', () => {
             now: NOW,
           });
           checkTables(r);
-          // The headline counts every request of the period except national-security process.
-          const headline = rows.filter((x) => {
+          // The headline counts every request of the period except national-security process and informal
+          // requests, which are counted apart: headline + informal = all.
+          const all = rows.filter((x) => {
             const at = x.received_at;
             return (
               at >= r.period.start &&
@@ -277,7 +316,28 @@ describe('report tables reconcile with each other over random records', () => {
               !BANDED_ONLY_PROCESS.includes(x.process_type)
             );
           });
+          const headline = all.filter((x) => x.channel !== 'informal');
+          const informal = all.filter((x) => x.channel === 'informal');
           expect(r.tables.summary.requests.count).toBe(headline.length);
+          expect(r.tables.informal_requests?.requests).toBe(informal.length);
+          expect(r.tables.summary.requests.count + r.tables.informal_requests!.requests).toBe(all.length);
+          // Access modes as recorded (wiretaps and pen registers prospective when left empty).
+          const modeOf = (x: (typeof headline)[number]) =>
+            x.access_mode ?? (PROSPECTIVE_PROCESS.includes(x.process_type) ? 'prospective' : 'not_recorded');
+          for (const m of ['stored', 'prospective', 'not_recorded'] as const)
+            expect(sum((r.tables.access_mode ?? []).map((x) => x[m])), m).toBe(
+              headline.filter((x) => modeOf(x) === m).length,
+            );
+          // Challenged in court: the headline requests with a challenge, by stage and result.
+          expect(r.tables.pushback.court_challenges?.requests).toBe(
+            headline.filter((x) => x.court_challenge).length,
+          );
+          for (const c of r.tables.pushback.court_challenges?.by_stage_result ?? [])
+            expect(c.requests).toBe(
+              headline.filter(
+                (x) => x.court_challenge?.stage === c.stage && x.court_challenge.result === c.result,
+              ).length,
+            );
           // Takedowns are the section rule's takedowns; their items are each request's, or its identifiers.
           const takedowns = headline.filter(
             (x) =>
@@ -309,7 +369,8 @@ describe('report tables reconcile with each other over random records', () => {
                 (i % 2 === 1 || !x.outcome) &&
                 x.received_at >= r.period.start &&
                 x.received_at < `${r.period.end}T23:59:59.999Z` &&
-                !BANDED_ONLY_PROCESS.includes(x.process_type),
+                !BANDED_ONLY_PROCESS.includes(x.process_type) &&
+                x.channel !== 'informal',
             ).length,
           );
           // Content sought is read from data_sought, whatever else the request asked for.

@@ -24,7 +24,7 @@ const START = Date.parse('2015-01-01T00:00:00Z');
 const END = Date.parse('2015-07-01T00:00:00Z');
 const REPORT_AT = '2015-10-01T00:00:00Z';
 
-type Kind = 'subpoena' | 'search_warrant' | 'preservation' | 'takedown' | 'nsl' | 'civil';
+type Kind = 'subpoena' | 'search_warrant' | 'preservation' | 'takedown' | 'nsl' | 'civil' | 'informal';
 interface Spec {
   kind: Kind;
   /** Days after 1 January 2015; past 181 the request falls after the half-year. */
@@ -44,6 +44,8 @@ interface Spec {
 interface Fact {
   spec: Spec;
   government: boolean;
+  /** An informal government request (channel informal): counted apart from the headline (issue 16.2). */
+  informal: boolean;
   nationalSecurity: boolean;
   inPeriod: boolean;
   respondedAt: number | null;
@@ -56,7 +58,15 @@ interface Fact {
 }
 
 const spec: fc.Arbitrary<Spec> = fc.record({
-  kind: fc.constantFrom<Kind>('subpoena', 'search_warrant', 'preservation', 'takedown', 'nsl', 'civil'),
+  kind: fc.constantFrom<Kind>(
+    'subpoena',
+    'search_warrant',
+    'preservation',
+    'takedown',
+    'nsl',
+    'civil',
+    'informal',
+  ),
   day: fc.integer({ min: 0, max: 190 }),
   via: fc.constantFrom('intake', 'intake', 'import', 'import_override'),
   respondAfter: fc.option(fc.integer({ min: 0, max: 30 })),
@@ -98,6 +108,13 @@ function inputOf(s: Spec, ref: string, at: number): RequestInput {
       });
     case 'civil':
       return requestFactory({ ...base, process_type: 'civil_subpoena', requester_class: 'civil_litigant' });
+    case 'informal':
+      return requestFactory({
+        ...base,
+        process_type: 'takedown_request',
+        demand_kind: 'restrict_content',
+        channel: 'informal',
+      });
   }
 }
 
@@ -111,6 +128,7 @@ async function record(specs: Spec[], run: number): Promise<{ facts: Fact[]; repo
   const facts: Fact[] = specs.map((sp) => ({
     spec: sp,
     government: sp.kind !== 'civil',
+    informal: sp.kind === 'informal',
     nationalSecurity: sp.kind === 'nsl',
     inPeriod: START + sp.day * DAY < END,
     respondedAt: null,
@@ -238,9 +256,15 @@ async function record(specs: Spec[], run: number): Promise<{ facts: Fact[]; repo
 function check(facts: Fact[], r: ReportData): void {
   const t = r.tables;
   const counted = facts.filter((f) => f.inPeriod && !f.nationalSecurity);
-  const gov = counted.filter((f) => f.government);
+  const gov = counted.filter((f) => f.government && !f.informal);
   const civil = counted.filter((f) => !f.government);
+  const informal = counted.filter((f) => f.informal);
 
+  // Informal requests are counted apart: headline + civil litigants + informal = every request counted.
+  expect(t.informal_requests?.requests).toBe(informal.length);
+  expect(t.summary.requests.count + (t.civil_litigants?.requests ?? 0) + t.informal_requests!.requests).toBe(
+    counted.length,
+  );
   // The headline counts government requests only: civil litigants never, national-security process never.
   expect(t.summary.requests.count).toBe(gov.length);
   expect(t.by_country.reduce((n, c) => n + c.requests, 0)).toBe(gov.length);

@@ -39,6 +39,9 @@ const enums: Array<[string, readonly string[]]> = [
   ['reminder_status', v.REMINDER_STATUSES],
   ['correspondence_direction', v.CORRESPONDENCE_DIRECTIONS],
   ['correspondence_channel', v.CORRESPONDENCE_CHANNELS],
+  ['access_mode', v.ACCESS_MODES],
+  ['challenge_stage', v.CHALLENGE_STAGES],
+  ['challenge_result', v.CHALLENGE_RESULTS],
 ];
 
 describe('the database vocabulary', () => {

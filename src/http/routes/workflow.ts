@@ -4,6 +4,7 @@ import { DUE_KINDS } from '../../domain/due.ts';
 import { NUMBER_SOURCES } from '../../domain/emergency.ts';
 import { HOLD_REGIMES } from '../../domain/preservation.ts';
 import { ndoInput } from '../../domain/request-input.ts';
+import { courtChallengeBody } from '../../domain/court-challenge.ts';
 import { instant, recordId, versionNumber } from '../../domain/primitives.ts';
 import {
   ACCOUNT_RESULTS,
@@ -251,6 +252,20 @@ export function workflowRoutes(services: Services): FastifyPluginAsyncZod {
           expectedVersion: b.version,
         });
         return reply.status(201).send({ ndo_id: ndoId, request: await show(req.actor, req.params.id) });
+      },
+    );
+    app.post(
+      '/requests/:id/challenges',
+      { schema: { params: idParams, body: courtChallengeBody, tags } },
+      async (req, reply) => {
+        const { version: v, ...step } = req.body;
+        const challengeId = await wf.recordChallenge(req.actor, req.params.id, {
+          ...step,
+          expectedVersion: v,
+        });
+        return reply
+          .status(201)
+          .send({ challenge_id: challengeId, request: await show(req.actor, req.params.id) });
       },
     );
     app.post(

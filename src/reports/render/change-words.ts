@@ -102,6 +102,7 @@ const TABLE_WORDS: Record<string, string> = {
   notice: 'Customer notice',
   international_channel: 'Requests by channel',
   pushback: 'Pushback',
+  informal_requests: 'Informal requests',
   account_actions: 'Action on accounts',
   counting_rules: 'How we count',
   definitions: 'Definitions',
@@ -133,6 +134,8 @@ export function changeLabel(table: string, key: string): string {
       ];
       return `Time to respond, ${process}${kind ?? ''}: ${fieldWords(rest.slice(1))}`;
     }
+    case 'access_mode':
+      return `Access mode, ${lower(lookup(PROCESS_LABELS, first) ?? first)}: ${fieldWords(rest)}`;
     case 'identifier_kinds':
       return `Requests by identifier kind, ${lower(lookup(IDENTIFIER_KIND_LABELS, first) ?? first)}: ${fieldWords(rest)}`;
     case 'data_produced': {

@@ -1,6 +1,7 @@
-import { CHANNELS } from '../../domain/vocabulary.ts';
+import { LEGAL_CHANNELS } from '../../domain/vocabulary.ts';
 import type { OutcomeCounts, ReportData } from '../report-data.ts';
 import { csvRecords, type CsvValue } from './csv-format.ts';
+import { processCsvRows } from './process-sections.ts';
 
 /**
  * report.csv: every figure of the report in long form, one row per cell (RFC 4180, UTF-8, CRLF):
@@ -36,7 +37,7 @@ function takedownRows(td: ReportData['tables']['takedown']): Row[] {
     for (const [k, v] of Object.entries(figures)) rows.push(['takedown', 'country', country, '', '', k, v]);
   }
   if (td.international_channel)
-    for (const c of CHANNELS)
+    for (const c of LEGAL_CHANNELS)
       rows.push(['takedown', 'channel', c, '', '', 'requests', td.international_channel[c]]);
   for (const [k, v] of Object.entries(td.notice ?? {}))
     rows.push(['takedown', 'notice', k, '', '', 'requests', v]);
@@ -156,20 +157,21 @@ export function renderCsv(data: ReportData): string {
   rows.push(...outcomeRows('takedown', '', '', t.takedown.outcomes));
   rows.push(...takedownRows(t.takedown));
   for (const [k, v] of Object.entries(t.notice)) rows.push(['notice', 'notice', k, '', '', 'requests', v]);
-  for (const c of CHANNELS)
+  for (const c of LEGAL_CHANNELS)
     rows.push(['international_channel', 'channel', c, '', '', 'requests', t.international_channel[c]]);
   // Data demands (schema version 5): the country, channel and notice rows of every request but takedowns.
   const dd = t.data_demands;
   if (dd) {
     for (const r of dd.by_country)
       rows.push(['data_demands', 'country', r.country, '', '', 'requests', r.requests]);
-    for (const c of CHANNELS)
+    for (const c of LEGAL_CHANNELS)
       rows.push(['data_demands', 'channel', c, '', '', 'requests', dd.international_channel[c]]);
     for (const [k, v] of Object.entries(dd.notice))
       rows.push(['data_demands', 'notice', k, '', '', 'requests', v]);
   }
-  for (const [k, v] of Object.entries(t.pushback))
-    rows.push(['pushback', 'action', k, '', '', 'requests', v]);
+  const { court_challenges: challenges, ...pushback } = t.pushback;
+  for (const [k, v] of Object.entries(pushback)) rows.push(['pushback', 'action', k, '', '', 'requests', v]);
+  rows.push(...processCsvRows(t, challenges));
   const civil = t.civil_litigants;
   if (civil) {
     for (const [k, v] of Object.entries(civil))

@@ -1,6 +1,6 @@
 import type { UncoveredDays } from '../../domain/ns-coverage.ts';
 import { STATUS_WORDS, type Scorecard } from '../scorecard.ts';
-import { CHANNELS, OUTCOMES, type ProcessType } from '../../domain/vocabulary.ts';
+import { LEGAL_CHANNELS, OUTCOMES, type ProcessType } from '../../domain/vocabulary.ts';
 import { REGIONS, type OutcomeCounts, type ReportData } from '../report-data.ts';
 import { changeLabel } from './change-words.ts';
 import { foreignNationalSecuritySection } from './foreign-ns-section.ts';
@@ -21,6 +21,7 @@ import {
   identifierKindTables,
   pushbackNote,
 } from './document-history.ts';
+import { accessModeTables, CHALLENGE_NOTE, challengeRows, informalSection } from './process-sections.ts';
 import {
   CHANNEL_LABELS,
   LEVEL_LABELS,
@@ -353,7 +354,7 @@ export function reportDocument(data: ReportData): ReportDocument {
         id: 'international_channel',
         caption: 'How the requests reached us',
         head: ['Channel', 'Requests', ...splitHeads],
-        rows: CHANNELS.map((c) => ({
+        rows: LEGAL_CHANNELS.map((c) => ({
           kind: 'normal',
           cells: [CHANNEL_LABELS[c], t.international_channel[c], ...channelSplit(t, c)],
         })),
@@ -443,9 +444,17 @@ export function reportDocument(data: ReportData): ReportDocument {
               t.pushback.withdrawn_after_notice_policy,
             ],
           },
+          ...challengeRows(t),
         ],
-        ...(pushbackNote(t) ? { note: pushbackNote(t) } : {}),
+        ...(pushbackNote(t) || t.pushback.court_challenges
+          ? {
+              note: [pushbackNote(t), t.pushback.court_challenges ? CHALLENGE_NOTE : undefined]
+                .filter(Boolean)
+                .join(' '),
+            }
+          : {}),
       },
+      ...accessModeTables(t),
     ],
     charts: ['outcomes', 'process_types'],
   });
@@ -584,6 +593,8 @@ export function reportDocument(data: ReportData): ReportDocument {
     });
 
   // Versions frozen before these were reported keep their bytes: the sections appear only with the data.
+  const informal = informalSection(t);
+  if (informal) sections.push(informal);
   const civil = t.civil_litigants;
   if (civil) {
     const cio = usedOutcomes([civil.outcomes]);

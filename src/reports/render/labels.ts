@@ -48,6 +48,7 @@ export const CHANNEL_LABELS: Readonly<Record<Channel, string>> = {
   eu_e_evidence: 'EU e-Evidence order',
   dsa_art_9: 'EU DSA Art. 9 order to act',
   dsa_art_10: 'EU DSA Art. 10 order to provide information',
+  informal: 'Informal (no legal process)',
 };
 
 /** Labels of the notice table's rows, in display order; keys are the table's fields. */

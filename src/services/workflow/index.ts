@@ -1,3 +1,4 @@
+import { challengeActions } from './challenges.ts';
 import { workflowContext, type WorkflowDeps } from './context.ts';
 import { emergencyActions } from './emergency.ts';
 import { guidanceActions } from './guidance.ts';
@@ -22,6 +23,7 @@ export function createWorkflowService(deps: WorkflowDeps) {
     ...ndosActions(ctx),
     ...noticeStatusActions(ctx),
     ...guidanceActions(ctx),
+    ...challengeActions(ctx),
   };
 }
 export type WorkflowService = ReturnType<typeof createWorkflowService>;

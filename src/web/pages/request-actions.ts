@@ -18,6 +18,8 @@ import { Errors } from '../forms.tsx';
 import { renderDetail, requestId } from './request-detail.tsx';
 import { ACCOUNT_RESULTS } from '../../domain/vocabulary.ts';
 import { renderNotice } from './request-notice.tsx';
+import { courtChallengeInput } from '../../domain/court-challenge.ts';
+import { zodIssues } from '../../errors.ts';
 
 /**
  * The request's action forms: each POST runs one workflow service call with the version the page showed,
@@ -239,6 +241,20 @@ export const routes: WebRoute[] = [
       return 'ndo_lifted';
     },
   ),
+  act('challenges', 'challenge.record', 'challenge', async (c, id, expectedVersion) => {
+    const blank = (k: string) => c.form.get(k) || undefined;
+    const parsed = courtChallengeInput.safeParse({
+      stage: blank('stage'),
+      result: blank('result'),
+      filed_at: blank('filed_at'),
+      decided_at: blank('decided_at'),
+      court: blank('court'),
+    });
+    if (!parsed.success)
+      throw new CandorError('invalid', 'the court challenge is not valid', zodIssues(parsed.error.issues));
+    await c.services.workflow.recordChallenge(c.actor, id, { ...parsed.data, expectedVersion });
+    return 'challenge_recorded';
+  }),
   act('holds', 'hold.manage', 'hold', async (c, id, expectedVersion) => {
     await c.services.workflow.addHold(c.actor, id, {
       regime: c.form.get('regime') ? oneOf(c, 'regime', HOLD_REGIMES) : undefined,

@@ -154,6 +154,7 @@ const FLASH: Record<string, string> = {
   approved: 'Your approval was recorded.',
   ndo_added: 'The non-disclosure order was recorded.',
   ndo_lifted: 'The order was recorded as lifted.',
+  challenge_recorded: 'The step of the court challenge was recorded.',
   hold_added: 'The preservation hold was started.',
   hold_extended: 'The hold was extended.',
   hold_released: 'The hold was released.',
@@ -220,6 +221,7 @@ function RequestPage(props: {
                 ['Kind of identifier', r.identifier_kind ? label(r.identifier_kind) : 'Not recorded'],
                 ['Case class', r.case_class && label(r.case_class)],
                 ['Channel', label(r.channel)],
+                ['Access', r.access_mode ? label(r.access_mode) : 'Not recorded'],
                 ['Delivered via', r.delivered_via && label(r.delivered_via)],
                 ['Received', when(r.received_at)],
               ]}

@@ -2,6 +2,7 @@ import { requestPatch } from '../../domain/request-input.ts';
 import {
   AGENCY_KINDS,
   AGENCY_LEVELS,
+  ACCESS_MODES,
   CHANNELS,
   DATA_SOUGHT,
   IDENTIFIER_KINDS,
@@ -59,6 +60,7 @@ function shown(r: Detail): Record<string, string | string[]> {
     accounts: accounts.join('\n'),
     identifiers: identifiers.join('\n'),
     identifier_kind: r.identifier_kind ?? '',
+    access_mode: r.access_mode ?? '',
     notes: r.notes ?? '',
   };
 }
@@ -105,6 +107,7 @@ export function formToPatch(f: Form, r: Detail): Record<string, unknown> {
     });
   }
   if (changed('identifier_kind')) patch.identifier_kind = opt('identifier_kind');
+  if (changed('access_mode')) patch.access_mode = opt('access_mode');
   if (changed('notes')) patch.notes = opt('notes');
   return patch;
 }
@@ -177,6 +180,14 @@ function EditPage(props: {
             errors={e}
           />
           <Select name="channel" label="Channel" options={CHANNELS} value={val('channel')} errors={e} />
+          <Select
+            name="access_mode"
+            label="Access"
+            options={ACCESS_MODES}
+            value={val('access_mode')}
+            empty="Not recorded"
+            errors={e}
+          />
           <Select
             name="target_us_person"
             label="Target a US person or in the US"

@@ -19,6 +19,7 @@ import type { Child, Html } from '../../html/jsx-runtime.ts';
 import { inWords, label, when } from '../labels.ts';
 import { CsrfField, Notice, Section, type PageContext } from '../layout.tsx';
 import { MissingContactForms, OutboxTable, outboxSummary, type NoticeStatusView } from './notice-outbox.tsx';
+import { ChallengeForm } from './request-challenge.tsx';
 
 export type Detail = PresentedRequest & { workflow: PresentedWorkflow };
 
@@ -36,7 +37,7 @@ export function namedAccounts(r: PresentedRequest): string[] {
   return [...new Set(r.targets.map((t) => t.account ?? t.identifier))];
 }
 
-interface Props {
+export interface Props {
   ctx: PageContext;
   r: Detail;
   actor: Actor;
@@ -53,7 +54,7 @@ interface Props {
  * fields come from `children(fields)`, whose ids carry the form's name (`f-<form>-<field>`): the page holds
  * many forms, several with a field of the same name, and each label must point at its own form's field.
  */
-function ActionForm(props: {
+export function ActionForm(props: {
   p: Props;
   name: string;
   path: string;
@@ -94,7 +95,7 @@ function ActionForm(props: {
 }
 
 /** The values and errors of the failed form, when `name` is the one that failed. */
-function state(p: Props, name: string): { v: Form; e: Errors | undefined; failed: boolean } {
+export function state(p: Props, name: string): { v: Form; e: Errors | undefined; failed: boolean } {
   const f = p.failed?.form === name ? p.failed : undefined;
   return { v: f?.input ?? new Form(), e: f?.errors, failed: f !== undefined };
 }
@@ -538,6 +539,7 @@ export function ActionsPanel(p: Props): Html | null {
     can(actor, 'ndo.manage') && <NdoForms p={p} />,
     can(actor, 'hold.manage') && <HoldForms p={p} mayAdd={open} />,
     can(actor, 'notice.record') && <NoticeForm p={p} />,
+    can(actor, 'challenge.record') && r.channel !== 'informal' && <ChallengeForm p={p} />,
     can(actor, 'notice.read') && <NoticeSend p={p} />,
   ].filter(Boolean);
   if (parts.length === 0) return null;

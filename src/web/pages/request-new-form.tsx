@@ -2,6 +2,7 @@ import {
   AGENCY_KINDS,
   AGENCY_LEVELS,
   CASE_CLASSES,
+  ACCESS_MODES,
   CHANNELS,
   DATA_SOUGHT,
   DELIVERY_METHODS,
@@ -112,6 +113,16 @@ export function NewRequestPage(props: {
               label="Channel"
               options={CHANNELS}
               value={f.get('channel') || 'domestic'}
+              hint="Informal: a referral, a call or a flagging without legal process (a takedown request or other)."
+              errors={e}
+            />
+            <Select
+              name="access_mode"
+              label="Access"
+              options={ACCESS_MODES}
+              value={f.get('access_mode')}
+              empty="Not recorded"
+              hint="Stored records, or real-time collection (wiretap and pen-register orders always are)."
               errors={e}
             />
             <Select

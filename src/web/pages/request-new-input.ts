@@ -59,6 +59,7 @@ export function formToInput(f: Form): Record<string, unknown> {
       return account ? { value, account } : { value };
     }),
     identifier_kind: opt('identifier_kind'),
+    access_mode: opt('access_mode'),
     items_of_information: items === '' ? undefined : /^\d+$/.test(items) ? Number(items) : items,
     dsa_category: opt('dsa_category'),
     acknowledged_at: instantFrom(f.get('acknowledged_at')),
