@@ -1,6 +1,6 @@
 import { RESULT_WORDS, STAGE_WORDS } from '../../domain/court-challenge.ts';
 import { CHALLENGE_RESULTS, CHALLENGE_STAGES } from '../../domain/vocabulary.ts';
-import type { Html } from '../jsx/jsx-runtime.ts';
+import type { Html } from '../../html/jsx-runtime.ts';
 import { when } from '../labels.ts';
 import { ActionForm, state, type Props } from './request-forms.tsx';
 
