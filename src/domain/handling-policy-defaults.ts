@@ -104,7 +104,7 @@ function nationalSecurity({ nsOption, foreignNs }: PolicyEngine): string {
   const reported = Object.entries(foreignNs)
     .filter(([, r]) => r.mode === 'banded')
     .sort(([a], [b]) => a.localeCompare(b))
-    .map(([c, r]) => `${c} in bands of ${r.mode === 'banded' ? r.width : 0}`);
+    .map(([c, r]) => `${c} (bands of ${r.mode === 'banded' ? r.width : 0})`);
   return [
     `National security letters and orders under the Foreign Intelligence Surveillance Act are reviewed by counsel like any other process. We report them only as the law allows (${rule.statute}): in bands of ${rule.bandWidth}, ${rule.frequency === 'annual' ? 'once a year' : 'every half-year'}, ${rule.structure === 'combined' ? 'all national-security process combined' : 'each kind of process separately'}. They never appear in any exact figure of this report.`,
     reported.length

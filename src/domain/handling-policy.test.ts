@@ -42,7 +42,7 @@ describe('the generated "How we handle requests" text follows the configured pol
       '(50 U.S.C. 1874(a)(1)): in bands of 1000, every half-year, each kind of process separately',
     );
     const foreign = generatedPolicy({ ...engine(), foreignNs: { GB: { mode: 'banded', width: 250 } } });
-    expect(foreign.national_security).toContain('reported in bands for GB in bands of 250');
+    expect(foreign.national_security).toContain('reported in bands for GB (bands of 250)');
   });
 
   it('lists the executive agreements and the foreign preservation choice', () => {
