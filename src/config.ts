@@ -176,6 +176,11 @@ export type Config = Readonly<{
   logLevel: string;
   jobsIntervalSeconds: number;
   policy: PolicyConfig;
+  /**
+   * The provider's "How we handle requests" policy, Markdown (`<data dir>/how-we-handle-requests.md`), edited
+   * in the report desk; on PostgreSQL too (docs/reports.md, "How we handle requests").
+   */
+  handlingPolicyFile: string;
   /** Trust X-Forwarded-* headers (set when a reverse proxy terminates TLS in front of Candor). */
   trustProxy: boolean;
   /**
@@ -250,6 +255,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     logLevel: e.CANDOR_LOG_LEVEL,
     jobsIntervalSeconds: e.CANDOR_JOBS_INTERVAL,
     policy: policy.value,
+    handlingPolicyFile: path.join(dataDir, 'how-we-handle-requests.md'),
     trustProxy: e.CANDOR_TRUST_PROXY === 'true' || e.CANDOR_TRUST_PROXY === '1',
     publishRepo: e.CANDOR_PUBLISH_REPO ? path.resolve(e.CANDOR_PUBLISH_REPO) : path.join(dataDir, 'public'),
     gitAuthor: e.CANDOR_GIT_AUTHOR ? Object.freeze(parseGitAuthor(e.CANDOR_GIT_AUTHOR)!) : undefined,

@@ -283,3 +283,19 @@ export type CorrespondenceChannel = (typeof CORRESPONDENCE_CHANNELS)[number];
 /** How far a web session has signed in. */
 export const SESSION_STAGES = ['second_factor', 'signed_in'] as const;
 export type SessionStage = (typeof SESSION_STAGES)[number];
+
+/**
+ * The named sections of the provider's "How we handle requests" policy (issue 16.3; docs/reports.md), in the
+ * order the report prints them. RDR P10(a) and F5(a) point at them by these keys.
+ */
+export const HANDLING_POLICY_SECTIONS = [
+  'legal_review',
+  'pushback',
+  'verification',
+  'notice',
+  'emergency',
+  'foreign_demands',
+  'national_security',
+  'content_restriction',
+] as const;
+export type HandlingPolicySection = (typeof HANDLING_POLICY_SECTIONS)[number];

@@ -62,6 +62,8 @@ import { COUNTING_RULES, DEFINITIONS } from './wording.ts';
 export const DSA_APPLIES_FROM = '2024-02-17';
 
 export interface ComputeOptions {
+  /** The "How we handle requests" section as of now (services/handling-policy.ts); frozen with the version. */
+  handlingPolicy?: ReportData['handling_policy'];
   /** `2015-H1`, `2015` or `2015-01-01..2015-03-31` */
   period: string;
   provider: { name: string; service?: string };
@@ -426,6 +428,7 @@ export async function computeReport(db: Db, o: ComputeOptions): Promise<ReportDa
     },
     definitions: DEFINITIONS.map((d) => ({ ...d })),
     counting_rules: [...COUNTING_RULES],
+    ...(o.handlingPolicy ? { handling_policy: o.handlingPolicy } : {}),
   };
   if (o.previous) data.tables.changes = diffReports(o.previous, data);
   // The annex scores the tables above; it is not a table, so it never shows as a change between versions.

@@ -8,6 +8,7 @@ import { foreignNationalSecurityTableSchema } from '../domain/foreign-national-s
 import {
   LEGAL_CHANNELS,
   DSA_CATEGORIES,
+  HANDLING_POLICY_SECTIONS,
   IDENTIFIER_KINDS,
   OUTCOMES,
   PROCESS_TYPES,
@@ -559,6 +560,29 @@ export const reportDataSchema = z
     }),
     definitions: z.array(z.strictObject({ term: z.string().min(1), text: z.string().min(1) })),
     counting_rules: z.array(z.string().min(1)),
+    handling_policy: z
+      .strictObject({
+        title: z.string().min(1).describe('The section\'s heading: "How we handle requests".'),
+        sections: z.array(
+          z.strictObject({
+            key: z.enum(HANDLING_POLICY_SECTIONS).describe('Stable key of the section (vocabulary order).'),
+            title: z.string().min(1),
+            text: z
+              .string()
+              .min(1)
+              .describe('The section as Markdown (no raw HTML is ever rendered from it).'),
+            generated: z
+              .boolean()
+              .describe(
+                "True when the provider has not written the section: the text is generated from what Candor's configured policy engine enforces.",
+              ),
+          }),
+        ),
+      })
+      .optional()
+      .describe(
+        "The provider's own words on how it handles requests (legal review, pushback, verification, notice, emergencies, foreign and national-security process, content restriction), as of when this version was computed; frozen with it. Absent from versions frozen before schema version 6 carried it.",
+      ),
     standards: scorecardSchema
       .optional()
       .describe(

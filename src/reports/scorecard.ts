@@ -61,6 +61,11 @@ type Presence = 'present' | 'null' | 'absent';
  */
 function presence(data: ReportData, part: ReportPart): Presence {
   const [head, ...keys] = part.split('.') as [string, ...string[]];
+  if (head === 'handling_policy') {
+    return data.handling_policy?.sections.some((s) => s.key === keys[0] && s.text.trim())
+      ? 'present'
+      : 'absent';
+  }
   if (head !== 'tables' && keys.length > 0) return 'absent';
   let value: unknown = (data as unknown as Record<string, unknown>)[head];
   for (const k of keys) {

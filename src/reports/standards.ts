@@ -1,3 +1,5 @@
+import type { HandlingPolicySection } from '../domain/vocabulary.ts';
+
 /**
  * The standards a transparency report is judged by (DOMAIN.md §7), element by element, and where Candor's
  * report answers each: the one data file behind `candor report standards` and the report's standards annex.
@@ -16,7 +18,14 @@
  */
 
 /** Paths into `ReportData` that can disclose an element (checked against the report schema by a test). */
-export type ReportPart = 'period' | 'schema_version' | 'counting_rules' | 'definitions' | `tables.${string}`;
+export type ReportPart =
+  | 'period'
+  | 'schema_version'
+  | 'counting_rules'
+  | 'definitions'
+  | `tables.${string}`
+  /** A section of "How we handle requests" (the provider's words, or the text generated from its policy). */
+  | `handling_policy.${HandlingPolicySection}`;
 
 interface ElementBase {
   /** Stable id: the standard's own numbering where it has one (P11a.1), else ours (SCP-S.1). */
@@ -48,10 +57,6 @@ export interface Standard {
   elements: readonly StandardElement[];
 }
 
-const POLICY_TEXT =
-  "A statement of the provider's process, not a figure: it belongs in the provider's law-enforcement guidelines, which Candor does not hold.";
-const CONTENT_POLICY_TEXT =
-  "A statement of the provider's process for content restriction, not a figure: it belongs in the provider's published policies, which Candor does not hold.";
 const PERIODIC =
   'Every report covers one half-year, year or range of days; the demo publishes each half-year.';
 const STRUCTURED = 'report.json (JSON Schema published with it) and report.csv are structured data files.';
@@ -70,37 +75,44 @@ export const STANDARDS: readonly Standard[] = [
       {
         id: 'P10a.1',
         text: 'Does the company clearly disclose its process for responding to non-judicial government demands?',
-        not_collected: POLICY_TEXT,
+        where: ['handling_policy.legal_review', 'handling_policy.pushback'],
+        note: 'How we handle requests: what each kind of process (subpoenas, administrative demands) may obtain, and when we refuse or narrow it.',
       },
       {
         id: 'P10a.2',
         text: 'Does the company clearly disclose its process for responding to court orders?',
-        not_collected: POLICY_TEXT,
+        where: ['handling_policy.legal_review'],
+        note: 'How we handle requests, "Legal review": what court orders and warrants may obtain, and who signs off.',
       },
       {
         id: 'P10a.3',
         text: 'Does the company clearly disclose its process for responding to government demands from foreign jurisdictions?',
-        not_collected: POLICY_TEXT,
+        where: ['handling_policy.foreign_demands'],
+        note: 'How we handle requests, "Demands from other countries": MLAT, executive agreements, e-Evidence.',
       },
       {
         id: 'P10a.4',
         text: 'Do the company’s explanations clearly disclose the legal basis under which it may comply with government demands?',
-        not_collected: POLICY_TEXT,
+        where: ['handling_policy.legal_review', 'handling_policy.foreign_demands'],
+        note: 'How we handle requests: the statute each kind of process rests on (18 U.S.C. 2702, 2703, 2523, 3512).',
       },
       {
         id: 'P10a.5',
         text: 'Does the company clearly disclose that it carries out due diligence on government demands before deciding how to respond?',
-        not_collected: POLICY_TEXT,
+        where: ['handling_policy.legal_review', 'handling_policy.verification'],
+        note: 'How we handle requests: legal review of every demand, and how we verify the requester.',
       },
       {
         id: 'P10a.6',
         text: 'Does the company commit to push back on inappropriate or overbroad government demands?',
-        not_collected: POLICY_TEXT,
+        where: ['handling_policy.pushback'],
+        note: 'How we handle requests, "When we push back".',
       },
       {
         id: 'P10a.7',
         text: 'Does the company provide clear guidance or examples of implementation of its process for government demands?',
-        not_collected: POLICY_TEXT,
+        where: ['handling_policy.notice', 'handling_policy.emergency', 'handling_policy.national_security'],
+        note: 'How we handle requests: notice, emergency and national-security process, with their time limits.',
       },
     ],
   },
@@ -234,37 +246,44 @@ export const STANDARDS: readonly Standard[] = [
       {
         id: 'F5a.1',
         text: 'Does the company clearly disclose its process for responding to non-judicial government demands?',
-        not_collected: CONTENT_POLICY_TEXT,
+        where: ['handling_policy.content_restriction'],
+        note: 'How we handle requests, "Content-restriction demands".',
       },
       {
         id: 'F5a.2',
         text: 'Does the company clearly disclose its process for responding to court orders?',
-        not_collected: CONTENT_POLICY_TEXT,
+        where: ['handling_policy.content_restriction', 'handling_policy.legal_review'],
+        note: 'How we handle requests: content-restriction demands are reviewed like court orders for data.',
       },
       {
         id: 'F5a.3',
         text: 'Does the company clearly disclose its process for responding to government demands from foreign jurisdictions?',
-        not_collected: CONTENT_POLICY_TEXT,
+        where: ['handling_policy.content_restriction', 'handling_policy.foreign_demands'],
+        note: 'How we handle requests: DSA orders and other foreign demands.',
       },
       {
         id: 'F5a.4',
         text: 'Do the company’s explanations clearly disclose the legal basis under which it may comply with government demands?',
-        not_collected: CONTENT_POLICY_TEXT,
+        where: ['handling_policy.content_restriction'],
+        note: 'How we handle requests, "Content-restriction demands": the law a demand must name.',
       },
       {
         id: 'F5a.5',
         text: 'Does the company clearly disclose that it carries out due diligence on government demands before deciding how to respond?',
-        not_collected: CONTENT_POLICY_TEXT,
+        where: ['handling_policy.content_restriction', 'handling_policy.verification'],
+        note: 'How we handle requests: legal review of each restriction demand and how we verify the requester.',
       },
       {
         id: 'F5a.6',
         text: 'Does the company commit to push back on inappropriate or overbroad demands made by governments?',
-        not_collected: CONTENT_POLICY_TEXT,
+        where: ['handling_policy.pushback', 'handling_policy.content_restriction'],
+        note: 'How we handle requests: we refuse or narrow demands the law does not support.',
       },
       {
         id: 'F5a.7',
         text: 'Does the company provide clear guidance or examples of implementation of its process of responding to government demands?',
-        not_collected: CONTENT_POLICY_TEXT,
+        where: ['handling_policy.content_restriction', 'handling_policy.notice'],
+        note: 'How we handle requests: time limits for DSA orders and notice to the account holder.',
       },
     ],
   },

@@ -31,6 +31,8 @@ export const ACTIONS = {
   'report.read': ['viewer', 'handler', 'approver', 'publisher', 'admin'],
   'report.freeze': ['publisher', 'admin'],
   'report.publish': ['publisher', 'admin'],
+  // The "How we handle requests" policy published with every report (docs/reports.md).
+  'report.policy': ['publisher', 'admin'],
   'audit.verify': ['viewer', 'handler', 'approver', 'publisher', 'admin'],
   'user.manage': ['admin'],
   'keys.rotate': ['admin'],

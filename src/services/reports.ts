@@ -16,6 +16,8 @@ import { firstReceivedAt, nationalSecurityMoves } from '../repositories/report-r
 import * as stored from '../repositories/report-versions-repository.ts';
 import { insertVersion } from '../repositories/report-versions-repository.ts';
 import { authorize, type Actor } from './authorize.ts';
+import { policyChanges } from '../domain/handling-policy.ts';
+import { createHandlingPolicyService } from './handling-policy.ts';
 import type { Deps } from './index.ts';
 
 /** Frozen versions as the renderers read them (the repository stores the report JSON unparsed). */
@@ -47,6 +49,8 @@ export interface Draft {
   latest: number | null;
   /** Cells whose value in the record today differs from the latest frozen version. */
   drift: Change[];
+  /** "How we handle requests" sections changed since the latest frozen version, in words. */
+  policyDrift: string[];
 }
 
 export interface CorrectionInput {
@@ -163,6 +167,7 @@ function checkDate(date: string): void {
 
 export function createReportService({ db, config, clock }: Deps) {
   const provider = { name: config.providerName };
+  const handlingPolicy = createHandlingPolicyService({ db, config, clock });
 
   async function compute(
     executor: Db,
@@ -195,6 +200,7 @@ export function createReportService({ db, config, clock }: Deps) {
       version: o.version,
       auditHead: head?.hash ?? null,
       partial: o.partial,
+      handlingPolicy: await handlingPolicy.forReport(),
     });
   }
 
@@ -263,7 +269,11 @@ export function createReportService({ db, config, clock }: Deps) {
       if (number > 1 && !previous) {
         throw new CandorError('conflict', `version ${number - 1} of ${period} is not there; try again`);
       }
-      if (previous && draft.tables.changes.length === 0) {
+      // The policy text is part of the version: an edit alone is a correction, said in words.
+      const policyWords = previous
+        ? policyChanges(previous.data.handling_policy?.sections, draft.handling_policy?.sections)
+        : [];
+      if (previous && draft.tables.changes.length === 0 && policyWords.length === 0) {
         throw new CandorError(
           'invalid_state',
           `nothing changed since version ${previous.number} of ${period}: no correction to make`,
@@ -281,7 +291,9 @@ export function createReportService({ db, config, clock }: Deps) {
         ? {
             version: number,
             date: dateOf(now),
-            what: change.what || draft.tables.changes.map((c) => describeChange(c)).join('; '),
+            what:
+              change.what ||
+              [...draft.tables.changes.map((c) => describeChange(c)), ...policyWords].join('; '),
             why: change.why,
             method: change.method,
           }
@@ -363,6 +375,9 @@ export function createReportService({ db, config, clock }: Deps) {
   }
 
   return {
+    /** The "How we handle requests" policy: read for the editing form, saved by a publisher. */
+    policy: { read: handlingPolicy.read, save: handlingPolicy.save },
+
     /** The draft report from today's record, with its drift from the latest frozen version. */
     async build(
       actor: Actor,
@@ -374,7 +389,14 @@ export function createReportService({ db, config, clock }: Deps) {
         now: o.now ?? clock(),
         publicationDate: o.publicationDate,
       });
-      return { data, latest: latest?.number ?? null, drift: latest ? data.tables.changes : [] };
+      return {
+        data,
+        latest: latest?.number ?? null,
+        drift: latest ? data.tables.changes : [],
+        policyDrift: latest
+          ? policyChanges(latest.data.handling_policy?.sections, data.handling_policy?.sections)
+          : [],
+      };
     },
 
     /** The date a period's report is published unless told otherwise: its last day plus the configured lag. */

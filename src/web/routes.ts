@@ -13,6 +13,7 @@ import { routes as requestEdit } from './pages/request-edit.tsx';
 import { routes as requestNew } from './pages/request-new.tsx';
 import { routes as requestNotice } from './pages/request-notice.tsx';
 import { routes as requestPortal } from './pages/request-portal.tsx';
+import { routes as reportPolicy } from './pages/report-policy.tsx';
 import { routes as reports } from './pages/reports.tsx';
 import { routes as requests } from './pages/requests.tsx';
 import { routes as signIn } from './pages/sign-in.tsx';
@@ -46,6 +47,7 @@ export const WEB_ROUTES: readonly WebRoute[] = [
   agencies,
   ...contacts,
   ...portalIntake,
+  ...reportPolicy,
   ...reports,
   ...admin,
   ...adminPortal,

@@ -226,6 +226,9 @@ const EXAMPLES: Record<string, Example> = {
     form: () => ({ csv: `account_ref,email,name,language\nWALK-I${++n},walk@example.com,Walk,en\n` }),
   },
   'GET /reports': { url: () => '/reports' },
+  'GET /reports/policy': { url: () => '/reports/policy' },
+  // Every section left empty, as the generated text: nothing to write (the test data directory is not there).
+  'POST /reports/policy': { url: () => '/reports/policy', form: () => ({}) },
   'GET /reports/:period': { url: () => '/reports/2026-H1' },
   'GET /reports/:period/download/:format': { url: () => '/reports/2026-H1/download/csv' },
   'GET /reports/:period/diff': { url: () => '/reports/2026-H1/diff?from=1&to=1' },

@@ -4,6 +4,7 @@ import { LEGAL_CHANNELS, OUTCOMES, type ProcessType } from '../../domain/vocabul
 import { REGIONS, type OutcomeCounts, type ReportData } from '../report-data.ts';
 import { changeLabel } from './change-words.ts';
 import { foreignNationalSecuritySection } from './foreign-ns-section.ts';
+import { policyDocSections, type PolicyDocSection } from './policy-blocks.ts';
 import {
   DEMAND_HEADS,
   SPLIT_NOTE,
@@ -64,6 +65,8 @@ export interface DocSection {
   tables: DocTable[];
   /** Chart ids (see charts.ts) that illustrate this section. */
   charts: string[];
+  /** The provider's "How we handle requests" sub-sections (policy-blocks.ts), printed after the paragraphs. */
+  policy?: PolicyDocSection[];
 }
 
 export interface ReportDocument {
@@ -770,6 +773,19 @@ export function reportDocument(data: ReportData): ReportDocument {
         },
       ],
       charts: [],
+    });
+  }
+
+  // Versions frozen before the policy was carried keep their bytes: the section appears only with the data.
+  const policy = policyDocSections(data);
+  if (policy && data.handling_policy) {
+    sections.push({
+      id: 'handling_policy',
+      heading: data.handling_policy.title,
+      paragraphs: [],
+      tables: [],
+      charts: [],
+      policy,
     });
   }
 

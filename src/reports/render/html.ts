@@ -4,6 +4,7 @@ import { renderCharts, type Chart } from '../charts.ts';
 import type { ReportData } from '../report-data.ts';
 import { reportDocument, type DocTable } from './document.ts';
 import { cellText } from './labels.ts';
+import type { PolicyDocSection } from './policy-blocks.ts';
 
 /**
  * report.html: one standalone page. Inline CSS, inline SVG charts, no scripts and no external resources,
@@ -103,6 +104,7 @@ export async function renderHtml(data: ReportData): Promise<string> {
     } else {
       out.push(...s.paragraphs.map((p) => `<p>${escapeHtml(p)}</p>`));
     }
+    for (const sub of s.policy ?? []) out.push(...policyHtml(sub));
     for (const t of s.tables) {
       if (t.id === 'definitions') {
         out.push(
@@ -124,4 +126,28 @@ export async function renderHtml(data: ReportData): Promise<string> {
   }
   out.push('</main>', '</body>', '</html>', '');
   return cleanOutput(out.join('\n'));
+}
+
+/**
+ * One "How we handle requests" sub-section: the provider's Markdown reduced to plain blocks (policy-blocks.ts)
+ * and escaped here like every other text, so nothing of the provider's reaches the page as markup.
+ */
+function policyHtml(sub: PolicyDocSection): string[] {
+  const out = [`<h3>${escapeHtml(sub.title)}</h3>`];
+  if (sub.note) out.push(`<p class="generated"><em>${escapeHtml(sub.note)}</em></p>`);
+  let open = false;
+  for (const b of sub.blocks) {
+    if (b.kind === 'item' && !open) out.push('<ul class="policy">');
+    if (b.kind !== 'item' && open) out.push('</ul>');
+    open = b.kind === 'item';
+    if (b.kind === 'heading') out.push(`<h4>${escapeHtml(b.text)}</h4>`);
+    else if (b.kind === 'paragraph') out.push(`<p>${escapeHtml(b.text)}</p>`);
+    else {
+      const marker = b.marker && b.marker !== '-' ? `${b.marker} ` : '';
+      const style = b.depth ? ` style="margin-left:${b.depth * 1.5}em"` : '';
+      out.push(`<li${style}${b.marker ? '' : ' class="more"'}>${escapeHtml(marker + b.text)}</li>`);
+    }
+  }
+  if (open) out.push('</ul>');
+  return out;
 }

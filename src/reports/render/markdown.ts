@@ -57,6 +57,24 @@ export function renderMarkdown(data: ReportData): string {
     } else {
       for (const p of section.paragraphs) out.push('', escapeMarkdown(p));
     }
+    for (const sub of section.policy ?? []) {
+      out.push('', `### ${escapeMarkdown(sub.title)}`);
+      if (sub.note) out.push('', `_${escapeMarkdown(sub.note)}_`);
+      for (const b of sub.blocks) {
+        if (b.kind === 'heading') out.push('', `**${escapeMarkdown(b.text)}**`);
+        else if (b.kind === 'paragraph') out.push('', escapeMarkdown(b.text));
+        else {
+          // A list item as a bullet; an ordered item keeps its number as text ("1\."), never as list syntax.
+          const indent = '  '.repeat(b.depth);
+          const number = b.marker && b.marker !== '-' ? `${b.marker.replace('.', '\\.')} ` : '';
+          if (!b.marker) out.push('', `${indent}  ${escapeMarkdown(b.text)}`);
+          else {
+            if (!out[out.length - 1]?.trimStart().startsWith('- ')) out.push('');
+            out.push(`${indent}- ${number}${escapeMarkdown(b.text)}`);
+          }
+        }
+      }
+    }
     for (const table of section.tables) {
       if (table.id === 'definitions') {
         out.push('');

@@ -161,6 +161,18 @@ export async function renderPdf(data: ReportData): Promise<Buffer> {
     } else {
       for (const p of s.paragraphs) body.push({ text: p, margin: [0, 0, 0, 6] });
     }
+    for (const sub of s.policy ?? []) {
+      body.push({ text: sub.title, bold: true, fontSize: 11, margin: [0, 6, 0, 4] });
+      if (sub.note) body.push({ text: sub.note, italics: true, fontSize: 9, margin: [0, 0, 0, 4] });
+      for (const b of sub.blocks) {
+        const item = b.kind === 'item' ? `${b.marker || ' '} ` : '';
+        body.push({
+          text: item + b.text,
+          bold: b.kind === 'heading',
+          margin: [b.kind === 'item' ? 12 * (b.depth + 1) : 0, 0, 0, b.kind === 'item' ? 2 : 6],
+        });
+      }
+    }
     for (const t of s.tables) {
       if (t.id === 'definitions') {
         for (const r of t.rows) {

@@ -92,6 +92,19 @@ export function renderText(data: ReportData): string {
           : wrap(p, WIDTH)),
       );
     }
+    for (const sub of section.policy ?? []) {
+      out.push('', sub.title);
+      if (sub.note) out.push(...wrap(`(${sub.note})`, WIDTH));
+      for (const b of sub.blocks) {
+        const indent = b.kind === 'item' ? '  '.repeat(b.depth + 1) : '';
+        if (b.kind !== 'item' || b.marker) out.push('');
+        out.push(
+          ...(b.kind === 'item'
+            ? wrap(`${b.marker || ' '} ${b.text}`, WIDTH, indent)
+            : wrap(b.kind === 'heading' ? b.text.toUpperCase() : b.text, WIDTH)),
+        );
+      }
+    }
     for (const table of section.tables) {
       out.push('');
       if (table.id === 'definitions') {

@@ -114,6 +114,8 @@ interface DeskProps {
   periods: string[];
   versions: FrozenVersion[];
   drift: Change[];
+  /** "How we handle requests" sections changed since the latest frozen version, in words. */
+  policyDrift: string[];
   latest: number | null;
   /** The draft's body, cut at its sections; `section` is the one shown ('all': every one). */
   report: { lead: string; sections: ReportSection[] };
@@ -174,6 +176,9 @@ function Desk(p: DeskProps): Html {
                 <a href={`#${id}`}>{text}</a>
               </li>
             ))}
+            <li>
+              <a href="/reports/policy">How we handle requests{mayFreeze ? ' (edit)' : ''}</a>
+            </li>
           </ul>
           <p class="toc-title" id="toc-report">
             Draft report
@@ -326,6 +331,13 @@ function Desk(p: DeskProps): Html {
           </div>
           {p.latest !== null && (
             <Section title={`Drift from version ${p.latest}`} id="drift">
+              {p.policyDrift.length > 0 && (
+                <ul class="policy-drift">
+                  {p.policyDrift.map((w) => (
+                    <li>{w}</li>
+                  ))}
+                </ul>
+              )}
               {p.drift.length > DRIFT_OPEN ? (
                 <details class="fold">
                   <summary>{`${p.drift.length} changed cells`}</summary>
@@ -378,6 +390,7 @@ async function desk(c: WebContext, per: string, failed?: DeskProps['failed']): P
     periods,
     versions,
     drift: draft.drift,
+    policyDrift: draft.policyDrift,
     latest: draft.latest,
     report,
     section:
