@@ -24,6 +24,7 @@ import * as foreignNs from './migrations/2026-12-06-20-19-foreign-ns.ts';
 import * as history from './migrations/2026-12-06-30-19-history.ts';
 import * as importStaging from './migrations/2026-12-06-40-13-import-staging.ts';
 import * as versionFiles from './migrations/2026-12-06-50-19-version-files.ts';
+import * as contentDemands from './migrations/2026-12-06-60-19-content-demands.ts';
 
 /** Every migration, in order. Names are date-prefixed; add new ones at the end. */
 const migrations: Record<string, Migration> = {
@@ -51,6 +52,7 @@ const migrations: Record<string, Migration> = {
   '2026-12-06-30-19-history': history,
   '2026-12-06-40-13-import-staging': importStaging,
   '2026-12-06-50-19-version-files': versionFiles,
+  '2026-12-06-60-19-content-demands': contentDemands,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

@@ -115,6 +115,10 @@ export function prepareRequest(v: ValidRequest, now: Date, o: { history?: boolea
       notes: v.notes ?? null,
       target_us_person: v.target_us_person ?? null,
       identifier_kind: v.identifier_kind ?? null,
+      dsa_keyword: v.dsa_keyword ?? null,
+      dsa_keyword_other: v.dsa_keyword_other ?? null,
+      restriction_basis: v.restriction_basis ?? null,
+      restriction_law: v.restriction_law ?? null,
       restricted: restrictedFlag(v.process_type, v.restricted),
     },
     targets: [...targets.values()],
@@ -472,6 +476,10 @@ function toInput(p: PresentedRequest): Record<string, unknown> {
     responded_at: p.responded_at,
     notice_status: p.notice_status,
     identifier_kind: p.identifier_kind,
+    dsa_keyword: p.dsa_keyword,
+    dsa_keyword_other: p.dsa_keyword_other,
+    restriction_basis: p.restriction_basis,
+    restriction_law: p.restriction_law,
     ndo: ndo
       ? {
           authority: ndo.authority,
