@@ -24,6 +24,7 @@ import * as foreignNs from './migrations/2026-12-06-20-19-foreign-ns.ts';
 import * as history from './migrations/2026-12-06-30-19-history.ts';
 import * as importStaging from './migrations/2026-12-06-40-13-import-staging.ts';
 import * as versionFiles from './migrations/2026-12-06-50-19-version-files.ts';
+import * as contentDemands from './migrations/2026-12-06-60-19-content-demands.ts';
 import * as processFields from './migrations/2026-12-06-70-16-process-fields.ts';
 
 /** Every migration, in order. Names are date-prefixed; add new ones at the end. */
@@ -52,6 +53,7 @@ const migrations: Record<string, Migration> = {
   '2026-12-06-30-19-history': history,
   '2026-12-06-40-13-import-staging': importStaging,
   '2026-12-06-50-19-version-files': versionFiles,
+  '2026-12-06-60-19-content-demands': contentDemands,
   '2026-12-06-70-16-process-fields': processFields,
 };
 

@@ -15,6 +15,7 @@ import type {
   DocumentKind,
   DsaCategory,
   IdentifierKind,
+  RestrictionBasis,
   NdoAuthority,
   NoticeStatus,
   Outcome,
@@ -94,6 +95,18 @@ export interface RequestsTable {
   data_sought: ColumnType<DataSought[], DataSought[] | undefined, DataSought[]>;
   items_of_information: number | null;
   dsa_category: DsaCategory | null;
+  /** The DSA sub-category (KEYWORD_*) of dsa_category; null = not recorded. */
+  dsa_keyword: ColumnType<string | null, string | null | undefined, string | null>;
+  /** What the sub-category "Other" holds (with KEYWORD_OTHER); published in the DSA files. */
+  dsa_keyword_other: ColumnType<string | null, string | null | undefined, string | null>;
+  /** What a demand to restrict cites: local law, the provider's terms, neither; null = not recorded. */
+  restriction_basis: ColumnType<
+    RestrictionBasis | null,
+    RestrictionBasis | null | undefined,
+    RestrictionBasis | null
+  >;
+  /** The law a restriction demand cites (staff only, never published). */
+  restriction_law: ColumnType<string | null, string | null | undefined, string | null>;
   acknowledged_at: Timestamp | null;
   effect_given_at: Timestamp | null;
   status: Generated<RequestStatus>;

@@ -159,7 +159,7 @@ describe('rowToRequest', () => {
         line: 7,
         column: 'agency_kind',
         value: 'police',
-        expected: 'one of: law_enforcement, court, regulator, intelligence, other',
+        expected: 'one of: law_enforcement, court, regulator, intelligence, executive, legislature, other',
       },
     ]);
   });
@@ -201,7 +201,10 @@ describe('rowToRequest', () => {
     ).toEqual(['received_at', 'country']); // stand-ins for failed required cells trip no rule themselves
     const errors = errorsOf(csvRow({ agency_kind: 'police', responded_at: '2015-01-01' }));
     expect(errors.map((e) => [e.column, e.expected])).toEqual([
-      ['agency_kind', 'one of: law_enforcement, court, regulator, intelligence, other'],
+      [
+        'agency_kind',
+        'one of: law_enforcement, court, regulator, intelligence, executive, legislature, other',
+      ],
       ['responded_at', 'must not be before received_at'],
     ]);
   });

@@ -17,7 +17,10 @@ import {
   PROCESS_TYPES,
   REQUESTER_CLASSES,
   NDO_GROUNDS,
+  RESTRICTION_BASES,
 } from './vocabulary.ts';
+import { DSA_KEYWORD_OTHER, dsaKeywordsOf } from './dsa-keywords.ts';
+import { TAKEDOWN_DEMANDS } from './report-sections.ts';
 import { cleanString, INT4_MAX, instant, versionNumber } from './primitives.ts';
 import { alwaysRestricted } from './restricted.ts';
 import { courtChallengeInput } from './court-challenge.ts';
@@ -104,6 +107,19 @@ export const requestFields = z.strictObject({
   account_results: z.array(accountResultInput).max(10_000).optional(),
   items_of_information: z.number().int().min(0).max(INT4_MAX).nullish(),
   dsa_category: z.enum(DSA_CATEGORIES).nullish(),
+  /** The DSA sub-category (KEYWORD_*) of `dsa_category` the order names; absent = not recorded. */
+  dsa_keyword: z
+    .string()
+    .trim()
+    .toUpperCase()
+    .regex(/^KEYWORD_[A-Z_]+$/, 'expected a DSA sub-category such as KEYWORD_HATE_SPEECH')
+    .nullish(),
+  /** For KEYWORD_OTHER: what the sub-category "Other" holds (published in the DSA files, as the template asks). */
+  dsa_keyword_other: text(200).nullish(),
+  /** What a demand to restrict content or an account cites: a local law, the provider's terms, or neither. */
+  restriction_basis: z.enum(RESTRICTION_BASES).nullish(),
+  /** The law a restriction demand cites, for staff (never published: reports count the basis only). */
+  restriction_law: text(500).nullish(),
   acknowledged_at: instant.nullish(),
   effect_given_at: instant.nullish(),
   outcome: z.enum(OUTCOMES).nullish(),
@@ -190,6 +206,7 @@ export const requestInput = requestFields.superRefine((r, ctx) => {
       message: `${r.process_type} is national-security process and is always restricted`,
     });
   }
+  contentDemandRules(r, ctx);
   if (r.agency.subdivision && !r.agency.subdivision.startsWith(`${r.agency.country}-`)) {
     ctx.addIssue({
       code: 'custom',
@@ -199,6 +216,56 @@ export const requestInput = requestFields.superRefine((r, ctx) => {
   }
 });
 export type RequestInput = z.input<typeof requestInput>;
+
+/**
+ * The facts of a content demand (issue 19.8, 16.1): a DSA keyword belongs to the order's category; its "Other"
+ * description goes with KEYWORD_OTHER only; a legal basis is recorded for a demand to restrict only; the law
+ * named goes with a local-law basis.
+ */
+function contentDemandRules(r: z.output<typeof requestFields>, ctx: z.RefinementCtx): void {
+  if (r.dsa_keyword) {
+    if (!r.dsa_category) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['dsa_keyword'],
+        message: `${r.dsa_keyword} needs a dsa_category (a keyword is a sub-category of one)`,
+      });
+    } else if (!dsaKeywordsOf(r.dsa_category).includes(r.dsa_keyword)) {
+      const allowed = dsaKeywordsOf(r.dsa_category);
+      ctx.addIssue({
+        code: 'custom',
+        path: ['dsa_keyword'],
+        message:
+          `${r.dsa_keyword} is not a sub-category of ${r.dsa_category}` +
+          (allowed.length ? ` (expected one of ${allowed.join(', ')})` : ' (it has none)'),
+      });
+    }
+  }
+  if (r.dsa_keyword_other && r.dsa_keyword !== DSA_KEYWORD_OTHER) {
+    ctx.addIssue({
+      code: 'custom',
+      path: ['dsa_keyword_other'],
+      message: `describes the sub-category "Other": only with dsa_keyword ${DSA_KEYWORD_OTHER}`,
+    });
+  }
+  const restriction =
+    r.process_type === 'takedown_request' || (!!r.demand_kind && TAKEDOWN_DEMANDS.includes(r.demand_kind));
+  if (r.restriction_basis && !restriction) {
+    ctx.addIssue({
+      code: 'custom',
+      path: ['restriction_basis'],
+      message:
+        'is recorded for a demand to restrict content or an account only (process_type takedown_request or demand_kind restrict_content / restrict_account)',
+    });
+  }
+  if (r.restriction_law && r.restriction_basis !== 'local_law') {
+    ctx.addIssue({
+      code: 'custom',
+      path: ['restriction_law'],
+      message: 'names the law a demand cites: only with restriction_basis local_law',
+    });
+  }
+}
 export type ValidRequest = z.output<typeof requestInput>;
 
 /** A change to a request: any field but the external reference, plus the version the caller read. */

@@ -74,7 +74,20 @@ export type NoticeStatus = (typeof NOTICE_STATUSES)[number];
 export const DATA_SOUGHT = ['basic_subscriber', 'non_content', 'content'] as const;
 export type DataSought = (typeof DATA_SOUGHT)[number];
 
-export const AGENCY_KINDS = ['law_enforcement', 'court', 'regulator', 'intelligence', 'other'] as const;
+/**
+ * What kind of state actor an agency is. It is also the Santa Clara Principles' "type of state actor" for
+ * content demands (a court or judge, or another kind): `executive` is a ministry or government office that is
+ * neither police nor regulator, `legislature` a parliament, a member or committee of it.
+ */
+export const AGENCY_KINDS = [
+  'law_enforcement',
+  'court',
+  'regulator',
+  'intelligence',
+  'executive',
+  'legislature',
+  'other',
+] as const;
 export type AgencyKind = (typeof AGENCY_KINDS)[number];
 
 export const AGENCY_LEVELS = [
@@ -179,6 +192,13 @@ export const DSA_CATEGORIES = [
   'STATEMENT_CATEGORY_NOT_SPECIFIED_NOTICE',
 ] as const;
 export type DsaCategory = (typeof DSA_CATEGORIES)[number];
+
+/**
+ * What a demand to restrict content or an account cites (RDR F6/F8, Santa Clara Principles): a local law, the
+ * provider's own terms of service, or neither. Empty (null) = not recorded.
+ */
+export const RESTRICTION_BASES = ['local_law', 'provider_terms', 'not_stated'] as const;
+export type RestrictionBasis = (typeof RESTRICTION_BASES)[number];
 
 export const REQUESTER_CLASSES = ['government', 'civil_litigant'] as const;
 export type RequesterClass = (typeof REQUESTER_CLASSES)[number];

@@ -15,10 +15,12 @@ import {
 } from '../domain/national-security.ts';
 import { defaultPublicationDate, uncoveredDays, type WindowKind } from '../domain/ns-coverage.ts';
 import { parsePeriod, type Period } from '../domain/periods.ts';
+import { dsaKeywordsOf } from '../domain/dsa-keywords.ts';
 import type { Section } from '../domain/report-sections.ts';
 import {
   LEGAL_CHANNELS,
   DSA_CATEGORIES,
+  type DsaCategory,
   IDENTIFIER_KINDS,
   OUTCOMES,
   PROCESS_TYPES,
@@ -39,6 +41,7 @@ import {
   type Span,
 } from '../repositories/report-repository.ts';
 import { accessModeGrain, challengeGrain, informalGrain } from '../repositories/report-process-repository.ts';
+import { takedownBreakdowns } from './compute-takedown.ts';
 import { diffReports } from './diff.ts';
 import { processTablesOf } from './process-tables.ts';
 import { validateReport } from './render/json.ts';
@@ -362,7 +365,14 @@ export async function computeReport(db: Db, o: ComputeOptions): Promise<ReportDa
       response_time: responseTime,
       identifier_kinds: identifierKinds,
       // Some data produced, of the requests answered with a known outcome (Google's and Apple's percentage).
-      data_produced: dataProducedOf({ process_outcome: processOutcome, by_country: byCountry }),
+      data_produced: dataProducedOf({
+        process_outcome: processOutcome,
+        by_country: byDemandCountry(true).map((r) => ({
+          country: r.country as string,
+          requests: r.requests,
+          outcomes: outcomesOf(r),
+        })),
+      }),
       account_actions: {
         accounts_restricted: infoAcc?.accounts_restricted ?? 0,
         accounts_deleted: infoAcc?.accounts_deleted ?? 0,
@@ -389,6 +399,7 @@ export async function computeReport(db: Db, o: ComputeOptions): Promise<ReportDa
         })),
         international_channel: channelsOf('demand_channel', { data_demand: false }),
         notice: noticeOf(demand(false)),
+        ...takedownBreakdowns(req, acc, countryOrder, outcomesOf),
       },
       data_demands: {
         by_country: byDemandCountry(true).map((r) => ({
@@ -496,6 +507,9 @@ const hours = (h: number | null): number | null => (h === null ? null : Math.rou
 /** DSA Part 3 rows: TOTAL and each category, for TOTAL and each Member State that sent an order. */
 function dsaTable(rows: DsaGrainRow[], service: string): NonNullable<ReportData['tables']['dsa']> {
   const order = (c: string | null) => (c === null ? -1 : DSA_CATEGORIES.indexOf(c as never));
+  // The category's own row first, then its keywords in template order.
+  const keywordOrder = (r: DsaGrainRow) =>
+    r.keyword === null ? -1 : dsaKeywordsOf(r.category as DsaCategory).indexOf(r.keyword);
   const memberStates = [
     ...new Set(rows.map((r) => r.member_state).filter((m): m is string => m !== null)),
   ].sort();
@@ -505,12 +519,13 @@ function dsaTable(rows: DsaGrainRow[], service: string): NonNullable<ReportData[
       (a, b) =>
         Number(a.member_state !== null) - Number(b.member_state !== null) ||
         (a.member_state ?? '').localeCompare(b.member_state ?? '') ||
-        order(a.category) - order(b.category),
+        order(a.category) - order(b.category) ||
+        keywordOrder(a) - keywordOrder(b),
     )
     .map((r) => ({
       category: (r.category ?? 'TOTAL') as DsaRow['category'],
-      keyword: null,
-      other_description: null,
+      keyword: r.keyword,
+      other_description: r.other_description,
       scope: r.member_state ?? 'TOTAL',
       // Annex II: a count is 0 where the obligation applies and nothing came; a median of nothing is blank.
       orders_to_act: r.orders_to_act,

@@ -6,12 +6,14 @@ import {
 } from '../domain/national-security.ts';
 import { foreignNationalSecurityTableSchema } from '../domain/foreign-national-security.ts';
 import {
+  AGENCY_KINDS,
   LEGAL_CHANNELS,
   DSA_CATEGORIES,
   HANDLING_POLICY_SECTIONS,
   IDENTIFIER_KINDS,
   OUTCOMES,
   PROCESS_TYPES,
+  RESTRICTION_BASES,
 } from '../domain/vocabulary.ts';
 import { scorecardSchema } from './scorecard.ts';
 import { accessModeSchema, courtChallengesSchema, informalRequestsSchema } from './process-tables.ts';
@@ -435,7 +437,7 @@ export const reportDataSchema = z
         })
         .optional()
         .describe(
-          'The percentage of requests where some data was produced, per legal process type (order of process_outcome) and per country (order of by_country), as Google and Apple publish it, with its integer counts. Absent from versions frozen before schema version 5.',
+          "The percentage of requests where some data was produced, per legal process type (order of process_outcome) and per country (order of by_country, over requests for customer information: data_demands, no takedowns, since schema version 6; version 5 counted a country's takedowns in its base), as Google and Apple publish it, with its integer counts. Absent from versions frozen before schema version 5.",
         ),
       account_actions: z
         .strictObject({
@@ -487,6 +489,41 @@ export const reportDataSchema = z
           international_channel: channelCounts('Takedown requests')
             .optional()
             .describe('Takedown requests by legal channel (schema version 5).'),
+          by_country_basis: z
+            .array(
+              z.strictObject({
+                country: countryCode,
+                restriction_basis: z
+                  .enum([...RESTRICTION_BASES, 'not_recorded'])
+                  .describe(
+                    "What the demand cited: local law, the provider's own terms of service, neither (not_stated), or not recorded. The law named is never published.",
+                  ),
+                requests: count,
+                items: count,
+                accounts_specified: count,
+                outcomes: outcomeCountsSchema,
+              }),
+            )
+            .optional()
+            .describe(
+              'Takedown requests by requesting country (order of by_country) and legal basis (vocabulary order, then not_recorded), rows with requests only, with items, distinct accounts and outcomes; per country they sum to by_country. Absent before schema version 6.',
+            ),
+          by_state_actor: z
+            .array(
+              z.strictObject({
+                state_actor: z
+                  .enum(AGENCY_KINDS)
+                  .describe('The kind of the demanding agency: a court, or another kind of state actor.'),
+                requests: count,
+                items: count,
+                accounts_specified: count,
+                outcomes: outcomeCountsSchema,
+              }),
+            )
+            .optional()
+            .describe(
+              'Takedown requests by the type of state actor that made them (Santa Clara Principles), kinds in vocabulary order, rows with requests only; they sum to requests. Absent before schema version 6.',
+            ),
           notice: noticeSchema
             .optional()
             .describe('Customer notice for takedown requests, counted per request (schema version 5).'),
@@ -599,9 +636,14 @@ export type ProcessRow = ReportTables['process_outcome'][number];
 /**
  * The `data_produced` table from the outcome tables (as compute writes it): the share of requests where some
  * data was produced, of those answered with a known outcome (open requests and history whose outcome was not
- * disclosed or recorded are left out of the base).
+ * disclosed or recorded are left out of the base). `by_country` is over requests for customer information
+ * alone (data demands, no takedowns): a takedown produces no data, and a country that sent only takedowns
+ * would read as 0% (compute passes the data demands of each country, with their outcomes).
  */
-export function dataProducedOf(t: Pick<ReportTables, 'process_outcome' | 'by_country'>) {
+export function dataProducedOf(t: {
+  process_outcome: ReportTables['process_outcome'];
+  by_country: ReadonlyArray<Pick<CountryRow, 'country' | 'requests' | 'outcomes'>>;
+}) {
   const share = (requests: number, o: OutcomeCounts) => {
     const withOutcome = requests - o.in_process - (o.not_recorded ?? 0);
     const produced = o.non_content_produced + o.content_produced;

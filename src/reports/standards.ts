@@ -264,8 +264,8 @@ export const STANDARDS: readonly Standard[] = [
       {
         id: 'F5a.4',
         text: 'Do the company’s explanations clearly disclose the legal basis under which it may comply with government demands?',
-        where: ['handling_policy.content_restriction'],
-        note: 'How we handle requests, "Content-restriction demands": the law a demand must name.',
+        where: ['handling_policy.content_restriction', 'tables.takedown.by_country_basis'],
+        note: 'How we handle requests, "Content-restriction demands": the law a demand must name; and the legal basis each demand cited (local law or our terms of service), by country and action taken.',
       },
       {
         id: 'F5a.5',
@@ -321,7 +321,8 @@ export const STANDARDS: readonly Standard[] = [
       {
         id: 'F6.5',
         text: 'Does the company list the number of demands that come from different legal authorities?',
-        not_collected: 'The takedown table is not broken down by legal process type or authority.',
+        where: ['tables.takedown.by_state_actor', 'tables.takedown.by_country_basis'],
+        note: 'By type of state actor (court, law enforcement, regulator, executive, legislature, ...) and by the legal basis cited.',
       },
       {
         id: 'F6.6',
@@ -332,8 +333,8 @@ export const STANDARDS: readonly Standard[] = [
       {
         id: 'F6.7',
         text: 'Does the company list the number of demands with which it complied?',
-        where: ['tables.takedown'],
-        note: 'Outcomes of the takedown requests.',
+        where: ['tables.takedown', 'tables.takedown.by_country_basis'],
+        note: 'Outcomes of the takedown requests, also by country and legal basis.',
       },
       {
         id: 'F6.8',
@@ -403,14 +404,15 @@ export const STANDARDS: readonly Standard[] = [
         id: 'SCP-S.2',
         paraphrase: true,
         text: 'Identify the state actor behind the demands (which authority, court or agency).',
-        not_collected:
-          'Takedown requests are broken down by country (tables.takedown.by_country), not by authority; EU Member State orders are by Member State (tables.dsa).',
+        where: ['tables.takedown.by_country', 'tables.takedown.by_state_actor'],
+        note: 'By country and by type of state actor (the agency itself is not named); EU Member State orders by Member State (tables.dsa).',
       },
       {
         id: 'SCP-S.3',
         paraphrase: true,
         text: 'Say whether the demand came from a court or judge or from another kind of state actor.',
-        not_collected: 'The takedown table is not broken down by legal process type.',
+        where: ['tables.takedown.by_state_actor'],
+        note: 'Takedown requests by type of state actor: court or judge, law enforcement, regulator, executive, legislature, ...',
       },
       {
         id: 'SCP-S.4',
@@ -423,8 +425,8 @@ export const STANDARDS: readonly Standard[] = [
         id: 'SCP-S.5',
         paraphrase: true,
         text: 'Say whether each demand alleged a breach of the company’s own rules or of local law, and which.',
-        not_applicable:
-          "Candor records legal demands, all made under law; flags of the provider's own rules are outside it.",
+        where: ['tables.takedown.by_country_basis'],
+        note: 'What each demand cited: local law, our terms of service, or neither, by country (the law named is not published).',
       },
       {
         id: 'SCP-S.6',

@@ -128,12 +128,13 @@ export async function publishImport(
         external_ref, received_at, delivered_via, agency_id, issuer, requester_class, channel, process_type,
         legal_authority, case_class, emergency, emergency_basis, demand_kind, data_sought, items_of_information,
         dsa_category, acknowledged_at, effect_given_at, status, outcome, responded_at, notice_status,
-        data_location, notes, target_us_person, restricted, identifier_kind, access_mode)
+        data_location, notes, target_us_person, restricted, identifier_kind, access_mode, dsa_keyword,
+        dsa_keyword_other, restriction_basis, restriction_law)
       select s.external_ref, s.received_at, s.delivered_via, a.id, s.issuer, s.requester_class, s.channel,
         s.process_type, s.legal_authority, s.case_class, s.emergency, s.emergency_basis, s.demand_kind,
         s.data_sought, s.items_of_information, s.dsa_category, s.acknowledged_at, s.effect_given_at, s.status,
         s.outcome, s.responded_at, s.notice_status, s.data_location, s.notes, s.target_us_person, s.restricted, s.identifier_kind,
-        s.access_mode
+        s.access_mode, s.dsa_keyword, s.dsa_keyword_other, s.restriction_basis, s.restriction_law
       from import_staged_requests s
       join agencies a on a.name = s.agency_name and a.kind = s.agency_kind and a.level = s.agency_level
         and a.country = s.agency_country and coalesce(a.subdivision, '') = coalesce(s.agency_subdivision, '')

@@ -75,7 +75,9 @@ const keys = sql`
        when a.level = 'not_recorded' then 'not_recorded'
        else 'other' end as us_level,
   r.process_type::text as process_type,
-  coalesce(r.identifier_kind::text, 'not_recorded') as identifier_kind`;
+  coalesce(r.identifier_kind::text, 'not_recorded') as identifier_kind,
+  coalesce(r.restriction_basis::text, 'not_recorded') as restriction_basis,
+  a.kind::text as agency_kind`;
 
 export type OutcomeColumns = Record<Outcome, number>;
 
@@ -91,6 +93,8 @@ const REQUEST_KEYS = [
   'emergency',
   'data_demand',
   'identifier_kind',
+  'restriction_basis',
+  'agency_kind',
 ] as const;
 type RequestKey = (typeof REQUEST_KEYS)[number];
 
@@ -113,6 +117,9 @@ const REQUEST_SET_KEYS = {
   demand_country: ['data_demand', 'country'],
   demand_channel: ['data_demand', 'channel'],
   identifier_kind: ['identifier_kind'],
+  // Takedowns (data_demand false) by country and legal basis, and by the type of state actor (agency kind).
+  demand_country_basis: ['data_demand', 'country', 'restriction_basis'],
+  demand_agency_kind: ['data_demand', 'agency_kind'],
 } as const satisfies Record<string, readonly RequestKey[]>;
 type RequestSet = keyof typeof REQUEST_SET_KEYS;
 
@@ -149,6 +156,10 @@ export interface RequestGrainRow extends OutcomeColumns {
   data_demand: boolean | null;
   /** the kind of identifier the request specified ('not_recorded' for none); null outside its set */
   identifier_kind: string | null;
+  /** a takedown's legal basis ('not_recorded' for none); null outside its set */
+  restriction_basis: string | null;
+  /** the agency's kind (the Santa Clara type of state actor); null outside its set */
+  agency_kind: string | null;
   requests: number;
   /** requests with a response time (responded_at) */
   responded: number;
@@ -240,6 +251,7 @@ export async function requestGrain(db: Db, span: Span, asOf: Date): Promise<Requ
     )
     select grouping(${sql.join(REQUEST_KEYS.map((k) => sql.ref(k)))}) as g,
       section, country, is_us, us_level, us_state, process_type, channel, emergency, data_demand, identifier_kind,
+      restriction_basis, agency_kind,
       count(*)::int as requests,
       count(hours_to_respond)::int as responded,
       percentile_cont(0.5) within group (order by hours_to_respond) as median_hours_to_respond,
@@ -298,7 +310,9 @@ export interface AccountGrainRow {
     | 'section'
     | 'section_us'
     | 'section_country'
-    | 'identifier_kind';
+    | 'identifier_kind'
+    | 'takedown_country_basis'
+    | 'takedown_agency_kind';
   /** null in the headline sets */
   section: Section | null;
   country: string | null;
@@ -306,6 +320,8 @@ export interface AccountGrainRow {
   us_level: string | null;
   process_type: string | null;
   identifier_kind: string | null;
+  /** the takedown rows' legal basis or agency kind; null elsewhere */
+  detail: string | null;
   identifiers: number;
   accounts: number;
   accounts_produced: number;
@@ -325,6 +341,8 @@ const ACCOUNT_SETS: Record<number, AccountGrainRow['set']> = {
   7: 'section_country',
   // Not a grouping() mask: the identifier-kind rows are one more branch of the union below.
   64: 'identifier_kind',
+  65: 'takedown_country_basis',
+  66: 'takedown_agency_kind',
 };
 
 /**
@@ -350,13 +368,14 @@ export async function accountGrain(db: Db, span: Span): Promise<AccountGrainRow[
     ),
     targets as materialized (
       -- The period's ids as one array: an index scan of their targets, never a scan of every target.
-      select p.section, p.country, p.is_us, p.us_level, p.process_type, p.identifier_kind, t.account_ref,
+      select p.section, p.country, p.is_us, p.us_level, p.process_type, p.identifier_kind, p.restriction_basis,
+        p.agency_kind, t.account_ref,
         t.result = 'produced' as produced, t.result = 'preserved' as preserved,
         t.result = 'restricted' as restricted, t.result = 'deleted' as deleted
       from period p join request_targets t on t.request_id = p.id
       where t.request_id = any(array(select id from period))
     )
-    select g, section, country, is_us, us_level, process_type, identifier_kind,
+    select g, section, country, is_us, us_level, process_type, identifier_kind, detail,
       sum(targets)::int as identifiers,
       count(account_ref)::int as accounts,
       count(account_ref) filter (where produced)::int as accounts_produced,
@@ -365,32 +384,39 @@ export async function accountGrain(db: Db, span: Span): Promise<AccountGrainRow[
       count(account_ref) filter (where deleted)::int as accounts_deleted
     from (
       select 31 as g, null::text as section, null::text as country, null::boolean as is_us,
-        null::text as us_level, null::text as process_type, null::text as identifier_kind, ${perAccount}
+        null::text as us_level, null::text as process_type, null::text as identifier_kind,
+        null::text as detail, ${perAccount}
       from targets group by account_ref
       union all
-      select 23, null, country, null, null, null, null, ${perAccount}
+      select 23, null, country, null, null, null, null, null, ${perAccount}
       from targets group by country, account_ref
       union all
       -- The US row of the country set is the US total; no table needs distinct accounts of all others.
-      select 25, null, null, is_us, us_level, null, null, ${perAccount}
+      select 25, null, null, is_us, us_level, null, null, null, ${perAccount}
       from targets where is_us group by is_us, us_level, account_ref
       union all
-      select 30, null, null, null, null, process_type, null, ${perAccount}
+      select 30, null, null, null, null, process_type, null, null, ${perAccount}
       from targets group by process_type, account_ref
       union all
-      select 15, section, null, null, null, null, null, ${perAccount}
+      select 15, section, null, null, null, null, null, null, ${perAccount}
       from targets where section in ('preservation', 'takedown') group by section, account_ref
       union all
-      select 11, section, null, is_us, null, null, null, ${perAccount}
+      select 11, section, null, is_us, null, null, null, null, ${perAccount}
       from targets where section = 'emergency' group by section, is_us, account_ref
       union all
-      select 7, section, country, null, null, null, null, ${perAccount}
+      select 7, section, country, null, null, null, null, null, ${perAccount}
       from targets where section = 'takedown' group by section, country, account_ref
       union all
-      select 64, null, null, null, null, null, identifier_kind, ${perAccount}
+      select 64, null, null, null, null, null, identifier_kind, null, ${perAccount}
       from targets group by identifier_kind, account_ref
+      union all
+      select 65, section, country, null, null, null, null, restriction_basis, ${perAccount}
+      from targets where section = 'takedown' group by section, country, restriction_basis, account_ref
+      union all
+      select 66, section, null, null, null, null, null, agency_kind, ${perAccount}
+      from targets where section = 'takedown' group by section, agency_kind, account_ref
     ) x
-    group by g, section, country, is_us, us_level, process_type, identifier_kind
+    group by g, section, country, is_us, us_level, process_type, identifier_kind, detail
   `.execute(db);
   return rows.map(({ g, ...row }) => ({ ...row, set: ACCOUNT_SETS[g] as AccountGrainRow['set'] }));
 }
@@ -481,6 +507,10 @@ export async function nationalSecurityMoves(
 
 export interface DsaGrainRow {
   category: string | null;
+  /** the DSA sub-category recorded (rows of orders that name one); null for the category's own row */
+  keyword: string | null;
+  /** for KEYWORD_OTHER: the descriptions recorded, distinct, joined by "; " */
+  other_description: string | null;
   member_state: string | null;
   orders_to_act: number;
   items: number;
@@ -508,7 +538,9 @@ export async function dsaGrain(db: Db, span: Span): Promise<DsaGrainRow[]> {
     sql`percentile_cont(0.5) within group (order by ${hours(col)})
         filter (where kind = ${sql.lit(kind)})`;
   const { rows } = await sql<DsaGrainRow>`
-    select category, member_state,
+    select category, keyword, member_state,
+      case when keyword = 'KEYWORD_OTHER'
+        then string_agg(distinct other_description, '; ' order by other_description) end as other_description,
       count(*) filter (where kind = 'act')::int as orders_to_act,
       coalesce(sum(items) filter (where kind = 'act'), 0)::int as items,
       ${median('acknowledged_at', 'act')} as ack_hours,
@@ -524,14 +556,20 @@ export async function dsaGrain(db: Db, span: Span): Promise<DsaGrainRow[]> {
              when r.process_type = 'takedown_request' or r.demand_kind in (${list(TAKEDOWN_DEMANDS)}) then 'act'
              when r.process_type <> 'preservation_request' and r.demand_kind = 'disclose' then 'information'
         end as kind,
-        r.items_of_information as items, r.received_at, r.acknowledged_at, r.effect_given_at
+        r.items_of_information as items, r.received_at, r.acknowledged_at, r.effect_given_at,
+        -- A keyword only under the category it belongs to (the intake schema's rule; no category, no keyword).
+        case when r.dsa_category is not null then r.dsa_keyword end as keyword,
+        r.dsa_keyword_other as other_description
       from requests r join agencies a on a.id = r.agency_id
       where r.received_at >= ${span.from} and r.received_at < ${span.to}
         and a.country in (${list(EU_MEMBER_STATES)}) and r.requester_class = 'government'
         and not (${isBandedOnly('r')}) and ${isFormal('r')}
     ) d
     where kind is not null
-    group by grouping sets ((), (category), (member_state), (category, member_state))
+    group by grouping sets ((), (category), (member_state), (category, member_state),
+      (category, keyword), (category, keyword, member_state))
+    -- The keyword sets hold the orders that name a keyword; those that name none are only in their category.
+    having grouping(keyword) = 1 or keyword is not null
   `.execute(db);
   return rows;
 }

@@ -24,6 +24,7 @@ import type {
   DemandKind,
   DsaCategory,
   IdentifierKind,
+  RestrictionBasis,
   NdoAuthority,
   NoticeStatus,
   Outcome,
@@ -61,6 +62,10 @@ export interface RequestRecord {
   target_us_person: boolean | null;
   identifier_kind: IdentifierKind | null;
   access_mode: AccessMode | null;
+  dsa_keyword: string | null;
+  dsa_keyword_other: string | null;
+  restriction_basis: RestrictionBasis | null;
+  restriction_law: string | null;
   restricted: boolean;
 }
 
@@ -126,11 +131,12 @@ export async function insertRequests(db: Db, rows: RequestRecord[]): Promise<Map
       external_ref, received_at, delivered_via, agency_id, issuer, requester_class, channel, process_type,
       legal_authority, case_class, emergency, emergency_basis, demand_kind, data_sought, items_of_information,
       dsa_category, acknowledged_at, effect_given_at, status, outcome, responded_at, notice_status,
-      data_location, notes, target_us_person, identifier_kind, restricted, access_mode)
+      data_location, notes, target_us_person, identifier_kind, restricted, access_mode, dsa_keyword,
+      dsa_keyword_other, restriction_basis, restriction_law)
     select ref, rec, dv::delivery_method, ag, iss, rc::requester_class, ch::channel, pt::process_type,
       la, cc::case_class, em, eb, dk::demand_kind, ds::data_sought[], items, dsa, ack, eff,
       st::request_status, oc::outcome, resp, ns::notice_status, dl, notes, tus, ik::identifier_kind, rs,
-      am::access_mode
+      am::access_mode, kw, kwo, rb::restriction_basis, rl
     from unnest(
       ${col('external_ref')}::text[], ${col('received_at')}::timestamptz[], ${col('delivered_via')}::text[],
       ${col('agency_id')}::bigint[], ${col('issuer')}::text[], ${col('requester_class')}::text[],
@@ -142,8 +148,9 @@ export async function insertRequests(db: Db, rows: RequestRecord[]): Promise<Map
       ${col('status')}::text[], ${col('outcome')}::text[], ${col('responded_at')}::timestamptz[],
       ${col('notice_status')}::text[], ${col('data_location')}::text[], ${col('notes')}::text[],
       ${col('target_us_person')}::boolean[], ${col('identifier_kind')}::text[], ${col('restricted')}::boolean[],
-      ${col('access_mode')}::text[]
-    ) as t(ref, rec, dv, ag, iss, rc, ch, pt, la, cc, em, eb, dk, ds, items, dsa, ack, eff, st, oc, resp, ns, dl, notes, tus, ik, rs, am)
+      ${col('access_mode')}::text[], ${col('dsa_keyword')}::text[], ${col('dsa_keyword_other')}::text[],
+      ${col('restriction_basis')}::text[], ${col('restriction_law')}::text[]
+    ) as t(ref, rec, dv, ag, iss, rc, ch, pt, la, cc, em, eb, dk, ds, items, dsa, ack, eff, st, oc, resp, ns, dl, notes, tus, ik, rs, am, kw, kwo, rb, rl)
     on conflict (external_ref) do nothing
     returning id, external_ref`.execute(db);
   return new Map(result.rows.map((r) => [r.external_ref, Number(r.id)]));

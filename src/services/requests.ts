@@ -121,6 +121,10 @@ export function prepareRequest(v: ValidRequest, now: Date, o: { history?: boolea
       target_us_person: v.target_us_person ?? null,
       identifier_kind: v.identifier_kind ?? null,
       access_mode: accessModeOf(v.process_type, v.access_mode),
+      dsa_keyword: v.dsa_keyword ?? null,
+      dsa_keyword_other: v.dsa_keyword_other ?? null,
+      restriction_basis: v.restriction_basis ?? null,
+      restriction_law: v.restriction_law ?? null,
       restricted: restrictedFlag(v.process_type, v.restricted),
     },
     targets: [...targets.values()],
@@ -500,6 +504,10 @@ function toInput(p: PresentedRequest): Record<string, unknown> {
     notice_status: p.notice_status,
     identifier_kind: p.identifier_kind,
     access_mode: p.access_mode,
+    dsa_keyword: p.dsa_keyword,
+    dsa_keyword_other: p.dsa_keyword_other,
+    restriction_basis: p.restriction_basis,
+    restriction_law: p.restriction_law,
     ndo: ndo
       ? {
           authority: ndo.authority,

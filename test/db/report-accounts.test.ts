@@ -30,6 +30,8 @@ const arbRequest = fc
     country: fc.constantFrom('US', 'US', 'CA', 'DE', 'JP'),
     level: fc.constantFrom('federal', 'state', 'local', 'municipal', 'national', 'not_recorded'),
     identifier_kind: fc.option(fc.constantFrom('account', 'device', 'financial'), { nil: undefined }),
+    kind: fc.constantFrom('law_enforcement', 'court', 'executive'),
+    basis: fc.option(fc.constantFrom('local_law', 'provider_terms', 'not_stated'), { nil: undefined }),
     process_type: fc.constantFrom(...PROCESS_TYPES),
     demand_kind: fc.option(fc.constantFrom('disclose', 'preserve', 'restrict_content'), { nil: undefined }),
     emergency: fc.boolean(),
@@ -41,7 +43,7 @@ const arbRequest = fc
     received_at: new Date(Date.UTC(2015, 0, 1) + r.day * 86_400_000 + 3_600_000).toISOString(),
     agency: {
       name: `Agency ${r.country} ${r.level}`,
-      kind: 'law_enforcement',
+      kind: r.kind as never,
       level: r.level as never,
       country: r.country,
       subdivision:
@@ -54,6 +56,11 @@ const arbRequest = fc
         : r.process_type,
     identifier_kind: r.identifier_kind,
     demand_kind: r.demand_kind as never,
+    // A legal basis is recorded for demands to restrict only (the request schema refuses it elsewhere).
+    restriction_basis:
+      r.process_type === 'takedown_request' || r.demand_kind === 'restrict_content'
+        ? (r.basis as never)
+        : undefined,
     emergency: r.emergency,
     emergency_basis: r.emergency ? 'danger to life' : undefined,
     accounts: r.accounts,
@@ -86,6 +93,8 @@ interface Target {
   us_level: string;
   process_type: string;
   identifier_kind: string;
+  restriction_basis: string;
+  agency_kind: string;
   account_ref: string | null;
   result: string | null;
 }
@@ -99,6 +108,7 @@ function expected(targets: Target[]): AccountGrainRow[] {
     us_level: null,
     process_type: null,
     identifier_kind: null,
+    detail: null,
   };
   const row = (
     set: AccountGrainRow['set'],
@@ -154,11 +164,29 @@ function expected(targets: Target[]): AccountGrainRow[] {
     ...values('identifier_kind').flatMap((k) =>
       row('identifier_kind', { identifier_kind: k }, (x) => x.identifier_kind === k),
     ),
+    ...values('country').flatMap((c) =>
+      values('restriction_basis').flatMap((b) =>
+        row(
+          'takedown_country_basis',
+          { section: 'takedown', country: c, detail: b },
+          (x) => x.section === 'takedown' && x.country === c && x.restriction_basis === b,
+        ),
+      ),
+    ),
+    ...values('agency_kind').flatMap((k) =>
+      row(
+        'takedown_agency_kind',
+        { section: 'takedown', detail: k },
+        (x) => x.section === 'takedown' && x.agency_kind === k,
+      ),
+    ),
   ];
 }
 
 const key = (r: AccountGrainRow) =>
-  [r.set, r.section, r.country, r.is_us, r.us_level, r.process_type, r.identifier_kind].map(String).join('|');
+  [r.set, r.section, r.country, r.is_us, r.us_level, r.process_type, r.identifier_kind, r.detail]
+    .map(String)
+    .join('|');
 const order = (rows: AccountGrainRow[]) => [...rows].sort((a, b) => key(a).localeCompare(key(b)));
 
 describe('account pass', () => {
@@ -177,11 +205,13 @@ describe('account pass', () => {
             country: string;
             level: string;
             identifier_kind: string | null;
+            restriction_basis: string | null;
+            kind: string;
             account_ref: string | null;
             result: string | null;
           }>`
             select r.process_type, r.case_class, r.demand_kind, r.emergency, a.country, a.level,
-              r.identifier_kind, t.account_ref, t.result
+              r.identifier_kind, r.restriction_basis, a.kind, t.account_ref, t.result
             from requests r join agencies a on a.id = r.agency_id join request_targets t on t.request_id = r.id
             where r.received_at >= ${SPAN.from} and r.received_at < ${SPAN.to}`.execute(t.db);
           const targets: Target[] = facts
@@ -191,6 +221,8 @@ describe('account pass', () => {
               us_level: f.country === 'US' ? usLevel(f.level) : '',
               process_type: f.process_type,
               identifier_kind: f.identifier_kind ?? 'not_recorded',
+              restriction_basis: f.restriction_basis ?? 'not_recorded',
+              agency_kind: f.kind,
               account_ref: f.account_ref,
               result: f.result,
             }))

@@ -195,14 +195,33 @@ function checkTables(r: ReportData): void {
   // Some data produced: one row per process type and per country, its base without open and not-recorded.
   const dp = t.data_produced!;
   expect(dp.by_process_type.map((x) => x.process_type)).toEqual(t.process_outcome.map((p) => p.process_type));
-  expect(dp.by_country.map((x) => x.country)).toEqual(t.by_country.map((c) => c.country));
-  for (const [x, o] of [
-    ...dp.by_process_type.map((x, i) => [x, t.process_outcome[i]!.outcomes] as const),
-    ...dp.by_country.map((x, i) => [x, t.by_country[i]!.outcomes] as const),
-  ]) {
+  expect(dp.by_country.map((x) => [x.country, x.requests])).toEqual(
+    (t.data_demands?.by_country ?? []).map((c) => [c.country, c.requests]),
+  );
+  for (const [x, o] of dp.by_process_type.map((x, i) => [x, t.process_outcome[i]!.outcomes] as const)) {
     expect(x.with_outcome).toBe(x.requests - o.in_process - (o.not_recorded ?? 0));
     expect(x.some_data_produced).toBe(o.content_produced + o.non_content_produced);
     expect(x.pct).toBe(x.with_outcome === 0 ? null : x.some_data_produced / x.with_outcome);
+  }
+  // Takedowns by country x legal basis and by state actor (schema version 6) add up to the takedown table.
+  const tk = t.takedown;
+  for (const c of tk.by_country ?? []) {
+    const rows = (tk.by_country_basis ?? []).filter((x) => x.country === c.country);
+    expect(sum(rows.map((x) => x.requests))).toBe(c.requests);
+    expect(sum(rows.map((x) => x.items))).toBe(c.items);
+  }
+  for (const rows of [tk.by_country_basis ?? [], tk.by_state_actor ?? []]) {
+    expect(sum(rows.map((x) => x.requests))).toBe(tk.requests);
+    for (const k of Object.keys(tk.outcomes) as Array<keyof typeof tk.outcomes>)
+      expect(sum(rows.map((x) => x.outcomes[k] ?? 0))).toBe(tk.outcomes[k] ?? 0);
+  }
+  // Data produced by country is over data demands: a takedown's outcome is not in its base.
+  for (const x of dp.by_country) {
+    const c = t.by_country.find((r) => r.country === x.country)!;
+    const taken = (tk.by_country_basis ?? []).filter((r) => r.country === x.country);
+    const produced = (o: { content_produced: number; non_content_produced: number }) =>
+      o.content_produced + o.non_content_produced;
+    expect(x.some_data_produced).toBe(produced(c.outcomes) - sum(taken.map((r) => produced(r.outcomes))));
   }
   // Not recorded is an outcome of its own, never pushback.
   const notRecorded = sum(t.by_country.map((c) => c.outcomes.not_recorded ?? 0));

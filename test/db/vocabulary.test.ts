@@ -26,6 +26,7 @@ const enums: Array<[string, readonly string[]]> = [
   ['user_role', v.ROLES],
   ['account_result', v.ACCOUNT_RESULTS],
   ['identifier_kind', v.IDENTIFIER_KINDS],
+  ['restriction_basis', v.RESTRICTION_BASES],
   ['document_kind', v.DOCUMENT_KINDS],
   ['approval_purpose', v.APPROVAL_PURPOSES],
   ['ndo_ground', v.NDO_GROUNDS],

@@ -39,6 +39,20 @@ function takedownRows(td: ReportData['tables']['takedown']): Row[] {
   if (td.international_channel)
     for (const c of LEGAL_CHANNELS)
       rows.push(['takedown', 'channel', c, '', '', 'requests', td.international_channel[c]]);
+  // Schema version 6: country x legal basis (with outcomes), and the type of state actor.
+  for (const r of td.by_country_basis ?? []) {
+    const { country, restriction_basis: basis, outcomes, ...figures } = r;
+    for (const [k, v] of Object.entries(figures))
+      rows.push(['takedown', 'country', country, 'restriction_basis', basis, k, v]);
+    for (const k of Object.keys(outcomes) as Array<keyof OutcomeCounts>)
+      rows.push(['takedown', 'country', country, 'restriction_basis', basis, k, outcomes[k] ?? 0]);
+  }
+  for (const r of td.by_state_actor ?? []) {
+    const { state_actor: actor, outcomes, ...figures } = r;
+    for (const [k, v] of Object.entries(figures)) rows.push(['takedown', 'state_actor', actor, '', '', k, v]);
+    for (const k of Object.keys(outcomes) as Array<keyof OutcomeCounts>)
+      rows.push(['takedown', 'state_actor', actor, '', '', k, outcomes[k] ?? 0]);
+  }
   for (const [k, v] of Object.entries(td.notice ?? {}))
     rows.push(['takedown', 'notice', k, '', '', 'requests', v]);
   return rows;

@@ -1,5 +1,6 @@
 import { country } from '../../domain/countries.ts';
 import type { ReportData } from '../report-data.ts';
+import { contentDemandTables } from './content-demand-tables.ts';
 import type { DocSection, DocTable } from './document.ts';
 import { OUTCOME_LABELS, formatCount, formatPct } from './labels.ts';
 
@@ -146,6 +147,7 @@ export function takedownSection(t: Tables): DocSection {
         ],
         note: 'An account named in several requests is counted in every row that names it, and once in the total.',
       },
+      ...contentDemandTables(td),
     ],
     charts: [],
   };

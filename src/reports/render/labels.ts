@@ -1,5 +1,13 @@
 import type { NationalSecurityKind } from '../../domain/national-security.ts';
-import type { Channel, IdentifierKind, NoticeStatus, Outcome, ProcessType } from '../../domain/vocabulary.ts';
+import type {
+  AgencyKind,
+  Channel,
+  IdentifierKind,
+  NoticeStatus,
+  Outcome,
+  ProcessType,
+  RestrictionBasis,
+} from '../../domain/vocabulary.ts';
 
 /** Human labels for the vocabulary values shown in the public report (the values stay in CSV/JSON). */
 
@@ -15,6 +23,25 @@ export const OUTCOME_LABELS: Readonly<Record<Outcome | 'in_process', string>> = 
   no_action: 'No action',
   not_recorded: 'Not disclosed / not recorded',
   in_process: 'Open',
+};
+
+/** What a takedown demand cited (the law named is never shown). */
+export const RESTRICTION_BASIS_LABELS: Readonly<Record<RestrictionBasis | 'not_recorded', string>> = {
+  local_law: 'Local law',
+  provider_terms: 'Our terms of service',
+  not_stated: 'Not stated',
+  not_recorded: 'Not recorded',
+};
+
+/** The type of state actor behind a demand (the agency's kind). */
+export const STATE_ACTOR_LABELS: Readonly<Record<AgencyKind, string>> = {
+  law_enforcement: 'Law enforcement',
+  court: 'Court or judge',
+  regulator: 'Regulator',
+  intelligence: 'Intelligence service',
+  executive: 'Government (executive)',
+  legislature: 'Legislature',
+  other: 'Other',
 };
 
 export const PROCESS_LABELS: Readonly<Record<ProcessType, string>> = {
