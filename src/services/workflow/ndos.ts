@@ -4,6 +4,7 @@ import { CandorError } from '../../errors.ts';
 import { findNdo, insertNdo, updateNdo } from '../../repositories/workflow-repository.ts';
 import { cancelUnsent } from '../../repositories/notices-repository.ts';
 import { authorize, type Actor } from '../authorize.ts';
+import { ndoOf } from '../presenters.ts';
 import type { WorkflowContext } from './context.ts';
 
 /** Non-disclosure orders: record, lift, and the reviews the policy schedules. */
@@ -101,13 +102,7 @@ export function ndosActions(ctx: WorkflowContext) {
       authorize(actor, 'ndo.manage');
       await change(actor, id, input.expectedVersion, 'ndo.review', async (trx, b, _w, now) => {
         const due = b.ndos.filter((n) => {
-          const ndo = {
-            authority: n.authority,
-            issuedAt: n.issued_at ?? b.request.received_at,
-            expiresAt: n.expires_at,
-            liftedAt: n.lifted_at,
-            lastReviewedAt: n.review_requested_at,
-          };
+          const ndo = ndoOf(n, b.request.received_at);
           return ndoInForce(ndo, now) && nextReviewAt(ndo, policy) !== null;
         });
         if (due.length === 0) {
