@@ -1,4 +1,4 @@
-import { sql, type Expression, type SqlBool, type Updateable } from 'kysely';
+import { sql, type Expression, type SqlBool } from 'kysely';
 import type { Db } from '../db/connect.ts';
 import type {
   AccountResult,
@@ -7,7 +7,6 @@ import type {
   NdoGround,
   NdoRow,
   RequestRow,
-  RequestsTable,
   TargetRow,
 } from '../db/schema.ts';
 import type { AgencyInput } from '../domain/request-input.ts';
@@ -180,25 +179,6 @@ export async function replaceTargets(
     trx,
     rows.map((t) => ({ ...t, request_id: requestId })),
   );
-}
-
-/**
- * Writes `changes` to a request if it is still at `version`, bumping the version; false when another
- * writer got there first (the caller reports the conflict).
- */
-export async function updateRequestRow(
-  trx: Db,
-  id: number,
-  version: number,
-  changes: Readonly<Record<string, unknown>>,
-): Promise<boolean> {
-  const res = await trx
-    .updateTable('requests')
-    .set({ ...changes, version: version + 1 } as Updateable<RequestsTable>)
-    .where('id', '=', id)
-    .where('version', '=', version)
-    .executeTakeFirst();
-  return Number(res.numUpdatedRows) === 1;
 }
 
 export async function insertNdos(db: Db, rows: Array<NdoRecord & { request_id: number }>): Promise<void> {

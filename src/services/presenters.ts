@@ -1,4 +1,6 @@
+import type { NdoRow } from '../db/schema.ts';
 import { motionToQuashDueAt, responseDueAt } from '../domain/deadlines.ts';
+import { exceedsDojPolicy, ndoInForce, nextReviewAt, type Ndo } from '../domain/ndo.ts';
 import type { PolicyConfig } from '../domain/policy-config.ts';
 import { holdExpiresAt, holdState } from '../domain/preservation.ts';
 import type { RequestBundle } from '../repositories/requests-repository.ts';
@@ -84,6 +86,31 @@ export function presentRequest(b: RequestBundle) {
   };
 }
 export type PresentedRequest = ReturnType<typeof presentRequest>;
+
+/**
+ * A stored non-disclosure order as the rules read it (`domain/ndo.ts`). An order recorded without its issue
+ * date counts its reviews from the request's receipt, the earliest it can have been issued.
+ */
+export function ndoOf(n: NdoRow, receivedAt: Date): Ndo {
+  return {
+    authority: n.authority,
+    issuedAt: n.issued_at ?? receivedAt,
+    expiresAt: n.expires_at,
+    liftedAt: n.lifted_at,
+    lastReviewedAt: n.review_requested_at,
+  };
+}
+
+/** Where an order stands at `now`: whether it binds, its next review, and whether it exceeds DOJ policy. */
+export function presentNdoStanding(n: NdoRow, receivedAt: Date, now: Date, policy: PolicyConfig) {
+  const ndo = ndoOf(n, receivedAt);
+  return {
+    id: n.id,
+    in_force: ndoInForce(ndo, now),
+    next_review_at: nextReviewAt(ndo, policy)?.toISOString() ?? null,
+    exceeds_doj_policy: exceedsDojPolicy(ndo, policy),
+  };
+}
 
 /**
  * What the legal workflow recorded on a request: the deadline, the response and every override of the

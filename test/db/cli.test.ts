@@ -280,4 +280,43 @@ describe('the read commands, as a daily tool', () => {
     expect(await json('report', 'versions', '--json')).toEqual([]);
     expect(await json('audit', 'verify', '--json')).toMatchObject({ ok: true });
   });
+
+  it('parses workflow flags through the action schemas, naming the flag of a bad value and changing nothing', async () => {
+    const list = JSON.parse((await run('request', 'list', '--q', 'CLI-1', '--json')).out) as {
+      items: Array<{ id: number }>;
+    };
+    const id = list.items[0]!.id;
+    const { version } = JSON.parse((await run('request', 'show', String(id), '--json')).out) as {
+      version: number;
+    };
+    const blank = await run('request', 'notice', String(id), 'not_possible', '--reason', '   ');
+    expect(blank.code).toBe(ERROR_CODES.invalid.exit);
+    expect(blank.err).toContain('--reason');
+    const result = await run(
+      'request',
+      'respond',
+      String(id),
+      '--outcome',
+      'no_data',
+      '--account',
+      'A=vaporised',
+    );
+    expect(result.code).toBe(ERROR_CODES.invalid.exit);
+    expect(result.err).toContain('--account');
+    const status = await run('request', 'transition', String(id), 'lost');
+    expect(status.code).toBe(ERROR_CODES.invalid.exit);
+    expect(status.err).toContain('<status>');
+    // The refusals changed nothing: the version read before is still the current one.
+    const moved = await run(
+      'request',
+      'transition',
+      String(id),
+      'in_review',
+      '--expect-version',
+      String(version),
+    );
+    expect(moved.code, moved.err).toBe(0);
+    expect(moved.out).toMatch(new RegExp(`: in_review, notice \\w+, version ${version + 1}$`, 'm'));
+    // Six commands, each opening the database: allow for a busy machine.
+  }, 180_000);
 });

@@ -518,6 +518,33 @@ describe('the agency portal', () => {
     expect((await b.get(`/portal/submissions/${id}`)).body).toContain('Withdrawn');
   });
 
+  it('refusing an emergency submission records the rejection on its request, once, through the change mechanism', async () => {
+    nextHour();
+    const b = await officer('refused@usms.gov');
+    const ok = await submit(b, {
+      emergency: 'on',
+      reference: 'EM-R',
+      danger: 'A threat was posted',
+      why_now: 'Minutes count',
+      callback_phone: '+1 202 555 0199',
+    });
+    const id = idOf(ok.headers.location);
+    const requestId = (await s.portal.intake.queue(admin)).find((q) => q.id === id)!.request_id!;
+    const before = await s.requests.get(admin, requestId);
+    await s.portal.intake.refuse(admin, id, 'Not an emergency we can act on.');
+    const after = await s.requests.get(admin, requestId);
+    expect(after).toMatchObject({ outcome: 'rejected', status: 'responded', version: before.version + 1 });
+    const events = await t.db
+      .selectFrom('audit_events')
+      .select(['action', 'after'])
+      .where('entity', '=', 'request')
+      .where('entity_id', '=', String(requestId))
+      .where('action', '=', 'request.update')
+      .execute();
+    expect(events).toHaveLength(1);
+    expect(events[0]!.after).toMatchObject({ outcome: 'rejected', status: 'responded' });
+  });
+
   it('the admin keeps the domain rules and reviews registrations in the app, by API and by the same services', async () => {
     nextHour();
     const web = await staff('admin');

@@ -147,6 +147,24 @@ describe('request detail actions', () => {
     expect((await s.requests.get(actor('admin'), id)).assigned_to).toBeNull();
   });
 
+  it('parses the response form through the action schema: a value off its lists is shown beside its field', async () => {
+    const { id } = await newRequest();
+    await s.workflow.transition(actor('admin'), id, { to: 'in_review' });
+    const before = await s.requests.get(actor('admin'), id);
+    const res = await post(handler, id, 'response', {
+      outcome: 'non_content_produced',
+      produced: ['basic_subscriber', 'gossip'],
+      'account.0': before.targets[0]!.account!,
+      'result.0': 'vaporised',
+    });
+    expect(res.statusCode).toBe(422);
+    expect(res.body).toMatch(/<fieldset class="field wide has-error"><legend>Result per account<\/legend>/);
+    expect(res.body).toMatch(
+      /<fieldset class="field checks has-error">(?:(?!<\/fieldset>)[^])*name="produced"/,
+    );
+    expect((await s.requests.get(actor('admin'), id)).version).toBe(before.version);
+  });
+
   it('shows a refused response beside its fields, with the input kept and the override guidance', async () => {
     const { id } = await newRequest({ data_sought: ['basic_subscriber', 'content'] });
     await s.workflow.transition(actor('admin'), id, { to: 'in_review' });

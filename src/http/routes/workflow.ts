@@ -1,88 +1,34 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { DUE_KINDS } from '../../domain/due.ts';
-import { NUMBER_SOURCES } from '../../domain/emergency.ts';
-import { HOLD_REGIMES } from '../../domain/preservation.ts';
-import { ndoInput } from '../../domain/request-input.ts';
+import { PROCESS_TYPES } from '../../domain/vocabulary.ts';
+import { recordId } from '../../domain/primitives.ts';
 import { courtChallengeBody } from '../../domain/court-challenge.ts';
-import { instant, recordId, versionNumber } from '../../domain/primitives.ts';
 import {
-  ACCOUNT_RESULTS,
-  DATA_SOUGHT,
-  NOTICE_STATUSES,
-  OUTCOMES,
-  PROCESS_TYPES,
-  REQUEST_STATUSES,
-  APPROVAL_PURPOSES,
-  MANUAL_RELEASE_REASONS,
-} from '../../domain/vocabulary.ts';
+  approveAction,
+  assignAction,
+  emergencyEventsAction,
+  holdAction,
+  liftAction,
+  ndoAction,
+  noticeAction,
+  releaseAction,
+  responseAction,
+  reviewAction,
+  transitionAction,
+  verificationAction,
+  versionAction,
+} from '../../domain/workflow-actions.ts';
 import { CandorError } from '../../errors.ts';
+import type { Actor } from '../../services/authorize.ts';
 import type { Services } from '../../services/index.ts';
+import type { PresentedRequest } from '../../services/presenters.ts';
 
 const id = recordId;
 const idParams = z.strictObject({ id });
 const holdParams = z.strictObject({ id, holdId: id });
 const ndoParams = z.strictObject({ id, ndoId: id });
-/** The version the caller read: every change is refused with `conflict` if someone changed the request since. */
-const version = versionNumber;
-const date = instant.transform((s) => new Date(s));
-const text = (max: number) => z.string().trim().min(1).max(max);
 
-export const transitionBody = z.strictObject({
-  version,
-  to: z.enum(REQUEST_STATUSES),
-  reason: text(4000).nullish(),
-});
-export const assignBody = z.strictObject({ version, user_id: id });
-export const approveBody = z.strictObject({
-  version,
-  purpose: z.enum(APPROVAL_PURPOSES),
-  note: text(4000).nullish(),
-});
-export const responseBody = z.strictObject({
-  version,
-  outcome: z.enum(OUTCOMES),
-  responded_at: date.optional(),
-  produced: z.array(z.enum(DATA_SOUGHT)).max(3).default([]),
-  accounts: z
-    .array(
-      z.strictObject({
-        account: text(500),
-        result: z.enum(ACCOUNT_RESULTS),
-      }),
-    )
-    .max(10_000)
-    .default([]),
-  override_reason: text(4000).nullish(),
-});
-export const verificationBody = z.strictObject({
-  version,
-  attests_danger: z.boolean(),
-  basis: text(4000).nullish(),
-  verified_by: text(300),
-  called_back_at: date,
-  number: text(60),
-  number_source: z.enum(NUMBER_SOURCES),
-});
-export const emergencyBody = z.strictObject({
-  version,
-  passed_at: date.optional(),
-  follow_up_received_at: date.optional(),
-});
-export const holdBody = z.strictObject({
-  version,
-  regime: z.enum(HOLD_REGIMES).optional(),
-  started_at: date.optional(),
-});
-export const versionBody = z.strictObject({ version });
-export const releaseBody = z.strictObject({
-  version,
-  reason: z.enum(MANUAL_RELEASE_REASONS),
-});
-export const ndoBody = ndoInput.extend({ version });
-export const liftBody = z.strictObject({ version, lifted_at: date.optional() });
-export const reviewBody = z.strictObject({ version, reviewed_at: date.optional() });
-export const noticeBody = z.strictObject({ version, status: z.enum(NOTICE_STATUSES), reason: text(4000) });
 const flag = z
   .enum(['true', 'false', '1', '0'])
   .transform((v) => v === 'true' || v === '1')
@@ -120,139 +66,57 @@ const tags = ['workflow'];
 export function workflowRoutes(services: Services): FastifyPluginAsyncZod {
   const wf = services.workflow;
   const show = services.requests.get;
+  /** The request as it stands once the action is done. */
+  const shown = async (actor: Actor, id: number, done: Promise<void>) => (await done, show(actor, id));
+  /** A record an action created (a hold, an order): its id, and the request as it stands. */
+  const created = async <K extends string>(key: K, actor: Actor, id: number, made: Promise<number>) =>
+    ({ [key]: await made, request: await show(actor, id) }) as Record<K, number> & {
+      request: PresentedRequest;
+    };
   return async (app) => {
-    app.post(
-      '/requests/:id/transition',
-      { schema: { params: idParams, body: transitionBody, tags } },
-      async (req) => {
-        const b = req.body;
-        await wf.transition(req.actor, req.params.id, {
-          to: b.to,
-          reason: b.reason,
-          expectedVersion: b.version,
-        });
-        return show(req.actor, req.params.id);
-      },
+    // One line per action: its schema (src/domain/workflow-actions.ts) in, one service call, the request out.
+    const on = <P, B>(params: P, body: B) => ({ schema: { params, body, tags } });
+    app.post('/requests/:id/transition', on(idParams, transitionAction), async ({ actor, params, body }) =>
+      shown(actor, params.id, wf.transition(actor, params.id, body)),
     );
-    app.post(
-      '/requests/:id/assign',
-      { schema: { params: idParams, body: assignBody, tags } },
-      async (req) => {
-        await wf.assign(req.actor, req.params.id, {
-          userId: req.body.user_id,
-          expectedVersion: req.body.version,
-        });
-        return show(req.actor, req.params.id);
-      },
+    app.post('/requests/:id/assign', on(idParams, assignAction), async ({ actor, params, body }) =>
+      shown(actor, params.id, wf.assign(actor, params.id, body)),
     );
-    app.post(
-      '/requests/:id/approve',
-      { schema: { params: idParams, body: approveBody, tags } },
-      async (req) => {
-        const b = req.body;
-        await wf.approve(req.actor, req.params.id, {
-          purpose: b.purpose,
-          note: b.note,
-          expectedVersion: b.version,
-        });
-        return show(req.actor, req.params.id);
-      },
+    app.post('/requests/:id/approve', on(idParams, approveAction), async ({ actor, params, body }) =>
+      shown(actor, params.id, wf.approve(actor, params.id, body)),
     );
-    app.post(
-      '/requests/:id/response',
-      { schema: { params: idParams, body: responseBody, tags } },
-      async (req) => {
-        const b = req.body;
-        await wf.respond(req.actor, req.params.id, {
-          outcome: b.outcome,
-          respondedAt: b.responded_at,
-          produced: b.produced,
-          accounts: b.accounts,
-          overrideReason: b.override_reason,
-          expectedVersion: b.version,
-        });
-        return show(req.actor, req.params.id);
-      },
+    app.post('/requests/:id/response', on(idParams, responseAction), async ({ actor, params, body }) =>
+      shown(actor, params.id, wf.respond(actor, params.id, body)),
     );
     app.post(
       '/requests/:id/emergency/verification',
-      { schema: { params: idParams, body: verificationBody, tags } },
-      async (req) => {
-        const b = req.body;
-        await wf.recordVerification(req.actor, req.params.id, {
-          attestsDanger: b.attests_danger,
-          basisText: b.basis,
-          verifiedBy: b.verified_by,
-          calledBackAt: b.called_back_at,
-          number: b.number,
-          numberSource: b.number_source,
-          expectedVersion: b.version,
-        });
-        return show(req.actor, req.params.id);
-      },
+      on(idParams, verificationAction),
+      async ({ actor, params, body }) =>
+        shown(actor, params.id, wf.recordVerification(actor, params.id, body)),
     );
     app.post(
       '/requests/:id/emergency',
-      { schema: { params: idParams, body: emergencyBody, tags } },
-      async (req) => {
-        const b = req.body;
-        await wf.recordEmergencyEvents(req.actor, req.params.id, {
-          passedAt: b.passed_at,
-          followUpReceivedAt: b.follow_up_received_at,
-          expectedVersion: b.version,
-        });
-        return show(req.actor, req.params.id);
-      },
+      on(idParams, emergencyEventsAction),
+      async ({ actor, params, body }) =>
+        shown(actor, params.id, wf.recordEmergencyEvents(actor, params.id, body)),
     );
-    app.post(
-      '/requests/:id/holds',
-      { schema: { params: idParams, body: holdBody, tags } },
-      async (req, reply) => {
-        const b = req.body;
-        const holdId = await wf.addHold(req.actor, req.params.id, {
-          regime: b.regime,
-          startedAt: b.started_at,
-          expectedVersion: b.version,
-        });
-        return reply.status(201).send({ hold_id: holdId, request: await show(req.actor, req.params.id) });
-      },
+    app.post('/requests/:id/holds', on(idParams, holdAction), async ({ actor, params, body }, reply) =>
+      reply.status(201).send(await created('hold_id', actor, params.id, wf.addHold(actor, params.id, body))),
     );
     app.post(
       '/requests/:id/holds/:holdId/extend',
-      { schema: { params: holdParams, body: versionBody, tags } },
-      async (req) => {
-        await wf.extendHold(req.actor, req.params.id, req.params.holdId, {
-          expectedVersion: req.body.version,
-        });
-        return show(req.actor, req.params.id);
-      },
+      on(holdParams, versionAction),
+      async ({ actor, params, body }) =>
+        shown(actor, params.id, wf.extendHold(actor, params.id, params.holdId, body)),
     );
     app.post(
       '/requests/:id/holds/:holdId/release',
-      { schema: { params: holdParams, body: releaseBody, tags } },
-      async (req) => {
-        await wf.releaseHold(req.actor, req.params.id, req.params.holdId, {
-          reason: req.body.reason,
-          expectedVersion: req.body.version,
-        });
-        return show(req.actor, req.params.id);
-      },
+      on(holdParams, releaseAction),
+      async ({ actor, params, body }) =>
+        shown(actor, params.id, wf.releaseHold(actor, params.id, params.holdId, body)),
     );
-    app.post(
-      '/requests/:id/ndos',
-      { schema: { params: idParams, body: ndoBody, tags } },
-      async (req, reply) => {
-        const b = req.body;
-        const ndoId = await wf.addNdo(req.actor, req.params.id, {
-          authority: b.authority,
-          issuingCourt: b.issuing_court,
-          issuedAt: b.issued_at ? new Date(b.issued_at) : null,
-          expiresAt: b.expires_at ? new Date(b.expires_at) : null,
-          ground: b.ground,
-          expectedVersion: b.version,
-        });
-        return reply.status(201).send({ ndo_id: ndoId, request: await show(req.actor, req.params.id) });
-      },
+    app.post('/requests/:id/ndos', on(idParams, ndoAction), async ({ actor, params, body }, reply) =>
+      reply.status(201).send(await created('ndo_id', actor, params.id, wf.addNdo(actor, params.id, body))),
     );
     app.post(
       '/requests/:id/challenges',
@@ -268,40 +132,17 @@ export function workflowRoutes(services: Services): FastifyPluginAsyncZod {
           .send({ challenge_id: challengeId, request: await show(req.actor, req.params.id) });
       },
     );
-    app.post(
-      '/requests/:id/ndos/:ndoId/lift',
-      { schema: { params: ndoParams, body: liftBody, tags } },
-      async (req) => {
-        await wf.liftNdo(req.actor, req.params.id, req.params.ndoId, {
-          liftedAt: req.body.lifted_at,
-          expectedVersion: req.body.version,
-        });
-        return show(req.actor, req.params.id);
-      },
+    app.post('/requests/:id/ndos/:ndoId/lift', on(ndoParams, liftAction), async ({ actor, params, body }) =>
+      shown(actor, params.id, wf.liftNdo(actor, params.id, params.ndoId, body)),
     );
     app.post(
       '/requests/:id/ndos/:ndoId/review',
-      { schema: { params: ndoParams, body: reviewBody, tags } },
-      async (req) => {
-        await wf.reviewNdo(req.actor, req.params.id, req.params.ndoId, {
-          reviewedAt: req.body.reviewed_at,
-          expectedVersion: req.body.version,
-        });
-        return show(req.actor, req.params.id);
-      },
+      on(ndoParams, reviewAction),
+      async ({ actor, params, body }) =>
+        shown(actor, params.id, wf.reviewNdo(actor, params.id, params.ndoId, body)),
     );
-    app.post(
-      '/requests/:id/notice',
-      { schema: { params: idParams, body: noticeBody, tags } },
-      async (req) => {
-        const b = req.body;
-        await wf.recordNotice(req.actor, req.params.id, {
-          status: b.status,
-          reason: b.reason,
-          expectedVersion: b.version,
-        });
-        return show(req.actor, req.params.id);
-      },
+    app.post('/requests/:id/notice', on(idParams, noticeAction), async ({ actor, params, body }) =>
+      shown(actor, params.id, wf.recordNotice(actor, params.id, body)),
     );
     app.get('/requests/:id/guidance', { schema: { params: idParams, tags } }, async (req) =>
       wf.guidance(req.actor, req.params.id),

@@ -19,7 +19,8 @@ import {
   updateSubmission,
   type SubmissionView,
 } from '../../repositories/portal-submissions-repository.ts';
-import { findRequest, updateRequestRow } from '../../repositories/requests-repository.ts';
+import { findRequest } from '../../repositories/requests-repository.ts';
+import { changeRequest } from '../workflow/change.ts';
 import { authorize, type Actor } from '../authorize.ts';
 import type { Vault } from '../documents/vault.ts';
 import type { Clock } from '../requests.ts';
@@ -241,21 +242,18 @@ export function createPortalIntake(deps: {
           );
         if (s.request_id !== null) {
           authorize(actor, 'request.update');
-          const b = (await findRequest(trx, Number(s.request_id)))!;
-          const changes = { outcome: 'rejected', responded_at: now, status: 'responded', updated_at: now };
-          if (
-            b.request.outcome === null &&
-            !(await updateRequestRow(trx, b.request.id, b.request.version, changes))
-          )
-            throw new CandorError('conflict', 'the request changed meanwhile; try again');
-          await appendEvent(trx, {
-            at: now,
-            actor: actor.label,
-            action: 'request.update',
-            entity: 'request',
-            entityId: b.request.id,
-            before: { outcome: b.request.outcome },
-            after: changes,
+          // The submission in the queue is what gives intake the right to record its request's rejection.
+          const change = {
+            actor,
+            id: Number(s.request_id),
+            expectedVersion: undefined,
+            now,
+            sightChecked: true as const,
+          };
+          await changeRequest(trx, { ...change, action: 'request.update' }, async (_trx, b) => {
+            if (b.request.outcome !== null) return null;
+            const set = { outcome: 'rejected', responded_at: now, status: 'responded' } as const;
+            return { set, before: { outcome: b.request.outcome }, after: { ...set, updated_at: now } };
           });
         }
         await updateSubmission(

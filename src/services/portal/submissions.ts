@@ -24,7 +24,7 @@ import {
   updateSubmission,
   type SubmissionView,
 } from '../../repositories/portal-submissions-repository.ts';
-import { findRequest, updateRequestRow } from '../../repositories/requests-repository.ts';
+import { changeRequest } from '../workflow/change.ts';
 import type { Vault } from '../documents/vault.ts';
 import { prepareRequest, writeRequests, type Clock } from '../requests.ts';
 import { limit, type Officer, type PortalMail } from './common.ts';
@@ -270,28 +270,30 @@ export function createPortalSubmissions(deps: {
       if (status === 'withdrawn' || status === 'refused' || status === 'responded')
         throw new CandorError('invalid_state', `this submission is ${status} and can no longer be withdrawn`);
       const now = clock();
-      const outcome = afterNoticePolicy ? 'withdrawn_after_notice_policy' : 'withdrawn';
+      const outcome = afterNoticePolicy ? ('withdrawn_after_notice_policy' as const) : ('withdrawn' as const);
       await db.transaction().execute(async (trx) => {
         if (s.request_id !== null && !s.duplicate) {
-          const b = await findRequest(trx, s.request_id);
-          if (!b || b.request.outcome !== null)
-            throw new CandorError('conflict', 'the request was answered meanwhile; reload');
-          const changes = {
-            outcome,
-            responded_at: now,
-            status: initialStatus(outcome, b.request.notice_status),
-            updated_at: now,
+          // The officer's own submission is what gives them the right to withdraw its request.
+          const change = {
+            actor: officer,
+            id: s.request_id,
+            expectedVersion: undefined,
+            now,
+            sightChecked: true as const,
           };
-          if (!(await updateRequestRow(trx, b.request.id, b.request.version, changes)))
-            throw new CandorError('conflict', 'the request changed meanwhile; try again');
-          await appendEvent(trx, {
-            at: now,
-            actor: officer.label,
-            action: 'request.update',
-            entity: 'request',
-            entityId: b.request.id,
-            before: { outcome: null, status: b.request.status },
-            after: changes,
+          await changeRequest(trx, { ...change, action: 'request.update' }, async (_trx, b) => {
+            if (b.request.outcome !== null)
+              throw new CandorError('conflict', 'the request was answered meanwhile; reload');
+            const set = {
+              outcome,
+              responded_at: now,
+              status: initialStatus(outcome, b.request.notice_status),
+            };
+            return {
+              set,
+              before: { outcome: null, status: b.request.status },
+              after: { ...set, updated_at: now },
+            };
           });
         }
         if (

@@ -1,17 +1,8 @@
-import type { NumberSource } from '../../domain/emergency.ts';
+import type { EmergencyEventsInput, VerificationInput } from '../../domain/workflow-actions.ts';
 import { CandorError } from '../../errors.ts';
 import { setEmergencyDates, upsertVerification } from '../../repositories/workflow-repository.ts';
 import { authorize, type Actor } from '../authorize.ts';
-import { type WorkflowContext, type Versioned } from './context.ts';
-
-export interface VerificationInput extends Versioned {
-  attestsDanger: boolean;
-  basisText?: string | null;
-  verifiedBy: string;
-  calledBackAt: Date;
-  number: string;
-  numberSource: NumberSource;
-}
+import { type WorkflowContext } from './context.ts';
 
 /** Emergency requests: the verification call-back, and the emergency passing or its follow-up process arriving. */
 export function emergencyActions(ctx: WorkflowContext) {
@@ -40,7 +31,7 @@ export function emergencyActions(ctx: WorkflowContext) {
           recorded_at: now,
         };
         await upsertVerification(trx, id, record);
-        const basis = input.basisText?.trim();
+        const basis = input.basis?.trim();
         return {
           set: basis ? { emergency_basis: basis } : {},
           before: { verification: w.emergency ?? null, emergency_basis: b.request.emergency_basis },
@@ -49,11 +40,7 @@ export function emergencyActions(ctx: WorkflowContext) {
       });
     },
     /** Records that the emergency has passed, or that the follow-up legal process arrived. */
-    async recordEmergencyEvents(
-      actor: Actor,
-      id: number,
-      input: Versioned & { passedAt?: Date; followUpReceivedAt?: Date },
-    ): Promise<void> {
+    async recordEmergencyEvents(actor: Actor, id: number, input: EmergencyEventsInput): Promise<void> {
       authorize(actor, 'emergency.record');
       await change(actor, id, input.expectedVersion, 'emergency.update', async (trx, b, w, now) => {
         if (!b.request.emergency)

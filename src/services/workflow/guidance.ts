@@ -1,7 +1,6 @@
 import { guidance, mayCompel, requiredChannel } from '../../domain/compel.ts';
 import { motionToQuashDueAt, responseDueAt } from '../../domain/deadlines.ts';
 import { dueItems } from '../../domain/due.ts';
-import { exceedsDojPolicy, ndoInForce, nextReviewAt } from '../../domain/ndo.ts';
 import { noticeDecision } from '../../domain/notice-policy.ts';
 import { CandorError } from '../../errors.ts';
 import { findRequest } from '../../repositories/requests-repository.ts';
@@ -9,6 +8,7 @@ import { findWorkflowRecords, snapshotParts } from '../../repositories/workflow-
 import { authorize, type Actor } from '../authorize.ts';
 import { assertSeesRequest } from '../sight.ts';
 import { presentDue, snapshotsFrom } from '../due.ts';
+import { presentNdoStanding } from '../presenters.ts';
 import { emergencyProblems, gateStored } from './guards.ts';
 import { type WorkflowContext } from './context.ts';
 
@@ -83,21 +83,7 @@ export function guidanceActions(ctx: WorkflowContext) {
           due_at: notice.dueAt?.toISOString() ?? null,
           kind: notice.kind ?? null,
         },
-        ndos: b.ndos.map((n) => {
-          const ndo = {
-            authority: n.authority,
-            issuedAt: n.issued_at ?? r.received_at,
-            expiresAt: n.expires_at,
-            liftedAt: n.lifted_at,
-            lastReviewedAt: n.review_requested_at,
-          };
-          return {
-            id: n.id,
-            in_force: ndoInForce(ndo, now),
-            next_review_at: nextReviewAt(ndo, policy)?.toISOString() ?? null,
-            exceeds_doj_policy: exceedsDojPolicy(ndo, policy),
-          };
-        }),
+        ndos: b.ndos.map((n) => presentNdoStanding(n, r.received_at, now, policy)),
         due: snapshot ? dueItems(snapshot, now, policy).map((i) => presentDue(i, now)) : [],
       };
     },

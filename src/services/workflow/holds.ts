@@ -1,4 +1,4 @@
-import type { HoldReleaseReason } from '../../db/schema.ts';
+import type { HoldInput, ReleaseInput, VersionInput } from '../../domain/workflow-actions.ts';
 import {
   acceptsHold,
   canExtend,
@@ -18,18 +18,14 @@ import {
   releaseHold,
 } from '../../repositories/workflow-repository.ts';
 import { authorize, type Actor } from '../authorize.ts';
-import { SCHEDULER, type WorkflowContext, type Versioned } from './context.ts';
+import { SCHEDULER, type WorkflowContext } from './context.ts';
 
 /** Preservation holds (18 U.S.C. 2703(f) and foreign regimes): start, extend once, release, expire. */
 export function holdsActions(ctx: WorkflowContext) {
   const { db, clock, policy, change } = ctx;
   return {
     /** Starts a preservation hold (90 days under 2703(f) unless the policy says otherwise). */
-    async addHold(
-      actor: Actor,
-      id: number,
-      input: Versioned & { regime?: HoldRegime; startedAt?: Date },
-    ): Promise<number> {
+    async addHold(actor: Actor, id: number, input: HoldInput): Promise<number> {
       authorize(actor, 'hold.manage');
       let holdId = 0;
       await change(actor, id, input.expectedVersion, 'hold.create', async (trx, b, _w, now) => {
@@ -74,7 +70,7 @@ export function holdsActions(ctx: WorkflowContext) {
       return holdId;
     },
     /** Extends a running hold once (2703(f)(2)); a second extension or an expired hold is refused. */
-    async extendHold(actor: Actor, id: number, holdId: number, input: Versioned = {}): Promise<void> {
+    async extendHold(actor: Actor, id: number, holdId: number, input: VersionInput = {}): Promise<void> {
       authorize(actor, 'hold.manage');
       await change(actor, id, input.expectedVersion, 'hold.extend', async (trx, _b, _w, now) => {
         const h = await findHold(trx, id, holdId);
@@ -100,12 +96,7 @@ export function holdsActions(ctx: WorkflowContext) {
       });
     },
     /** Ends a hold by hand (process arrived, request withdrawn). */
-    async releaseHold(
-      actor: Actor,
-      id: number,
-      holdId: number,
-      input: Versioned & { reason: HoldReleaseReason },
-    ): Promise<void> {
+    async releaseHold(actor: Actor, id: number, holdId: number, input: ReleaseInput): Promise<void> {
       authorize(actor, 'hold.manage');
       await change(actor, id, input.expectedVersion, 'hold.release', async (trx, _b, _w, now) => {
         const h = await findHold(trx, id, holdId);

@@ -29,7 +29,9 @@ export function createWorkflowService(deps: WorkflowDeps) {
 export type WorkflowService = ReturnType<typeof createWorkflowService>;
 
 export { SCHEDULER, type Versioned } from './context.ts';
-export type { TransitionInput } from './lifecycle.ts';
-export type { ResponseInput } from './respond.ts';
-export type { VerificationInput } from './emergency.ts';
-export type { NdoInput } from './ndos.ts';
+export type {
+  TransitionInput,
+  ResponseInput,
+  VerificationInput,
+  NdoInput,
+} from '../../domain/workflow-actions.ts';

@@ -1,5 +1,4 @@
-import type { RequestStatus } from '../../domain/vocabulary.ts';
-import type { ApprovalPurpose } from '../../db/schema.ts';
+import type { ApproveInput, AssignInput, TransitionInput } from '../../domain/workflow-actions.ts';
 import { checkTransition } from '../../domain/lifecycle.ts';
 import { CandorError } from '../../errors.ts';
 import { findUserByEmail, listUsers } from '../../repositories/users-repository.ts';
@@ -11,12 +10,7 @@ import {
   withdrawApprovals,
 } from '../../repositories/workflow-repository.ts';
 import { authorize, type Actor } from '../authorize.ts';
-import { HANDLER_ROLES, secondPerson, type WorkflowContext, type Versioned } from './context.ts';
-
-export interface TransitionInput extends Versioned {
-  to: RequestStatus;
-  reason?: string | null;
-}
+import { HANDLER_ROLES, secondPerson, type WorkflowContext } from './context.ts';
 
 /** Moving a request along its lifecycle, assigning its handler, and approvals by a second person. */
 export function lifecycleActions(ctx: WorkflowContext) {
@@ -79,7 +73,7 @@ export function lifecycleActions(ctx: WorkflowContext) {
         .map((u) => ({ id: u.id, email: u.email, role: u.role }));
     },
     /** Makes a user the request's handler; the user must hold a role that may handle requests. */
-    async assign(actor: Actor, id: number, input: Versioned & { userId: number }): Promise<void> {
+    async assign(actor: Actor, id: number, input: AssignInput): Promise<void> {
       authorize(actor, 'request.assign');
       await change(actor, id, input.expectedVersion, 'request.assign', async (trx, b) => {
         const u = await findUserById(trx, input.userId);
@@ -104,11 +98,7 @@ export function lifecycleActions(ctx: WorkflowContext) {
       });
     },
     /** Records an approver's approval: of an emergency disclosure, or the legal sign-off a foreign one needs. */
-    async approve(
-      actor: Actor,
-      id: number,
-      input: Versioned & { purpose: ApprovalPurpose; note?: string | null },
-    ): Promise<void> {
+    async approve(actor: Actor, id: number, input: ApproveInput): Promise<void> {
       authorize(actor, 'request.approve');
       await change(actor, id, input.expectedVersion, 'request.approve', async (trx, b, w, now) => {
         const approverId = secondPerson(actor, b, 'approve');

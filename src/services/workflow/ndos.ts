@@ -1,19 +1,11 @@
-import type { NdoAuthority } from '../../domain/vocabulary.ts';
+import type { LiftInput, NdoInput, ReviewInput, VersionInput } from '../../domain/workflow-actions.ts';
 import { ndoInForce, nextReviewAt } from '../../domain/ndo.ts';
 import { CandorError } from '../../errors.ts';
-import { findNdo, insertNdo, updateNdo, type NewNdo } from '../../repositories/workflow-repository.ts';
+import { findNdo, insertNdo, updateNdo } from '../../repositories/workflow-repository.ts';
 import { cancelUnsent } from '../../repositories/notices-repository.ts';
 import { authorize, type Actor } from '../authorize.ts';
-import type { WorkflowContext, Versioned } from './context.ts';
-
-export interface NdoInput extends Versioned {
-  authority: NdoAuthority;
-  issuingCourt?: string | null;
-  issuedAt?: Date | null;
-  /** null = indefinite. */
-  expiresAt: Date | null;
-  ground?: NewNdo['ground'];
-}
+import { ndoOf } from '../presenters.ts';
+import type { WorkflowContext } from './context.ts';
 
 /** Non-disclosure orders: record, lift, and the reviews the policy schedules. */
 export function ndosActions(ctx: WorkflowContext) {
@@ -64,12 +56,7 @@ export function ndosActions(ctx: WorkflowContext) {
       return ndoId;
     },
     /** Records that an order was lifted; the held-back notice becomes due at once. */
-    async liftNdo(
-      actor: Actor,
-      id: number,
-      ndoId: number,
-      input: Versioned & { liftedAt?: Date } = {},
-    ): Promise<void> {
+    async liftNdo(actor: Actor, id: number, ndoId: number, input: LiftInput = {}): Promise<void> {
       authorize(actor, 'ndo.manage');
       await change(actor, id, input.expectedVersion, 'ndo.lift', async (trx, _b, _w, now) => {
         const n = await findNdo(trx, id, ndoId);
@@ -94,12 +81,7 @@ export function ndosActions(ctx: WorkflowContext) {
       await db.transaction().execute((trx) => releaseNotice(trx, id, clock(), actor.label));
     },
     /** Records that the team reviewed an order (or asked for judicial review); the next review counts from it. */
-    async reviewNdo(
-      actor: Actor,
-      id: number,
-      ndoId: number,
-      input: Versioned & { reviewedAt?: Date } = {},
-    ): Promise<void> {
+    async reviewNdo(actor: Actor, id: number, ndoId: number, input: ReviewInput = {}): Promise<void> {
       authorize(actor, 'ndo.manage');
       await change(actor, id, input.expectedVersion, 'ndo.review', async (trx, _b, _w, now) => {
         const n = await findNdo(trx, id, ndoId);
@@ -116,17 +98,11 @@ export function ndosActions(ctx: WorkflowContext) {
      * Records that every order of the request whose review the policy schedules was reviewed now (the work
      * queue's "mark reviewed"); refused when no order in force has a review to do.
      */
-    async markReviewed(actor: Actor, id: number, input: Versioned = {}): Promise<void> {
+    async markReviewed(actor: Actor, id: number, input: VersionInput = {}): Promise<void> {
       authorize(actor, 'ndo.manage');
       await change(actor, id, input.expectedVersion, 'ndo.review', async (trx, b, _w, now) => {
         const due = b.ndos.filter((n) => {
-          const ndo = {
-            authority: n.authority,
-            issuedAt: n.issued_at ?? b.request.received_at,
-            expiresAt: n.expires_at,
-            liftedAt: n.lifted_at,
-            lastReviewedAt: n.review_requested_at,
-          };
+          const ndo = ndoOf(n, b.request.received_at);
           return ndoInForce(ndo, now) && nextReviewAt(ndo, policy) !== null;
         });
         if (due.length === 0) {

@@ -1,10 +1,11 @@
 import type { NoticeStatus } from '../../domain/vocabulary.ts';
+import type { NoticeInput } from '../../domain/workflow-actions.ts';
 import { CandorError } from '../../errors.ts';
 import { lockHeldNotices } from '../../repositories/workflow-repository.ts';
 import { authorize, type Actor } from '../authorize.ts';
 import { snapshotsFrom } from '../due.ts';
 import { assertGateChange, assertNoticeChange } from './guards.ts';
-import { SCHEDULER, type WorkflowContext, type Versioned } from './context.ts';
+import { SCHEDULER, type WorkflowContext } from './context.ts';
 
 /** The customer-notice status: releasing held-back notices, and a decision recorded by a person. */
 export function noticeStatusActions(ctx: WorkflowContext) {
@@ -28,11 +29,7 @@ export function noticeStatusActions(ctx: WorkflowContext) {
       });
     },
     /** Records a notice status decided by a person, with the reason; refused while notice is held back. */
-    async recordNotice(
-      actor: Actor,
-      id: number,
-      input: Versioned & { status: NoticeStatus; reason: string },
-    ): Promise<void> {
+    async recordNotice(actor: Actor, id: number, input: NoticeInput): Promise<void> {
       authorize(actor, 'notice.record');
       await change(actor, id, input.expectedVersion, 'notice.record', async (trx, b, w, now) => {
         const reason = input.reason.trim();

@@ -1,4 +1,4 @@
-import type { DataSought, Outcome } from '../../domain/vocabulary.ts';
+import type { ResponseInput } from '../../domain/workflow-actions.ts';
 import type { AccountResult } from '../../db/schema.ts';
 import { accountResult } from '../../domain/intake-defaults.ts';
 import { checkTransition } from '../../domain/lifecycle.ts';
@@ -7,17 +7,7 @@ import { CandorError } from '../../errors.ts';
 import { insertOverride, insertResponse, setTargetResults } from '../../repositories/workflow-repository.ts';
 import { authorize, type Actor } from '../authorize.ts';
 import { assertGate, decideNotice, gateStored } from './guards.ts';
-import { secondPerson, type Versioned, type WorkflowContext } from './context.ts';
-
-export interface ResponseInput extends Versioned {
-  outcome: Outcome;
-  respondedAt?: Date;
-  produced: DataSought[];
-  /** Results for named accounts; the others get the result the outcome implies. */
-  accounts: Array<{ account: string; result: AccountResult }>;
-  /** An approver's written reason for producing beyond what the process may compel. */
-  overrideReason?: string | null;
-}
+import { secondPerson, type WorkflowContext } from './context.ts';
 
 /** Recording the response: outcome, produced categories and per-account results, through the policy gate. */
 export function respondActions(ctx: WorkflowContext) {

@@ -1,69 +1,55 @@
-import { NUMBER_SOURCES } from '../../domain/emergency.ts';
-import { HOLD_REGIMES } from '../../domain/preservation.ts';
+import type { z } from 'zod';
 import {
-  DATA_SOUGHT,
-  NDO_AUTHORITIES,
-  NOTICE_STATUSES,
-  OUTCOMES,
-  REQUEST_STATUSES,
-  type DataSought,
-  APPROVAL_PURPOSES,
-  MANUAL_RELEASE_REASONS,
-  NDO_GROUNDS,
-} from '../../domain/vocabulary.ts';
-import { CandorError } from '../../errors.ts';
+  approveAction,
+  assignAction,
+  holdAction,
+  liftAction,
+  ndoAction,
+  noticeAction,
+  releaseAction,
+  responseAction,
+  transitionAction,
+  verificationAction,
+  versionAction,
+} from '../../domain/workflow-actions.ts';
+import { CandorError, zodIssues } from '../../errors.ts';
 import type { Action } from '../../services/authorize.ts';
 import type { WebContext, WebRoute } from '../context.ts';
-import { Errors } from '../forms.tsx';
+import { Errors, type Form } from '../forms.tsx';
 import { renderDetail, requestId } from './request-detail.tsx';
-import { ACCOUNT_RESULTS } from '../../domain/vocabulary.ts';
+import { instantFrom } from './request-new-input.ts';
 import { renderNotice } from './request-notice.tsx';
-import { courtChallengeInput } from '../../domain/court-challenge.ts';
-import { zodIssues } from '../../errors.ts';
+import { courtChallengeBody } from '../../domain/court-challenge.ts';
 
 /**
- * The request's action forms: each POST runs one workflow service call with the version the page showed,
- * then redirects back to the request with a flash key (POST-redirect-GET). A refused change renders the
- * page again with the form open, its input kept and the errors beside the fields; nothing was written.
+ * The request's action forms: each POST maps its fields onto the action's schema (the one the API and the CLI
+ * share, `domain/workflow-actions.ts`), parses them through it with the version the page showed, and runs one
+ * workflow service call, then redirects back to the request with a flash key (POST-redirect-GET). Input the
+ * schema or the service refuses renders the page again with the form open, its input kept and the issues
+ * beside the fields; nothing was written.
  */
 
-/** A `datetime-local` or date field, read as UTC; undefined when empty. */
-function utc(c: WebContext, field: string): Date | undefined {
-  const v = c.form.get(field);
-  if (!v) return undefined;
-  const iso = /^\d{4}-\d{2}-\d{2}$/.test(v)
-    ? `${v}T00:00:00Z`
-    : /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}$/.test(v)
-      ? `${v}:00Z`
-      : v;
-  const d = new Date(iso);
-  if (Number.isNaN(d.getTime()))
-    throw new CandorError('invalid', `${field} is not a date`, [
-      { field, message: 'expected a date and time (UTC)' },
-    ]);
-  return d;
-}
+/** A field's value, or undefined when left empty (the schema then applies its default, or says it is needed). */
+const opt = (f: Form, field: string): string | undefined => f.get(field) || undefined;
 
-function requiredDate(c: WebContext, field: string): Date {
-  const d = utc(c, field);
-  if (!d) throw new CandorError('invalid', 'a required field is empty', [{ field, message: 'required' }]);
-  return d;
-}
-
-function required(c: WebContext, field: string): string {
-  const v = c.form.get(field);
-  if (!v) throw new CandorError('invalid', 'a required field is empty', [{ field, message: 'required' }]);
-  return v;
-}
-
-/** Values from a select: refused unless one of the options (the form offers nothing else). */
-function oneOf<T extends string>(c: WebContext, field: string, options: readonly T[]): T {
-  const v = c.form.get(field);
-  if (!(options as readonly string[]).includes(v))
-    throw new CandorError('invalid', `choose a ${field.replaceAll('_', ' ')}`, [
-      { field, message: 'choose one of the options' },
-    ]);
-  return v as T;
+/**
+ * The form's body parsed through the action's schema, or a refusal whose issues are keyed by the form's field
+ * names (the schema's names), so each shows beside its field; a needed field left empty says so.
+ */
+function parseForm<S extends z.ZodType>(schema: S, body: Record<string, unknown>): z.output<S> {
+  const parsed = schema.safeParse(body);
+  if (parsed.success) return parsed.data;
+  const empty = (field: string) => {
+    const v = field
+      .split('.')
+      .reduce<unknown>((o, k) => (o as Record<string, unknown> | undefined)?.[k], body);
+    return v === undefined || v === '';
+  };
+  const issues = zodIssues(parsed.error.issues).map((i) =>
+    empty(i.field) ? { field: i.field, message: 'required' } : i,
+  );
+  const needed = issues.every((i) => i.message === 'required');
+  throw new CandorError('invalid', needed ? 'a required field is empty' : 'the form is not valid', issues);
 }
 
 /** Refusals shown on the page beside the form (a rule-based `forbidden`, like a handler overriding, too). */
@@ -75,12 +61,15 @@ const SHOWN_AGAIN: Record<string, number> = {
   conflict: 409,
 };
 
-function act(
+function act<S extends z.ZodType>(
   path: string,
   access: Action,
   /** Which form on the page this is (to open it again with the errors). */
   form: string | ((c: WebContext) => string),
-  run: (c: WebContext, id: number, expectedVersion: number) => Promise<string>,
+  /** The action's schema, and the form's fields mapped onto its body (the version is added). */
+  schema: S,
+  body: (f: Form) => Record<string, unknown>,
+  run: (c: WebContext, id: number, input: z.output<S>) => Promise<string>,
 ): WebRoute {
   return {
     method: 'POST',
@@ -92,7 +81,7 @@ function act(
         const version = Number(c.form.get('version'));
         if (!Number.isSafeInteger(version) || version < 1)
           throw new CandorError('conflict', 'the form did not say which version of the request it showed');
-        const done = await run(c, id, version);
+        const done = await run(c, id, parseForm(schema, { version, ...body(c.form) }));
         return { redirect: `/requests/${id}?done=${done}` };
       } catch (e) {
         const status = e instanceof CandorError ? SHOWN_AGAIN[e.code] : undefined;
@@ -165,109 +154,145 @@ const setContact: WebRoute = {
 };
 
 export const routes: WebRoute[] = [
-  act('assign', 'request.assign', 'assign', async (c, id, expectedVersion) => {
-    const userId = Number(required(c, 'user_id'));
-    await c.services.workflow.assign(c.actor, id, { userId, expectedVersion });
-    return 'assigned';
-  }),
-  act('transition', 'request.transition', 'transition', async (c, id, expectedVersion) => {
-    const to = oneOf(c, 'to', REQUEST_STATUSES);
-    await c.services.workflow.transition(c.actor, id, { to, reason: c.form.get('reason'), expectedVersion });
-    return 'moved';
-  }),
-  act('response', 'request.respond', 'respond', async (c, id, expectedVersion) => {
-    const outcome = oneOf(c, 'outcome', OUTCOMES);
-    const accounts = [];
-    for (let i = 0; c.form.has(`account.${i}`); i++) {
-      if (!c.form.get(`result.${i}`)) continue;
-      accounts.push({
-        account: c.form.get(`account.${i}`),
-        result: oneOf(c, `result.${i}`, ACCOUNT_RESULTS),
-      });
-    }
-    await c.services.workflow.respond(c.actor, id, {
-      outcome,
-      respondedAt: utc(c, 'responded_at'),
-      produced: c.form
-        .all('produced')
-        .filter((d): d is DataSought => (DATA_SOUGHT as readonly string[]).includes(d)),
-      accounts,
-      overrideReason: c.form.get('override_reason') || null,
-      expectedVersion,
-    });
-    return 'responded';
-  }),
-  act('emergency/verification', 'emergency.record', 'verify', async (c, id, expectedVersion) => {
-    await c.services.workflow.recordVerification(c.actor, id, {
-      attestsDanger: c.form.get('attests_danger') === 'on',
-      basisText: c.form.get('basis') || null,
-      verifiedBy: required(c, 'verified_by'),
-      calledBackAt: requiredDate(c, 'called_back_at'),
-      number: required(c, 'number'),
-      numberSource: oneOf(c, 'number_source', NUMBER_SOURCES),
-      expectedVersion,
-    });
-    return 'verified';
-  }),
-  act('approve', 'request.approve', 'approve', async (c, id, expectedVersion) => {
-    await c.services.workflow.approve(c.actor, id, {
-      purpose: oneOf(c, 'purpose', APPROVAL_PURPOSES),
-      note: c.form.get('note') || null,
-      expectedVersion,
-    });
-    return 'approved';
-  }),
-  act('ndos', 'ndo.manage', 'ndo', async (c, id, expectedVersion) => {
-    const ground = c.form.get('ground');
-    await c.services.workflow.addNdo(c.actor, id, {
-      authority: oneOf(c, 'authority', NDO_AUTHORITIES),
-      issuingCourt: c.form.get('issuing_court') || null,
-      issuedAt: utc(c, 'issued_at') ?? null,
-      expiresAt: utc(c, 'expires_at') ?? null,
-      ground: ground ? oneOf(c, 'ground', NDO_GROUNDS) : null,
-      expectedVersion,
-    });
-    return 'ndo_added';
-  }),
+  act(
+    'assign',
+    'request.assign',
+    'assign',
+    assignAction,
+    (f) => ({ user_id: f.get('user_id') }),
+    async (c, id, input) => {
+      await c.services.workflow.assign(c.actor, id, input);
+      return 'assigned';
+    },
+  ),
+  act(
+    'transition',
+    'request.transition',
+    'transition',
+    transitionAction,
+    (f) => ({ to: f.get('to'), reason: opt(f, 'reason') }),
+    async (c, id, input) => {
+      await c.services.workflow.transition(c.actor, id, input);
+      return 'moved';
+    },
+  ),
+  act(
+    'response',
+    'request.respond',
+    'respond',
+    responseAction,
+    (f) => {
+      const accounts = [];
+      for (let i = 0; f.has(`account.${i}`); i++) {
+        if (f.get(`result.${i}`))
+          accounts.push({ account: f.get(`account.${i}`), result: f.get(`result.${i}`) });
+      }
+      return {
+        outcome: f.get('outcome'),
+        responded_at: instantFrom(f.get('responded_at')),
+        produced: f.all('produced'),
+        accounts,
+        override_reason: opt(f, 'override_reason'),
+      };
+    },
+    async (c, id, input) => {
+      await c.services.workflow.respond(c.actor, id, input);
+      return 'responded';
+    },
+  ),
+  act(
+    'emergency/verification',
+    'emergency.record',
+    'verify',
+    verificationAction,
+    (f) => ({
+      attests_danger: f.get('attests_danger') === 'on',
+      basis: opt(f, 'basis'),
+      verified_by: f.get('verified_by'),
+      called_back_at: instantFrom(f.get('called_back_at')),
+      number: f.get('number'),
+      number_source: f.get('number_source'),
+    }),
+    async (c, id, input) => {
+      await c.services.workflow.recordVerification(c.actor, id, input);
+      return 'verified';
+    },
+  ),
+  act(
+    'approve',
+    'request.approve',
+    'approve',
+    approveAction,
+    (f) => ({ purpose: f.get('purpose'), note: opt(f, 'note') }),
+    async (c, id, input) => {
+      await c.services.workflow.approve(c.actor, id, input);
+      return 'approved';
+    },
+  ),
+  act(
+    'ndos',
+    'ndo.manage',
+    'ndo',
+    ndoAction,
+    (f) => ({
+      authority: f.get('authority'),
+      issuing_court: opt(f, 'issuing_court'),
+      issued_at: instantFrom(f.get('issued_at')) ?? null,
+      expires_at: instantFrom(f.get('expires_at')) ?? null,
+      ground: opt(f, 'ground'),
+    }),
+    async (c, id, input) => {
+      await c.services.workflow.addNdo(c.actor, id, input);
+      return 'ndo_added';
+    },
+  ),
   act(
     'ndos/:ndoId/lift',
     'ndo.manage',
     (c) => `lift-${c.params.ndoId}`,
-    async (c, id, expectedVersion) => {
-      await c.services.workflow.liftNdo(c.actor, id, Number(c.params.ndoId), {
-        liftedAt: utc(c, 'lifted_at'),
-        expectedVersion,
-      });
+    liftAction,
+    (f) => ({ lifted_at: instantFrom(f.get('lifted_at')) }),
+    async (c, id, input) => {
+      await c.services.workflow.liftNdo(c.actor, id, Number(c.params.ndoId), input);
       return 'ndo_lifted';
     },
   ),
-  act('challenges', 'challenge.record', 'challenge', async (c, id, expectedVersion) => {
-    const blank = (k: string) => c.form.get(k) || undefined;
-    const parsed = courtChallengeInput.safeParse({
-      stage: blank('stage'),
-      result: blank('result'),
-      filed_at: blank('filed_at'),
-      decided_at: blank('decided_at'),
-      court: blank('court'),
-    });
-    if (!parsed.success)
-      throw new CandorError('invalid', 'the court challenge is not valid', zodIssues(parsed.error.issues));
-    await c.services.workflow.recordChallenge(c.actor, id, { ...parsed.data, expectedVersion });
-    return 'challenge_recorded';
-  }),
-  act('holds', 'hold.manage', 'hold', async (c, id, expectedVersion) => {
-    await c.services.workflow.addHold(c.actor, id, {
-      regime: c.form.get('regime') ? oneOf(c, 'regime', HOLD_REGIMES) : undefined,
-      expectedVersion,
-    });
-    return 'hold_added';
-  }),
+  act(
+    'challenges',
+    'challenge.record',
+    'challenge',
+    courtChallengeBody,
+    (f) => ({
+      stage: opt(f, 'stage'),
+      result: opt(f, 'result'),
+      filed_at: opt(f, 'filed_at'),
+      decided_at: opt(f, 'decided_at'),
+      court: opt(f, 'court'),
+    }),
+    async (c, id, { version, ...step }) => {
+      await c.services.workflow.recordChallenge(c.actor, id, { ...step, expectedVersion: version });
+      return 'challenge_recorded';
+    },
+  ),
+  act(
+    'holds',
+    'hold.manage',
+    'hold',
+    holdAction,
+    (f) => ({ regime: opt(f, 'regime') }),
+    async (c, id, input) => {
+      await c.services.workflow.addHold(c.actor, id, input);
+      return 'hold_added';
+    },
+  ),
   act(
     'holds/:holdId/extend',
     'hold.manage',
     (c) => `hold-${c.params.holdId}`,
-    async (c, id, expectedVersion) => {
-      await c.services.workflow.extendHold(c.actor, id, Number(c.params.holdId), { expectedVersion });
+    versionAction,
+    () => ({}),
+    async (c, id, input) => {
+      await c.services.workflow.extendHold(c.actor, id, Number(c.params.holdId), input);
       return 'hold_extended';
     },
   ),
@@ -275,29 +300,38 @@ export const routes: WebRoute[] = [
     'holds/:holdId/release',
     'hold.manage',
     (c) => `hold-${c.params.holdId}`,
-    async (c, id, expectedVersion) => {
-      await c.services.workflow.releaseHold(c.actor, id, Number(c.params.holdId), {
-        reason: oneOf(c, 'reason', MANUAL_RELEASE_REASONS),
-        expectedVersion,
-      });
+    releaseAction,
+    (f) => ({ reason: f.get('reason') }),
+    async (c, id, input) => {
+      await c.services.workflow.releaseHold(c.actor, id, Number(c.params.holdId), input);
       return 'hold_released';
     },
   ),
-  act('notice', 'notice.record', 'notice', async (c, id, expectedVersion) => {
-    await c.services.workflow.recordNotice(c.actor, id, {
-      status: oneOf(c, 'status', NOTICE_STATUSES),
-      reason: c.form.get('reason'),
-      expectedVersion,
-    });
-    return 'notice_recorded';
-  }),
-  act('notice/queue', 'notice.send', 'notice-queue', async (c, id, expectedVersion) => {
-    // queue() takes no version: the page checks the one it showed, so a stale preview sends nothing.
-    const r = await c.services.requests.get(c.actor, id);
-    if (r.version !== expectedVersion)
-      throw new CandorError('conflict', `request ${id} was changed by someone else; reload and retry`);
-    const q = await c.services.notices.queue(c.actor, id);
-    return q.queued.length > 0 ? 'notice_queued' : 'notice_none';
-  }),
+  act(
+    'notice',
+    'notice.record',
+    'notice',
+    noticeAction,
+    (f) => ({ status: f.get('status'), reason: f.get('reason') }),
+    async (c, id, input) => {
+      await c.services.workflow.recordNotice(c.actor, id, input);
+      return 'notice_recorded';
+    },
+  ),
+  act(
+    'notice/queue',
+    'notice.send',
+    'notice-queue',
+    versionAction,
+    () => ({}),
+    async (c, id, input) => {
+      // queue() takes no version: the page checks the one it showed, so a stale preview sends nothing.
+      const r = await c.services.requests.get(c.actor, id);
+      if (r.version !== input.expectedVersion)
+        throw new CandorError('conflict', `request ${id} was changed by someone else; reload and retry`);
+      const q = await c.services.notices.queue(c.actor, id);
+      return q.queued.length > 0 ? 'notice_queued' : 'notice_none';
+    },
+  ),
   setContact,
 ];

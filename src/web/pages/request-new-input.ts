@@ -17,7 +17,7 @@ export function usPersonFrom(v: string): boolean | null | string {
 export const usPersonShown = (v: boolean | null | undefined): string => (v == null ? '' : v ? 'yes' : 'no');
 
 /** `datetime-local` gives `2026-01-10T09:30`; the form says UTC, so it is read as UTC. */
-function instantFrom(v: string): string | undefined {
+export function instantFrom(v: string): string | undefined {
   if (!v) return undefined;
   return /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2})?$/.test(v) ? `${v.length === 16 ? `${v}:00` : v}Z` : v;
 }
