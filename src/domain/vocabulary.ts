@@ -261,3 +261,16 @@ export type CorrespondenceChannel = (typeof CORRESPONDENCE_CHANNELS)[number];
 /** How far a web session has signed in. */
 export const SESSION_STAGES = ['second_factor', 'signed_in'] as const;
 export type SessionStage = (typeof SESSION_STAGES)[number];
+
+/** The kinds of due item, one per obligation the legal team tracks. */
+export const DUE_KINDS = [
+  'response_deadline',
+  'notice_owed',
+  'hold_expiring',
+  'gag_review',
+  'emergency_follow_up',
+  'notice_failed',
+  'motion_to_quash',
+] as const;
+/** One kind of due item. */
+export type DueKind = (typeof DUE_KINDS)[number];

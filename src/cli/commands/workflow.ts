@@ -1,8 +1,4 @@
 import { Command, Option } from 'commander';
-import { DUE_KINDS } from '../../domain/due.ts';
-import { NUMBER_SOURCES, type NumberSource } from '../../domain/emergency.ts';
-import { HOLD_REGIMES, type HoldRegime } from '../../domain/preservation.ts';
-import { instant } from '../../domain/request-input.ts';
 import {
   ACCOUNT_RESULTS,
   DATA_SOUGHT,
@@ -18,6 +14,11 @@ import {
   type Outcome,
   type RequestStatus,
   APPROVAL_PURPOSES,
+  DUE_KINDS,
+  HOLD_REGIMES,
+  NUMBER_SOURCES,
+  type HoldRegime,
+  type NumberSource,
 } from '../../domain/vocabulary.ts';
 import { CandorError } from '../../errors.ts';
 import type { Actor } from '../../services/authorize.ts';
@@ -49,8 +50,10 @@ function listOf<T extends string>(
   return list as T[];
 }
 
-function date(name: string, v: string | undefined): Date | undefined {
+/** Reads a date flag; the schema (and zod) is imported only by a command that has one to read. */
+async function date(name: string, v: string | undefined): Promise<Date | undefined> {
   if (v === undefined) return undefined;
+  const { instant } = await import('../../domain/request-input.ts');
   const p = instant.safeParse(v);
   if (!p.success) throw new CandorError('invalid', `${name}: ${p.error.issues[0]?.message ?? 'not a date'}`);
   return new Date(p.data);
@@ -163,12 +166,12 @@ export function register(p: Command, setCode: (n: number) => void): void {
           }
           return { account, result: result as AccountResult };
         });
-        await run(id, o, (s, a, n, v) =>
+        await run(id, o, async (s, a, n, v) =>
           s.workflow.respond(a, n, {
             outcome: o.outcome,
             produced: produced as DataSought[],
             accounts,
-            respondedAt: date('--responded-at', o.respondedAt),
+            respondedAt: await date('--responded-at', o.respondedAt),
             overrideReason: o.overrideReason,
             expectedVersion: v,
           }),
@@ -198,11 +201,11 @@ export function register(p: Command, setCode: (n: number) => void): void {
           numberSource: NumberSource;
         },
       ) => {
-        await run(id, o, (s, a, n, v) =>
+        await run(id, o, async (s, a, n, v) =>
           s.workflow.recordVerification(a, n, {
             attestsDanger: o.attests,
             verifiedBy: o.verifiedBy,
-            calledBackAt: date('--called-back-at', o.calledBackAt)!,
+            calledBackAt: (await date('--called-back-at', o.calledBackAt))!,
             number: o.number,
             numberSource: o.numberSource,
             expectedVersion: v,
@@ -220,7 +223,7 @@ export function register(p: Command, setCode: (n: number) => void): void {
       await run(id, o, async (s, a, n, v) => {
         const h = await s.workflow.addHold(a, n, {
           regime: o.regime,
-          startedAt: date('--started-at', o.startedAt),
+          startedAt: await date('--started-at', o.startedAt),
           expectedVersion: v,
         });
         out(`hold ${h} started`);
@@ -277,8 +280,8 @@ export function register(p: Command, setCode: (n: number) => void): void {
           const ndoId = await s.workflow.addNdo(a, n, {
             authority: o.authority,
             issuingCourt: o.court,
-            issuedAt: date('--issued', o.issued) ?? null,
-            expiresAt: date('--expires', o.expires) ?? null,
+            issuedAt: (await date('--issued', o.issued)) ?? null,
+            expiresAt: (await date('--expires', o.expires)) ?? null,
             expectedVersion: v,
           });
           out(`order ${ndoId} recorded`);
@@ -289,9 +292,9 @@ export function register(p: Command, setCode: (n: number) => void): void {
     .description('record that an order was lifted; the held notice becomes due')
     .option('--lifted-at <when>', 'when (default: now)')
     .action(async (id: string, ndoId: string, o: Common & { liftedAt?: string }) => {
-      await run(id, o, (s, a, n, v) =>
+      await run(id, o, async (s, a, n, v) =>
         s.workflow.liftNdo(a, n, positive('ndoId', ndoId), {
-          liftedAt: date('--lifted-at', o.liftedAt),
+          liftedAt: await date('--lifted-at', o.liftedAt),
           expectedVersion: v,
         }),
       );
