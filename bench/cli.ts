@@ -4,7 +4,10 @@
  * server's socket), each run alternately so machine load falls on all of them alike. Also `candor serve` to
  * its first HTTP answer. Uses the compiled dist/ when it is fresh (`npm run build`), as an installed Candor does.
  *
- *   npm run build && npx tsx bench/cli.ts [--runs 15]
+ *   npm run build && npx tsx bench/cli.ts [--runs 15] [--before /path/to/other/checkout/bin/candor.js]
+ *
+ * `--before` times another build's `--help` and `request show` in the same run, against the same server (for
+ * a before/after table measured under the same load).
  */
 import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -13,7 +16,9 @@ import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
 
-const { values } = parseArgs({ options: { runs: { type: 'string', default: '15' } } });
+const { values } = parseArgs({
+  options: { runs: { type: 'string', default: '15' }, before: { type: 'string' } },
+});
 const RUNS = Number(values.runs);
 const bin = path.resolve('bin/candor.js');
 const dataDir = mkdtempSync(path.join(os.tmpdir(), 'candor-bench-cli-'));
@@ -68,6 +73,13 @@ try {
     ['candor --help', [bin, '--help']],
     [`candor request show ${id}`, [bin, 'request', 'show', id]],
   ];
+  if (values.before) {
+    const before = path.resolve(values.before);
+    cases.push(
+      ['candor --help (before)', [before, '--help']],
+      [`candor request show ${id} (before)`, [before, 'request', 'show', id]],
+    );
+  }
   const times = new Map<string, number[]>(cases.map(([name]) => [name, []]));
   for (let i = 0; i < RUNS; i++) for (const [name, args] of cases) times.get(name)!.push(timed(args));
 
@@ -76,7 +88,7 @@ try {
   for (const [name] of cases) {
     const m = median(times.get(name)!);
     console.log(
-      `${name.padEnd(28)} median ${m.toFixed(0).padStart(5)} ms  ${(m / floor).toFixed(2)}x node -e 0`,
+      `${name.padEnd(38)} median ${m.toFixed(0).padStart(5)} ms  ${(m / floor).toFixed(2)}x node -e 0`,
     );
   }
   console.log(

@@ -6,6 +6,7 @@ import { defaultPolicy, policyConfig, type PolicyConfig } from './domain/policy-
 import { parseStorageUrl, type S3Settings } from './documents/s3-store.ts';
 import { parseKey } from './keys/keyring.ts';
 import { ROLES, type Role } from './domain/vocabulary.ts';
+import { ConfigError } from './errors.ts';
 
 /** Every environment variable Candor reads, parsed once at start-up. Zero configuration = embedded mode. */
 const envSchema = z.object({
@@ -209,7 +210,7 @@ export type Config = Readonly<{
   }>;
 }>;
 
-export class ConfigError extends Error {}
+export { ConfigError };
 
 /** "Name <email>" (git's own form of an identity); null when it is not that. */
 export function parseGitAuthor(s: string): { name: string; email: string } | null {

@@ -39,3 +39,6 @@ export class CandorError extends Error {
 export function zodIssues(issues: ReadonlyArray<{ path: PropertyKey[]; message: string }>): FieldIssue[] {
   return issues.map((i) => ({ field: i.path.map(String).join('.') || '(root)', message: i.message }));
 }
+
+/** An invalid environment variable (src/config.ts); declared here so that printing one needs no zod. */
+export class ConfigError extends Error {}

@@ -1,8 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { Command, CommanderError, Option } from 'commander';
 import { CandorError, zodIssues } from '../errors.ts';
-import { IMPORT_COLUMNS, rowToRequest } from '../domain/import-row.ts';
-import { requestInput } from '../domain/request-input.ts';
+import { IMPORT_COLUMNS } from '../domain/import-columns.ts';
 import { REMINDER_MODES, ROLES } from '../domain/vocabulary.ts';
 import { register as registerNotices } from './commands/notices.ts';
 import { withContext } from './context.ts';
@@ -87,6 +86,7 @@ function program(setCode: (n: number) => void): Command {
       } catch (e) {
         throw new CandorError('invalid', `${o.file}: not a readable JSON file (${(e as Error).message})`);
       }
+      const { requestInput } = await import('../domain/request-input.ts');
       const parsed = requestInput.safeParse(json);
       if (!parsed.success)
         throw new CandorError(
@@ -102,6 +102,7 @@ function program(setCode: (n: number) => void): Command {
         const v = o[key];
         if (v !== undefined) record[c] = v;
       }
+      const { rowToRequest } = await import('../domain/import-row.ts');
       const res = rowToRequest(record, 0);
       if (!res.ok) {
         throw new CandorError(
@@ -125,8 +126,9 @@ function program(setCode: (n: number) => void): Command {
           throw new CandorError('invalid', '--attach: expected document ids, comma-separated');
         return n;
       });
-    const created = await withContext(({ services, actor }) =>
-      services.requests.create(actor, input, { documentIds }),
+    const created = await withContext(
+      ({ services, actor }) => services.requests.create(actor, input, { documentIds }),
+      { services: ['requests'] },
     );
     if (o.quiet) out(String(created.id));
     else out(`recorded request ${created.id} (${created.external_ref})`);
@@ -159,8 +161,9 @@ function program(setCode: (n: number) => void): Command {
         }));
         throw new CandorError('invalid', 'the filters are not valid', issues);
       }
-      const page = await withContext(({ services, actor }) =>
-        services.requests.list(actor, listOptions(parsed.data)),
+      const page = await withContext(
+        ({ services, actor }) => services.requests.list(actor, listOptions(parsed.data)),
+        { services: ['requests'] },
       );
       if (o.json) {
         out(JSON.stringify(page, null, 2));
@@ -191,7 +194,9 @@ function program(setCode: (n: number) => void): Command {
     .action(async (id: string) => {
       const n = Number(id);
       if (!Number.isInteger(n) || n < 1) throw new CandorError('invalid', 'id: expected a positive integer');
-      const r = await withContext(({ services, actor }) => services.requests.get(actor, n));
+      const r = await withContext(({ services, actor }) => services.requests.get(actor, n), {
+        services: ['requests'],
+      });
       out(JSON.stringify(r, null, 2));
     });
 
@@ -201,7 +206,9 @@ function program(setCode: (n: number) => void): Command {
     .description('add a user; prints an API token once (only its hash is stored)')
     .addOption(new Option('--role <role>', 'the role').choices(ROLES).makeOptionMandatory())
     .action(async (email: string, o: { role: string }) => {
-      const r = await withContext(({ services, actor }) => services.users.add(actor, email, o.role));
+      const r = await withContext(({ services, actor }) => services.users.add(actor, email, o.role), {
+        services: ['users'],
+      });
       out(`added ${r.user.email} as ${r.user.role}`);
       out(`API token (shown once, store it now): ${r.token}`);
     });
@@ -210,8 +217,9 @@ function program(setCode: (n: number) => void): Command {
     .description('issue another API token for a user')
     .option('--label <label>', 'what the token is for')
     .action(async (email: string, o: { label?: string }) => {
-      const t = await withContext(({ services, actor }) =>
-        services.users.issueToken(actor, email, o.label ?? null),
+      const t = await withContext(
+        ({ services, actor }) => services.users.issueToken(actor, email, o.label ?? null),
+        { services: ['users'] },
       );
       out(`API token (shown once, store it now): ${t}`);
     });
@@ -219,7 +227,9 @@ function program(setCode: (n: number) => void): Command {
     .command('disable <email>')
     .description("disable a user: no sign-in; ends the user's sessions and revokes their API tokens")
     .action(async (email: string) => {
-      const r = await withContext(({ services, actor }) => services.users.disable(actor, email));
+      const r = await withContext(({ services, actor }) => services.users.disable(actor, email), {
+        services: ['users'],
+      });
       out(
         r.changed
           ? `disabled ${r.email}: ${r.sessions} session(s) ended, ${r.tokens} API token(s) revoked`
@@ -230,7 +240,9 @@ function program(setCode: (n: number) => void): Command {
     .command('role <email> <role>')
     .description(`give a user another role (${ROLES.join(', ')}); the last active admin keeps theirs`)
     .action(async (email: string, role: string) => {
-      const r = await withContext(({ services, actor }) => services.users.setRole(actor, email, role));
+      const r = await withContext(({ services, actor }) => services.users.setRole(actor, email, role), {
+        services: ['users'],
+      });
       out(r.changed ? `${r.email} is now ${r.role} (was ${r.was})` : `${r.email} was already ${r.role}`);
     });
   user
@@ -239,14 +251,18 @@ function program(setCode: (n: number) => void): Command {
       `set which reminder e-mails a user gets (${REMINDER_MODES.join(', ')}): one per deadline, a daily digest, none`,
     )
     .action(async (email: string, mode: string) => {
-      const r = await withContext(({ services, actor }) => services.reminders.setFor(actor, email, mode));
+      const r = await withContext(({ services, actor }) => services.reminders.setFor(actor, email, mode), {
+        services: ['reminders'],
+      });
       out(`${r.email} gets reminders: ${r.mode}`);
     });
   user
     .command('enable <email>')
     .description('enable a disabled user again (revoked API tokens stay revoked: issue a new one)')
     .action(async (email: string) => {
-      const r = await withContext(({ services, actor }) => services.users.enable(actor, email));
+      const r = await withContext(({ services, actor }) => services.users.enable(actor, email), {
+        services: ['users'],
+      });
       out(r.changed ? `enabled ${r.email}` : `${r.email} was not disabled`);
     });
   user
@@ -254,8 +270,9 @@ function program(setCode: (n: number) => void): Command {
     .description('grant the restricted-matters grant: the user sees restricted requests (audited)')
     .requiredOption('--reason <text>', 'why this person needs to know')
     .action(async (email: string, o: { reason: string }) => {
-      const r = await withContext(({ services, actor }) =>
-        services.users.grantRestricted(actor, email, o.reason),
+      const r = await withContext(
+        ({ services, actor }) => services.users.grantRestricted(actor, email, o.reason),
+        { services: ['users'] },
       );
       out(r.changed ? `${r.email} now sees restricted matters` : `${r.email} already held the grant`);
     });
@@ -264,8 +281,9 @@ function program(setCode: (n: number) => void): Command {
     .description('revoke the restricted-matters grant (audited)')
     .requiredOption('--reason <text>', 'why')
     .action(async (email: string, o: { reason: string }) => {
-      const r = await withContext(({ services, actor }) =>
-        services.users.revokeRestricted(actor, email, o.reason),
+      const r = await withContext(
+        ({ services, actor }) => services.users.revokeRestricted(actor, email, o.reason),
+        { services: ['users'] },
       );
       out(r.changed ? `${r.email} no longer sees restricted matters` : `${r.email} held no grant`);
     });
@@ -282,11 +300,13 @@ function program(setCode: (n: number) => void): Command {
     .action(async (o: { against?: string; json?: boolean }) => {
       const anchors = o.against ? collectAnchors(o.against) : [];
       // Without --against there are no anchors, and this is the plain chain verification.
-      const r = await withContext(({ services, actor }) =>
-        services.audit.verifyAgainst(
-          actor,
-          anchors.map((a) => a.audit_head),
-        ),
+      const r = await withContext(
+        ({ services, actor }) =>
+          services.audit.verifyAgainst(
+            actor,
+            anchors.map((a) => a.audit_head),
+          ),
+        { services: ['audit'] },
       );
       if (o.json) {
         out(JSON.stringify(r, null, 2));

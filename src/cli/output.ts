@@ -1,6 +1,5 @@
-import { cleanOutput } from '../domain/primitives.ts';
-import { CandorError, ERROR_CODES, type FieldIssue } from '../errors.ts';
-import { ConfigError } from '../config.ts';
+import { cleanOutput } from '../domain/clean-output.ts';
+import { CandorError, ConfigError, ERROR_CODES, type FieldIssue } from '../errors.ts';
 import { missingSchema } from '../db/errors.ts';
 
 /** Set once the reader of stdout went away (`candor due | head -1`): what is left to print is dropped. */

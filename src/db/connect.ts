@@ -11,11 +11,15 @@ import {
   type EmbeddedEngine,
   type LockInfo,
 } from './embedded.ts';
-import { migrateToLatest } from './migrate.ts';
 import { privateDir, privateUmask, tightenTree } from './private-files.ts';
 import type { Database } from './schema.ts';
 
 export type Db = Kysely<Database>;
+
+/** The migrations are imported only by whoever runs them: a CLI command through a server's socket does not. */
+async function migrateToLatest(db: Db): Promise<string[]> {
+  return (await import('./migrate.ts')).migrateToLatest(db);
+}
 
 export interface Connection {
   db: Db;

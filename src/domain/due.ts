@@ -4,25 +4,22 @@ import { ndoInForce, nextReviewAt, type Ndo } from './ndo.ts';
 import { noticeDecision } from './notice-policy.ts';
 import type { PolicyConfig } from './policy-config.ts';
 import { holdExpiresAt, holdState, type Hold } from './preservation.ts';
-import type { Channel, DataSought, NoticeStatus, Outcome, ProcessType, RequestStatus } from './vocabulary.ts';
+import type {
+  Channel,
+  DataSought,
+  DueKind,
+  NoticeStatus,
+  Outcome,
+  ProcessType,
+  RequestStatus,
+} from './vocabulary.ts';
 
 /**
  * The due list: every dated obligation the legal team has, derived from plain request snapshots at `now`.
  * Items carry the rule that created them, so a reader can check why something is due.
  */
 
-/** The kinds of due item, one per obligation the legal team tracks. */
-export const DUE_KINDS = [
-  'response_deadline',
-  'notice_owed',
-  'hold_expiring',
-  'gag_review',
-  'emergency_follow_up',
-  'notice_failed',
-  'motion_to_quash',
-] as const;
-/** One kind of due item. */
-export type DueKind = (typeof DUE_KINDS)[number];
+export { DUE_KINDS, type DueKind } from './vocabulary.ts';
 
 /** Each kind in words, as the work queue and the reminder e-mails name it. */
 export const DUE_KIND_LABELS: Readonly<Record<DueKind, string>> = {

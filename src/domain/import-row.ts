@@ -1,4 +1,5 @@
 import type { z } from 'zod';
+import { IMPORT_COLUMNS, type ImportColumn } from './import-columns.ts';
 import { requestInput, type RequestInput, type ValidRequest } from './request-input.ts';
 
 /**
@@ -6,57 +7,7 @@ import { requestInput, type RequestInput, type ValidRequest } from './request-in
  * The format is documented in docs/import-format.md; keep the two in step.
  */
 
-/** The import columns, in the order an export writes them. */
-export const IMPORT_COLUMNS = [
-  'external_ref',
-  'received_at',
-  'delivered_via',
-  'agency_name',
-  'agency_kind',
-  'agency_level',
-  'country',
-  'subdivision',
-  'issuer',
-  'requester_class',
-  'channel',
-  'process_type',
-  'legal_authority',
-  'case_class',
-  'emergency',
-  'emergency_basis',
-  'demand_kind',
-  'data_sought',
-  'accounts',
-  'identifiers',
-  'identifier_kind',
-  'account_results',
-  'items_of_information',
-  'dsa_category',
-  'dsa_keyword',
-  'dsa_keyword_other',
-  'restriction_basis',
-  'restriction_law',
-  'acknowledged_at',
-  'effect_given_at',
-  'outcome',
-  'responded_at',
-  'notice_status',
-  'ndo_authority',
-  'ndo_issuing_court',
-  'ndo_issued_at',
-  'ndo_expires_at',
-  'ndo_ground',
-  'access_mode',
-  'challenge_stage',
-  'challenge_result',
-  'challenge_filed_at',
-  'challenge_decided_at',
-  'data_location',
-  'target_us_person',
-  'restricted',
-  'notes',
-] as const;
-export type ImportColumn = (typeof IMPORT_COLUMNS)[number];
+export { IMPORT_COLUMNS, type ImportColumn } from './import-columns.ts';
 
 /** One problem in one row: where it is, what was there, and what the column takes. */
 export interface RowError {

@@ -319,3 +319,16 @@ export const HANDLING_POLICY_SECTIONS = [
   'content_restriction',
 ] as const;
 export type HandlingPolicySection = (typeof HANDLING_POLICY_SECTIONS)[number];
+
+/** The kinds of due item, one per obligation the legal team tracks. */
+export const DUE_KINDS = [
+  'response_deadline',
+  'notice_owed',
+  'hold_expiring',
+  'gag_review',
+  'emergency_follow_up',
+  'notice_failed',
+  'motion_to_quash',
+] as const;
+/** One kind of due item. */
+export type DueKind = (typeof DUE_KINDS)[number];

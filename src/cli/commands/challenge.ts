@@ -1,5 +1,4 @@
 import { Option, type Command } from 'commander';
-import { courtChallengeInput, challengeWords } from '../../domain/court-challenge.ts';
 import { CHALLENGE_RESULTS, CHALLENGE_STAGES } from '../../domain/vocabulary.ts';
 import { CandorError, zodIssues } from '../../errors.ts';
 import { withContext } from '../context.ts';
@@ -52,6 +51,7 @@ export function register(p: Command): void {
         const v = o.expectVersion === undefined ? undefined : Number(o.expectVersion);
         if (v !== undefined && (!Number.isInteger(v) || v < 1))
           throw new CandorError('invalid', '--expect-version: expected a positive integer');
+        const { courtChallengeInput, challengeWords } = await import('../../domain/court-challenge.ts');
         const parsed = courtChallengeInput.safeParse({
           stage: o.stage,
           result: o.result,

@@ -1,7 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { Option, type Command } from 'commander';
 import { CandorError, zodIssues } from '../../errors.ts';
-import { contactInput, NOTICE_KINDS, templateInput } from '../../domain/notice-template.ts';
+// The notice schemas (zod) are imported by the commands that parse them, not by `candor --help`.
+import { NOTICE_KINDS } from '../../domain/vocabulary.ts';
 import type { NoticeKind } from '../../domain/notice-policy.ts';
 import { withContext } from '../context.ts';
 import { out } from '../output.ts';
@@ -28,6 +29,7 @@ export function register(p: Command, setCode: (n: number) => void): void {
     .option('--name <name>', 'the customer name')
     .option('--language <tag>', 'BCP 47 language of the notices (default: en)')
     .action(async (account: string, o: { email: string; name?: string; language?: string }) => {
+      const { contactInput } = await import('../../domain/notice-template.ts');
       const parsed = contactInput.safeParse(o);
       if (!parsed.success) {
         throw new CandorError('invalid', 'the contact is not valid', zodIssues(parsed.error.issues));
@@ -76,6 +78,7 @@ export function register(p: Command, setCode: (n: number) => void): void {
         }
         const body = o.bodyFile ? readFileSync(o.bodyFile, 'utf8') : o.body;
         if (body === undefined) throw new CandorError('invalid', 'give the body with --body or --body-file');
+        const { templateInput } = await import('../../domain/notice-template.ts');
         const parsed = templateInput.safeParse({ subject: o.subject, body });
         if (!parsed.success) {
           throw new CandorError('invalid', 'the template is not valid', zodIssues(parsed.error.issues));

@@ -1,5 +1,4 @@
 import type { Command } from 'commander';
-import { domainRuleInput, refusalInput } from '../../domain/portal-domains.ts';
 import { CandorError, zodIssues } from '../../errors.ts';
 import { withContext } from '../context.ts';
 import { out } from '../output.ts';
@@ -34,6 +33,8 @@ export function register(p: Command): void {
     .option('--suffix', 'a suffix rule without the leading dot (police.uk)')
     .option('--country <code>', 'the country of the agencies under it (ISO 3166-1 alpha-2, such as US)')
     .action(async (domain: string, o: { suffix?: boolean; country?: string }) => {
+      // The schemas (zod) are imported by the commands that parse them, not by `candor --help`.
+      const { domainRuleInput } = await import('../../domain/portal-domains.ts');
       const parsed = domainRuleInput.safeParse({ domain, suffix: o.suffix, country: o.country });
       if (!parsed.success)
         throw new CandorError('invalid', 'the rule is not valid', zodIssues(parsed.error.issues));
@@ -79,6 +80,7 @@ export function register(p: Command): void {
     .requiredOption('--reason <text>', 'why (sent to the applicant)')
     .action(async (id: string, o: { reason: string }) => {
       const n = idArg('ID')(id);
+      const { refusalInput } = await import('../../domain/portal-domains.ts');
       const parsed = refusalInput.safeParse(o);
       if (!parsed.success)
         throw new CandorError('invalid', 'the refusal is not valid', zodIssues(parsed.error.issues));

@@ -2,10 +2,8 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { Option, type Command } from 'commander';
 import { CandorError } from '../../errors.ts';
-import { describeChange } from '../../reports/diff.ts';
-import { uncoveredText } from '../../reports/render/document.ts';
 import { REPORT_FORMATS as FORMATS, type ReportFormat as Format } from '../../domain/vocabulary.ts';
-import { STATUS_WORDS, type Scorecard } from '../../reports/scorecard.ts';
+import type { Scorecard, ScorecardStatus } from '../../reports/scorecard.ts';
 import type { FrozenVersion } from '../../reports/versions.ts';
 import { withContext } from '../context.ts';
 import { err, out } from '../output.ts';
@@ -25,6 +23,20 @@ const date = (s: string | undefined): string | undefined => {
   return s;
 };
 
+/** The report's wording, imported by the commands that print it: `candor --help` does not load the report code. */
+async function words() {
+  const [diff, document, scorecard] = await Promise.all([
+    import('../../reports/diff.ts'),
+    import('../../reports/render/document.ts'),
+    import('../../reports/scorecard.ts'),
+  ]);
+  return {
+    describeChange: diff.describeChange,
+    uncoveredText: document.uncoveredText,
+    statusWords: scorecard.STATUS_WORDS,
+  };
+}
+
 function writeFiles(dir: string, files: Map<string, Buffer>): void {
   for (const [p, bytes] of files) {
     const file = path.join(dir, p);
@@ -35,7 +47,10 @@ function writeFiles(dir: string, files: Map<string, Buffer>): void {
 }
 
 /** The scorecard as text: one block per standard, one line per element, the counts last. */
-function scorecardText(card: Scorecard & { period: string; version: number | null }): string[] {
+function scorecardText(
+  card: Scorecard & { period: string; version: number | null },
+  statusWords: Readonly<Record<ScorecardStatus, string>>,
+): string[] {
   const lines = [
     `Standards scorecard, ${card.period} ${card.version === null ? '(draft)' : `v${card.version}`}`,
   ];
@@ -44,7 +59,7 @@ function scorecardText(card: Scorecard & { period: string; version: number | nul
     lines.push('', s.name, `  ${s.source_url}`);
     for (const e of s.elements) {
       const where = e.status === 'disclosed' || e.status === 'not_disclosed' ? e.where.join(', ') : e.note;
-      lines.push(`  ${e.id.padEnd(width)}  ${STATUS_WORDS[e.status].padEnd(14)}  ${where ?? ''}`.trimEnd());
+      lines.push(`  ${e.id.padEnd(width)}  ${statusWords[e.status].padEnd(14)}  ${where ?? ''}`.trimEnd());
     }
   }
   const c = card.counts;
@@ -102,6 +117,7 @@ export function register(p: Command): void {
             else if (drift.length === 0) err(`(no drift from frozen version ${latest})`);
             else {
               err(`drift from frozen version ${latest}: ${drift.length} cell(s) changed`);
+              const { describeChange } = await words();
               for (const c of drift) err(`  ${describeChange(c)}`);
             }
           }
@@ -126,7 +142,7 @@ export function register(p: Command): void {
           services.reports.standards(actor, o.period, { version, publicationDate }),
         );
         if (o.format === 'json') return out(JSON.stringify(card, null, 2));
-        for (const line of scorecardText(card)) out(line);
+        for (const line of scorecardText(card, (await words()).statusWords)) out(line);
       },
     );
 
@@ -184,7 +200,7 @@ export function register(p: Command): void {
           out(`national-security windows as published on ${ns.publication_date}:`);
           for (const e of ns.entries)
             out(`  ${e.period ? `${e.period} ` : ''}${e.kind}: ${e.window.start} to ${e.window.end}`);
-          for (const line of uncoveredText(ns.uncovered ?? [])) out(`  ${line}`);
+          for (const line of (await words()).uncoveredText(ns.uncovered ?? [])) out(`  ${line}`);
         }
         for (const [f, h] of Object.entries(v.file_hashes)) out(`  ${h}  ${f}`);
       },
@@ -224,6 +240,7 @@ export function register(p: Command): void {
           }),
         );
         out(`stored ${v.period} v${v.number}: ${v.data.tables.changes.length} cell(s) changed`);
+        const { describeChange } = await words();
         for (const c of v.data.tables.changes) out(`  ${describeChange(c)}`);
       },
     );
@@ -238,6 +255,7 @@ export function register(p: Command): void {
       );
       if (o.json) return out(JSON.stringify(changes, null, 2));
       if (changes.length === 0) out('no cell changed');
+      const { describeChange } = await words();
       for (const c of changes) out(describeChange(c));
     });
 

@@ -1,8 +1,8 @@
 import { Command, Option } from 'commander';
 import type { z } from 'zod';
-import { NUMBER_SOURCES } from '../../domain/emergency.ts';
-import { HOLD_REGIMES } from '../../domain/preservation.ts';
 import {
+  HOLD_REGIMES,
+  NUMBER_SOURCES,
   ACCOUNT_RESULTS,
   DATA_SOUGHT,
   MANUAL_RELEASE_REASONS,
@@ -12,20 +12,7 @@ import {
   REQUEST_STATUSES,
   APPROVAL_PURPOSES,
 } from '../../domain/vocabulary.ts';
-import {
-  approveAction,
-  assignAction,
-  holdAction,
-  liftAction,
-  ndoAction,
-  noticeAction,
-  releaseAction,
-  responseAction,
-  reviewAction,
-  transitionAction,
-  verificationAction,
-  versionAction,
-} from '../../domain/workflow-actions.ts';
+import type * as Actions from '../../domain/workflow-actions.ts';
 import { CandorError, zodIssues } from '../../errors.ts';
 import type { Actor } from '../../services/authorize.ts';
 import type { Services } from '../../services/index.ts';
@@ -58,7 +45,8 @@ interface Common {
 async function run<S extends z.ZodType>(
   id: string,
   o: Common,
-  schema: S,
+  /** The action's schema, picked from its module once a command runs (`--help` does not load zod). */
+  pick: (actions: typeof Actions) => S,
   /** The body, or how to make it where it needs a look-up (a user's id from an e-mail). */
   body: Body | ((s: Services, actor: Actor) => Promise<Body>),
   fn: (s: Services, actor: Actor, id: number, input: z.output<S>) => Promise<unknown>,
@@ -70,6 +58,7 @@ async function run<S extends z.ZodType>(
     const who = o.as ? await services.workflow.actAs(actor, o.as) : actor;
     const version = expected ?? (await services.requests.get(actor, n)).version;
     const fields = typeof body === 'function' ? await body(services, who) : body;
+    const schema = pick(await import('../../domain/workflow-actions.ts'));
     const parsed = schema.safeParse({ version, ...fields });
     if (!parsed.success) {
       const names: Record<string, string> = { version: '--expect-version', ...flags };
@@ -106,7 +95,7 @@ export function registerActions(request: Command): void {
       await run(
         id,
         o,
-        transitionAction,
+        (a) => a.transitionAction,
         { to, reason: o.reason },
         (s, a, n, input) => s.workflow.transition(a, n, input),
         { to: '<status>' },
@@ -119,7 +108,7 @@ export function registerActions(request: Command): void {
       await run(
         id,
         o,
-        assignAction,
+        (a) => a.assignAction,
         async (s, who) => ({ user_id: (await s.workflow.actAs(who, email)).userId }),
         (s, a, n, input) => s.workflow.assign(a, n, input),
         { user_id: '<email>' },
@@ -135,8 +124,12 @@ export function registerActions(request: Command): void {
     )
     .option('--note <text>', 'a note kept with the approval')
     .action(async (id: string, o: Common & { purpose: string; note?: string }) => {
-      await run(id, o, approveAction, { purpose: o.purpose, note: o.note }, (s, a, n, input) =>
-        s.workflow.approve(a, n, input),
+      await run(
+        id,
+        o,
+        (a) => a.approveAction,
+        { purpose: o.purpose, note: o.note },
+        (s, a, n, input) => s.workflow.approve(a, n, input),
       );
     });
 
@@ -168,9 +161,16 @@ export function registerActions(request: Command): void {
           responded_at: o.respondedAt,
           override_reason: o.overrideReason,
         };
-        await run(id, o, responseAction, body, (s, a, n, input) => s.workflow.respond(a, n, input), {
-          accounts: '--account',
-        });
+        await run(
+          id,
+          o,
+          (a) => a.responseAction,
+          body,
+          (s, a, n, input) => s.workflow.respond(a, n, input),
+          {
+            accounts: '--account',
+          },
+        );
       },
     );
 
@@ -206,7 +206,7 @@ export function registerActions(request: Command): void {
         await run(
           id,
           o,
-          verificationAction,
+          (a) => a.verificationAction,
           body,
           (s, a, n, input) => s.workflow.recordVerification(a, n, input),
           { attests_danger: '--attests' },
@@ -220,23 +220,39 @@ export function registerActions(request: Command): void {
     .addOption(new Option('--regime <regime>').choices(HOLD_REGIMES))
     .option('--started-at <when>', 'when the hold started (default: now)')
     .action(async (id: string, o: Common & { regime?: string; startedAt?: string }) => {
-      await run(id, o, holdAction, { regime: o.regime, started_at: o.startedAt }, async (s, a, n, input) => {
-        out(`hold ${await s.workflow.addHold(a, n, input)} started`);
-      });
+      await run(
+        id,
+        o,
+        (a) => a.holdAction,
+        { regime: o.regime, started_at: o.startedAt },
+        async (s, a, n, input) => {
+          out(`hold ${await s.workflow.addHold(a, n, input)} started`);
+        },
+      );
     });
   common(hold.command('extend <id> <holdId>'))
     .description('extend a running hold once (2703(f)(2))')
     .action(async (id: string, holdId: string, o: Common) => {
       const h = positive('holdId', holdId);
-      await run(id, o, versionAction, {}, (s, a, n, input) => s.workflow.extendHold(a, n, h, input));
+      await run(
+        id,
+        o,
+        (a) => a.versionAction,
+        {},
+        (s, a, n, input) => s.workflow.extendHold(a, n, h, input),
+      );
     });
   common(hold.command('release <id> <holdId>'))
     .description('end a hold by hand')
     .addOption(new Option('--reason <reason>').choices(MANUAL_RELEASE_REASONS).makeOptionMandatory())
     .action(async (id: string, holdId: string, o: Common & { reason: string }) => {
       const h = positive('holdId', holdId);
-      await run(id, o, releaseAction, { reason: o.reason }, (s, a, n, input) =>
-        s.workflow.releaseHold(a, n, h, input),
+      await run(
+        id,
+        o,
+        (a) => a.releaseAction,
+        { reason: o.reason },
+        (s, a, n, input) => s.workflow.releaseHold(a, n, h, input),
       );
     });
 
@@ -270,7 +286,7 @@ export function registerActions(request: Command): void {
         await run(
           id,
           o,
-          ndoAction,
+          (a) => a.ndoAction,
           body,
           async (s, a, n, input) => out(`order ${await s.workflow.addNdo(a, n, input)} recorded`),
           { issuing_court: '--court', issued_at: '--issued', expires_at: '--expires' },
@@ -282,15 +298,25 @@ export function registerActions(request: Command): void {
     .option('--lifted-at <when>', 'when (default: now)')
     .action(async (id: string, ndoId: string, o: Common & { liftedAt?: string }) => {
       const k = positive('ndoId', ndoId);
-      await run(id, o, liftAction, { lifted_at: o.liftedAt }, (s, a, n, input) =>
-        s.workflow.liftNdo(a, n, k, input),
+      await run(
+        id,
+        o,
+        (a) => a.liftAction,
+        { lifted_at: o.liftedAt },
+        (s, a, n, input) => s.workflow.liftNdo(a, n, k, input),
       );
     });
   common(ndo.command('review <id> <ndoId>'))
     .description('record that the order was reviewed (or judicial review was asked for)')
     .action(async (id: string, ndoId: string, o: Common) => {
       const k = positive('ndoId', ndoId);
-      await run(id, o, reviewAction, {}, (s, a, n, input) => s.workflow.reviewNdo(a, n, k, input));
+      await run(
+        id,
+        o,
+        (a) => a.reviewAction,
+        {},
+        (s, a, n, input) => s.workflow.reviewNdo(a, n, k, input),
+      );
     });
 
   common(request.command('notice <id> <status>'))
@@ -300,7 +326,7 @@ export function registerActions(request: Command): void {
       await run(
         id,
         o,
-        noticeAction,
+        (a) => a.noticeAction,
         { status, reason: o.reason },
         (s, a, n, input) => s.workflow.recordNotice(a, n, input),
         { status: '<status>' },

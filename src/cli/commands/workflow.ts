@@ -1,6 +1,5 @@
 import { Command, Option } from 'commander';
-import { DUE_KINDS } from '../../domain/due.ts';
-import { PROCESS_TYPES } from '../../domain/vocabulary.ts';
+import { DUE_KINDS, PROCESS_TYPES } from '../../domain/vocabulary.ts';
 import { CandorError } from '../../errors.ts';
 import { withContext } from '../context.ts';
 import { out } from '../output.ts';
