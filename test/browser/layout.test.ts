@@ -67,6 +67,7 @@ const PAGES: Record<string, { name: string; url: () => string }> = {
   },
   'GET /intake': { name: 'intake', url: () => '/intake' },
   'GET /reports/:period': { name: 'report-desk', url: () => `/reports/${PERIOD}` },
+  'GET /reports/policy': { name: 'report-policy', url: () => '/reports/policy' },
   'GET /reports/:period/diff': { name: 'report-diff', url: () => `/reports/${PERIOD}/diff?from=1&to=2` },
   'GET /admin': { name: 'admin', url: () => '/admin' },
   'GET /admin/portal': { name: 'admin-portal', url: () => '/admin/portal' },

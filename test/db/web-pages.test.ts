@@ -191,6 +191,10 @@ const EXAMPLES: Record<string, Example> = {
     url: () => `/requests/${requestId}/ndos/999999/lift`,
     form: versioned,
   },
+  'POST /requests/:id/challenges': {
+    url: () => `/requests/${requestId}/challenges`,
+    form: async () => ({ ...(await versioned()), stage: 'motion_filed', result: 'pending' }),
+  },
   'POST /requests/:id/holds': { url: () => `/requests/${requestId}/holds`, form: versioned },
   'POST /requests/:id/holds/:holdId/extend': {
     url: () => `/requests/${requestId}/holds/999999/extend`,

@@ -167,6 +167,10 @@ function Desk(p: DeskProps): Html {
         </form>
       </div>
       {p.flash && <Notice kind="ok">{p.flash}</Notice>}
+      <p>
+        <a href="/reports/policy">How we handle requests</a>: our own words on how we handle demands,
+        published in every report{mayFreeze ? ' (a publisher may edit them)' : ''}.
+      </p>
       <div class="desk">
         <nav class="toc" aria-label="Report desk contents">
           <p class="toc-title">This desk</p>
@@ -176,9 +180,6 @@ function Desk(p: DeskProps): Html {
                 <a href={`#${id}`}>{text}</a>
               </li>
             ))}
-            <li>
-              <a href="/reports/policy">How we handle requests{mayFreeze ? ' (edit)' : ''}</a>
-            </li>
           </ul>
           <p class="toc-title" id="toc-report">
             Draft report
