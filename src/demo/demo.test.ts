@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { accountsOf, demoStream, demoSummary, generateDemo, periodOf, TWILIO_2015_H1 } from './index.ts';
+import { dsaKeywordsOf } from '../domain/dsa-keywords.ts';
 import { emergencyNoticeDueAt } from '../domain/emergency.ts';
 import { defaultPolicy } from '../domain/policy-config.ts';
 import { intakeFacts, policyGate } from '../domain/policy-gate.ts';
@@ -206,6 +207,30 @@ describe('generateDemo', () => {
     expect(takedowns.length).toBeGreaterThan(50);
     expect(takedowns.every((r) => (r.items_of_information ?? 0) > 0)).toBe(true);
     expect(takedowns.some((r) => r.outcome === 'content_restricted')).toBe(true);
+  });
+
+  it('has restriction bases, DSA keywords of the order’s category and a few ministries and parliaments', () => {
+    const restrictions = demo.filter(
+      (r) => r.demand_kind === 'restrict_content' || r.demand_kind === 'restrict_account',
+    );
+    const bases = new Set(restrictions.map((r) => r.restriction_basis));
+    expect(bases).toEqual(new Set(['local_law', 'provider_terms', 'not_stated']));
+    // Most cite a local law; the law is named only with that basis.
+    const local = restrictions.filter((r) => r.restriction_basis === 'local_law');
+    expect(local.length).toBeGreaterThan(restrictions.length / 2);
+    expect(local.some((r) => r.restriction_law)).toBe(true);
+    expect(demo.every((r) => !r.restriction_law || r.restriction_basis === 'local_law')).toBe(true);
+    // Every DSA order whose category has sub-categories carries one of them.
+    const dsa = demo.filter((r) => r.dsa_category && dsaKeywordsOf(r.dsa_category).length > 0);
+    expect(dsa.length).toBeGreaterThan(100);
+    for (const r of dsa) if (r.dsa_category) expect(dsaKeywordsOf(r.dsa_category)).toContain(r.dsa_keyword);
+    expect(dsa.some((r) => r.dsa_keyword === 'KEYWORD_OTHER' && r.dsa_keyword_other)).toBe(true);
+    const kinds = restrictions.map((r) => r.agency.kind);
+    for (const kind of ['executive', 'legislature'] as const) {
+      const n = kinds.filter((k) => k === kind).length;
+      expect(n, kind).toBeGreaterThan(0);
+      expect(n, kind).toBeLessThan(restrictions.length / 10);
+    }
   });
 
   it('has EU orders only once their law applies', () => {

@@ -5,6 +5,7 @@ import { FIRST_PERIOD, type Period, periodsUntil, toMs } from './calendar.ts';
 import type { Draft } from './draft-parts.ts';
 import { draft } from './draft.ts';
 import { informalRequests, processFacts } from './draft-process.ts';
+import { contentFacts } from './draft-content.ts';
 import { assignAccounts, finish } from './finish.ts';
 import { accountSid, Rng } from './rng.ts';
 
@@ -47,6 +48,8 @@ export function generateDemo(options: DemoOptions = {}): ValidRequest[] {
   const foreignNsRng = new Rng(seed + 19);
   // So do the facts of issue 16.2 (informal requests, access mode, court challenges).
   const processRng = new Rng(seed + 16);
+  // And the content-demand facts of issues 16.1 and 19.8 (restriction basis, DSA keyword, state actors).
+  const contentRng = new Rng(seed + 23);
   const out: ValidRequest[] = [];
   let previousPool: string[] = [];
   let count: number = TWILIO_2015_H1.requests;
@@ -105,6 +108,7 @@ export function generateDemo(options: DemoOptions = {}): ValidRequest[] {
     }
     for (const m of made) m.request = processFacts(processRng, m.request, now);
     made.push(...informalRequests(processRng, period, tag, now));
+    for (const m of made) m.request = contentFacts(contentRng, m.request);
     made.sort((a, b) => a.at - b.at);
     for (const m of made) out.push(m.request);
   }

@@ -211,9 +211,16 @@ export function Select(props: {
   empty?: string;
   labelOf?: (v: string) => string;
   wide?: boolean;
+  /**
+   * The options in labelled groups (`<optgroup>`), shown after `options`: for a value that only makes sense
+   * under a heading (a DSA sub-category under its category). A value may sit in several groups.
+   */
+  groups?: ReadonlyArray<readonly [string, readonly string[]]>;
 }): Html {
   const bad = (props.errors?.for(props.name).length ?? 0) > 0;
   const show = props.labelOf ?? vocabLabel;
+  // A value listed in several groups is selected once, in the first group that lists it.
+  let chosen = props.options.includes(props.value ?? '');
   return (
     <FieldShell {...props}>
       <select
@@ -228,6 +235,21 @@ export function Select(props: {
             {show(o)}
           </option>
         ))}
+        {(props.groups ?? [])
+          .filter(([, values]) => values.length > 0)
+          .map(([group, values]) => (
+            <optgroup label={show(group)}>
+              {values.map((o) => {
+                const selected = !chosen && o === props.value;
+                if (selected) chosen = true;
+                return (
+                  <option value={o} selected={selected}>
+                    {show(o)}
+                  </option>
+                );
+              })}
+            </optgroup>
+          ))}
       </select>
     </FieldShell>
   );

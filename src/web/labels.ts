@@ -16,6 +16,7 @@ import {
   PROCESS_TYPES,
   REQUEST_STATUSES,
   REQUESTER_CLASSES,
+  RESTRICTION_BASES,
   ROLES,
   APPROVAL_PURPOSES,
   CORRESPONDENCE_CHANNELS,
@@ -59,6 +60,10 @@ const WORDS: Readonly<Record<string, string>> = {
   STATEMENT_CATEGORY_OTHER_VIOLATION_TC: 'Other violation of terms and conditions',
   STATEMENT_CATEGORY_NOT_SPECIFIED_ORDER: 'Not specified (order)',
   STATEMENT_CATEGORY_NOT_SPECIFIED_NOTICE: 'Not specified (notice)',
+  KEYWORD_OTHER: 'Other (describe it)',
+  local_law: 'A local law',
+  provider_terms: "The provider's terms",
+  not_stated: 'Not stated',
   stored: 'Stored records',
   prospective: 'Real-time (prospective)',
   partly_won: 'Partly won (narrowed)',
@@ -75,7 +80,7 @@ export function label(value: string | null | undefined): string {
     WORDS[value];
   if (known) return known;
   const words = value
-    .replace(/^STATEMENT_CATEGORY_/, '')
+    .replace(/^(STATEMENT_CATEGORY|KEYWORD)_/, '')
     .replaceAll('_', ' ')
     .toLowerCase();
   return words.charAt(0).toUpperCase() + words.slice(1);
@@ -112,6 +117,7 @@ const CODES: ReadonlySet<string> = new Set<string>([
   ...ACCESS_MODES,
   ...CHALLENGE_STAGES,
   ...CHALLENGE_RESULTS,
+  ...RESTRICTION_BASES,
   // Per-account results, order grounds, hold release reasons, approval purposes, outbox and hold states.
   ...['produced', 'preserved', 'restricted', 'deleted', 'no_data', 'not_produced'],
   ...['endanger_life', 'flight', 'evidence', 'witnesses', 'jeopardize', 'other'],
@@ -165,6 +171,11 @@ const FIELDS: Readonly<Record<string, string>> = {
   access_mode: 'Access',
   challenge: 'Court challenge',
   challenge_id: 'Challenge step',
+  dsa_category: 'DSA category',
+  dsa_keyword: 'DSA sub-category',
+  dsa_keyword_other: 'DSA sub-category "Other", described',
+  restriction_basis: 'Basis of the restriction demand',
+  restriction_law: 'Law the demand cites',
 };
 
 /**

@@ -132,6 +132,98 @@ describe('the intake form', () => {
   });
 });
 
+describe('a content demand through the forms (issues 16.1, 19.8)', () => {
+  const takedown = {
+    received_at: '2026-01-21T09:00',
+    process_type: 'takedown_request',
+    channel: 'dsa_art_9',
+    demand_kind: 'restrict_content',
+    'agency.name': 'Landgericht Form',
+    'agency.kind': 'court',
+    'agency.level': 'state',
+    'agency.country': 'DE',
+    dsa_category: 'STATEMENT_CATEGORY_ILLEGAL_OR_HARMFUL_SPEECH',
+  };
+  const fieldError = (name: string) =>
+    new RegExp(
+      `<div class="field has-error[^"]*"><label for="f-${name}"[\\s\\S]*?<p class="error"[^>]*>([^<]*)`,
+    );
+
+  it('records the basis, the law and the DSA keyword, shows them, and corrects them through the edit form', async () => {
+    const form = (await web.get('/requests/new')).body;
+    // The keywords are grouped under their category.
+    expect(form).toMatch(
+      /<optgroup label="Illegal or harmful speech">[\s\S]*?<option value="KEYWORD_HATE_SPEECH">/,
+    );
+    const res = await web.post('/requests', {
+      ...takedown,
+      external_ref: 'TAKE-1',
+      restriction_basis: 'local_law',
+      restriction_law: 'NetzDG § 3',
+      dsa_keyword: 'KEYWORD_HATE_SPEECH',
+    });
+    expect(res.statusCode, res.body.slice(0, 500)).toBe(303);
+    const id = Number(/\/requests\/(\d+)/.exec(res.headers.location as string)?.[1]);
+    expect(await s.requests.get(actor('viewer'), id)).toMatchObject({
+      restriction_basis: 'local_law',
+      restriction_law: 'NetzDG § 3',
+      dsa_keyword: 'KEYWORD_HATE_SPEECH',
+    });
+    const page = (await web.get(`/requests/${id}`)).body;
+    expect(page).toMatch(/<dt>Basis of the restriction demand<\/dt>\s*<dd>A local law<\/dd>/);
+    expect(page).toMatch(/<dt>Law the demand cites<\/dt>\s*<dd>NetzDG § 3<\/dd>/);
+    expect(page).toMatch(/<dt>DSA sub-category<\/dt>\s*<dd>Hate speech<\/dd>/);
+
+    const edit = await web.get(`/requests/${id}/edit`);
+    expect(edit.body).toContain('<option value="KEYWORD_HATE_SPEECH" selected>');
+    const version = /name="version" value="(\d+)"/.exec(edit.body)?.[1] ?? '';
+    const shown = (n: string) => new RegExp(`name="${n}"[^>]*value="([^"]*)"`).exec(edit.body)?.[1] ?? '';
+    const corrected = await web.post(`/requests/${id}/edit`, {
+      version,
+      'agency.name': 'Landgericht Form',
+      'agency.kind': 'court',
+      'agency.level': 'state',
+      'agency.country': 'DE',
+      process_type: 'takedown_request',
+      channel: 'dsa_art_9',
+      requester_class: 'government',
+      restricted: 'no',
+      received_at: shown('received_at'),
+      restriction_basis: 'provider_terms',
+      restriction_law: '',
+      dsa_category: 'STATEMENT_CATEGORY_ILLEGAL_OR_HARMFUL_SPEECH',
+      dsa_keyword: 'KEYWORD_OTHER',
+      dsa_keyword_other: 'Insult of a public official',
+    });
+    expect(corrected.statusCode, corrected.body.slice(0, 800)).toBe(303);
+    expect(await s.requests.get(actor('viewer'), id)).toMatchObject({
+      restriction_basis: 'provider_terms',
+      restriction_law: null,
+      dsa_keyword: 'KEYWORD_OTHER',
+      dsa_keyword_other: 'Insult of a public official',
+    });
+  });
+
+  it('refuses a keyword of another category beside its field, and records nothing', async () => {
+    await web.get('/requests/new');
+    const res = await web.post('/requests', {
+      ...takedown,
+      external_ref: 'TAKE-2',
+      restriction_basis: 'local_law',
+      dsa_keyword: 'KEYWORD_PHISHING',
+    });
+    expect(res.statusCode).toBe(400);
+    expect(fieldError('dsa-keyword').exec(res.body)?.[1]).toContain(
+      'KEYWORD_PHISHING is not a sub-category of STATEMENT_CATEGORY_ILLEGAL_OR_HARMFUL_SPEECH',
+    );
+    // What was typed is kept: the wrong keyword stays chosen for the handler to correct.
+    expect(res.body).toContain('<option value="KEYWORD_PHISHING" selected>');
+    expect(res.body).toContain('<option value="local_law" selected>');
+    const list = await web.get('/requests?q=TAKE-2');
+    expect(list.body).not.toContain('>TAKE-2<');
+  });
+});
+
 describe('the request page', () => {
   it('names the 2703(h)(2) motion-to-quash deadline for content process on a non-US person', async () => {
     const create = (target_us_person: boolean) =>

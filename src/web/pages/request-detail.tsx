@@ -8,6 +8,7 @@ import type { WebContext, WebRoute } from '../context.ts';
 import type { Child, Html } from '../../html/jsx-runtime.ts';
 import { History } from '../history.tsx';
 import { inWords, label, when } from '../labels.ts';
+import { contentFacts } from './request-content-facts.ts';
 import { Layout, Notice, Section, type PageContext } from '../layout.tsx';
 import { ActionsPanel, nextStep, type Detail, type Failed } from './request-forms.tsx';
 import { outboxSummary, type NoticeStatusView } from './notice-outbox.tsx';
@@ -222,6 +223,7 @@ function RequestPage(props: {
                 ['Case class', r.case_class && label(r.case_class)],
                 ['Channel', label(r.channel)],
                 ['Access', r.access_mode ? label(r.access_mode) : 'Not recorded'],
+                ...contentFacts(r),
                 ['Delivered via', r.delivered_via && label(r.delivered_via)],
                 ['Received', when(r.received_at)],
               ]}

@@ -1,3 +1,4 @@
+import { DSA_KEYWORDS_BY_CATEGORY } from '../../domain/dsa-keywords.ts';
 import { requestPatch } from '../../domain/request-input.ts';
 import {
   AGENCY_KINDS,
@@ -5,7 +6,9 @@ import {
   ACCESS_MODES,
   CHANNELS,
   DATA_SOUGHT,
+  DSA_CATEGORIES,
   IDENTIFIER_KINDS,
+  RESTRICTION_BASES,
   PROCESS_TYPES,
   REQUESTER_CLASSES,
 } from '../../domain/vocabulary.ts';
@@ -15,6 +18,7 @@ import { redirect, type WebRoute } from '../context.ts';
 import { Checkboxes, ErrorSummary, Errors, Form, Input, Select, TextArea } from '../forms.tsx';
 import type { Html } from '../../html/jsx-runtime.ts';
 import { CsrfField, Layout, type PageContext } from '../layout.tsx';
+import { fieldLabel } from '../labels.ts';
 import { requestId } from './request-detail.tsx';
 import {
   ACCOUNT_ARROW,
@@ -61,6 +65,11 @@ function shown(r: Detail): Record<string, string | string[]> {
     identifiers: identifiers.join('\n'),
     identifier_kind: r.identifier_kind ?? '',
     access_mode: r.access_mode ?? '',
+    restriction_basis: r.restriction_basis ?? '',
+    restriction_law: r.restriction_law ?? '',
+    dsa_category: r.dsa_category ?? '',
+    dsa_keyword: r.dsa_keyword ?? '',
+    dsa_keyword_other: r.dsa_keyword_other ?? '',
     notes: r.notes ?? '',
   };
 }
@@ -68,6 +77,15 @@ function shown(r: Detail): Record<string, string | string[]> {
 const same = (a: string | string[] | undefined, b: string | string[] | undefined) =>
   JSON.stringify(Array.isArray(a) ? [...a].sort() : (a ?? '').trim()) ===
   JSON.stringify(Array.isArray(b) ? [...b].sort() : (b ?? '').trim());
+
+/** The content-demand fields (issues 16.1, 19.8): optional codes or text, cleared to null. */
+const CONTENT_FIELDS = [
+  'restriction_basis',
+  'restriction_law',
+  'dsa_category',
+  'dsa_keyword',
+  'dsa_keyword_other',
+] as const;
 
 /** The submitted form as a patch of only the facts that differ from what the page showed. */
 export function formToPatch(f: Form, r: Detail): Record<string, unknown> {
@@ -108,6 +126,7 @@ export function formToPatch(f: Form, r: Detail): Record<string, unknown> {
   }
   if (changed('identifier_kind')) patch.identifier_kind = opt('identifier_kind');
   if (changed('access_mode')) patch.access_mode = opt('access_mode');
+  for (const k of CONTENT_FIELDS) if (changed(k)) patch[k] = opt(k);
   if (changed('notes')) patch.notes = opt('notes');
   return patch;
 }
@@ -226,6 +245,52 @@ function EditPage(props: {
             options={DATA_SOUGHT}
             values={all('data_sought')}
             errors={e}
+          />
+        </fieldset>
+        <fieldset>
+          <legend>Content demand</legend>
+          <Select
+            name="restriction_basis"
+            label={fieldLabel('restriction_basis')}
+            options={RESTRICTION_BASES}
+            value={val('restriction_basis')}
+            empty="Not recorded"
+            hint="For a demand to restrict content or an account: what it cites."
+            errors={e}
+          />
+          <Input
+            name="restriction_law"
+            label={fieldLabel('restriction_law')}
+            value={val('restriction_law')}
+            hint="With a local law: which one (kept for staff, never published)."
+            errors={e}
+            wide
+          />
+          <Select
+            name="dsa_category"
+            label={fieldLabel('dsa_category')}
+            options={DSA_CATEGORIES}
+            value={val('dsa_category')}
+            empty="—"
+            errors={e}
+          />
+          <Select
+            name="dsa_keyword"
+            label={fieldLabel('dsa_keyword')}
+            options={[]}
+            groups={DSA_KEYWORDS_BY_CATEGORY}
+            value={val('dsa_keyword')}
+            empty="—"
+            hint="One of the DSA category's sub-categories."
+            errors={e}
+          />
+          <Input
+            name="dsa_keyword_other"
+            label={fieldLabel('dsa_keyword_other')}
+            value={val('dsa_keyword_other')}
+            hint="For the sub-category Other: what it holds (published in the DSA files)."
+            errors={e}
+            wide
           />
         </fieldset>
         <fieldset>

@@ -7,21 +7,21 @@ import {
   DATA_SOUGHT,
   DELIVERY_METHODS,
   DEMAND_KINDS,
-  DSA_CATEGORIES,
   IDENTIFIER_KINDS,
   NDO_AUTHORITIES,
-  NOTICE_STATUSES,
-  OUTCOMES,
   PROCESS_TYPES,
   REQUESTER_CLASSES,
   NDO_GROUNDS,
+  RESTRICTION_BASES,
 } from '../../domain/vocabulary.ts';
 import { Checkbox, Checkboxes, ErrorSummary, Errors, Form, Input, Select, TextArea } from '../forms.tsx';
 import type { Child, Html } from '../../html/jsx-runtime.ts';
 import { CsrfField, Layout, type PageContext } from '../layout.tsx';
+import { fieldLabel } from '../labels.ts';
 
 // The new-request form (split from request-new.tsx; its fields map to the intake in request-new-input.ts).
 
+import { AnsweredSection } from './request-new-answered.tsx';
 import { ACCOUNT_ARROW, US_PERSON_CHOICES, usPersonLabel } from './request-new-input.ts';
 
 export function NewRequestPage(props: {
@@ -106,6 +106,22 @@ export function NewRequestPage(props: {
               options={DEMAND_KINDS}
               value={f.get('demand_kind')}
               empty="From the process type"
+              errors={e}
+            />
+            <Select
+              name="restriction_basis"
+              label={fieldLabel('restriction_basis')}
+              options={RESTRICTION_BASES}
+              value={f.get('restriction_basis')}
+              empty="Not recorded"
+              hint="For a demand to restrict content or an account: what it cites."
+              errors={e}
+            />
+            <Input
+              name="restriction_law"
+              label={fieldLabel('restriction_law')}
+              value={f.get('restriction_law')}
+              hint="With a local law: which one (kept for staff, never published)."
               errors={e}
             />
             <Select
@@ -321,85 +337,7 @@ export function NewRequestPage(props: {
           ))}
         </fieldset>
 
-        <details
-          class="card"
-          open={[
-            'outcome',
-            'responded_at',
-            'notice_status',
-            'items_of_information',
-            'dsa_category',
-            'acknowledged_at',
-            'effect_given_at',
-            'data_location',
-            'notes',
-          ].some((k) => f.get(k) !== '' || e.for(k).length > 0)}
-        >
-          <summary>Outcome, EU fields and notes (for requests already answered)</summary>
-          <div class="grid">
-            <Select
-              name="outcome"
-              label="Outcome"
-              options={OUTCOMES}
-              value={f.get('outcome')}
-              empty="Not answered yet"
-              errors={e}
-            />
-            <Input
-              name="responded_at"
-              label="Responded (UTC)"
-              type="datetime-local"
-              value={f.get('responded_at')}
-              errors={e}
-            />
-            <Select
-              name="notice_status"
-              label="Customer notice"
-              options={NOTICE_STATUSES}
-              value={f.get('notice_status')}
-              empty="Decided by the notice policy"
-              errors={e}
-            />
-            <Input
-              name="data_location"
-              label="Data location"
-              value={f.get('data_location')}
-              hint="Country code where the data is held."
-              errors={e}
-            />
-            <Input
-              name="items_of_information"
-              label="Items of information"
-              type="number"
-              value={f.get('items_of_information')}
-              hint="DSA: items of content concerned."
-              errors={e}
-            />
-            <Select
-              name="dsa_category"
-              label="DSA category"
-              options={DSA_CATEGORIES}
-              value={f.get('dsa_category')}
-              empty="—"
-              errors={e}
-            />
-            <Input
-              name="acknowledged_at"
-              label="Acknowledged (UTC)"
-              type="datetime-local"
-              value={f.get('acknowledged_at')}
-              errors={e}
-            />
-            <Input
-              name="effect_given_at"
-              label="Effect given (UTC)"
-              type="datetime-local"
-              value={f.get('effect_given_at')}
-              errors={e}
-            />
-          </div>
-          <TextArea name="notes" label="Notes" value={f.get('notes')} errors={e} rows={4} wide />
-        </details>
+        <AnsweredSection f={f} errors={e} />
 
         <div class="actions">
           <button type="submit" class="primary">
