@@ -41,7 +41,8 @@ async function run(...argv: string[]) {
   }
 }
 
-describe('the candor command', () => {
+// Each test runs several candor processes, each opening the embedded database: room on a busy machine.
+describe('the candor command', { timeout: 240_000 }, () => {
   it('migrates, records a request from flags, shows it, and refuses a duplicate with exit code 5', async () => {
     expect((await run('db', 'migrate')).code).toBe(0);
     const flags = [
@@ -241,7 +242,7 @@ describe('the candor command', () => {
   });
 });
 
-describe('the read commands, as a daily tool', () => {
+describe('the read commands, as a daily tool', { timeout: 240_000 }, () => {
   it('print JSON with --json, and request list takes the API filters', async () => {
     const json = async (...argv: string[]) => {
       const r = await run(...argv);

@@ -49,7 +49,8 @@ const as = async (email: string, ...argv: string[]) => {
   }
 };
 
-describe('comments and correspondence from the command line', () => {
+// Each test runs several candor processes, each opening the embedded database: room on a busy machine.
+describe('comments and correspondence from the command line', { timeout: 240_000 }, () => {
   it('posts and lists comments and correspondence, names the refused argument, and lets a viewer only read', async () => {
     expect((await run('db', 'migrate')).code).toBe(0);
     const suffix = Math.random().toString(36).slice(2, 8);

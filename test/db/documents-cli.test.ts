@@ -43,7 +43,8 @@ async function run(...argv: string[]) {
   }
 }
 
-describe('documents from the command line', () => {
+// Each test runs several candor processes, each opening the embedded database: room on a busy machine.
+describe('documents from the command line', { timeout: 240_000 }, () => {
   it('reads the served process, records the request with it, builds the production zip, and the audit log proves it', async () => {
     expect((await run('db', 'migrate')).code).toBe(0);
     const pdfFile = path.join(dir, 'served.pdf');
